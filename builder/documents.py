@@ -1,0 +1,174 @@
+"""Load content/articles/*.md and content/pages/*.md with validated front matter."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from builder.config import parse_authors
+from builder.errors import Problem, error
+from builder.model import Asset, Document
+from builder.text import parse_date, slugify
+from builder.yamlfile import YamlError, parse_yaml
+
+KINDS = {"articles": "article", "pages": "page"}
+
+# Page slugs that would collide with folders the site generates.
+RESERVED_SLUGS = frozenset({"articles", "assets", "authors", "tags", "archive", "sources",
+                            "evidence", "search", "pdf", "theme", "pagefind", "feeds", "404"})
+
+_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+_KNOWN_KEYS = {"title", "subtitle", "date", "updated", "authors", "tags", "summary", "draft"}
+
+
+def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], list[Problem]]:
+    """Every article and page, sorted by path; problems for each bad file."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    slugs: dict[tuple[str, str], str] = {}
+    for folder, kind in KINDS.items():
+        for path in sorted((root / "content" / folder).glob("*.md")):
+            relpath = path.relative_to(root).as_posix()
+            document = _load_document(root, path, relpath, kind, problems)
+            if document is None or (document.draft and not include_drafts):
+                continue
+            key = (kind, document.slug)
+            if key in slugs:
+                problems.append(error(relpath, 1, 1, f"slug '{document.slug}' is already used by {slugs[key]}"))
+                continue
+            slugs[key] = relpath
+            documents.append(document)
+    return documents, problems
+
+
+def _load_document(root: Path, path: Path, relpath: str, kind: str,
+                   problems: list[Problem]) -> Document | None:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(error(relpath, line, col, "file is not valid UTF-8 (save it as UTF-8)"))
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    slug = slugify(path.stem)
+    if not slug:
+        problems.append(error(relpath, 1, 1, "file name gives an empty slug: rename the file"))
+        return None
+    if kind == "page" and slug in RESERVED_SLUGS:
+        problems.append(error(relpath, 1, 1, f"page slug '{slug}' is reserved for generated pages: rename the file"))
+        return None
+    before = len(problems)
+    front, body, body_line = _split_front_matter(text, relpath, problems)
+    if front is None:
+        return None
+    fields = _validate_front_matter(front, relpath, problems)
+    if kind == "article" and "date" not in fields and fields.get("title"):
+        problems.append(error(relpath, 1, 1, "missing date: articles need 'date: YYYY-MM-DD' in the front matter"))
+    if len(problems) > before and any(p.is_error for p in problems[before:]):
+        return None
+    url = f"articles/{slug}/" if kind == "article" else f"{slug}/"
+    return Document(source=path, relpath=relpath, kind=kind, slug=slug, url=url,
+                    body=body, body_line=body_line, **fields)
+
+
+def _split_front_matter(text: str, relpath: str, problems: list[Problem]):
+    """(front matter text, body, body's first line) or (None, ...) after recording a problem."""
+    if not text.startswith("---\n") and text.strip() != "---":
+        problems.append(error(relpath, 1, 1, "missing front matter: the file must begin with a '---' line, then 'title: ...'"))
+        return None, "", 1
+    end = _FRONT_MATTER_END.search(text, 4)
+    if end is None:
+        problems.append(error(relpath, 1, 1, "front matter is not closed: add a '---' line after it"))
+        return None, "", 1
+    front = text[4:end.start()]
+    body_start = end.end() + 1 if end.end() < len(text) else len(text)
+    body_line = text.count("\n", 0, body_start) + 1
+    return front, text[body_start:], body_line
+
+
+def _validate_front_matter(front: str, relpath: str, problems: list[Problem]) -> dict:
+    offset = 1  # front matter starts on line 2
+    try:
+        doc = parse_yaml(front)
+    except YamlError as exc:
+        problems.append(error(relpath, exc.line + offset, exc.col, exc.message))
+        return {}
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        problems.append(error(relpath, 2, 1, "front matter must be a YAML mapping (key: value lines)"))
+        return {}
+
+    def where(*path: object) -> tuple[int, int]:
+        line, col = doc.value_position(*path)
+        return line + offset, col
+
+    def text_field(key: str) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        problems.append(error(relpath, *where(key), f"'{key}' must be text"))
+        return ""
+
+    fields: dict = {}
+    title = text_field("title")
+    if not title:
+        line, col = (where("title") if "title" in data else (1, 1))
+        problems.append(error(relpath, line, col, "missing title: add 'title: ...' to the front matter"))
+    fields["title"] = title
+    fields["subtitle"] = text_field("subtitle")
+    fields["summary"] = text_field("summary")
+    for key in ("date", "updated"):
+        if data.get(key) is None:
+            continue
+        date = parse_date(data[key])
+        if date is None:
+            problems.append(error(relpath, *where(key), f"invalid {key} '{data[key]}': use YYYY-MM-DD"))
+        fields[key] = date
+    fields["authors"] = parse_authors(data.get("authors", []), relpath, doc, ("authors",), problems, offset)
+    fields["tags"] = _tags(data.get("tags", []), relpath, where, problems)
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.append(error(relpath, *where("draft"), "'draft' must be true or false"))
+        draft = False
+    fields["draft"] = draft
+    fields["extra"] = {str(k): v for k, v in data.items() if k not in _KNOWN_KEYS}
+    return fields
+
+
+def _tags(value: object, relpath: str, where, problems: list[Problem]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",")]
+    if not isinstance(value, list):
+        problems.append(error(relpath, *where("tags"), "'tags' must be a list"))
+        return ()
+    tags: list[str] = []
+    for index, tag in enumerate(value):
+        if not isinstance(tag, (str, int)) or not slugify(str(tag)):
+            problems.append(error(relpath, *where("tags", index), f"tag {tag!r} is not usable as a tag"))
+        elif str(tag).strip() not in tags:
+            tags.append(str(tag).strip())
+    return tuple(tags)
+
+
+def find_assets(root: Path) -> tuple[list[Asset], list[Problem]]:
+    """Files under content/assets/, refusing any that resolve outside the publication."""
+    assets_dir = root / "content" / "assets"
+    real_root = root.resolve()
+    assets: list[Asset] = []
+    problems: list[Problem] = []
+    if not assets_dir.is_dir():
+        return assets, problems
+    for path in sorted(assets_dir.rglob("*")):
+        relpath = path.relative_to(root).as_posix()
+        real = path.resolve()
+        if not real.is_relative_to(real_root):
+            problems.append(error(relpath, 1, 1, "asset is a link to a file outside the publication folder"))
+            continue
+        if path.is_file():
+            assets.append(Asset(source=real, target="assets/" + path.relative_to(assets_dir).as_posix()))
+    return assets, problems

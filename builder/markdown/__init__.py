@@ -1,0 +1,72 @@
+"""The Markdown dialect: CommonMark plus Pandoc's extensions, as markdown-it-py plugins."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from builder.errors import Problem
+from builder.markdown.fenced_divs import fenced_divs_plugin
+from builder.markdown.headings import heading_attributes_plugin, toc_plugin
+from builder.markdown.highlight import highlight_code
+from builder.markdown.links import LinkResolver, links_plugin
+from builder.model import Heading
+from builder.text import slugify
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownResult:
+    html: str
+    toc: tuple[Heading, ...]
+    word_count: int
+    first_paragraph: str
+    problems: tuple[Problem, ...]
+
+
+def create_parser(unsafe_html: bool = False) -> MarkdownIt:
+    """The parser every document goes through; raw HTML is escaped unless unsafe_html."""
+    md = MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": unsafe_html,
+                                   "highlight": highlight_code})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes", "linkify"])
+    md.use(footnote_plugin)
+    md.use(deflist_plugin)
+    md.use(fenced_divs_plugin)
+    md.use(attrs_plugin)
+    md.use(attrs_block_plugin)
+    md.use(heading_attributes_plugin)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    md.use(toc_plugin)
+    md.use(links_plugin)
+    return md
+
+
+def render_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_offset: int = 0,
+                    resolve_link: LinkResolver | None = None) -> MarkdownResult:
+    """Render one document body; line_offset is the body's first line in its file, minus one."""
+    env: dict = {"path": path, "line_offset": line_offset, "problems": []}
+    if resolve_link is not None:
+        env["resolve_link"] = resolve_link
+    tokens = md.parse(text, env)
+    html = md.renderer.render(tokens, md.options, env)
+    words = sum(len(_WORD.findall(token.content)) for token in tokens if token.type == "inline")
+    return MarkdownResult(html, tuple(env.get("toc", ())), words, _first_paragraph(tokens),
+                          tuple(env["problems"]))
+
+
+def _first_paragraph(tokens) -> str:
+    """Plain text of the first top-level paragraph, for a summary when none is given."""
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            children = tokens[index + 1].children or ()
+            text = "".join(child.content if child.type in ("text", "code_inline") else " "
+                           for child in children if child.type in ("text", "code_inline", "softbreak", "hardbreak"))
+            return " ".join(text.split())
+    return ""

@@ -1,0 +1,99 @@
+"""Frozen dataclasses handed from stage to stage."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    name: str
+    slug: str
+    affiliation: str = ""
+    orcid: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """dossier.yml, validated."""
+
+    root: Path
+    title: str
+    description: str = ""
+    base_url: str = "http://127.0.0.1:8000/"
+    language: str = "en"
+    authors: tuple[Author, ...] = ()
+    theme: str = "default"
+    output: str = "_site"
+    csl: str = "chicago-author-date"
+    index_articles: int = 10
+    unsafe_html: bool = False
+    menu: tuple[str, ...] | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.root / "themes" / self.theme
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One Markdown file with its front matter validated."""
+
+    source: Path              # absolute path of the .md file
+    relpath: str              # path relative to the publication root, for messages
+    kind: str                 # "article" or "page"
+    slug: str
+    url: str                  # site-relative, e.g. "articles/slug/"
+    title: str
+    body: str
+    body_line: int            # 1-based line of the body's first line in the file
+    subtitle: str = ""
+    date: dt.date | None = None
+    updated: dt.date | None = None
+    authors: tuple[Author, ...] = ()
+    tags: tuple[str, ...] = ()
+    summary: str = ""
+    draft: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    anchor: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDocument:
+    """A document's body as HTML, with what the theme needs to show around it."""
+
+    document: Document
+    html: str
+    toc: tuple[Heading, ...]
+    word_count: int
+    first_paragraph: str = ""
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.word_count / 230))
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file copied into the site as it is."""
+
+    source: Path
+    target: str               # site-relative output path
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file of the built site: bytes to write, or a file to copy."""
+
+    path: str                 # site-relative, posix
+    content: bytes | None = None
+    source: Path | None = None

@@ -1,0 +1,81 @@
+"""The site's structure: articles in order, and the tag, author and year groupings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from builder.model import Author, RenderedDocument
+from builder.text import slugify
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Articles sharing a tag, an author or a year."""
+
+    name: str
+    slug: str
+    url: str
+    articles: tuple[RenderedDocument, ...]
+    detail: str = ""          # an author's affiliation
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    articles: tuple[RenderedDocument, ...]     # newest first
+    pages: tuple[RenderedDocument, ...]        # menu order
+    tags: tuple[Group, ...]                    # by name
+    authors: tuple[Group, ...]                 # by name
+    years: tuple[Group, ...]                   # newest first
+
+
+def assemble_site(rendered: list[RenderedDocument], menu: tuple[str, ...] | None) -> Site:
+    """Order the documents and group the articles; pure."""
+    articles = sorted((r for r in rendered if r.document.kind == "article"), key=_newest_first)
+    pages = [r for r in rendered if r.document.kind == "page"]
+    if menu is not None:
+        by_slug = {r.document.slug: r for r in pages}
+        pages = [by_slug[slug] for slug in menu if slug in by_slug]
+    else:
+        pages.sort(key=lambda r: (r.document.extra.get("order", 0) if isinstance(r.document.extra.get("order", 0), int) else 0,
+                                  r.document.title.casefold()))
+    return Site(tuple(articles), tuple(pages), _tags(articles), _authors(articles), _years(articles))
+
+
+def _newest_first(rendered: RenderedDocument):
+    document = rendered.document
+    return (-(document.date.toordinal() if document.date else 0), document.slug)
+
+
+def _tags(articles: list[RenderedDocument]) -> tuple[Group, ...]:
+    members: dict[str, list[RenderedDocument]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for article in articles:
+        for tag in article.document.tags:
+            slug = slugify(tag)
+            names.setdefault(slug, tag)
+            members[slug].append(article)
+    return tuple(Group(names[slug], slug, f"tags/{slug}/", tuple(members[slug]))
+                 for slug in sorted(members, key=lambda s: (names[s].casefold(), s)))
+
+
+def _authors(articles: list[RenderedDocument]) -> tuple[Group, ...]:
+    members: dict[str, list[RenderedDocument]] = defaultdict(list)
+    people: dict[str, Author] = {}
+    for article in articles:
+        for author in article.document.authors:
+            if author.slug not in people or (author.affiliation and not people[author.slug].affiliation):
+                people[author.slug] = author
+            members[author.slug].append(article)
+    return tuple(Group(people[slug].name, slug, f"authors/{slug}/", tuple(members[slug]),
+                       people[slug].affiliation)
+                 for slug in sorted(members, key=lambda s: (people[s].name.casefold(), s)))
+
+
+def _years(articles: list[RenderedDocument]) -> tuple[Group, ...]:
+    members: dict[int, list[RenderedDocument]] = defaultdict(list)
+    for article in articles:
+        if article.document.date:
+            members[article.document.date.year].append(article)
+    return tuple(Group(str(year), str(year), f"archive/{year}/", tuple(members[year]))
+                 for year in sorted(members, reverse=True))

@@ -1,0 +1,52 @@
+"""Small text helpers shared by the stages: slugs and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
+           "August", "September", "October", "November", "December")
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug that keeps letters of every script: 'Kim Jong-un 김정은' -> 'kim-jong-un-김정은'."""
+    normalized = unicodedata.normalize("NFC", text).casefold()
+    return _NON_WORD.sub("-", normalized).replace("_", "-").strip("-")
+
+
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """slug, or slug-2, slug-3, ... whichever is not yet taken; records the choice."""
+    candidate, number = slug, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    taken.add(candidate)
+    return candidate
+
+
+def long_date(date: dt.date) -> str:
+    """'8 April 2016'."""
+    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from YAML text ('2016-04-08' or '2016-04-08T10:00:00'); None when invalid."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None

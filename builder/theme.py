@@ -1,0 +1,50 @@
+"""Find the theme: the publication's own files first, then the default theme shipped with Dossier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from builder.model import Asset, Settings
+
+_PACKAGE_THEME = Path(__file__).parent / "themes" / "default"
+_REPOSITORY_THEME = Path(__file__).parent.parent / "themes" / "default"
+
+
+def shipped_theme_dir() -> Path:
+    """The default theme: inside the installed package, or the repository's themes/default."""
+    return _PACKAGE_THEME if _PACKAGE_THEME.is_dir() else _REPOSITORY_THEME
+
+
+def theme_dirs(settings: Settings) -> list[Path]:
+    """Theme folders in lookup order; a file in an earlier folder overrides a later one."""
+    dirs = []
+    own = settings.theme_dir
+    if own.is_dir():
+        dirs.append(own)
+    shipped = shipped_theme_dir()
+    if not dirs or own.resolve() != shipped.resolve():
+        dirs.append(shipped)
+    return dirs
+
+
+def template_environment(settings: Settings) -> jinja2.Environment:
+    """Jinja2 with autoescaping and strict undefined variables over the theme folders."""
+    loader = jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(settings)])
+    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+def theme_assets(settings: Settings) -> list[Asset]:
+    """The theme's static/ files, copied to theme/ in the site; overrides win by path."""
+    chosen: dict[str, Asset] = {}
+    for directory in reversed(theme_dirs(settings)):
+        static = directory / "static"
+        if not static.is_dir():
+            continue
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                target = "theme/" + path.relative_to(static).as_posix()
+                chosen[target] = Asset(source=path, target=target)
+    return [chosen[target] for target in sorted(chosen)]

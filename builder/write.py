@@ -1,0 +1,70 @@
+"""The only code that touches the output folder: write everything aside, then swap it in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from builder.errors import BuildFailed, error
+from builder.model import Output
+
+
+def check_unique(outputs: list[Output]) -> None:
+    """Refuse two outputs at one path: one would silently replace the other."""
+    seen: dict[str, Output] = {}
+    problems = []
+    for output in outputs:
+        if output.path in seen:
+            first = seen[output.path]
+            what = str(output.source or first.source or "a generated page")
+            problems.append(error(what, 1, 1, f"two files would be written to {output.path}"))
+        seen[output.path] = output
+    if problems:
+        raise BuildFailed(problems)
+
+
+def write_site(outputs: list[Output], out_dir: Path) -> None:
+    """Write outputs to a fresh folder next to out_dir and swap it in only when all succeeded."""
+    check_unique(outputs)
+    out_dir = out_dir.absolute()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out_dir)
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "index.html").exists():
+        raise BuildFailed([error(str(out_dir), 1, 1, "refusing to replace this folder: it is not empty "
+                                 "and does not look like a built site (no index.html)")])
+    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    try:
+        staging.mkdir()
+        for output in sorted(outputs, key=lambda o: o.path):
+            target = staging / output.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if output.content is not None:
+                target.write_bytes(output.content)
+            else:
+                shutil.copyfile(output.source, target)
+    except OSError as exc:
+        _remove(staging)
+        raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "
+                                 "the previous site is unchanged")]) from None
+    if out_dir.exists():
+        os.replace(out_dir, retired)
+    os.replace(staging, out_dir)
+    _remove(retired)
+
+
+def _recover(out_dir: Path) -> None:
+    """Undo what a build killed midway left: restore a retired site, drop unfinished ones."""
+    retired = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
+    if retired and not out_dir.exists():
+        os.replace(retired.pop(), out_dir)
+    for leftover in retired + sorted(out_dir.parent.glob(f".{out_dir.name}.new-*")):
+        _remove(leftover)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
