@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from builder.errors import BuildFailed, Problem, error, warning
-from builder.model import Author, Settings
+from builder.model import DEFAULT_BASE_URL, Author, Settings
 from builder.text import slugify
 from builder.yamlfile import YamlDocument, YamlError, parse_yaml
 
@@ -68,7 +68,8 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
     if "title" not in data:
         problems.append(error(name, 1, 1, "missing required setting 'title'"))
     authors = parse_authors(values.pop("authors", []), name, doc, ("authors",), problems)
-    base_url = values.pop("base_url", Settings.base_url)
+    # Not Settings.base_url: with slots=True that is a descriptor, not the default.
+    base_url = values.pop("base_url", DEFAULT_BASE_URL)
     if not base_url.endswith("/"):
         base_url += "/"
     if not base_url.startswith(("http://", "https://")):
@@ -79,7 +80,8 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
         values["menu"] = tuple(str(item) for item in values["menu"])
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
-    settings = Settings(root=root, authors=authors, base_url=base_url, extra=extra,
+    positions = {str(key): doc.value_position(str(key)) for key in data}
+    settings = Settings(root=root, authors=authors, base_url=base_url, extra=extra, positions=positions,
                         title=values.pop("title"), **values)
     return settings, problems
 

@@ -115,8 +115,9 @@ def _validate_front_matter(front: str, relpath: str, problems: list[Problem]) ->
         return ""
 
     fields: dict = {}
+    reported = len(problems)
     title = text_field("title")
-    if not title:
+    if not title and len(problems) == reported:   # a title of the wrong type is reported once
         line, col = (where("title") if "title" in data else (1, 1))
         problems.append(error(relpath, line, col, "missing title: add 'title: ...' to the front matter"))
     fields["title"] = title

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DEFAULT_BASE_URL = "http://127.0.0.1:8000/"
+
 
 @dataclass(frozen=True, slots=True)
 class Author:
@@ -22,7 +24,7 @@ class Settings:
     root: Path
     title: str
     description: str = ""
-    base_url: str = "http://127.0.0.1:8000/"
+    base_url: str = DEFAULT_BASE_URL
     language: str = "en"
     authors: tuple[Author, ...] = ()
     theme: str = "default"
@@ -32,6 +34,10 @@ class Settings:
     unsafe_html: bool = False
     menu: tuple[str, ...] | None = None
     extra: dict = field(default_factory=dict)
+    positions: dict = field(default_factory=dict, compare=False)   # setting -> (line, col) in dossier.yml
+
+    def position(self, key: str) -> tuple[int, int]:
+        return self.positions.get(key, (1, 1))
 
     @property
     def theme_dir(self) -> Path:
@@ -76,10 +82,21 @@ class RenderedDocument:
     toc: tuple[Heading, ...]
     word_count: int
     first_paragraph: str = ""
+    bibliography: tuple[tuple[str, str], ...] = ()   # (key, entry HTML) in the style's order
+    citations: tuple["CitationUse", ...] = ()
+    cite_this: str = ""                               # the document's own reference, as HTML
 
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.word_count / 230))
+
+
+@dataclass(frozen=True, slots=True)
+class CitationUse:
+    """Where a document cites a source: the key and the sentence around the citation."""
+
+    key: str
+    context: str
 
 
 @dataclass(frozen=True, slots=True)

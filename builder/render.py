@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
 
-from builder.errors import BuildFailed, Problem, error
+from builder.bibliography import Bibliography
+from builder.citations import Sources
+from builder.errors import BuildFailed, error
+from builder.grades import describe_reliability
+from builder.metadata import (MetaTag, article_bibtex, article_item, article_ris, highwire_tags, json_ld,
+                              open_graph)
 from builder.model import Heading, Output, RenderedDocument, Settings
 from builder.site import Group, Site
 from builder.text import long_date, slugify
@@ -21,6 +27,15 @@ class Link:
     name: str
     url: str                  # site-relative; templates prefix `root`
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceView:
+    """A formatted bibliography entry and the page of its source."""
+
+    key: str
+    html: Markup
+    url: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +57,28 @@ class ArticleView:
     word_count: int
     toc: tuple[Heading, ...]
     body: Markup
+    bibliography: tuple[ReferenceView, ...] = ()
+    cite_this: Markup = Markup("")
+    downloads: tuple[Link, ...] = ()
+    head_tags: tuple[MetaTag, ...] = ()
+    json_ld: Markup = Markup("")
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CitingView:
+    article: ArticleView
+    contexts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    key: str
+    url: str
+    reference: Markup
+    reliability: str
+    entry_type: str
+    citing: tuple[CitingView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,9 +110,11 @@ class PageMeta:
     canonical: str
 
 
-def render_site(site: Site, settings: Settings, env: jinja2.Environment) -> list[Output]:
+def render_site(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
+                env: jinja2.Environment) -> list[Output]:
     """Every HTML page of the site."""
-    views = {id(r): _article_view(r) for r in site.articles + site.pages}
+    source_urls = {source.key: source.url for source in site.sources}
+    views = {id(r): _article_view(r, source_urls, sources, settings) for r in site.articles + site.pages}
     articles = tuple(views[id(r)] for r in site.articles)
     tags = tuple(_group_view(g, views) for g in site.tags)
     authors = tuple(_group_view(g, views) for g in site.authors)
@@ -95,6 +133,13 @@ def render_site(site: Site, settings: Settings, env: jinja2.Environment) -> list
         ("authors.html", "authors/", _meta("authors", "Authors", f"Authors of {settings.title}", "authors/", settings),
          {"authors": authors}),
     ]
+    source_views = tuple(_source_view(source, sources, bibliography, views) for source in site.sources)
+    if source_views:
+        pages.append(("sources.html", "sources/", _meta("sources", "Sources", f"Every source cited in {settings.title}",
+                                                        "sources/", settings), {"sources": source_views}))
+    for source in source_views:
+        pages.append(("source.html", source.url, _meta("source", f"Source: {source.key}", "", source.url, settings),
+                      {"source": source}))
     for article in articles:
         pages.append(("article.html", article.url, _meta("article", article.title, article.summary, article.url, settings),
                       {"article": article}))
@@ -108,7 +153,8 @@ def render_site(site: Site, settings: Settings, env: jinja2.Environment) -> list
         for group in groups:
             pages.append((template, group.url, _meta(kind, group.name, label.format(group.name), group.url, settings),
                           {"group": group, "tags": tags, "authors": authors, "years": years}))
-    outputs = [Output(url + "index.html", _render(env, template, site_view, meta, "../" * url.count("/"), context))
+    outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
+    outputs += [Output(url + "index.html", _render(env, template, site_view, meta, "../" * url.count("/"), context))
                for template, url, meta, context in pages]
     # The 404 page is served at any depth, so its links start from the site's base path.
     not_found = _meta("404", "Page not found", "", "404.html", settings)
@@ -142,8 +188,29 @@ def _meta(kind: str, title: str, description: str, url: str, settings: Settings)
     return PageMeta(kind, title, description, url, settings.base_url + url)
 
 
-def _article_view(rendered: RenderedDocument) -> ArticleView:
+def _source_view(source, sources: Sources, bibliography: Bibliography, views: dict) -> SourceView:
+    entry = bibliography.entries.get(source.key)
+    reliability = describe_reliability(entry.field("reliability") or "") if entry else ""
+    return SourceView(source.key, source.url, Markup(sources.references.get(source.key, "")), reliability,
+                      entry.entry_type if entry else "",
+                      tuple(CitingView(views[id(use.document)], use.contexts) for use in source.uses))
+
+
+_DOWNLOADS = (("BibTeX", "cite.bib"), ("RIS", "cite.ris"), ("CSL-JSON", "cite.json"))
+
+
+def _citation_downloads(rendered: RenderedDocument, settings: Settings) -> list[Output]:
     doc = rendered.document
+    item = json.dumps([article_item(doc, settings)], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    texts = {"cite.bib": article_bibtex(doc, settings), "cite.ris": article_ris(doc, settings), "cite.json": item}
+    return [Output(doc.url + name, texts[name].encode("utf-8")) for _, name in _DOWNLOADS]
+
+
+def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sources: Sources,
+                  settings: Settings) -> ArticleView:
+    doc = rendered.document
+    references = [sources.items[key] for key, _ in rendered.bibliography if key in sources.items]
+    is_article = doc.kind == "article"
     summary = doc.summary or _shorten(rendered.first_paragraph, SUMMARY_WORDS)
     return ArticleView(
         kind=doc.kind, title=doc.title, subtitle=doc.subtitle, url=doc.url, summary=summary,
@@ -153,7 +220,14 @@ def _article_view(rendered: RenderedDocument) -> ArticleView:
         authors=tuple(Link(a.name, f"authors/{a.slug}/", a.affiliation) for a in doc.authors),
         tags=tuple(Link(t, f"tags/{slugify(t)}/") for t in doc.tags),
         reading_minutes=rendered.reading_minutes, word_count=rendered.word_count,
-        toc=rendered.toc, body=Markup(rendered.html), extra=doc.extra)
+        toc=rendered.toc, body=Markup(rendered.html),
+        bibliography=tuple(ReferenceView(key, Markup(html), source_urls.get(key, ""))
+                           for key, html in rendered.bibliography),
+        cite_this=Markup(rendered.cite_this),
+        downloads=tuple(Link(label, doc.url + name) for label, name in _DOWNLOADS) if is_article else (),
+        head_tags=(highwire_tags(doc, settings, references) if is_article else ()) + open_graph(doc, settings),
+        json_ld=Markup(json_ld(doc, settings, references)) if is_article else Markup(""),
+        extra=doc.extra)
 
 
 def _group_view(group: Group, views: dict) -> GroupView:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import re
+
 from builder.model import Author, RenderedDocument
-from builder.text import slugify
+from builder.text import slugify, unique_slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,16 +23,43 @@ class Group:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceUse:
+    """One document citing a source, with the sentence around each citation."""
+
+    document: RenderedDocument
+    contexts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    key: str
+    url: str
+    uses: tuple[SourceUse, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     articles: tuple[RenderedDocument, ...]     # newest first
     pages: tuple[RenderedDocument, ...]        # menu order
     tags: tuple[Group, ...]                    # by name
     authors: tuple[Group, ...]                 # by name
     years: tuple[Group, ...]                   # newest first
+    sources: tuple[Source, ...] = ()           # the citation style's order
+
+    def source_url(self, key: str) -> str:
+        return next((s.url for s in self.sources if s.key == key), "")
 
 
-def assemble_site(rendered: list[RenderedDocument], menu: tuple[str, ...] | None) -> Site:
-    """Order the documents and group the articles; pure."""
+def source_slugs(keys: list[str]) -> dict[str, str]:
+    """URL-safe, unique folder names for citation keys (keys may hold ':' or '/')."""
+    taken: set[str] = set()
+    return {key: unique_slug(re.sub(r"[^\w.-]+", "-", key).strip("-.") or "source", taken)
+            for key in sorted(keys)}
+
+
+def assemble_site(rendered: list[RenderedDocument], menu: tuple[str, ...] | None,
+                  source_order: tuple[str, ...] = ()) -> Site:
+    """Order the documents, group the articles and gather each source's citing documents; pure."""
     articles = sorted((r for r in rendered if r.document.kind == "article"), key=_newest_first)
     pages = [r for r in rendered if r.document.kind == "page"]
     if menu is not None:
@@ -39,7 +68,21 @@ def assemble_site(rendered: list[RenderedDocument], menu: tuple[str, ...] | None
     else:
         pages.sort(key=lambda r: (r.document.extra.get("order", 0) if isinstance(r.document.extra.get("order", 0), int) else 0,
                                   r.document.title.casefold()))
-    return Site(tuple(articles), tuple(pages), _tags(articles), _authors(articles), _years(articles))
+    return Site(tuple(articles), tuple(pages), _tags(articles), _authors(articles), _years(articles),
+                _sources(articles + pages, source_order))
+
+
+def _sources(documents: list[RenderedDocument], order: tuple[str, ...]) -> tuple[Source, ...]:
+    slugs = source_slugs(list(order))
+    sources = []
+    for key in order:
+        uses = []
+        for document in documents:
+            contexts = tuple(dict.fromkeys(use.context for use in document.citations if use.key == key))
+            if contexts:
+                uses.append(SourceUse(document, contexts))
+        sources.append(Source(key, f"sources/{slugs[key]}/", tuple(uses)))
+    return tuple(sources)
 
 
 def _newest_first(rendered: RenderedDocument):

@@ -30,6 +30,8 @@ def write_site(outputs: list[Output], out_dir: Path) -> None:
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     _recover(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildFailed([error(str(out_dir), 1, 1, "refusing to replace this file: the output must be a folder")])
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "index.html").exists():
         raise BuildFailed([error(str(out_dir), 1, 1, "refusing to replace this folder: it is not empty "
                                  "and does not look like a built site (no index.html)")])

@@ -51,8 +51,11 @@ def parse_yaml(text: str) -> YamlDocument:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "malformed YAML"
+        if exc.context_mark and mark and mark.index >= len(text.rstrip()):
+            # Hit the end of the text (an unclosed quote or bracket): point at the opening.
+            mark, problem = exc.context_mark, f"{problem} ({exc.context})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlError(line, col, f"malformed YAML: {problem}") from None
     except yaml.YAMLError as exc:
         raise YamlError(1, 1, f"malformed YAML: {exc}") from None

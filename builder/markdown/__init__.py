@@ -12,6 +12,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from builder.errors import Problem
+from builder.markdown.citations import Cluster, citations_plugin
 from builder.markdown.fenced_divs import fenced_divs_plugin
 from builder.markdown.headings import heading_attributes_plugin, toc_plugin
 from builder.markdown.highlight import highlight_code
@@ -42,23 +43,51 @@ def create_parser(unsafe_html: bool = False) -> MarkdownIt:
     md.use(attrs_plugin)
     md.use(attrs_block_plugin)
     md.use(heading_attributes_plugin)
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=slugify)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_slug)
     md.use(toc_plugin)
     md.use(links_plugin)
+    md.use(citations_plugin)
     return md
+
+
+@dataclass
+class ParsedMarkdown:
+    """Tokens of one body, before citations are formatted."""
+
+    tokens: list
+    env: dict
+
+    @property
+    def clusters(self) -> list[Cluster]:
+        return self.env.get("clusters", [])
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(self.env.get("problems", ()))
+
+
+def parse_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_offset: int = 0,
+                   resolve_link: LinkResolver | None = None) -> ParsedMarkdown:
+    """Parse one document body; line_offset is the body's first line in its file, minus one."""
+    env: dict = {"path": path, "line_offset": line_offset, "problems": []}
+    if resolve_link is not None:
+        env["resolve_link"] = resolve_link
+    return ParsedMarkdown(md.parse(text, env), env)
+
+
+def render_parsed(md: MarkdownIt, parsed: ParsedMarkdown, citations_html: tuple[str, ...] = ()) -> MarkdownResult:
+    """HTML of a parsed body, with each citation cluster replaced by its formatted HTML."""
+    env = dict(parsed.env, citations_html=citations_html)
+    html = md.renderer.render(parsed.tokens, md.options, env)
+    tokens = parsed.tokens
+    words = sum(len(_WORD.findall(token.content)) for token in tokens if token.type == "inline")
+    return MarkdownResult(html, tuple(env.get("toc", ())), words, _first_paragraph(tokens), parsed.problems)
 
 
 def render_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_offset: int = 0,
                     resolve_link: LinkResolver | None = None) -> MarkdownResult:
-    """Render one document body; line_offset is the body's first line in its file, minus one."""
-    env: dict = {"path": path, "line_offset": line_offset, "problems": []}
-    if resolve_link is not None:
-        env["resolve_link"] = resolve_link
-    tokens = md.parse(text, env)
-    html = md.renderer.render(tokens, md.options, env)
-    words = sum(len(_WORD.findall(token.content)) for token in tokens if token.type == "inline")
-    return MarkdownResult(html, tuple(env.get("toc", ())), words, _first_paragraph(tokens),
-                          tuple(env["problems"]))
+    """Parse and render a body whose citations need no formatting (they stay as written)."""
+    return render_parsed(md, parse_markdown(md, text, path=path, line_offset=line_offset, resolve_link=resolve_link))
 
 
 def _first_paragraph(tokens) -> str:
@@ -70,3 +99,8 @@ def _first_paragraph(tokens) -> str:
                            for child in children if child.type in ("text", "code_inline", "softbreak", "hardbreak"))
             return " ".join(text.split())
     return ""
+
+
+def _heading_slug(text: str) -> str:
+    """A heading's id; headings of only punctuation or symbols still get one."""
+    return slugify(text) or "section"

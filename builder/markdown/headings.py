@@ -49,7 +49,9 @@ def _heading_attributes(state: StateCore) -> None:
             attributes = parse_attributes(match.group(1))
         except AttributeSyntaxError as exc:
             line = token.map[0] if token.map else 0
-            report(state.env, line, 0, f"bad heading attributes: {exc}")
+            source = state.src.split("\n")[line] if token.map else ""
+            col = source.rfind("{") + 1 + exc.offset if "{" in source else 0
+            report(state.env, line, col, f"bad heading attributes: {exc}")
             continue
         last.content = last.content[:match.start()]
         inline.content = _TRAILING_ATTRS.sub("", inline.content)

@@ -1,0 +1,133 @@
+"""Format each document's citations and bibliography, and the publication's list of sources."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.bibliography import Bibliography
+from builder.citeproc import Citeproc, CiteprocError
+from builder.errors import Problem, error
+from builder.markdown.citations import Cluster
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCitations:
+    clusters: tuple[str, ...] = ()                    # HTML of each cluster, in reading order
+    bibliography: tuple[tuple[str, str], ...] = ()    # (key, entry HTML) in the style's order
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every cited source: the style's order and its full reference."""
+
+    order: tuple[str, ...] = ()
+    references: dict[str, str] = field(default_factory=dict)
+    items: dict[str, dict] = field(default_factory=dict)   # CSL-JSON by key
+
+
+def unknown_keys(path: str, line_offset: int, clusters: list[Cluster], bibliography: Bibliography) -> list[Problem]:
+    """An error for each cited key no .bib defines, with the closest keys suggested."""
+    problems = []
+    for cluster in clusters:
+        for key, line, col in zip(cluster.keys, cluster.key_lines, cluster.key_cols):
+            if key in bibliography:
+                continue
+            close = difflib.get_close_matches(key, bibliography.entries.keys(), n=2, cutoff=0.6)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            problems.append(error(path, line_offset + line + 1, col + 1, f"unknown citation key '{key}'{hint}"))
+    return problems
+
+
+def convert_references(engine: Citeproc, bibliography: Bibliography, keys: list[str]) -> tuple[dict[str, dict], list[Problem]]:
+    """CSL-JSON for the given keys; an entry pandoc cannot read is an error at its line."""
+    if not keys:
+        return {}, []
+    try:
+        items = engine.convert(bibliography.biblatex_for(keys))
+        return {item["id"]: item for item in items}, []
+    except CiteprocError:
+        pass
+    # Find the culprits one entry at a time, so one bad entry cannot hide the rest.
+    converted: dict[str, dict] = {}
+    problems = []
+    for key in keys:
+        try:
+            for item in engine.convert(bibliography.biblatex_for([key])):
+                converted.setdefault(item["id"], item)
+        except CiteprocError as exc:
+            entry = bibliography.entries[key]
+            reason = re.sub(r"\s+", " ", str(exc).split("\n")[0])
+            problems.append(error(entry.path, entry.line, 1, f"cannot read entry '{key}': {reason}"))
+    return converted, problems
+
+
+def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, dict],
+                    style: Path, language: str) -> DocumentCitations:
+    """Format one document's clusters together, so disambiguation sees all of them."""
+    if not clusters:
+        return DocumentCitations()
+    keys = sorted({key for cluster in clusters for key in cluster.keys})
+    formatted = engine.format([c.source for c in clusters], [items[k] for k in keys if k in items], style, language)
+    return DocumentCitations(formatted.citations, formatted.bibliography)
+
+
+def format_own_reference(engine: Citeproc, item: dict, style: Path, language: str) -> str:
+    """A document's recommended citation: its own bibliography entry in the style."""
+    formatted = engine.format([], [item], style, language, nocite=True)
+    return formatted.bibliography[0][1] if formatted.bibliography else ""
+
+
+def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, language: str) -> Sources:
+    """Every cited source's full reference, in the style's bibliography order."""
+    if not items:
+        return Sources()
+    formatted = engine.format([], [items[k] for k in sorted(items)], style, language, nocite=True)
+    return Sources(tuple(key for key, _ in formatted.bibliography), dict(formatted.bibliography), items)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\uAC00-\uD7A3])")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:p|pp|cf|e\.g|i\.e|vol|no|ch|sec|para|fig|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Jr|Sr|U\.S|U\.N|etc|vs|al))\.$")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def citation_uses(clusters: list[Cluster], formatted: tuple[str, ...]) -> tuple:
+    """For each cited key, the sentence around its citation, with citations shown as formatted."""
+    from html import unescape
+
+    from builder.model import CitationUse
+
+    plain = [unescape(_TAG.sub("", html)) for html in formatted] if formatted else [c.source for c in clusters]
+    uses = []
+    for index, cluster in enumerate(clusters):
+        marker = f"\x00{index}\x00"
+        text = _strip_markup(cluster.context.replace(cluster.source, marker, 1))
+        for other_index, other in enumerate(clusters):
+            if other_index != index and other.source in text:
+                text = text.replace(other.source, plain[other_index])
+        sentence = next((s for s in _sentences(text) if marker in s), text)
+        sentence = " ".join(sentence.replace(marker, plain[index]).split())
+        for key in cluster.keys:
+            uses.append(CitationUse(key, sentence))
+    return tuple(uses)
+
+
+def _sentences(text: str) -> list[str]:
+    """Split at sentence ends, but not after initials or common abbreviations ('S. Kim', 'p. 4')."""
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if _ABBREVIATION.search(text[max(start, match.start() - 6):match.start()]):
+            continue
+        sentences.append(text[start:match.start()])
+        start = match.end()
+    sentences.append(text[start:])
+    return sentences
+
+
+def _strip_markup(text: str) -> str:
+    text = re.sub(r"\\(.)", r"\1", text)
+    text = re.sub(r"\[\^[^\]]+\]", "", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"(\*\*|\*|__|`)", "", text)

@@ -1,0 +1,85 @@
+"""Pandoc's citeproc as a long-lived worker: CSL formatting and BibLaTeX -> CSL-JSON.
+
+Pandoc's own engine is used because the output must match what Pandoc, Quarto and
+R Markdown users get (see the citations issue for the measurements against
+citeproc-py and citeproc-js); one `pandoc lua` process serves the whole build.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib.util
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+_SCRIPT = Path(__file__).with_name("citeproc.lua")
+
+
+class CiteprocError(Exception):
+    """Pandoc refused a request; the message is pandoc's."""
+
+
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    citations: tuple[str, ...]                  # HTML of each cluster, in request order
+    bibliography: tuple[tuple[str, str], ...]   # (key, entry HTML) in the style's order
+
+
+def pandoc_path() -> str:
+    """The pandoc binary shipped by pypandoc-binary, else one on PATH."""
+    spec = importlib.util.find_spec("pypandoc")
+    if spec and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            candidate = Path(location) / "files" / "pandoc"
+            if candidate.exists():
+                return str(candidate)
+    found = shutil.which("pandoc")
+    if found is None:
+        raise CiteprocError("pandoc not found: install the Python package pypandoc-binary")
+    return found
+
+
+class Citeproc:
+    """One pandoc worker process, started on first use and stopped at exit."""
+
+    def __init__(self) -> None:
+        self._process: subprocess.Popen | None = None
+
+    def _request(self, request: dict) -> dict:
+        if self._process is None or self._process.poll() is not None:
+            self._process = subprocess.Popen([pandoc_path(), "lua", str(_SCRIPT)], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, text=True, encoding="utf-8")
+            atexit.register(self.close)
+        assert self._process.stdin and self._process.stdout
+        self._process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        if not line:
+            self.close()
+            raise CiteprocError("the pandoc worker stopped unexpectedly")
+        response = json.loads(line)
+        if "error" in response:
+            raise CiteprocError(response["error"])
+        return response
+
+    def convert(self, biblatex: str) -> list[dict]:
+        """CSL-JSON items for BibLaTeX/BibTeX text, as pandoc reads it."""
+        return self._request({"convert": biblatex})["items"]
+
+    def format(self, clusters: list[str], references: list[dict], style: Path, lang: str,
+               nocite: bool = False) -> Formatted:
+        """Format citation clusters (Pandoc Markdown) and the bibliography of what they cite."""
+        response = self._request({"clusters": clusters, "references": references, "style": str(style),
+                                  "lang": lang, "nocite": nocite})
+        return Formatted(tuple(c.strip() for c in response["citations"]),
+                         tuple((b["id"], b["html"].strip()) for b in response["bibliography"]))
+
+    def close(self) -> None:
+        if self._process is not None:
+            if self._process.stdin:
+                self._process.stdin.close()
+            self._process.wait(timeout=10)
+            self._process = None

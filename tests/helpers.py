@@ -1,0 +1,122 @@
+"""Test helpers: writing input files, hashing a folder, and checking a built site's links with html.parser."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+# Attributes that hold a URL the browser fetches or follows.
+URL_ATTRIBUTES = {"href", "src"}
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    """Create path (and its folders) with text as UTF-8, or with bytes as they are."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under folder (symlinks included) -> sha256 of its bytes; folders as 'dir'."""
+    result = {}
+    for path in sorted(folder.rglob("*")):
+        key = path.relative_to(folder).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            result[key + "/"] = "dir"
+        else:
+            result[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return result
+
+
+@dataclass
+class Page:
+    """What a link checker needs from one HTML file."""
+
+    ids: list[str] = field(default_factory=list)
+    links: list[tuple[str, str, str]] = field(default_factory=list)   # (tag, attribute, value)
+    texts: dict[str, str] = field(default_factory=dict)               # id -> text inside it
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.page = Page()
+        self._open: list[tuple[str, str]] = []     # (tag, id) of elements being read
+        self._text: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        element_id = attributes.get("id")
+        if element_id is not None:
+            self.page.ids.append(element_id)
+            self._text[element_id] = []
+        for name, value in attrs:
+            if name in URL_ATTRIBUTES:
+                self.page.links.append((tag, name, value or ""))
+        if tag not in {"img", "meta", "link", "br", "hr", "input", "source", "wbr"}:
+            self._open.append((tag, element_id or ""))
+
+    def handle_endtag(self, tag):
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == tag:
+                del self._open[index:]
+                break
+
+    def handle_data(self, data):
+        for _, element_id in self._open:
+            if element_id:
+                self._text[element_id].append(data)
+
+    def close(self):
+        super().close()
+        self.page.texts = {key: "".join(parts) for key, parts in self._text.items()}
+
+
+def parse_page(path: Path) -> Page:
+    """Ids, URL attributes and texts of one HTML file."""
+    parser = _PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser.page
+
+
+def site_pages(site: Path) -> dict[str, Page]:
+    """Every HTML file of a built site, by site-relative path."""
+    return {path.relative_to(site).as_posix(): parse_page(path) for path in sorted(site.rglob("*.html"))}
+
+
+def broken_links(site: Path, base_url: str) -> list[str]:
+    """Internal href/src values (relative or under base_url) whose file or #fragment is missing."""
+    pages = site_pages(site)
+    problems = []
+    for page_path, page in pages.items():
+        page_url = urljoin(base_url, page_path.removesuffix("index.html"))
+        for tag, attribute, value in page.links:
+            where = f"{page_path}: <{tag} {attribute}={value!r}>"
+            if not value.strip():
+                problems.append(f"{where}: empty link")
+                continue
+            absolute = urljoin(page_url, value)
+            if not absolute.startswith(base_url):
+                if urlsplit(absolute).netloc == urlsplit(base_url).netloc:
+                    problems.append(f"{where}: leaves the site's base path")
+                continue
+            parts = urlsplit(absolute[len(base_url):])
+            target = unquote(parts.path)
+            if target == "" or target.endswith("/"):
+                target += "index.html"
+            target_file = site / target
+            if not target_file.is_file():
+                problems.append(f"{where}: no file {target}")
+                continue
+            if parts.fragment:
+                target_ids = pages[target].ids if target in pages else []
+                if unquote(parts.fragment) not in target_ids:
+                    problems.append(f"{where}: no id '{parts.fragment}' in {target}")
+    return problems

@@ -1,0 +1,81 @@
+"""builder/markdown/__init__.py and highlight.py: the dialect, end to end through one parser."""
+
+from builder.markdown import create_parser, render_markdown
+
+
+def html(text: str, unsafe_html: bool = False) -> str:
+    return render_markdown(create_parser(unsafe_html), text).html
+
+
+def test_tables():
+    assert html("| Date | Event |\n|:---|---:|\n| 6 Jan | Test |\n") == (
+        "<table>\n<thead>\n<tr>\n<th style=\"text-align:left\">Date</th>\n"
+        "<th style=\"text-align:right\">Event</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n"
+        "<td style=\"text-align:left\">6 Jan</td>\n<td style=\"text-align:right\">Test</td>\n"
+        "</tr>\n</tbody>\n</table>\n")
+
+
+def test_footnotes_link_to_their_note_and_back():
+    out = html("Claim.[^src] Another.[^2]\n\n[^src]: The source.\n[^2]: Second.\n")
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>' in out
+    assert '<sup class="footnote-ref"><a href="#fn2" id="fnref2">[2]</a></sup>' in out
+    assert '<li id="fn1" class="footnote-item"><p>The source. <a href="#fnref1" class="footnote-backref">' in out
+    assert '<li id="fn2" class="footnote-item"><p>Second. <a href="#fnref2" class="footnote-backref">' in out
+
+
+def test_strikethrough():
+    assert html("~~withdrawn~~ claim") == "<p><s>withdrawn</s> claim</p>\n"
+
+
+def test_definition_lists():
+    assert html("Donju\n: The new money masters.\n") == "<dl>\n<dt>Donju</dt>\n<dd>The new money masters.</dd>\n</dl>\n"
+
+
+def test_typographer_quotes_dashes_and_ellipsis():
+    assert html("\"Loyal\" -- 'they' said --- it's... 2015--2016") == (
+        "<p>“Loyal” – ‘they’ said — it’s… 2015–2016</p>\n")
+
+
+def test_bare_urls_become_links():
+    assert html("Read https://www.38north.org/ today.") == (
+        '<p>Read <a href="https://www.38north.org/">https://www.38north.org/</a> today.</p>\n')
+
+
+def test_code_is_highlighted_and_escaped():
+    out = html("```python\nif a < b:\n    pass\n```\n")
+    assert out.startswith('<pre class="highlight"><code class="language-python"><span class="k">if</span>')
+    assert "&lt;" in out and "<b" not in out.replace("<br", "")
+
+
+def test_unknown_language_is_plain_escaped_code():
+    assert html("```nosuchlanguage\n<tag> & more\n```\n").strip() == (
+        '<pre class="highlight"><code class="language-nosuchlanguage">&lt;tag&gt; &amp; more\n</code></pre>')
+
+
+def test_inline_code_is_escaped():
+    assert html("`<script>`") == "<p><code>&lt;script&gt;</code></p>\n"
+
+
+def test_raw_html_is_escaped_by_default():
+    out = html('<script>alert("x")</script>\n\nText <img src=x onerror=alert(1)> here.\n')
+    assert "<script" not in out and "<img" not in out
+    assert out == ('<p>&lt;script&gt;alert(“x”)&lt;/script&gt;</p>\n'
+                   "<p>Text &lt;img src=x onerror=alert(1)&gt; here.</p>\n")
+
+
+def test_raw_html_passes_with_unsafe_html():
+    assert html('<div class="chart"></div>\n', unsafe_html=True) == '<div class="chart"></div>\n'
+
+
+def test_attribute_syntax_cannot_add_event_handlers():
+    assert html('![map](map.png){onerror="alert(1)" #fig-map}') == '<p><img src="map.png" alt="map" id="fig-map" /></p>\n'
+
+
+def test_javascript_links_are_not_links():
+    assert "<a" not in html("[x](javascript:alert(1))")
+
+
+def test_word_count_and_first_paragraph():
+    result = render_markdown(create_parser(), "# Title\n\nThe *first* `para`\ngraph here.\n\nSecond one.\n")
+    assert result.first_paragraph == "The first para graph here."
+    assert result.word_count == 1 + 5 + 2

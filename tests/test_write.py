@@ -1,0 +1,129 @@
+"""builder/write.py: the site is written aside and swapped in; a failure changes nothing."""
+
+import os
+
+import pytest
+
+from builder.errors import BuildFailed
+from builder.model import Output
+from builder.write import write_site
+from helpers import snapshot, write
+
+
+def page(path: str, text: str) -> Output:
+    return Output(path, content=text.encode())
+
+
+def leftovers(out_dir):
+    return sorted(p.name for p in out_dir.parent.iterdir() if p.name.startswith(f".{out_dir.name}."))
+
+
+@pytest.fixture
+def old_site(tmp_path):
+    out_dir = tmp_path / "_site"
+    write_site([page("index.html", "old"), page("gone/index.html", "old page")], out_dir)
+    return out_dir
+
+
+def test_writes_pages_and_copies_files(tmp_path):
+    source = write(tmp_path / "map.png", b"\x89PNG")
+    out_dir = tmp_path / "out" / "_site"
+    write_site([page("index.html", "home"), page("articles/a/index.html", "a"),
+                Output("assets/map.png", source=source)], out_dir)
+    assert sorted(snapshot(out_dir)) == [
+        "articles/", "articles/a/", "articles/a/index.html", "assets/", "assets/map.png", "index.html"]
+    assert (out_dir / "assets" / "map.png").read_bytes() == b"\x89PNG"
+    assert leftovers(out_dir) == []
+
+
+def test_replaces_the_whole_previous_site(old_site):
+    write_site([page("index.html", "new")], old_site)
+    assert (old_site / "index.html").read_text() == "new"
+    assert not (old_site / "gone").exists()
+    assert leftovers(old_site) == []
+
+
+def test_a_failing_write_leaves_the_old_site(old_site, tmp_path):
+    before = snapshot(old_site)
+    with pytest.raises(BuildFailed) as failed:
+        write_site([page("index.html", "new"), Output("assets/map.png", source=tmp_path / "vanished.png")], old_site)
+    [problem] = failed.value.problems
+    assert (problem.path, problem.line, problem.col) == (str(old_site), 1, 1)
+    assert problem.message.startswith("cannot write the site (")
+    assert problem.message.endswith("); the previous site is unchanged")
+    assert snapshot(old_site) == before
+    assert leftovers(old_site) == []
+
+
+def test_a_file_where_a_folder_must_go_fails_cleanly(old_site):
+    before = snapshot(old_site)
+    with pytest.raises(BuildFailed):
+        write_site([page("index.html", "new"), page("a", "file"), page("a/index.html", "page")], old_site)
+    assert snapshot(old_site) == before
+
+
+def test_two_outputs_at_one_path_are_refused(old_site, tmp_path):
+    before = snapshot(old_site)
+    with pytest.raises(BuildFailed) as failed:
+        write_site([page("index.html", "x"), Output("index.html", source=tmp_path / "index.html")], old_site)
+    assert [str(p) for p in failed.value.problems] == [
+        f"{tmp_path / 'index.html'}:1:1: error: two files would be written to index.html"]
+    assert snapshot(old_site) == before
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path):
+    out_dir = tmp_path / "documents"
+    write(out_dir / "thesis.docx", b"years of work")
+    before = snapshot(out_dir)
+    with pytest.raises(BuildFailed) as failed:
+        write_site([page("index.html", "x")], out_dir)
+    assert [str(p) for p in failed.value.problems] == [
+        f"{out_dir}:1:1: error: refusing to replace this folder: it is not empty "
+        "and does not look like a built site (no index.html)"]
+    assert snapshot(out_dir) == before
+    assert leftovers(out_dir) == []
+
+
+def test_refuses_to_replace_a_file(tmp_path):
+    out_dir = write(tmp_path / "notes", "keep me")
+    with pytest.raises(BuildFailed) as failed:
+        write_site([page("index.html", "x")], out_dir)
+    assert [str(p) for p in failed.value.problems] == [
+        f"{out_dir}:1:1: error: refusing to replace this file: the output must be a folder"]
+    assert out_dir.read_text() == "keep me"
+
+
+def test_an_empty_folder_may_be_used(tmp_path):
+    out_dir = tmp_path / "empty"
+    out_dir.mkdir()
+    write_site([page("index.html", "x")], out_dir)
+    assert (out_dir / "index.html").read_text() == "x"
+
+
+def test_recovers_a_site_half_swapped_by_a_killed_build(tmp_path):
+    # Killed between the two renames: the old site is retired, the new one not yet in place.
+    out_dir = tmp_path / "_site"
+    write(tmp_path / "._site.old-4242" / "index.html", "old")
+    write(tmp_path / "._site.new-4242" / "index.html", "half written")
+    write_site([page("index.html", "new")], out_dir)
+    assert (out_dir / "index.html").read_text() == "new"
+    assert leftovers(out_dir) == []
+
+
+def test_recovery_restores_the_old_site_when_the_next_build_fails(tmp_path):
+    out_dir = tmp_path / "_site"
+    write(tmp_path / "._site.old-4242" / "index.html", "old")
+    write(tmp_path / "._site.old-4242" / "about" / "index.html", "old about")
+    write(tmp_path / "._site.new-4242" / "index.html", "half written")
+    with pytest.raises(BuildFailed):
+        write_site([page("index.html", "new"), Output("x.png", source=tmp_path / "missing.png")], out_dir)
+    assert (out_dir / "index.html").read_text() == "old"
+    assert (out_dir / "about" / "index.html").read_text() == "old about"
+    assert leftovers(out_dir) == []
+
+
+def test_leftovers_beside_an_intact_site_are_removed(old_site):
+    write(old_site.parent / f"._site.new-{os.getpid() + 1}" / "index.html", "unfinished")
+    write_site([page("index.html", "new")], old_site)
+    assert (old_site / "index.html").read_text() == "new"
+    assert leftovers(old_site) == []
