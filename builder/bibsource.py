@@ -1,0 +1,289 @@
+"""BibTeX files as written: every block with its exact place in the text, values split into pieces.
+
+`dossier cite` needs what the build's bibliography throws away: where each block and
+field sits in the file, and each value exactly as typed (`{...}`, `"..."`, a number, an
+@string name, or a `#` concatenation of those). bibtexparser splits the text; this module
+finds each block's span in the text so that nothing between blocks is ever lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.errors import Problem, error, line_col
+
+# A BibTeX name for a citation key: no white space and none of the characters that end it.
+_VALID_KEY = re.compile(r"[^\s,{}()\"=\\]+")
+_VALID_FIELD_NAME = re.compile(r"[A-Za-z_][\w\-+:.]*")
+_VALID_TYPE = re.compile(r"[a-z_][\w\-]*")
+_ENTRY_HEAD = re.compile(r"@\s*([A-Za-z_][\w\-]*)\s*[{(]\s*([^,\s{}()]*)")
+_BLOCK_OPEN = re.compile(r"@\w*[ \t]*[{(]")
+_BARE_WORD = re.compile(r"[^\s#{}\"]+")
+_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
+_ANY_BRACE = re.compile(r"[{}]")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceBlock:
+    """One top-level block and the text it spans: [start, end) in the file's text."""
+
+    kind: str          # "entry", "string", "preamble", "comment" or "failed"
+    start: int
+    end: int
+    line: int          # 1-based line of the block's first character
+    col: int           # 1-based column of the block's first character
+    block: object      # the bibtexparser block (for a duplicate key, the entry itself)
+
+
+@dataclass(frozen=True)
+class BibFile:
+    """One .bib file: its text and its blocks in order; failed blocks keep the text up to the next block."""
+
+    path: str                        # relative to the publication root, for messages
+    text: str
+    blocks: tuple[SourceBlock, ...]
+    line_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def source(self, block: SourceBlock) -> str:
+        return self.text[block.start:block.end]
+
+    def entries(self) -> list[SourceBlock]:
+        return [b for b in self.blocks if b.kind == "entry"]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of an offset in the text."""
+        if not self.line_starts:
+            return line_col(self.text, offset)
+        line = bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """One part of a value: `{text}`, `"text"`, a number, or an @string name."""
+
+    kind: str          # "braced", "quoted", "number" or "macro"
+    text: str          # without the delimiters
+    offset: int        # offset of text within the raw value
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpan:
+    """A field of an entry with the offsets of its name and raw value in the file's text."""
+
+    name: str
+    raw: str           # the value as written, e.g. '{A {B} c}', 'apr', '"a" # yon'
+    name_offset: int
+    value_offset: int
+
+
+def decode_bib(raw: bytes, relpath: str) -> tuple[str | None, Problem | None]:
+    """The text of a .bib file (BOM dropped, CRLF as LF), or an error at the first bad byte."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, error(relpath, line, col, "file is not valid UTF-8 (save it as UTF-8)")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n"), None
+
+
+def read_bib(path: Path, relpath: str) -> tuple[BibFile | None, Problem | None]:
+    """Read and split one .bib file; None and an error when it is not UTF-8."""
+    text, problem = decode_bib(path.read_bytes(), relpath)
+    if text is None:
+        return None, problem
+    return parse_bib(text, relpath), None
+
+
+def parse_bib(text: str, path: str = "<string>") -> BibFile:
+    """Split text into blocks with their spans; values stay exactly as written."""
+    import bibtexparser
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    library = bibtexparser.parse_string(text, parse_stack=[])
+    located = _locate(text, library.blocks)
+    line_starts = (0, *(match.end() for match in re.finditer("\n", text)))
+    blocks: list[SourceBlock] = []
+    index = 0
+    while index < len(located):
+        kind, start, end, block = located[index]
+        index += 1
+        if kind == "failed":
+            # Keep everything up to the next block bibtexparser could read, as written:
+            # the parser may have skipped characters or turned the rest into a comment.
+            while index < len(located) and _is_implicit(located[index]):
+                index += 1
+            end = located[index][1] if index < len(located) else len(text)
+            end = start + len(text[start:end].rstrip())
+        line = bisect_right(line_starts, start)
+        blocks.append(SourceBlock(kind, start, end, line, start - line_starts[line - 1] + 1, block))
+    return BibFile(path, text, tuple(blocks), line_starts)
+
+
+def _locate(text: str, parsed) -> list[tuple[str, int, int, object]]:
+    """(kind, start, end, block) for each block; each raw text is found after the previous one."""
+    located = []
+    cursor = 0
+    for block in parsed:
+        kind, inner = _kind(block)
+        raw = block.raw or ""
+        start = text.find(raw, cursor) if raw else -1
+        if start == -1:   # not expected from bibtexparser; never lose text if it happens
+            continue
+        _keep_gap(text, cursor, start, located)
+        located.append((kind, start, start + len(raw), inner))
+        cursor = start + len(raw)
+    _keep_gap(text, cursor, len(text), located)
+    return located
+
+
+def _keep_gap(text: str, start: int, end: int, located: list) -> None:
+    """Text between blocks that no block holds is kept as a comment, so that nothing is lost."""
+    gap = text[start:end]
+    if gap.strip():
+        first = start + len(gap) - len(gap.lstrip())
+        located.append(("comment", first, start + len(gap.rstrip()), None))
+
+
+def _kind(block) -> tuple[str, object]:
+    from bibtexparser.model import (DuplicateBlockKeyBlock, Entry, ExplicitComment, ImplicitComment,
+                                    Preamble, String)
+
+    if isinstance(block, DuplicateBlockKeyBlock):
+        block = block.ignore_error_block   # a complete entry whose key is used before
+    if isinstance(block, Entry):
+        return "entry", block
+    if isinstance(block, String):
+        return "string", block
+    if isinstance(block, Preamble):
+        return "preamble", block
+    if isinstance(block, (ExplicitComment, ImplicitComment)):
+        return "comment", block
+    return "failed", block
+
+
+def _is_implicit(item: tuple[str, int, int, object]) -> bool:
+    """Whether a located block is text between blocks (not an @comment)."""
+    from bibtexparser.model import ImplicitComment
+
+    return item[0] == "comment" and (item[3] is None or isinstance(item[3], ImplicitComment))
+
+
+def field_spans(bib: BibFile, block: SourceBlock) -> list[FieldSpan]:
+    """Every field of an entry block, with the offsets of its name and value in the text."""
+    raw = bib.source(block)
+    head = _BLOCK_OPEN.match(raw)
+    cursor = head.end() if head else 0
+    key = block.block.key
+    if key and raw.find(key, cursor) != -1:
+        cursor = raw.find(key, cursor) + len(key)
+    spans = []
+    for item in block.block.fields:
+        name_at = raw.find(item.key, cursor)
+        name_at = cursor if name_at == -1 else name_at
+        equals = raw.find("=", name_at + len(item.key))
+        value = item.value
+        value_at = raw.find(value, equals + 1) if value else -1
+        value_at = equals + 1 if value_at == -1 else value_at
+        spans.append(FieldSpan(item.key, value, block.start + name_at, block.start + value_at))
+        cursor = value_at + len(value)
+    return spans
+
+
+def split_value(raw: str) -> list[Piece] | None:
+    """The pieces of a value joined by `#`; None when it is not a well-formed BibTeX value."""
+    pieces: list[Piece] = []
+    position = _skip_space(raw, 0)
+    if position == len(raw):
+        return []
+    while True:
+        piece, position = _read_piece(raw, position)
+        if piece is None:
+            return None
+        pieces.append(piece)
+        position = _skip_space(raw, position)
+        if position == len(raw):
+            return pieces
+        if raw[position] != "#":
+            return None
+        position = _skip_space(raw, position + 1)
+        if position == len(raw):
+            return None
+
+
+def _skip_space(raw: str, position: int) -> int:
+    while position < len(raw) and raw[position].isspace():
+        position += 1
+    return position
+
+
+def _read_piece(raw: str, start: int) -> tuple[Piece | None, int]:
+    opener = raw[start]
+    if opener == "{":
+        end = matching_brace(raw, start)
+        if end == -1:
+            return None, start
+        return Piece("braced", raw[start + 1:end], start + 1), end + 1
+    if opener == '"':
+        depth, position = 0, start + 1
+        while position < len(raw):
+            char = raw[position]
+            if char == "\\":
+                position += 2
+                continue
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+            elif char == '"' and depth == 0:
+                return Piece("quoted", raw[start + 1:position], start + 1), position + 1
+            position += 1
+        return None, start
+    match = _BARE_WORD.match(raw, start)
+    if match is None:
+        return None, start
+    word = match.group(0)
+    return Piece("number" if word.isdigit() else "macro", word, start), match.end()
+
+
+def matching_brace(text: str, start: int) -> int:
+    """Index of the '}' closing the '{' at start, or -1; like bibtexparser, a brace after '\\' does not count."""
+    depth = 0
+    for match in _UNESCAPED_BRACE.finditer(text, start):
+        depth += 1 if match.group() == "{" else -1
+        if depth == 0:
+            return match.start()
+    return -1
+
+
+def braces_balanced(text: str, count_escaped: bool = False) -> bool:
+    """Whether every '{' in text is closed in order; BibTeX itself also counts braces after '\\'."""
+    depth = 0
+    for match in (_ANY_BRACE if count_escaped else _UNESCAPED_BRACE).finditer(text):
+        depth += 1 if match.group() == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def is_valid_key(key: str) -> bool:
+    return bool(key) and _VALID_KEY.fullmatch(key) is not None
+
+
+def is_valid_field_name(name: str) -> bool:
+    return _VALID_FIELD_NAME.fullmatch(name) is not None
+
+
+def is_valid_type(entry_type: str) -> bool:
+    return _VALID_TYPE.fullmatch(entry_type) is not None
+
+
+def head_key(raw: str) -> str:
+    """The citation key at the head of a block that could not be read, or ''."""
+    head = _ENTRY_HEAD.match(raw.lstrip())
+    return head.group(2) if head else ""
