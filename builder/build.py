@@ -12,16 +12,23 @@ from builder.citations import (citation_uses, convert_references, format_documen
 from builder.citeproc import Citeproc
 from builder.config import load_settings
 from builder.documents import find_assets, load_documents
+from builder.evidence import Snapshots, caption_renderer, verify_boxes
+from builder.feeds import render_feeds
 from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.linking import PublicationLinks
 from builder.markdown import create_parser, parse_markdown, render_parsed
 from builder.metadata import article_item
 from builder.model import Document, Output, RenderedDocument, Settings
 from builder.render import render_site
-from builder.site import assemble_site
+from builder.views import build_views
+from builder.pdf import PdfReport, pdf_articles, pdf_sources, render_pdfs
+from builder.search import index_site
+from builder.site import assemble_site, source_slugs
 from builder.styles import resolve_style
-from builder.theme import template_environment, theme_assets
+from builder.theme import print_css, template_environment, theme_assets
 from builder.write import write_site
+
+CACHE_DIR = ".dossier-cache"
 
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
@@ -34,11 +41,15 @@ class BuildResult:
     warnings: list[Problem]
     out_dir: Path
     documents: int
+    typeset: Callable | None = None     # typeset(site_folder, only=None): the PDF stage
 
 
 def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: bool = True,
+          strict: bool = False, pdf: bool = True, pdf_only: set[str] | None = None,
           progress: Progress | None = None) -> BuildResult:
-    """Build the publication at root; raise BuildFailed with every problem found."""
+    """Build the publication at root; raise BuildFailed with every problem found.
+
+    strict (`dossier check`) makes a quote missing from its saved source an error, not a warning."""
     report = progress or (lambda stage, done, total: None)
     root = root.absolute()
     settings, problems = load_settings(root)
@@ -66,31 +77,75 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     engine = Citeproc()
     try:
         cited = sorted({key for body in parsed for cluster in body.clusters for key in cluster.keys})
-        items, convert_problems = convert_references(engine, bibliography, cited)
+        items, convert_problems = convert_references(engine, bibliography, cited, settings.language)
         _fail_on_errors(problems + convert_problems)
+        source_urls = {key: f"sources/{slug}/" for key, slug in source_slugs(cited).items()}
+        snapshots = Snapshots(root)
         rendered = []
         for index, (document, body) in enumerate(zip(documents, parsed)):
             report("Formatting citations", index, len(documents))
+            evidence, evidence_problems = verify_boxes(document, body.evidence, bibliography, snapshots, strict)
+            problems += evidence_problems
             citations = format_document(engine, body.clusters, items, style, settings.language)
-            result = render_parsed(md, body, citations.clusters)
+            result = render_parsed(md, body, citations.clusters, caption_renderer(document, evidence, source_urls))
             own = (format_own_reference(engine, article_item(document, settings), style, settings.language)
                    if document.kind == "article" else "")
             rendered.append(RenderedDocument(document, result.html, result.toc, result.word_count,
                                              result.first_paragraph, citations.bibliography,
-                                             citation_uses(body.clusters, citations.clusters), own))
+                                             citation_uses(body.clusters, citations.clusters), own, evidence))
         sources = format_sources(engine, items, style, settings.language)
     finally:
         engine.close()
+    _fail_on_errors(problems)
 
     report("Rendering pages", 0, 1)
     site = assemble_site(rendered, settings.menu, sources.order)
-    outputs = render_site(site, sources, bibliography, settings, template_environment(settings))
+    views = build_views(site, sources, bibliography, settings, with_pdf=pdf)
+    env = template_environment(settings)
+    outputs = render_site(site, views, settings, env)
+    pages = [o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
+    outputs += render_feeds(site, settings, pages)
     outputs += [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
+
+    def typeset(folder: Path, only: set[str] | None = None, progress: Progress | None = None) -> PdfReport:
+        return render_pdfs(pdf_articles(site, views, settings), pdf_sources(views), views.site, settings, env,
+                           print_css(settings), folder, root / CACHE_DIR / "pdf", only=only, progress=progress or report)
+
     if write:
+        def finish(folder: Path) -> None:
+            if pdf:
+                typeset(folder)
+            report("Indexing for search", 0, 1)
+            index_site(folder, settings.language)
+
         report("Writing site", 0, 1)
-        write_site(outputs, out_dir)
+        write_site(outputs, out_dir, finish=finish)
     report("Done", 1, 1)
-    return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(documents))
+    return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(documents), typeset)
+
+
+def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out: Path | None = None,
+               progress: Progress | None = None) -> list[Path]:
+    """`dossier pdf`: typeset PDFs without rewriting the site; slugs None means all and the edition."""
+    import shutil
+    import tempfile
+
+    result = build(root, drafts=drafts, out=out, write=False, pdf=False)
+    known = {o.path.split("/")[1] for o in result.outputs if o.path.startswith("articles/") and o.path.endswith("/index.html")}
+    unknown = sorted((slugs or set()) - known)
+    if unknown:
+        raise BuildFailed([error(f"content/articles/{slug}.md", 1, 1, "no such article") for slug in unknown])
+    with tempfile.TemporaryDirectory(prefix=".dossier-pdf-", dir=result.out_dir.parent) as staging:
+        folder = Path(staging) / "site"
+        write_site(result.outputs, folder, finish=lambda site_dir: result.typeset(site_dir, slugs, progress))
+        target = result.out_dir / "pdf"
+        target.mkdir(parents=True, exist_ok=True)
+        written = []
+        for path in sorted((folder / "pdf").glob("*.pdf")):
+            shutil.copyfile(path, target / f".{path.name}.tmp")
+            (target / f".{path.name}.tmp").replace(target / path.name)
+            written.append(target / path.name)
+    return written
 
 
 def _output_dir(settings: Settings, out: Path | None) -> Path:

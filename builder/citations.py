@@ -41,12 +41,14 @@ def unknown_keys(path: str, line_offset: int, clusters: list[Cluster], bibliogra
     return problems
 
 
-def convert_references(engine: Citeproc, bibliography: Bibliography, keys: list[str]) -> tuple[dict[str, dict], list[Problem]]:
-    """CSL-JSON for the given keys; an entry pandoc cannot read is an error at its line."""
+def convert_references(engine: Citeproc, bibliography: Bibliography, keys: list[str],
+                       language: str = "en-US") -> tuple[dict[str, dict], list[Problem]]:
+    """CSL-JSON for the given keys, read as for a document in language (English titles get
+    sentence case); an entry pandoc cannot read is an error at its line."""
     if not keys:
         return {}, []
     try:
-        items = engine.convert(bibliography.biblatex_for(keys))
+        items = engine.convert(bibliography.biblatex_for(keys), language)
         return {item["id"]: item for item in items}, []
     except CiteprocError:
         pass
@@ -55,7 +57,7 @@ def convert_references(engine: Citeproc, bibliography: Bibliography, keys: list[
     problems = []
     for key in keys:
         try:
-            for item in engine.convert(bibliography.biblatex_for([key])):
+            for item in engine.convert(bibliography.biblatex_for([key]), language):
                 converted.setdefault(item["id"], item)
         except CiteprocError as exc:
             entry = bibliography.entries[key]

@@ -2,7 +2,8 @@
 -- Reads one JSON request per line on stdin and writes one JSON response per line, so a
 -- single pandoc process serves a whole build (starting pandoc costs more than formatting).
 --
--- {"convert": BIBLATEX_TEXT}  ->  {"items": [CSL-JSON items]}
+-- {"convert": BIBLATEX_TEXT, "lang": TAG}
+--                             ->  {"items": [CSL-JSON items]}
 -- {"clusters": [MARKDOWN, ...], "references": [CSL-JSON], "style": PATH, "lang": TAG,
 --  "nocite": bool}            ->  {"citations": [HTML, ...], "bibliography": [{"id", "html"}]}
 -- Any failure                 ->  {"error": MESSAGE}
@@ -13,15 +14,38 @@ local function html(blocks)
   return pandoc.write(pandoc.Pandoc(blocks), "html", {wrap_text = "none"})
 end
 
+-- Pandoc's BibTeX reader takes its locale from $LANG: with an English locale it turns
+-- titles of entries without `langid` into sentence case, as `pandoc --citeproc` does for
+-- a document whose `lang` is English; other languages keep the titles as written.
 local function convert(request)
-  local doc = pandoc.read(request.convert, "biblatex")
+  local read = function() return pandoc.read(request.convert, "biblatex") end
+  local doc = pandoc.system.with_environment({LANG = request.lang or "en-US"}, read)
   return {items = json.decode(pandoc.write(doc, "csljson"), false)}
+end
+
+-- Reading CSL-JSON, citeproc takes "Key: value" lines of a `note` as extra fields (the
+-- citeproc-js convention for Zotero's Extra), so a BibTeX note such as "Publisher: X"
+-- would set the publisher. Pandoc reading the .bib itself never does that, so notes
+-- are kept out of the CSL-JSON reader and put back as plain text.
+local function read_references(items)
+  local notes = {}
+  for _, item in ipairs(items) do
+    if item.note then
+      notes[item.id] = item.note
+      item.note = nil
+    end
+  end
+  local references = pandoc.read(json.encode(items), "csljson").meta.references
+  for _, reference in ipairs(references) do
+    local note = notes[pandoc.utils.stringify(reference.id)]
+    if note then reference.note = pandoc.MetaInlines(pandoc.Inlines(note)) end
+  end
+  return references
 end
 
 local function format(request)
   local doc = pandoc.read(table.concat(request.clusters, "\n\n"), "markdown")
-  local refs = pandoc.read(json.encode(request.references), "csljson")
-  doc.meta.references = refs.meta.references
+  doc.meta.references = read_references(request.references)
   doc.meta.csl = request.style
   doc.meta.lang = request.lang
   doc.meta["link-citations"] = true

@@ -65,9 +65,9 @@ class Citeproc:
             raise CiteprocError(response["error"])
         return response
 
-    def convert(self, biblatex: str) -> list[dict]:
-        """CSL-JSON items for BibLaTeX/BibTeX text, as pandoc reads it."""
-        return self._request({"convert": biblatex})["items"]
+    def convert(self, biblatex: str, lang: str = "en-US") -> list[dict]:
+        """CSL-JSON items for BibLaTeX/BibTeX text, as pandoc reads it for a document in lang."""
+        return self._request({"convert": biblatex, "lang": lang})["items"]
 
     def format(self, clusters: list[str], references: list[dict], style: Path, lang: str,
                nocite: bool = False) -> Formatted:

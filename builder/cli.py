@@ -64,19 +64,35 @@ def _run(action):
 
 @main.command()
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--no-pdf", "no_pdf", is_flag=True, help="Skip the PDF edition.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: _site).")
 @click.pass_obj
-def build(root: Path, drafts: bool, out: Path | None) -> None:
+def build(root: Path, drafts: bool, no_pdf: bool, out: Path | None) -> None:
     """Build the site into _site/."""
     from builder.build import build as run_build
 
     started = time.perf_counter()
     with _progress() as progress:
-        result = _run(lambda: run_build(root, drafts=drafts, out=out, progress=progress))
+        result = _run(lambda: run_build(root, drafts=drafts, out=out, pdf=not no_pdf, progress=progress))
     _print_problems(result.warnings)
     elapsed = time.perf_counter() - started
     where = os.path.relpath(result.out_dir) if result.out_dir.is_relative_to(Path.cwd()) else str(result.out_dir)
     click.echo(f"Built {result.documents} documents, {len(result.outputs)} files into {where}/ in {elapsed:.2f} s")
+
+
+@main.command()
+@click.argument("articles", nargs=-1)
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Site folder (default: _site).")
+@click.pass_obj
+def pdf(root: Path, articles: tuple[str, ...], drafts: bool, out: Path | None) -> None:
+    """Only the PDFs: the given articles (by file name), or all articles and the edition."""
+    from builder.build import build_pdfs
+
+    started = time.perf_counter()
+    with _progress() as progress:
+        written = _run(lambda: build_pdfs(root, set(articles) or None, drafts=drafts, out=out, progress=progress))
+    click.echo(f"Wrote {len(written)} PDF{'s' if len(written) != 1 else ''} in {time.perf_counter() - started:.2f} s")
 
 
 @main.command()
@@ -86,7 +102,7 @@ def check(root: Path, drafts: bool) -> None:
     """Check front matter, links and Markdown without writing anything."""
     from builder.build import build as run_build
 
-    result = _run(lambda: run_build(root, drafts=drafts, write=False))
+    result = _run(lambda: run_build(root, drafts=drafts, write=False, strict=True, pdf=False))
     _print_problems(result.warnings)
     click.echo(f"Checked {result.documents} documents: no errors")
 
@@ -116,3 +132,119 @@ def init(root: Path, directory: Path | None, title: str) -> None:
     created = _run(lambda: init_publication(target, title))
     for path in created:
         click.echo(f"Created {os.path.relpath(path)}")
+
+
+@main.group()
+def cite() -> None:
+    """Maintain citations/*.bib: check, format, find and add sources."""
+
+
+@cite.command("check")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              help="json prints a list of {path, line, col, severity, message}.")
+@click.pass_obj
+def cite_check(root: Path, output_format: str) -> None:
+    """Check the .bib files and the keys the content cites; exit 1 on errors."""
+    import json
+
+    from builder.cite import check_citations
+
+    problems = _run(lambda: check_citations(root))
+    if output_format == "json":
+        click.echo(json.dumps([{"path": p.path, "line": p.line, "col": p.col, "severity": p.severity.value,
+                                "message": p.message} for p in problems], ensure_ascii=False, indent=2))
+    else:
+        _print_problems(problems)
+        errors = sum(p.is_error for p in problems)
+        warnings = len(problems) - errors
+        click.echo(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}",
+                   err=True)
+    if any(p.is_error for p in problems):
+        sys.exit(1)
+
+
+@cite.command("fmt")
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 listing files not formatted.")
+@click.option("--sort", is_flag=True, help="Sort entries by key (@string and @preamble blocks first).")
+@click.pass_obj
+def cite_fmt(root: Path, check_only: bool, sort: bool) -> None:
+    """Rewrite every citations/*.bib in one canonical form, losing nothing."""
+    from builder.cite import format_citations, write_atomically
+
+    results, problems = _run(lambda: format_citations(root, sort))
+    _print_problems(problems)
+    if any(p.is_error for p in problems):
+        click.echo("nothing was written", err=True)
+        sys.exit(1)
+    changed = [r for r in results if r.changed]
+    if check_only:
+        command = "dossier cite fmt --sort" if sort else "dossier cite fmt"
+        for result in changed:
+            click.echo(f"{result.relpath}:{result.first_change}:1: error: not formatted (run {command})", err=True)
+        if changed:
+            sys.exit(1)
+        return
+    for result in changed:
+        write_atomically(result.path, result.text)
+        click.echo(f"Formatted {result.relpath}")
+    if not changed:
+        click.echo(f"{len(results)} file{'s' if len(results) != 1 else ''} already formatted")
+
+
+@cite.command("where")
+@click.argument("key")
+@click.pass_obj
+def cite_where(root: Path, key: str) -> None:
+    """Every path:line:col that cites KEY."""
+    from builder.cite import where_cited
+
+    found, problems = _run(lambda: where_cited(root, key))
+    _print_problems(problems)
+    for citation in found.citations:
+        click.echo(f"{citation.path}:{citation.line}:{citation.col}: {citation.source}")
+    if found.definition is None:
+        hint = f" (did you mean {' or '.join(repr(k) for k in found.suggestions)}?)" if found.suggestions else ""
+        click.echo(f"error: no entry in citations/*.bib has the key '{key}'{hint}", err=True)
+        sys.exit(1)
+    if not found.citations:
+        click.echo(f"'{key}' ({found.definition.where}) is not cited anywhere", err=True)
+    if any(p.is_error for p in problems):
+        sys.exit(1)
+
+
+@cite.command("unused")
+@click.pass_obj
+def cite_unused(root: Path) -> None:
+    """Entries nothing cites, as path:line: key."""
+    from builder.cite import unused_entries
+
+    entries, problems = _run(lambda: unused_entries(root))
+    _print_problems(problems)
+    for source in entries:
+        click.echo(f"{source.where}: {source.key}")
+    if any(p.is_error for p in problems):
+        sys.exit(1)
+
+
+@cite.command("add")
+@click.option("--file", "file", metavar="citations/NAME.bib",
+              help="The .bib file to add to (default: the first one, or citations/references.bib).")
+@click.pass_obj
+def cite_add(root: Path, file: str | None) -> None:
+    """Add one BibTeX entry, read from standard input, to a .bib file."""
+    from builder.bibsource import decode_bib
+    from builder.cite import STDIN, plan_addition, write_atomically
+
+    stdin = getattr(sys.stdin, "buffer", None)
+    raw = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
+    text, problem = decode_bib(raw, STDIN)
+    if text is None:
+        _print_problems([problem])
+        sys.exit(1)
+    addition, problems = _run(lambda: plan_addition(root, text, file))
+    _print_problems(problems)
+    if addition is None:
+        click.echo("the entry was not added; no file was changed", err=True)
+        sys.exit(1)
+    write_atomically(addition.path, addition.text)
+    click.echo(f"Added '{addition.key}' to {addition.relpath}:{addition.line}")

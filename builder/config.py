@@ -24,6 +24,8 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "index_articles": (int, "an integer"),
     "unsafe_html": (bool, "true or false"),
     "menu": (list, "a list of page names"),
+    "feed_full_content": (bool, "true or false"),
+    "pdf": (dict, "a mapping (variant, order, cover_image)"),
     "extra": (dict, "a mapping"),
 }
 

@@ -212,3 +212,20 @@ def _year(item: dict) -> str:
 
 def _plain(text: str) -> str:
     return re.sub(r"<[^>]+>", "", str(text))
+
+
+def short_label(item: dict) -> str:
+    """A short name for a source, 'Lankov 2013' or 'Daily NK 2016', for lists and search facets."""
+    names = item.get("author") or item.get("editor") or []
+    if names:
+        first = names[0]
+        who = first.get("literal") or first.get("family") or _csl_name(first)
+        if len(names) == 2:
+            second = names[1]
+            who += " and " + (second.get("literal") or second.get("family") or _csl_name(second))
+        elif len(names) > 2:
+            who += " et al."
+    else:
+        who = _plain(item.get("container-title") or item.get("publisher") or item.get("title") or item.get("id", ""))
+    year = _year(item)
+    return f"{who} {year}".strip() if year else who

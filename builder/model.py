@@ -33,6 +33,8 @@ class Settings:
     index_articles: int = 10
     unsafe_html: bool = False
     menu: tuple[str, ...] | None = None
+    feed_full_content: bool = True
+    pdf: dict = field(default_factory=dict)   # variant, order, cover_image
     extra: dict = field(default_factory=dict)
     positions: dict = field(default_factory=dict, compare=False)   # setting -> (line, col) in dossier.yml
 
@@ -85,6 +87,7 @@ class RenderedDocument:
     bibliography: tuple[tuple[str, str], ...] = ()   # (key, entry HTML) in the style's order
     citations: tuple["CitationUse", ...] = ()
     cite_this: str = ""                               # the document's own reference, as HTML
+    evidence: tuple["EvidenceRecord", ...] = ()
 
     @property
     def reading_minutes(self) -> int:
@@ -114,3 +117,17 @@ class Output:
     path: str                 # site-relative, posix
     content: bytes | None = None
     source: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    """An evidence box as the site's indexes show it."""
+
+    id: str
+    number: int
+    source: str
+    quote: str
+    grade: str            # "B2", a source's default reliability "B", or ""
+    date: str
+    status: str           # "verified" | "not-found" | "no-snapshot"
+    saved: str = ""       # date the snapshot was saved, when verified

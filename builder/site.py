@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import re
 
-from builder.model import Author, RenderedDocument
+from builder.model import Author, EvidenceRecord, RenderedDocument
 from builder.text import slugify, unique_slug
 
 
@@ -31,10 +31,19 @@ class SourceUse:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceUse:
+    """An evidence box and the document that holds it."""
+
+    document: RenderedDocument
+    record: EvidenceRecord
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     key: str
     url: str
     uses: tuple[SourceUse, ...]
+    evidence: tuple[EvidenceUse, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +90,9 @@ def _sources(documents: list[RenderedDocument], order: tuple[str, ...]) -> tuple
             contexts = tuple(dict.fromkeys(use.context for use in document.citations if use.key == key))
             if contexts:
                 uses.append(SourceUse(document, contexts))
-        sources.append(Source(key, f"sources/{slugs[key]}/", tuple(uses)))
+        evidence = tuple(EvidenceUse(document, record) for document in documents
+                         for record in document.evidence if record.source == key)
+        sources.append(Source(key, f"sources/{slugs[key]}/", tuple(uses), evidence))
     return tuple(sources)
 
 

@@ -48,3 +48,12 @@ def theme_assets(settings: Settings) -> list[Asset]:
                 target = "theme/" + path.relative_to(static).as_posix()
                 chosen[target] = Asset(source=path, target=target)
     return [chosen[target] for target in sorted(chosen)]
+
+
+def print_css(settings: Settings) -> str:
+    """The theme's print stylesheet (static/print.css), the publication's own first."""
+    for directory in theme_dirs(settings):
+        path = directory / "static" / "print.css"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return ""

@@ -61,9 +61,7 @@ def read_snapshot(path: Path) -> str:
         return _html_text(_decode(data, _declared_charset(data)))
     text = _decode(data)
     if suffix == ".md":
-        match = _FRONT_MATTER.match(text)
-        if match:
-            text = text[match.end():]
+        text = text[len(_front_matter(text)):]
     return text
 
 
@@ -77,8 +75,7 @@ def snapshot_saved_date(path: Path) -> str:
         return _iso_date(finder.saved)
     text = _decode(data)
     if suffix == ".md":
-        front = _FRONT_MATTER.match(text)
-        match = front and _MD_SAVED.search(front.group(1) or "")
+        match = _MD_SAVED.search(_front_matter(text))
     elif suffix == ".txt":
         match = _TXT_SAVED.match(text.split("\n", 1)[0])
     else:
@@ -87,9 +84,22 @@ def snapshot_saved_date(path: Path) -> str:
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)??(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+_YAML_KEY = re.compile(r"\s*(?:#.*\n\s*)*[\w\"'-][^:\n]*:(?:\s|$)")
 _MD_SAVED = re.compile(r"""^saved[ \t]*:[ \t]*["']?(\d{4}-\d{2}-\d{2})""", re.MULTILINE | re.IGNORECASE)
 _TXT_SAVED = re.compile(r"\s*saved[ \t]*:[ \t]*(\d{4}-\d{2}-\d{2})", re.IGNORECASE)
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+
+
+def _front_matter(text: str) -> str:
+    """The YAML front matter block at the top of a Markdown text, fences included; "" if none.
+
+    A '---' block counts only if it opens with a 'key:' line, so a leading horizontal rule
+    followed by prose is kept as text.
+    """
+    match = _FRONT_MATTER.match(text)
+    if match and _YAML_KEY.match(match.group(1) or "key:"):
+        return match.group()
+    return ""
 
 
 def _iso_date(value: str) -> str:
@@ -157,7 +167,8 @@ class _TextExtractor(HTMLParser):
             self._skipping += 1
         elif not self._skipping:
             self._break(tag)
-            self._pre += tag == "pre"
+            if tag == "pre":
+                self._pre += 1
 
     def handle_startendtag(self, tag: str, attrs: list) -> None:
         if tag not in _SKIPPED and not self._skipping:
@@ -343,7 +354,7 @@ def _context(raw: str, index: int) -> str:
 
 def _parse_piece(raw: str) -> list[_Literal | _Bracket]:
     items: list[_Literal | _Bracket] = []
-    position = 0
+    position = group_start = 0
     for match in _BRACKET.finditer(raw):
         literal = _normalise(raw[position:match.start()])
         if literal:
@@ -354,7 +365,9 @@ def _parse_piece(raw: str) -> list[_Literal | _Bracket]:
                 else "attached" if "word" in (left, right) else "free")
         bracket = _Bracket(_normalise(match.group()), content, kind, left, right)
         if items and isinstance(items[-1], _Bracket):  # '[a] [b]': one gap
-            bracket = _merge(items.pop(), bracket)
+            bracket = _merge(items.pop(), bracket, _normalise(raw[group_start:match.end()]))
+        else:
+            group_start = match.start()
         items.append(bracket)
         position = match.end()
     tail = _normalise(raw[position:])
@@ -363,11 +376,10 @@ def _parse_piece(raw: str) -> list[_Literal | _Bracket]:
     return items
 
 
-def _merge(first: _Bracket, second: _Bracket) -> _Bracket:
+def _merge(first: _Bracket, second: _Bracket, source: str) -> _Bracket:
     kinds = {first.kind, second.kind}
     kind = "attached" if "attached" in kinds else "sic" if kinds == {"sic"} else "free"
-    return _Bracket(f"{first.source} {second.source}", f"{first.content} {second.content}",
-                    kind, first.left, second.right)
+    return _Bracket(source, f"{first.content} {second.content}", kind, first.left, second.right)
 
 
 def _trim(items: list[_Literal | _Bracket]) -> list[_Literal | _Bracket]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 from builder.errors import BuildFailed, error
 from builder.model import Output
@@ -24,8 +25,10 @@ def check_unique(outputs: list[Output]) -> None:
         raise BuildFailed(problems)
 
 
-def write_site(outputs: list[Output], out_dir: Path) -> None:
-    """Write outputs to a fresh folder next to out_dir and swap it in only when all succeeded."""
+def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], None] | None = None) -> None:
+    """Write outputs to a fresh folder next to out_dir and swap it in only when all succeeded.
+
+    finish(folder) runs on the complete new folder before the swap (the search indexer)."""
     check_unique(outputs)
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -46,6 +49,11 @@ def write_site(outputs: list[Output], out_dir: Path) -> None:
                 target.write_bytes(output.content)
             else:
                 shutil.copyfile(output.source, target)
+        if finish is not None:
+            finish(staging)
+    except BuildFailed:
+        _remove(staging)
+        raise
     except OSError as exc:
         _remove(staging)
         raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "

@@ -9,17 +9,14 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-
-TESTS = Path(__file__).parent
-FIXTURES = TESTS / "fixtures"
-REPOSITORY = TESTS.parent
+from helpers import FIXTURES
 
 
 @pytest.fixture
 def publication(tmp_path):
-    """copy(name, to=name) -> a fresh copy of tests/fixtures/NAME under tmp_path."""
-    def copy(name: str, to: str | None = None) -> Path:
-        target = tmp_path / (to or name)
+    """copy(name) -> a fresh copy of tests/fixtures/NAME under tmp_path."""
+    def copy(name: str) -> Path:
+        target = tmp_path / name
         shutil.copytree(FIXTURES / name, target, symlinks=True)
         return target
     return copy

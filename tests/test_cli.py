@@ -12,7 +12,7 @@ BAD_DATE = "---\ntitle: Bad\ndate: 2016-13-45\n---\n\nBody.\n"
 
 def test_build_writes_the_site_and_says_so(publication, cli):
     root = publication("minimal")
-    result = cli("-C", root, "build")
+    result = cli("-C", root, "build", "--no-pdf")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Built 3 documents, ")
     assert f"files into {root / '_site'}/ in " in result.stdout
@@ -22,7 +22,7 @@ def test_build_writes_the_site_and_says_so(publication, cli):
 
 def test_build_out_writes_elsewhere(publication, cli, tmp_path):
     root = publication("minimal")
-    result = cli("-C", root, "build", "--out", tmp_path / "public")
+    result = cli("-C", root, "build", "--no-pdf", "--out", tmp_path / "public")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "public" / "articles" / "alpha" / "index.html").is_file()
     assert not (root / "_site").exists()
@@ -31,7 +31,7 @@ def test_build_out_writes_elsewhere(publication, cli, tmp_path):
 def test_build_refuses_an_output_folder_inside_the_content(publication, cli):
     root = publication("minimal")
     before = snapshot(root)
-    result = cli("-C", root, "build", "--out", root / "content" / "site")
+    result = cli("-C", root, "build", "--no-pdf", "--out", root / "content" / "site")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"dossier.yml:1:1: error: output folder {root / 'content' / 'site'} would overwrite the publication's own files",
@@ -41,28 +41,26 @@ def test_build_refuses_an_output_folder_inside_the_content(publication, cli):
 
 def test_build_drafts_flag(publication, cli):
     root = publication("minimal")
-    assert cli("-C", root, "build").exit_code == 0
-    assert not (root / "_site" / "articles" / "draft-notes").exists()
-    result = cli("-C", root, "build", "--drafts")
+    result = cli("-C", root, "build", "--no-pdf", "--drafts")
     assert result.stdout.startswith("Built 4 documents, ")
     assert (root / "_site" / "articles" / "draft-notes" / "index.html").is_file()
 
 
-def test_build_prints_warnings_and_succeeds(publication, cli):
+def test_check_prints_warnings_and_succeeds(publication, cli):
     root = publication("minimal")
     with (root / "dossier.yml").open("a") as settings:
         settings.write("colour: blue\n")
-    result = cli("-C", root, "build")
+    result = cli("-C", root, "check")
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
         "dossier.yml:6:1: warning: unknown setting 'colour' (kept for templates; free keys belong under 'extra:')"]
-    assert (root / "_site" / "index.html").is_file()
+    assert result.stdout == "Checked 3 documents: no errors\n"
 
 
 def test_build_errors_exit_1_with_positions(publication, cli):
     root = publication("minimal")
     write(root / "content" / "articles" / "bad.md", BAD_DATE)
-    result = cli("-C", root, "build")
+    result = cli("-C", root, "build", "--no-pdf")
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
@@ -101,7 +99,7 @@ def test_check_drafts_checks_draft_bodies(publication, cli):
 
 
 def test_no_publication_here(cli, tmp_path):
-    result = cli("-C", tmp_path, "build")
+    result = cli("-C", tmp_path, "build", "--no-pdf")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "dossier.yml:1:1: error: no dossier.yml here: run `dossier init` or use -C DIR",
@@ -124,8 +122,7 @@ def test_new_starts_a_draft_article(publication, cli):
         "draft: true\n"
         "---\n\n"
         "Write the analysis here. Set `draft: false` to publish it.\n")
-    assert cli("-C", root, "build").stdout.startswith("Built 3 documents")
-    assert cli("-C", root, "build", "--drafts").stdout.startswith("Built 5 documents")
+    assert cli("-C", root, "check", "--drafts").stdout == "Checked 5 documents: no errors\n"
 
 
 def test_new_refuses_to_overwrite(publication, cli):
@@ -153,7 +150,7 @@ def test_init_makes_a_publication_that_builds(cli, tmp_path):
     for name in ("content/articles/first-analysis.md", "content/pages/about.md"):
         assert f"Created {os.path.relpath(target / name)}" in result.stdout.splitlines()
     assert (target / "content" / "assets").is_dir() and (target / "citations").is_dir()
-    built = cli("-C", target, "build")
+    built = cli("-C", target, "build", "--no-pdf")
     assert built.exit_code == 0, built.output
     assert (target / "_site" / "articles" / "first-analysis" / "index.html").is_file()
 
@@ -193,6 +190,10 @@ def run_on_terminal(args: list[str], env: dict) -> tuple[int, str]:
     return process.wait(timeout=60), b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
 
 
+def build_command(root) -> list[str]:
+    return [sys.executable, "-m", "builder", "-C", str(root), "build", "--no-pdf"]
+
+
 def environment(**extra: str) -> dict:
     env = {key: value for key, value in os.environ.items() if key != "CI"}
     return {**env, **extra}
@@ -200,7 +201,7 @@ def environment(**extra: str) -> dict:
 
 def test_a_terminal_gets_a_progress_display(publication):
     root = publication("minimal")
-    status, output = run_on_terminal([sys.executable, "-m", "builder", "-C", str(root), "build"], environment())
+    status, output = run_on_terminal(build_command(root), environment())
     assert status == 0
     assert "\x1b[" in output
 
@@ -208,16 +209,14 @@ def test_a_terminal_gets_a_progress_display(publication):
 def test_ci_prints_plain_lines_without_traceback(publication):
     root = publication("minimal")
     write(root / "content" / "articles" / "bad.md", BAD_DATE)
-    status, output = run_on_terminal([sys.executable, "-m", "builder", "-C", str(root), "build"],
-                                     environment(CI="true"))
+    status, output = run_on_terminal(build_command(root), environment(CI="true"))
     assert status == 1
     assert output.splitlines() == [
         "content/articles/bad.md:3:7: error: invalid date '2016-13-45': use YYYY-MM-DD",
         "1 error; nothing was written"]
 
     (root / "content" / "articles" / "bad.md").unlink()
-    status, output = run_on_terminal([sys.executable, "-m", "builder", "-C", str(root), "build"],
-                                     environment(CI="true"))
+    status, output = run_on_terminal(build_command(root), environment(CI="true"))
     assert status == 0
     assert "\x1b" not in output
     [line] = output.splitlines()

@@ -68,7 +68,8 @@ def test_raw_html_passes_with_unsafe_html():
 
 
 def test_attribute_syntax_cannot_add_event_handlers():
-    assert html('![map](map.png){onerror="alert(1)" #fig-map}') == '<p><img src="map.png" alt="map" id="fig-map" /></p>\n'
+    out = html('![map](map.png){onerror="alert(1)" .wide} [x](y){onclick="alert(1)" .c}')
+    assert out == '<p><img src="map.png" alt="map" class="wide" /> <a href="y" class="c">x</a></p>\n'
 
 
 def test_javascript_links_are_not_links():

@@ -13,6 +13,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from builder.errors import Problem
 from builder.markdown.citations import Cluster, citations_plugin
+from builder.markdown.crossrefs import crossrefs_plugin
+from builder.markdown.evidence import EvidenceBox, evidence_plugin
 from builder.markdown.fenced_divs import fenced_divs_plugin
 from builder.markdown.headings import heading_attributes_plugin, toc_plugin
 from builder.markdown.highlight import highlight_code
@@ -47,6 +49,8 @@ def create_parser(unsafe_html: bool = False) -> MarkdownIt:
     md.use(toc_plugin)
     md.use(links_plugin)
     md.use(citations_plugin)
+    md.use(evidence_plugin)
+    md.use(crossrefs_plugin)
     return md
 
 
@@ -62,6 +66,10 @@ class ParsedMarkdown:
         return self.env.get("clusters", [])
 
     @property
+    def evidence(self) -> list[EvidenceBox]:
+        return self.env.get("evidence", [])
+
+    @property
     def problems(self) -> tuple[Problem, ...]:
         return tuple(self.env.get("problems", ()))
 
@@ -75,9 +83,11 @@ def parse_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_of
     return ParsedMarkdown(md.parse(text, env), env)
 
 
-def render_parsed(md: MarkdownIt, parsed: ParsedMarkdown, citations_html: tuple[str, ...] = ()) -> MarkdownResult:
-    """HTML of a parsed body, with each citation cluster replaced by its formatted HTML."""
-    env = dict(parsed.env, citations_html=citations_html)
+def render_parsed(md: MarkdownIt, parsed: ParsedMarkdown, citations_html: tuple[str, ...] = (),
+                  evidence_caption=None) -> MarkdownResult:
+    """HTML of a parsed body, with each citation cluster replaced by its formatted HTML;
+    evidence_caption(box, citations_html) gives each evidence box's <figcaption>."""
+    env = dict(parsed.env, citations_html=citations_html, evidence_caption=evidence_caption)
     html = md.renderer.render(parsed.tokens, md.options, env)
     tokens = parsed.tokens
     words = sum(len(_WORD.findall(token.content)) for token in tokens if token.type == "inline")

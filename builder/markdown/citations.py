@@ -1,25 +1,23 @@
-"""Pandoc citation syntax: `[see @a, p. 3; @b]`, `@a`, `@a [p. 3]`, `[-@a]`.
+"""Pandoc citation syntax: `[see @a, p. 3; @b]`, `@a`, `@a [p. 3]`, `[-@a]`, `-@a`.
 
-The plugin only finds clusters and keeps their source text; Pandoc's citeproc parses and
-formats that text later, so prefixes, suffixes and locators mean exactly what they mean
-to Pandoc. Keys beginning `ev-`, `fig-` or `tbl-` are cross-references, not citations.
+The plugin only finds clusters (with citation_syntax, which follows Pandoc's Markdown
+reader) and keeps their source text; Pandoc's citeproc parses and formats that text
+later, so prefixes, suffixes and locators mean exactly what they mean to Pandoc.
+Keys beginning `ev-`, `fig-` or `tbl-` are cross-references, not citations.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from html import escape
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 
-# Pandoc: a key starts with a letter, digit or _, and may hold internal punctuation.
-KEY = r"(?:\{[^{}\n]+\}|[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*)"
-_KEY_IN_ITEM = re.compile(r"(?:^|(?<=[\s\[(]))(-?)@(" + KEY + ")")
-_NARRATIVE = re.compile(r"@(" + KEY + ")")
-_NARRATIVE_SUFFIX = re.compile(r" ?\[([^\[\]@]*)\]")
+from builder.markdown.citation_syntax import CiteMatch, bracketed_at, key_at, narrative_at
+
 CROSSREF_PREFIXES = ("ev-", "fig-", "tbl-")
 
 
@@ -35,124 +33,142 @@ class Cluster:
 
 
 def citations_plugin(md: MarkdownIt) -> None:
-    """Recognise citation clusters; env['clusters'] lists them in reading order."""
+    """Recognise citation clusters; env['clusters'] lists them in Pandoc's reading order."""
     md.inline.ruler.before("link", "citation_bracketed", _bracketed)
     md.inline.ruler.before("emphasis", "citation_narrative", _narrative)
-    md.core.ruler.after("inline", "citation_positions", _positions)
+    md.core.ruler.after("inline", "citation_positions", _collect_clusters)
     md.add_render_rule("citation", _render)
 
 
-def _clean_key(key: str) -> str:
-    return key[1:-1] if key.startswith("{") else key
-
-
 def _bracketed(state: StateInline, silent: bool) -> bool:
-    src, start = state.src, state.pos
-    if src[start] != "[":
+    """`[see @a, p. 3; @b]`, unless a key is a cross-reference."""
+    if state.src[state.pos] != "[":
         return False
-    end = _matching_bracket(src, start)
-    if end == -1 or (end + 1 < len(src) and src[end + 1] in "(["):
+    found = bracketed_at(state.src[:state.posMax], state.pos)
+    if found is None or _has_crossref(found.keys):
         return False
-    inner = src[start + 1:end]
-    keys, offsets = [], []
-    for item_start, item in _items(inner):
-        found = list(_KEY_IN_ITEM.finditer(item))
-        if len(found) != 1:
-            return False
-        key = _clean_key(found[0].group(2))
-        if key.startswith(CROSSREF_PREFIXES):
-            return False
-        keys.append(key)
-        offsets.append(start + 1 + item_start + found[0].start(2) - 1)
-    if not keys:
-        return False
-    if not silent:
-        _push(state, src[start:end + 1], keys, offsets)
-    state.pos = end + 1
-    return True
+    return _accept(state, found, silent)
 
 
 def _narrative(state: StateInline, silent: bool) -> bool:
-    src, start = state.src, state.pos
-    if src[start] != "@":
+    """`@a`, `-@a`, `@a [p. 3]` and `@a [see @b]`; not `user@example.org` or `\\@a`."""
+    src, pos = state.src, state.pos
+    if not (src.startswith("@", pos) or src.startswith("-@", pos)):
         return False
-    if start > 0 and (src[start - 1].isalnum() or src[start - 1] in "_@\\"):
-        return False  # an e-mail address, or an escaped '@'
-    match = _NARRATIVE.match(src, start)
-    if match is None:
+    src = src[:state.posMax]
+    references = state.env.get("references", {})
+    found = narrative_at(src, pos, lambda label: normalizeReference(label) in references)
+    if found is None or _has_crossref(found.keys[:1]):
         return False
-    key = _clean_key(match.group(1))
-    if key.startswith(CROSSREF_PREFIXES):
-        return False
-    end = match.end()
-    suffix = _NARRATIVE_SUFFIX.match(src, end)
-    if suffix is not None and not (suffix.end() < len(src) and src[suffix.end()] in "(["):
-        end = suffix.end()
+    if _has_crossref(found.keys):
+        first = key_at(src, pos)    # `@a [see @fig-x]` cites @a alone
+        found = CiteMatch.of(first.end, [first])
+    return _accept(state, found, silent)
+
+
+def _has_crossref(keys: tuple[str, ...]) -> bool:
+    return any(key.startswith(CROSSREF_PREFIXES) for key in keys)
+
+
+def _accept(state: StateInline, found: CiteMatch, silent: bool) -> bool:
     if not silent:
-        _push(state, src[start:end], [key], [start])
-    state.pos = end
+        token = state.push("citation", "", 0)
+        token.content = state.src[state.pos:found.end]
+        token.meta = {"keys": found.keys, "offsets": found.at}
+    state.pos = found.end
     return True
 
 
-def _push(state: StateInline, source: str, keys: list[str], offsets: list[int]) -> None:
-    token = state.push("citation", "", 0)
-    token.content = source
-    token.meta = {"keys": tuple(keys), "offsets": tuple(offsets)}
+def _collect_clusters(state: StateCore) -> None:
+    """List every cluster in the order Pandoc reads them, with its line and column.
+
+    Like Pandoc, a footnote's citations count where the note is referenced, and notes
+    never referenced are skipped; citations in image descriptions count too.
+    """
+    collector = _ClusterCollector(state)
+    collector.visit_blocks(state.tokens, top_level=True)
 
 
-def _matching_bracket(src: str, start: int) -> int:
-    depth, index = 0, start
-    while index < len(src):
-        char = src[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "`":
-            return -1
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return -1
+class _ClusterCollector:
+    def __init__(self, state: StateCore) -> None:
+        self.lines = state.src.split("\n")
+        self.clusters: list[Cluster] = state.env.setdefault("clusters", [])
+        self.notes = state.env.get("footnotes", {}).get("list", {})
+        self.note_bodies = _footnote_bodies(state.tokens)
+        self.visited_notes: set[int] = set()
+
+    def visit_blocks(self, tokens, top_level: bool = False) -> None:
+        depth = 0
+        for token in tokens:
+            if token.type == "footnote_reference_open" and top_level:
+                depth += 1
+            elif token.type == "footnote_reference_close" and top_level:
+                depth -= 1
+            elif depth == 0 and token.type == "inline" and token.children:
+                self.visit_inline(token, token.children, 0)
+
+    def visit_inline(self, block, children, base: int) -> None:
+        """Children of block; their offsets count from base in block.content."""
+        for token in children:
+            if token.type == "citation":
+                self.add(block, token, base)
+            elif token.type == "image" and token.children:
+                self.visit_inline(block, token.children, _nested_base(block.content, base, token.content))
+            elif token.type == "footnote_ref":
+                self.visit_note(block, token.meta["id"], base)
+
+    def visit_note(self, block, note_id: int, base: int) -> None:
+        if note_id in self.visited_notes:
+            return
+        self.visited_notes.add(note_id)
+        note = self.notes.get(note_id, {})
+        if "tokens" in note:    # an inline note, ^[...]
+            self.visit_inline(block, note["tokens"], _nested_base(block.content, base, note.get("content", "")))
+        else:
+            self.visit_blocks(self.note_bodies.get(note.get("label"), []))
+
+    def add(self, block, token, base: int) -> None:
+        positions = [_source_position(self.lines, block, base + offset) for offset in token.meta["offsets"]]
+        token.meta["index"] = len(self.clusters)
+        self.clusters.append(Cluster(token.content, token.meta["keys"], tuple(line for line, _ in positions),
+                                     tuple(col for _, col in positions), " ".join(block.content.split())))
 
 
-def _items(inner: str):
-    """(offset, text) of each ';'-separated item of a bracketed cluster."""
-    offset = 0
-    for part in inner.split(";"):
-        yield offset, part
-        offset += len(part) + 1
+def _footnote_bodies(tokens) -> dict[str, list]:
+    """The block tokens of each `[^label]: ...` definition, by label."""
+    bodies: dict[str, list] = {}
+    current = None
+    for token in tokens:
+        if token.type == "footnote_reference_open":
+            current = bodies.setdefault(token.meta["label"], [])
+        elif token.type == "footnote_reference_close":
+            current = None
+        elif current is not None:
+            current.append(token)
+    return bodies
 
 
-def _positions(state: StateCore) -> None:
-    """Turn each citation's offset in its inline text into a body line and column."""
-    lines = state.src.split("\n")
-    clusters = state.env.setdefault("clusters", [])
-    for block in state.tokens:
-        if block.type != "inline" or not block.children:
-            continue
-        first_line = block.map[0] if block.map else 0
-        for token in block.children:
-            if token.type != "citation":
-                continue
-            key_lines, key_cols = [], []
-            for key, offset in zip(token.meta["keys"], token.meta["offsets"]):
-                line = first_line + block.content.count("\n", 0, offset)
-                line_text = lines[line] if line < len(lines) else ""
-                col_in_content = offset - (block.content.rfind("\n", 0, offset) + 1)
-                col = line_text.find("@", col_in_content)
-                key_lines.append(line)
-                key_cols.append(max(col, 0))
-            token.meta["index"] = len(clusters)
-            clusters.append(Cluster(token.content, token.meta["keys"], tuple(key_lines), tuple(key_cols),
-                                    _plain(block.content)))
+def _nested_base(content: str, base: int, nested: str) -> int:
+    """Where a nested parse's text (an image description, an inline note) starts in content."""
+    found = content.find(nested, base)
+    return found if found != -1 else base
 
 
-def _plain(text: str) -> str:
-    return " ".join(text.split())
+def _source_position(lines: list[str], block, offset: int) -> tuple[int, int]:
+    """0-based body line and column of offset in an inline block's content.
+
+    Block content drops list markers, quote markers, indentation and table pipes, so the
+    content's line is looked up in the source line to find the column.
+    """
+    content = block.content
+    first = block.map[0] if block.map else 0
+    line = first + content.count("\n", 0, offset)
+    line_start = content.rfind("\n", 0, offset) + 1
+    line_end = content.find("\n", offset)
+    content_line = content[line_start:line_end if line_end != -1 else len(content)]
+    text = lines[line] if line < len(lines) else ""
+    start = text.find(content_line) if content_line else -1
+    return line, (start if start != -1 else 0) + offset - line_start
 
 
 def _render(self, tokens, idx, options, env) -> str:

@@ -1,0 +1,337 @@
+"""The PDF edition: one PDF per article and edition.pdf, typeset by WeasyPrint.
+
+WeasyPrint's layout is the slow part, so each article is laid out once, without page
+numbers, and cached by a hash of its print HTML. Page numbers are stamped on afterwards
+(a tiny WeasyPrint document of numbers, merged page by page with pypdf): the article PDF
+gets 1..n, the edition gets the article's place in the edition. Editing one article
+therefore lays out that article, the contents and the source index again, never the
+others; the edition is re-assembled from cached parts with pypdf.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from markupsafe import Markup
+
+from builder.errors import BuildFailed, error
+from builder.model import Settings
+from builder.printhtml import print_body
+
+CACHE_VERSION = "1"
+PX_TO_PT = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class PdfArticle:
+    """What the PDF stage needs of one article: its template view and its web HTML."""
+
+    slug: str
+    view: object              # render.ArticleView
+    page_url: str             # absolute web URL, for links in the PDF
+    date: str                 # ISO date, for ordering and metadata
+    keywords: str
+
+
+@dataclass(frozen=True)
+class Part:
+    """One laid-out piece of the edition (cached)."""
+
+    pdf: bytes
+    pages: int
+    citations: dict = field(default_factory=dict)   # key -> sorted 0-based page indexes
+    links: list = field(default_factory=list)        # (page index, target anchor, rect in pt)
+
+
+@dataclass(frozen=True)
+class PdfReport:
+    articles: int
+    laid_out: int             # WeasyPrint layouts actually run (cache misses)
+    edition_pages: int
+
+
+class _Layout:
+    """Runs WeasyPrint with a cache and a fetcher that reads only inside the site folder."""
+
+    def __init__(self, site_dir: Path, cache_dir: Path, variant: str | None):
+        self.site_dir = site_dir.resolve()
+        self.cache_dir = cache_dir
+        self.variant = variant
+        self.runs = 0
+
+    def _fetch(self, url: str, *args, **kwargs):
+        from weasyprint.urls import default_url_fetcher
+
+        if url.startswith("file://"):
+            path = Path(url.removeprefix("file://").split("#")[0].split("?")[0]).resolve()
+            if path.is_relative_to(self.site_dir):
+                return default_url_fetcher(url, *args, **kwargs)
+        raise ValueError(f"not fetched: {url} (only files of the site are used in PDFs)")
+
+    def part(self, html: str, base: Path, citation_ids: dict | None = None) -> Part:
+        """Lay out html (base: the file its relative URLs resolve against), from cache when possible."""
+        import weasyprint
+
+        key = hashlib.sha256(json.dumps([CACHE_VERSION, weasyprint.__version__, self.variant, str(base.relative_to(self.site_dir)),
+                                         html, _referenced_files(html, base, self.site_dir)]).encode()).hexdigest()
+        cached = self._load(key)
+        if cached is not None:
+            return cached
+        self.runs += 1
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=self._fetch).render()
+        citations: dict[str, list[int]] = {}
+        links = []
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                for cited in (citation_ids or {}).get(anchor, ()):
+                    citations.setdefault(cited, [])
+                    if index not in citations[cited]:
+                        citations[cited].append(index)
+            height = page.height * PX_TO_PT
+            for kind, target, (x1, y1, x2, y2), _box in page.links:
+                if kind == "internal" and target not in page.anchors:
+                    links.append((index, target, (x1 * PX_TO_PT, height - y2 * PX_TO_PT, x2 * PX_TO_PT, height - y1 * PX_TO_PT)))
+        pdf = document.write_pdf(pdf_variant=self.variant) if self.variant else document.write_pdf()
+        part = Part(pdf, len(document.pages), citations, links)
+        self._store(key, part)
+        return part
+
+    def _load(self, key: str) -> Part | None:
+        meta, data = self.cache_dir / f"{key}.json", self.cache_dir / f"{key}.pdf"
+        try:
+            info = json.loads(meta.read_text(encoding="utf-8"))
+            pdf = data.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if info.get("sha256") != hashlib.sha256(pdf).hexdigest():
+            return None  # a corrupt or foreign cache entry is laid out again, never trusted
+        return Part(pdf, info["pages"], info["citations"], [tuple(link) for link in info["links"]])
+
+    def _store(self, key: str, part: Part) -> None:
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            (self.cache_dir / f"{key}.pdf").write_bytes(part.pdf)
+            (self.cache_dir / f"{key}.json").write_text(json.dumps(
+                {"sha256": hashlib.sha256(part.pdf).hexdigest(), "pages": part.pages,
+                 "citations": part.citations, "links": part.links}), encoding="utf-8")
+        except OSError:
+            pass  # the cache only saves time; a read-only cache folder must not fail the build
+
+
+def _referenced_files(html: str, base: Path, site_dir: Path) -> list[str]:
+    """Hashes of the local images html uses, so changing an image lays the article out again."""
+    import re
+
+    hashes = []
+    for src in sorted(set(re.findall(r'src="([^":]+)"', html))):
+        path = (base.parent / src).resolve()
+        if path.is_relative_to(site_dir) and path.is_file():
+            hashes.append(f"{src}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+    return hashes
+
+
+def pdf_articles(site, views, settings: Settings) -> list[PdfArticle]:
+    """The articles of the site as the PDF stage needs them."""
+    return [PdfArticle(r.document.slug, views.documents[id(r)], settings.base_url + r.document.url,
+                       r.document.date.isoformat() if r.document.date else "", ", ".join(r.document.tags))
+            for r in site.articles]
+
+
+def pdf_sources(views) -> list[dict]:
+    """Every cited source in the style's order, for the edition's index of sources."""
+    return [{"key": source.key, "reference": source.reference} for source in views.sources]
+
+
+def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
+                css: str, site_dir: Path, cache_dir: Path, only: set[str] | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> PdfReport:
+    """Write pdf/SLUG.pdf for each article and pdf/edition.pdf into site_dir (site: the SiteView)."""
+    report = progress or (lambda stage, done, total: None)
+    options = settings.pdf
+    layout = _Layout(site_dir, cache_dir, options.get("variant"))
+    out = site_dir / "pdf"
+    out.mkdir(parents=True, exist_ok=True)
+    order = _edition_order(articles, options.get("order"))
+    parts: dict[str, Part] = {}
+    citation_maps: dict[str, dict] = {}
+    for index, article in enumerate(order):
+        report("Typesetting PDFs", index, len(order))
+        base = site_dir / article.view.url / "index.html"
+        body, cited = print_body(str(article.view.body), article.page_url)
+        html = _page(env, "print/article.html", site, css, article, body, numbered=False)
+        parts[article.slug] = layout.part(html, base, cited)
+        citation_maps[article.slug] = cited
+        if only is None or article.slug in only:
+            if layout.variant:
+                # Tagged PDF/UA must come straight from WeasyPrint: stamping would drop the structure tree.
+                direct = layout.part(_page(env, "print/article.html", site, css, article, body, numbered=True), base, cited)
+                _write(out / f"{article.slug}.pdf", direct.pdf)
+            else:
+                _write(out / f"{article.slug}.pdf", _stamped(parts[article.slug], 1, settings, layout))
+    report("Typesetting PDFs", len(order), len(order))
+    pages = 0
+    if only is None and order:
+        report("Assembling the edition", 0, 1)
+        pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, out)
+    return PdfReport(len(order), layout.runs, pages)
+
+
+def _edition_order(articles: list[PdfArticle], order) -> list[PdfArticle]:
+    if order:
+        by_slug = {a.slug: a for a in articles}
+        return [by_slug[slug] for slug in order if slug in by_slug]
+    return sorted(articles, key=lambda a: (a.date, a.slug))
+
+
+def _page(env: jinja2.Environment, template: str, site, css: str, article: PdfArticle, body: str,
+          numbered: bool, first_page: int = 1) -> str:
+    pdf = {"css": Markup(css + ("" if numbered else "\n@page { @bottom-center { content: none; } }")),
+           "mode": "numbered" if numbered else "unnumbered", "keywords": article.keywords,
+           "created": article.date, "modified": article.view.updated}
+    part = {"anchor": f"article-{article.slug}", "body": Markup(body), "first_page": first_page}
+    return env.get_template(template).render(site=site, article=article.view, pdf=pdf, part=part)
+
+
+def _numbers(first: int, count: int, layout: _Layout):
+    """A PDF of count pages holding only page numbers first..first+count-1, in the footer."""
+    from pypdf import PdfReader
+
+    html = ("<html><head><style>@import none; " + _NUMBER_CSS + f"@page :first {{ counter-reset: page {first}; }}"
+            "</style></head><body>" + '<div style="break-after: page"></div>' * (count - 1) + "<div></div></body></html>")
+    return PdfReader(io.BytesIO(layout.part(html, layout.site_dir / "index.html").pdf))
+
+
+_NUMBER_CSS = ("@page { size: A4; margin: 24mm 22mm 26mm 24mm; "
+               "@bottom-center { content: counter(page); font: 9pt/1 'Noto Sans', 'Liberation Sans', sans-serif; color: #333; } }"
+               "@page :left { margin-left: 22mm; margin-right: 24mm; } @page :right { margin-left: 24mm; margin-right: 22mm; }")
+
+
+def _stamped(part: Part, first: int, settings: Settings, layout: _Layout) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(part.pdf))
+    numbers = _numbers(first, part.pages, layout)
+    writer = PdfWriter()
+    writer.append(reader, import_outline=True)
+    for page, number in zip(writer.pages, numbers.pages):
+        page.merge_page(number)
+    if reader.metadata:
+        writer.add_metadata(dict(reader.metadata))
+    _set_language(writer, settings)
+    return _bytes(writer)
+
+
+def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], site, settings: Settings,
+             env: jinja2.Environment, css: str, site_dir: Path, layout: _Layout, out: Path) -> int:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Link
+
+    base = site_dir / "index.html"
+    front = layout.part(_front(env, site, css, order, parts, settings, start=None), base)
+    for _ in range(3):  # the contents' length decides where the articles start; settle it
+        starts, index_page = _page_plan(front.pages, order, parts)
+        front_final = layout.part(_front(env, site, css, order, parts, settings, start=(starts, index_page)), base)
+        if front_final.pages == front.pages:
+            break
+        front = front_final
+    front = front_final
+    index = None
+    if sources:
+        index_html = env.get_template("print/sources.html").render(
+            site=site, pdf={"css": Markup(css)},
+            edition={"index_page": index_page, "sources": _source_index(order, parts, sources, starts)})
+        index = layout.part(index_html, base)
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front.pdf)), import_outline=False)
+    _pad(writer)
+    for article in order:
+        stamped = _stamped(parts[article.slug], starts[article.slug], settings, layout)
+        writer.append(PdfReader(io.BytesIO(stamped)), import_outline=True)  # its h1 is its top bookmark
+        _pad(writer)
+    if index is not None:
+        writer.append(PdfReader(io.BytesIO(index.pdf)), outline_item="Index of sources", import_outline=False)
+    anchors = {f"article-{a.slug}": starts[a.slug] - 1 for a in order}
+    anchors["source-index"] = index_page - 1
+    for page_index, target, rect in front.links:
+        if target in anchors and anchors[target] < len(writer.pages):
+            writer.add_annotation(page_number=page_index, annotation=Link(rect=rect, target_page_index=anchors[target]))
+    authors = sorted({a.name for article in order for a in article.view.authors})
+    latest = max(article.date for article in order)
+    writer.add_metadata({"/Title": f"{settings.title}: edition of {latest}", "/Author": ", ".join(authors),
+                         "/Subject": settings.description, "/Creator": "Dossier", "/Producer": "Dossier with WeasyPrint and pypdf",
+                         "/CreationDate": "D:" + latest.replace("-", "")})
+    _set_language(writer, settings)
+    writer.page_mode = "/UseOutlines"
+    _write(out / "edition.pdf", _bytes(writer))
+    return len(writer.pages)
+
+
+def _page_plan(front_pages: int, order: list[PdfArticle], parts: dict[str, Part]) -> tuple[dict[str, int], int]:
+    """First page of each article (always a right-hand, odd page) and of the source index."""
+    page = front_pages + 1 + (front_pages % 2)
+    starts = {}
+    for article in order:
+        starts[article.slug] = page
+        pages = parts[article.slug].pages
+        page += pages + (pages % 2)
+    return starts, page
+
+
+def _front(env, site, css: str, order: list[PdfArticle], parts: dict[str, Part], settings: Settings, start) -> str:
+    starts, index_page = start if start else ({a.slug: 888 for a in order}, 888)
+    toc = [{"anchor": f"article-{a.slug}", "title": a.view.title, "page": starts[a.slug],
+            "authors": ", ".join(author.name for author in a.view.authors)} for a in order]
+    latest = max(a.date for a in order)
+    from builder.text import long_date, parse_date
+    edition = {"toc": toc, "index_page": index_page, "kicker": "Edition", "date_text": long_date(parse_date(latest)),
+               "cover_image": settings.pdf.get("cover_image", "")}
+    return env.get_template("print/front.html").render(site=site, pdf={"css": Markup(css)}, edition=edition)
+
+
+def _source_index(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], starts: dict[str, int]) -> list[dict]:
+    entries = []
+    for source in sources:
+        uses = []
+        for article in order:
+            pages = parts[article.slug].citations.get(source["key"], [])
+            if pages:
+                uses.append({"title": article.view.title,
+                             "pages": ", ".join(str(starts[article.slug] + p) for p in sorted(pages))})
+        if uses:
+            entries.append({"reference": source["reference"], "uses": uses})
+    return entries
+
+
+def _pad(writer) -> None:
+    """Keep the next article on a right-hand page."""
+    if len(writer.pages) % 2:
+        last = writer.pages[-1]
+        writer.add_blank_page(width=last.mediabox.width, height=last.mediabox.height)
+
+
+def _set_language(writer, settings: Settings) -> None:
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer._root_object[NameObject("/Lang")] = TextStringObject(settings.language)
+
+
+def _bytes(writer) -> bytes:
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise BuildFailed([error(str(path), 1, 1, f"cannot write the PDF ({exc.strerror or exc})")]) from None

@@ -1,0 +1,110 @@
+"""The example publication in headless Chromium: no script or console errors, skip link and landmarks.
+
+Screenshots go to test-artifacts/ in the repository (ignored by git).
+"""
+
+import functools
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from helpers import REPOSITORY
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPOSITORY / "test-artifacts"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory):
+    """The repository's publication built with the command line into a temporary folder."""
+    out = tmp_path_factory.mktemp("example") / "site"
+    dossier = Path(sys.executable).with_name("dossier")
+    command = [str(dossier)] if dossier.exists() else [sys.executable, "-m", "builder"]
+    result = subprocess.run(command + ["-C", str(REPOSITORY), "build", "--no-pdf", "--out", str(out)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(example_site):
+    """The built site on 127.0.0.1 at a free port; yields its root URL."""
+    handler = functools.partial(_QuietHandler, directory=str(example_site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: `./run test` installs Debian's chromium")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: ./run setup")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page that records console errors, page errors and failed requests, offline but for the server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda message: message.type == "error" and page.problems.append(f"console: {message.text}"))
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: page.problems.append(f"request failed: {request.url}"))
+    page.on("response", lambda response: response.status >= 400
+            and page.problems.append(f"HTTP {response.status}: {response.url}"))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    yield page
+    context.close()
+
+
+def check_page(page, name: str) -> None:
+    page.wait_for_load_state("load")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert page.problems == []
+    skip = page.locator("a.skip-link")
+    assert skip.count() == 1
+    target = skip.get_attribute("href")
+    assert target.startswith("#") and page.locator(target).count() == 1
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    for role in ("banner", "main", "contentinfo"):
+        assert page.get_by_role(role).count() == 1, role
+    assert page.get_by_role("navigation").count() >= 1
+    assert page.locator("h1").count() == 1
+    assert page.problems == []
+
+
+def test_index_page(page, server):
+    page.goto(server)
+    check_page(page, "index")
+
+
+def test_article_page(page, server, example_site):
+    slug = sorted(p.parent.name for p in example_site.glob("articles/*/index.html"))[0]
+    page.goto(f"{server}articles/{slug}/")
+    check_page(page, f"article-{slug}")
+    assert page.locator("article h1").count() == 1

@@ -1,0 +1,339 @@
+"""Evidence boxes: builder/markdown/evidence.py (syntax) and builder/evidence.py (grades, verification, captions),
+through the parser and through builds of tests/fixtures/evidence-*/."""
+
+import re
+import shutil
+
+import pytest
+
+from builder.build import build
+from builder.errors import BuildFailed
+from builder.markdown import create_parser, parse_markdown
+from helpers import FIXTURES, broken_links, parse_page
+
+BASE_URL = "https://example.org/evidence/"
+GRADE_B2 = "Grade B2 — usually reliable; probably true"
+
+
+def parse(text: str):
+    """(evidence boxes, problems as strings) of one body whose first line is line 6 of its file."""
+    parsed = parse_markdown(create_parser(), text, path="content/articles/a.md", line_offset=5)
+    return parsed.evidence, [str(p) for p in parsed.problems]
+
+
+def figure(html: str, box_id: str) -> str:
+    """The HTML of one evidence box, <figure> to </figure>."""
+    match = re.search(rf'<figure class="evidence" id="{box_id}"[^>]*>.*?</figure>', html, re.DOTALL)
+    assert match, f"no evidence box #{box_id}"
+    return match.group(0)
+
+
+def caption(html: str, box_id: str) -> list[str]:
+    """The lines of a box's <figcaption>, without the wrapping tag."""
+    match = re.search(r'<figcaption class="evidence__caption">(.*?)</figcaption>', figure(html, box_id), re.DOTALL)
+    return match.group(1).split("\n")
+
+
+# --- Attributes -------------------------------------------------------------------------
+
+def test_quoted_values_keep_spaces_commas_and_escaped_quotes():
+    boxes, problems = parse('::: {.evidence #ev-a source=kim2016 locator="pp. 4-6, n. 2" '
+                            'note="He said \\"no\\" twice" date=\'2016-03-14\'}\nQuote.\n:::\n')
+    assert problems == []
+    assert boxes[0].attributes == {"source": "kim2016", "locator": "pp. 4-6, n. 2",
+                                   "note": 'He said "no" twice', "date": "2016-03-14"}
+
+
+def test_attributes_in_any_order_with_extra_spaces():
+    boxes, problems = parse(":::   {  grade=b2    #ev-b   source=kim2016   .evidence   }\nQuote.\n:::\n")
+    assert problems == []
+    assert (boxes[0].id, boxes[0].source, boxes[0].get("grade")) == ("ev-b", "kim2016", "B2")
+
+
+def test_bare_values_keep_urls_and_keys_with_punctuation():
+    boxes, problems = parse("::: {.evidence #ev-c source=unsc:res2270 url=https://example.org/a?x=1&y=2 "
+                            "translated=ko}\nQuote.\n:::\n")
+    assert problems == []
+    assert boxes[0].attributes == {"source": "unsc:res2270", "url": "https://example.org/a?x=1&y=2",
+                                   "translated": "ko"}
+
+
+def test_boxes_are_numbered_in_order_and_need_no_id():
+    boxes, _ = parse("::: {.evidence source=a}\nOne.\n:::\n\n::: {.evidence #ev-two source=b}\nTwo.\n:::\n\n"
+                     "::: {.evidence source=c}\nThree.\n:::\n")
+    assert [(b.id, b.number, b.source) for b in boxes] == [("evidence-1", 1, "a"), ("ev-two", 2, "b"),
+                                                          ("evidence-3", 3, "c")]
+
+
+def test_a_grade_may_be_a_letter_alone():
+    boxes, problems = parse("::: {.evidence source=a grade=D}\nQuote.\n:::\n")
+    assert problems == [] and boxes[0].get("grade") == "D"
+
+
+def test_quote_text_joins_paragraphs_with_an_ellipsis():
+    boxes, _ = parse("::: {.evidence source=a}\nFirst *part*\ngoes on.\n\nSecond `part`.\n:::\n")
+    assert boxes[0].quote == "First part goes on. … Second part."
+
+
+@pytest.mark.parametrize("attributes, expected", [
+    ("#ev-x date=2016-01-01", "content/articles/a.md:6:5: error: evidence box has no source: add source=KEY"),
+    ("#ev-x source=a grade=G7",
+     "content/articles/a.md:6:31: error: malformed grade 'G7': use a reliability letter A-F and a credibility "
+     "digit 1-6, e.g. B2"),
+    ("#ev-x source=a grade=B9",
+     "content/articles/a.md:6:31: error: malformed grade 'B9': use a reliability letter A-F and a credibility "
+     "digit 1-6, e.g. B2"),
+    ("#ev-x source=a colour=red",
+     "content/articles/a.md:6:31: warning: unknown evidence attribute 'colour' (known: source, date, locator, "
+     "grade, url, archived, translated, note)"),
+], ids=["no-source", "grade-letter", "grade-digit", "unknown-attribute"])
+def test_attribute_problems_are_positioned(attributes, expected):
+    _, problems = parse(f"::: {{.evidence {attributes}}}\nQuote.\n:::\n")
+    assert problems == [expected]
+
+
+# --- Errors through a build ---------------------------------------------------------------
+
+ERRORS = [
+    "content/articles/broken.md:8:5: error: evidence box has no source: add source=KEY",
+    "content/articles/broken.md:12:44: error: malformed grade 'G7': use a reliability letter A-F and a "
+    "credibility digit 1-6, e.g. B2",
+    "content/articles/broken.md:20:18: error: duplicate evidence id '#ev-twice': first used on line 16",
+    "content/articles/broken.md:20:43: warning: unknown evidence attribute 'colour' (known: source, date, "
+    "locator, grade, url, archived, translated, note)",
+    "content/articles/broken.md:24:35: error: unknown citation key 'kim2061' (did you mean 'kim2016'?)",
+    "content/articles/broken.md:28:1: error: fenced div ':::' is not closed: add a ':::' line after its content",
+]
+
+
+def test_every_error_is_reported_at_its_position_in_one_run(publication):
+    root = publication("evidence-errors")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, write=False)
+    assert [str(p) for p in failed.value.problems] == ERRORS
+
+
+def test_errors_fail_the_command_without_writing(publication, cli):
+    root = publication("evidence-errors")
+    result = cli("-C", root, "build")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ERRORS + ["5 errors; nothing was written"]
+    assert not (root / "_site").exists()
+
+
+def test_an_unknown_attribute_alone_is_only_a_warning(publication):
+    root = publication("evidence-misquote")
+    article = root / "content" / "articles" / "misquote.md"
+    text = article.read_text(encoding="utf-8")
+    text = text.replace("any loyalty", "a true sense of loyalty").replace('locator="para. 4"', 'page=3 locator="para. 4"')
+    article.write_text(text, encoding="utf-8")
+    result = build(root, write=False)
+    assert [str(p) for p in result.warnings] == [
+        "content/articles/misquote.md:8:45: warning: unknown evidence attribute 'page' (known: source, date, "
+        "locator, grade, url, archived, translated, note)"]
+
+
+# --- A built publication --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """tests/fixtures/evidence-basic built once: its _site folder."""
+    root = tmp_path_factory.mktemp("evidence") / "evidence-basic"
+    shutil.copytree(FIXTURES / "evidence-basic", root)
+    result = build(root)
+    assert result.warnings == []
+    return result.out_dir
+
+
+@pytest.fixture(scope="module")
+def loyalty(site):
+    return (site / "articles" / "loyalty" / "index.html").read_text(encoding="utf-8")
+
+
+def test_no_link_in_the_site_is_broken(site):
+    assert broken_links(site, BASE_URL) == []
+
+
+def test_a_box_is_a_figure_with_the_quote_in_a_blockquote(loyalty):
+    html = figure(loyalty, "ev-cadre")
+    assert html.startswith('<figure class="evidence" id="ev-cadre" data-source="dailynk2016a" data-grade="B2">\n'
+                           '<blockquote class="evidence__quote" cite="https://www.dailynk.com/english/read.php?num=13780">\n'
+                           "<p>Party cadres these days do not feel a true sense of loyalty towards the regime.</p>\n"
+                           "</blockquote>\n<figcaption")
+
+
+def test_caption_has_label_citation_date_grade_links_and_verified_mark(loyalty):
+    assert caption(loyalty, "ev-cadre") == [
+        '<span class="evidence__label">Evidence 1</span>',
+        '<span class="evidence__citation"><span class="citation" data-cites="dailynk2016a">(<a href="#ref-dailynk2016a" '
+        'role="doc-biblioref">Daily NK 2016, para. 4</a>)</span></span>',
+        '<time class="evidence__date" datetime="2016-03-14">14 March 2016</time>',
+        '<span class="grade grade--b" title="B2 — usually reliable; probably true"><span aria-hidden="true">B2</span>'
+        f'<span class="visually-hidden">{GRADE_B2}</span></span>',
+        '<span class="evidence__links"><a href="../../sources/dailynk2016a/">Source page</a> · '
+        '<a href="https://www.dailynk.com/english/read.php?num=13780" rel="external noopener">Original</a> · '
+        '<a href="https://web.archive.org/web/2016/https://www.dailynk.com/english/read.php?num=13780" '
+        'rel="external noopener">Archived copy</a></span>',
+        '<span class="evidence__verified">✓ verified against saved source, 15 March 2016</span>',
+    ]
+
+
+def test_badge_text_reads_as_words_for_screen_readers(site):
+    page = parse_page(site / "articles" / "loyalty" / "index.html")
+    assert page.texts["ev-cadre"].count(GRADE_B2) == 1
+    assert "Grade C3 — fairly reliable; possibly true" in page.texts["ev-quota"]
+    assert "Grade C2 — fairly reliable; probably true" in page.texts["ev-targets"]   # grade=c2 is read as C2
+
+
+def test_translated_box_with_a_note_and_the_sources_default_reliability(loyalty):
+    assert caption(loyalty, "ev-enterprise") == [
+        '<span class="evidence__label">Evidence 3</span>',
+        '<span class="evidence__citation"><span class="citation" data-cites="kcna2015">(<a href="#ref-kcna2015" '
+        'role="doc-biblioref">Korean Central News Agency 2015</a>)</span></span>',
+        '<time class="evidence__date" datetime="2015-09-05">5 September 2015</time>',
+        '<span class="grade grade--e" title="E — unreliable"><span aria-hidden="true">E</span>'
+        '<span class="visually-hidden">Grade E — unreliable</span></span>',
+        '<span class="evidence__translated">translated from Korean</span>',
+        '<span class="evidence__links"><a href="../../sources/kcna2015/">Source page</a></span>',
+        '<span class="evidence__note">Our translation; KCNA calls it &quot;the socialist enterprise system&quot;.</span>',
+    ]
+
+
+def test_default_reliability_from_the_bib_and_no_badge_without_either(site, loyalty):
+    assert 'title="B — usually reliable"' in figure(loyalty, "ev-defection")     # yonhap2016: reliability = {B}
+    markets = (site / "articles" / "markets" / "index.html").read_text(encoding="utf-8")
+    assert 'class="grade' not in figure(markets, "ev-no-grade")                   # ostberg2015 has none
+
+
+def test_a_box_inside_a_list_item(loyalty):
+    assert re.search(r'<li>\n<p>Inspections widened in March, as <a class="crossref" href="#ev-targets">Evidence 4</a> '
+                     r'shows\.</p>\n<figure class="evidence" id="ev-targets".*?</figure>\n</li>\n<li>\n<p>The markets',
+                     loyalty, re.DOTALL)
+
+
+def test_a_box_holding_a_list(loyalty):
+    html = figure(loyalty, "ev-defection")
+    assert ('<p>[The workers] had worked at a restaurant in Ningbo:</p>\n<ul>\n'
+            "<li>a port city in China’s Zhejiang province,</li>\n<li>according to a government source.</li>\n"
+            "</ul>\n</blockquote>") in html
+    assert "✓ verified against saved source, 9 April 2016" in html   # .md snapshot, date from its front matter
+
+
+def test_numbering_is_per_document_and_references_resolve(site):
+    for name, expected in (("loyalty", {"ev-cadre": "Evidence 1", "ev-quota": "Evidence 2", "ev-enterprise": "Evidence 3",
+                                        "ev-targets": "Evidence 4", "ev-defection": "Evidence 5"}),
+                           ("markets", {"ev-hours": "Evidence 1", "ev-no-grade": "Evidence 2"})):
+        path = site / "articles" / name / "index.html"
+        page, html = parse_page(path), path.read_text(encoding="utf-8")
+        boxes = [attrs["id"] for tag, attrs in page.elements if tag == "figure" and attrs.get("class") == "evidence"]
+        assert boxes == list(expected)
+        for box_id, label in expected.items():
+            assert f'<span class="evidence__label">{label}</span>' in figure(html, box_id)
+        references = page.find("a", class_="crossref")
+        assert references, name
+        for attrs in references:
+            target = attrs["href"].removeprefix("#")
+            assert target in page.ids and target in expected, attrs["href"]
+        assert "crossref--unresolved" not in html
+
+
+def test_reference_text_names_the_box_number(loyalty):
+    assert ('An informant’s words are blunt (<a class="crossref" href="#ev-cadre">Evidence 1</a>); see also '
+            '<a class="crossref" href="#ev-quota">Evidence 2</a> and <a class="crossref" href="#ev-enterprise">'
+            "Evidence 3</a>.") in loyalty
+    assert '<td><a class="crossref" href="#ev-cadre">Evidence 1</a></td>' in loyalty
+
+
+def test_elided_quote_is_verified_and_no_snapshot_means_no_mark(loyalty):
+    assert "verified against saved source, 15 March 2016" in figure(loyalty, "ev-targets")   # "[...]" elision
+    assert "verified" not in figure(loyalty, "ev-quota")          # ostberg2015 has no snapshot
+    assert "verified" not in figure(loyalty, "ev-enterprise")
+
+
+# --- The indexes ----------------------------------------------------------------------------
+
+def evidence_groups(path) -> list[tuple[str, list[str]]]:
+    """(source page link, [box links]) for each group of an evidence list page, in order."""
+    groups = []
+    for tag, attrs in parse_page(path).elements:
+        if tag == "section" and attrs.get("class") == "evidence-group":
+            groups.append(["", []])
+        elif groups and tag == "a" and not groups[-1][0]:
+            groups[-1][0] = attrs["href"]
+        elif groups and tag == "a" and "#" in attrs["href"]:
+            groups[-1][1].append(attrs["href"])
+    return [(source, boxes) for source, boxes in groups]
+
+
+def test_evidence_index_groups_boxes_by_source(site):
+    assert evidence_groups(site / "evidence" / "index.html") == [
+        ("../sources/dailynk2016a/", ["../articles/markets/#ev-hours", "../articles/loyalty/#ev-cadre",
+                                      "../articles/loyalty/#ev-targets"]),
+        ("../sources/kcna2015/", ["../articles/loyalty/#ev-enterprise"]),
+        ("../sources/ostberg2015/", ["../articles/markets/#ev-no-grade", "../articles/loyalty/#ev-quota"]),
+        ("../sources/yonhap2016/", ["../articles/loyalty/#ev-defection"]),
+    ]
+
+
+def test_evidence_index_shows_grade_and_verification_status(site):
+    html = (site / "evidence" / "index.html").read_text(encoding="utf-8")
+    item = html[html.index('href="../articles/loyalty/#ev-quota"'):]
+    item = item[:item.index("</li>")]
+    assert "Grade C3 — fairly reliable; possibly true" in item
+    assert '<span class="evidence-status evidence-status--no-snapshot">No saved source</span>' in item
+    assert html.count("evidence-status--verified") == 4
+
+
+def test_source_page_lists_its_boxes(site):
+    page = site / "sources" / "dailynk2016a" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert '<h2 id="evidence-heading">Evidence from this source</h2>' in html
+    assert "<dt>Source reliability</dt><dd>C — fairly reliable</dd>" in html
+    boxes = [attrs["href"] for tag, attrs in parse_page(page).elements if tag == "a" and "#ev-" in attrs.get("href", "")]
+    assert boxes == ["../../articles/markets/#ev-hours", "../../articles/loyalty/#ev-cadre",
+                     "../../articles/loyalty/#ev-targets"]
+
+
+def test_source_without_evidence_has_no_evidence_section(publication):
+    root = publication("cited")
+    site = build(root).out_dir
+    assert "Evidence from this source" not in (site / "sources" / "kim2016" / "index.html").read_text(encoding="utf-8")
+    assert not (site / "evidence").exists()
+
+
+# --- Verification: build warns, check fails --------------------------------------------------
+
+MISQUOTE = ("content/articles/misquote.md:8:1: {severity}: quote in evidence box '#ev-wrong' is not in the saved "
+            "source 'dailynk2016a': 'Party cadres these days do not feel any loyalty towards the regime.' not found; "
+            "closest passage")
+
+
+def test_misquote_is_a_warning_in_build(publication):
+    root = publication("evidence-misquote")
+    result = build(root)
+    assert len(result.warnings) == 1
+    assert str(result.warnings[0]).startswith(MISQUOTE.format(severity="warning"))
+    html = (result.out_dir / "articles" / "misquote" / "index.html").read_text(encoding="utf-8")
+    assert "verified against saved source" not in figure(html, "ev-wrong")
+    index = (result.out_dir / "evidence" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="evidence-status evidence-status--not-found">Not found in saved source</span>' in index
+
+
+def test_misquote_is_an_error_in_check(publication, cli):
+    root = publication("evidence-misquote")
+    result = cli("-C", root, "check")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[1] == "1 error; nothing was written"
+    assert lines[0].startswith(MISQUOTE.format(severity="error"))
+    assert "loyalty towards the regime" in lines[0].split("closest passage", 1)[1]
+
+
+def test_a_correct_quote_passes_check(publication, cli):
+    root = publication("evidence-misquote")
+    article = root / "content" / "articles" / "misquote.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("any loyalty", "a true sense of loyalty"),
+                       encoding="utf-8")
+    result = cli("-C", root, "check")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
