@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from builder.bibliography import load_bibliography
-from builder.citations import (citation_uses, convert_references, format_document, format_own_reference,
-                               format_sources, unknown_keys)
-from builder.citeproc import Citeproc
+from builder.cache import Cache
+from builder.citations import CitationFormatter, citation_uses, unknown_keys
 from builder.config import load_settings
 from builder.documents import find_assets, load_documents
 from builder.evidence import Snapshots, caption_renderer, verify_boxes
@@ -46,7 +46,7 @@ class BuildResult:
 
 def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: bool = True,
           strict: bool = False, pdf: bool = True, pdf_only: set[str] | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          use_cache: bool = True, progress: Progress | None = None) -> BuildResult:
     """Build the publication at root; raise BuildFailed with every problem found.
 
     strict (`dossier check`) makes a quote missing from its saved source an error, not a warning."""
@@ -74,28 +74,31 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
         problems += unknown_keys(document.relpath, document.body_line - 1, body.clusters, bibliography)
     _fail_on_errors(problems)
 
-    engine = Citeproc()
+    cache = Cache(root / CACHE_DIR if use_cache else None)
+    formatter = CitationFormatter(style, settings.language, cache, workers=os.cpu_count() or 1)
     try:
         cited = sorted({key for body in parsed for cluster in body.clusters for key in cluster.keys})
-        items, convert_problems = convert_references(engine, bibliography, cited, settings.language)
+        items, convert_problems = formatter.convert(bibliography, cited)
         _fail_on_errors(problems + convert_problems)
-        source_urls = {key: f"sources/{slug}/" for key, slug in source_slugs(cited).items()}
-        snapshots = Snapshots(root)
-        rendered = []
-        for index, (document, body) in enumerate(zip(documents, parsed)):
-            report("Formatting citations", index, len(documents))
-            evidence, evidence_problems = verify_boxes(document, body.evidence, bibliography, snapshots, strict)
-            problems += evidence_problems
-            citations = format_document(engine, body.clusters, items, style, settings.language)
-            result = render_parsed(md, body, citations.clusters, caption_renderer(document, evidence, source_urls))
-            own = (format_own_reference(engine, article_item(document, settings), style, settings.language)
-                   if document.kind == "article" else "")
-            rendered.append(RenderedDocument(document, result.html, result.toc, result.word_count,
-                                             result.first_paragraph, citations.bibliography,
-                                             citation_uses(body.clusters, citations.clusters), own, evidence))
-        sources = format_sources(engine, items, style, settings.language)
+        formatted = formatter.documents([body.clusters for body in parsed], items,
+                                        done=lambda done, total: report("Formatting citations", done, total))
+        own = formatter.own_references([article_item(d, settings) for d in documents if d.kind == "article"])
+        sources = formatter.sources(items)
     finally:
-        engine.close()
+        formatter.close()
+    own_by_slug = dict(zip([d.slug for d in documents if d.kind == "article"], own))
+    source_urls = {key: f"sources/{slug}/" for key, slug in source_slugs(cited).items()}
+    snapshots = Snapshots(root)
+    rendered = []
+    for document, body, citations in zip(documents, parsed, formatted):
+        evidence, evidence_problems = verify_boxes(document, body.evidence, bibliography, snapshots, strict)
+        problems += evidence_problems
+        result = render_parsed(md, body, citations.clusters, caption_renderer(document, evidence, source_urls))
+        rendered.append(RenderedDocument(document, result.html, result.toc, result.word_count,
+                                         result.first_paragraph, citations.bibliography,
+                                         citation_uses(body.clusters, citations.clusters),
+                                         own_by_slug.get(document.slug, "") if document.kind == "article" else "",
+                                         evidence))
     _fail_on_errors(problems)
 
     report("Rendering pages", 0, 1)

@@ -26,6 +26,7 @@ class Sources:
     order: tuple[str, ...] = ()
     references: dict[str, str] = field(default_factory=dict)
     items: dict[str, dict] = field(default_factory=dict)   # CSL-JSON by key
+    labels: dict[str, str] = field(default_factory=dict)   # short citation text, disambiguated publication-wide
 
 
 def unknown_keys(path: str, line_offset: int, clusters: list[Cluster], bibliography: Bibliography) -> list[Problem]:
@@ -86,8 +87,18 @@ def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, langua
     """Every cited source's full reference, in the style's bibliography order."""
     if not items:
         return Sources()
-    formatted = engine.format([], [items[k] for k in sorted(items)], style, language, nocite=True)
-    return Sources(tuple(key for key, _ in formatted.bibliography), dict(formatted.bibliography), items)
+    keys = sorted(items)
+    formatted = engine.format([f"[@{{{key}}}]" for key in keys], [items[k] for k in keys], style, language, nocite=True)
+    labels = {key: _label(html) for key, html in zip(keys, formatted.citations)}
+    return Sources(tuple(key for key, _ in formatted.bibliography), dict(formatted.bibliography), items, labels)
+
+
+def _label(html: str) -> str:
+    """'(J. Kim 2016)' -> 'J. Kim 2016': a source's name in lists and search facets."""
+    from html import unescape
+
+    text = unescape(_TAG.sub("", html)).strip()
+    return text[1:-1] if text.startswith("(") and text.endswith(")") else text
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\uAC00-\uD7A3])")
@@ -133,3 +144,102 @@ def _strip_markup(text: str) -> str:
     text = re.sub(r"\[\^[^\]]+\]", "", text)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     return re.sub(r"(\*\*|\*|__|`)", "", text)
+
+
+class CitationFormatter:
+    """Formats a build's citations: cached by a hash of their inputs, spread over worker processes.
+
+    A document's citations depend only on its own clusters, the CSL-JSON of the sources it
+    cites, the style and the language (disambiguation is per document), so that is the key.
+    """
+
+    def __init__(self, style: Path, language: str, cache, workers: int = 2):
+        import threading
+
+        from builder.cache import file_digest
+
+        self.style, self.language, self.cache, self.workers = style, language, cache, max(1, workers)
+        self._style_digest = file_digest(style)
+        self._local = threading.local()
+        self._engines: list[Citeproc] = []
+        self._lock = threading.Lock()
+
+    def _engine(self) -> Citeproc:
+        engine = getattr(self._local, "engine", None)
+        if engine is None:
+            engine = self._local.engine = Citeproc()
+            with self._lock:
+                self._engines.append(engine)
+        return engine
+
+    def _key(self, *parts) -> str:
+        from builder.cache import digest
+
+        return digest([self._style_digest, self.language, *parts])
+
+    def convert(self, bibliography: Bibliography, keys: list[str]) -> tuple[dict[str, dict], list[Problem]]:
+        """CSL-JSON of the cited entries (cached by the BibLaTeX text they come from)."""
+        key = self._key("convert", bibliography.biblatex_for(keys))
+        cached = self.cache.get("csl-json", key)
+        if cached is not None:
+            return cached, []
+        items, problems = convert_references(self._engine(), bibliography, keys, self.language)
+        if not problems:
+            self.cache.put("csl-json", key, items)
+        return items, problems
+
+    def documents(self, clusters_per_document: list[list[Cluster]], items: dict[str, dict],
+                  done=None) -> list[DocumentCitations]:
+        """Each document's formatted clusters and bibliography, in the given order."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(clusters: list[Cluster]) -> DocumentCitations:
+            if not clusters:
+                return DocumentCitations()
+            keys = sorted({k for cluster in clusters for k in cluster.keys})
+            key = self._key("document", [c.source for c in clusters], [items.get(k) for k in keys])
+            cached = self.cache.get("citations", key)
+            if cached is not None:
+                return DocumentCitations(tuple(cached[0]), tuple(tuple(pair) for pair in cached[1]))
+            result = format_document(self._engine(), clusters, items, self.style, self.language)
+            self.cache.put("citations", key, [list(result.clusters), [list(pair) for pair in result.bibliography]])
+            return result
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            results = []
+            for index, result in enumerate(pool.map(one, clusters_per_document)):
+                results.append(result)
+                if done:
+                    done(index + 1, len(clusters_per_document))
+        return results
+
+    def own_references(self, own_items: list[dict]) -> list[str]:
+        """Each document's recommended citation (its own entry in the style)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(item: dict) -> str:
+            key = self._key("own", item)
+            cached = self.cache.get("own-reference", key)
+            if cached is not None:
+                return cached
+            html = format_own_reference(self._engine(), item, self.style, self.language)
+            self.cache.put("own-reference", key, html)
+            return html
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            return list(pool.map(one, own_items))
+
+    def sources(self, items: dict[str, dict]) -> Sources:
+        """The publication's list of sources (cached by every cited item)."""
+        key = self._key("sources", [items[k] for k in sorted(items)])
+        cached = self.cache.get("sources", key)
+        if cached is not None:
+            return Sources(tuple(cached["order"]), cached["references"], items, cached["labels"])
+        result = format_sources(self._engine(), items, self.style, self.language)
+        self.cache.put("sources", key, {"order": list(result.order), "references": result.references,
+                                        "labels": result.labels})
+        return result
+
+    def close(self) -> None:
+        for engine in self._engines:
+            engine.close()

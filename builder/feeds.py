@@ -66,11 +66,12 @@ def _atom(settings: Settings, title: str, path: str, page_url: str,
 
 
 def _absolute_links(html: str, page_url: str) -> str:
-    """Feed readers resolve relative links against the feed, not the article: anchor them."""
+    """Feed readers resolve relative links against the feed, not the article: anchor them,
+    in-page links ("#fn1", "#ev-one") included, since a fragment alone names the feed."""
     import re
     from urllib.parse import urljoin
 
-    return re.sub(r'(href|src)="(?![a-z][a-z0-9+.-]*:|#)([^"]*)"',
+    return re.sub(r'(href|src)="(?![a-z][a-z0-9+.-]*:)([^"]*)"',
                   lambda m: f'{m.group(1)}="{urljoin(page_url, m.group(2))}"', html)
 
 

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 import jinja2
 from markupsafe import Markup
@@ -66,14 +67,21 @@ class _Layout:
         self.variant = variant
         self.runs = 0
 
-    def _fetch(self, url: str, *args, **kwargs):
-        from weasyprint.urls import default_url_fetcher
+    def _fetcher(self):
+        """A WeasyPrint URL fetcher that reads files inside the site folder and nothing else."""
+        from weasyprint.urls import URLFetcher
 
-        if url.startswith("file://"):
-            path = Path(url.removeprefix("file://").split("#")[0].split("?")[0]).resolve()
-            if path.is_relative_to(self.site_dir):
-                return default_url_fetcher(url, *args, **kwargs)
-        raise ValueError(f"not fetched: {url} (only files of the site are used in PDFs)")
+        site_dir = self.site_dir
+
+        class SiteFetcher(URLFetcher):
+            def fetch(self, url, headers=None):
+                if url.startswith("file://"):
+                    path = Path(unquote(url.removeprefix("file://").split("#")[0].split("?")[0])).resolve()
+                    if path.is_relative_to(site_dir):
+                        return super().fetch(url, headers)
+                raise ValueError(f"not fetched: {url} (only files of the site are used in PDFs)")
+
+        return SiteFetcher()
 
     def part(self, html: str, base: Path, citation_ids: dict | None = None) -> Part:
         """Lay out html (base: the file its relative URLs resolve against), from cache when possible."""
@@ -86,7 +94,7 @@ class _Layout:
             return cached
         self.runs += 1
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=self._fetch).render()
+        document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=self._fetcher()).render()
         citations: dict[str, list[int]] = {}
         links = []
         for index, page in enumerate(document.pages):

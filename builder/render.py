@@ -20,7 +20,7 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
     pages: list[tuple[str, str, PageMeta, dict]] = [
         ("index.html", "", page_meta("index", settings.title, settings.description, "", settings),
          {"articles": articles[:settings.index_articles], "has_more": len(articles) > settings.index_articles,
-          "tags": tags, "years": years}),
+          "tags": tags, "years": years, "top_sources": views.most_cited}),
         ("archive.html", "archive/", page_meta("archive", "Archive", f"All articles of {settings.title}", "archive/", settings),
          {"years": years}),
         ("tags.html", "tags/", page_meta("tags", "Topics", f"Topics of {settings.title}", "tags/", settings),

@@ -165,6 +165,10 @@ class Views:
     authors: tuple[GroupView, ...]
     years: tuple[GroupView, ...]
     sources: tuple[SourceView, ...]
+    most_cited: tuple[SourceView, ...] = ()
+
+
+MOST_CITED = 8
 
 
 def build_views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
@@ -173,6 +177,7 @@ def build_views(site: Site, sources: Sources, bibliography: Bibliography, settin
     source_urls = {source.key: source.url for source in site.sources}
     documents = {id(r): _article_view(r, source_urls, sources, settings, with_pdf) for r in site.articles + site.pages}
     years = tuple(_group_view(g, documents) for g in site.years)
+    source_views = tuple(_source_view(source, sources, bibliography, documents) for source in site.sources)
     site_view = SiteView(settings.title, settings.description, settings.language, settings.base_url,
                          tuple(Link(documents[id(p)].title, documents[id(p)].url) for p in site.pages),
                          tuple(Link(y.name, y.url) for y in years), bool(site.sources),
@@ -181,7 +186,13 @@ def build_views(site: Site, sources: Sources, bibliography: Bibliography, settin
                  tuple(documents[id(r)] for r in site.pages),
                  tuple(_group_view(g, documents) for g in site.tags),
                  tuple(_group_view(g, documents) for g in site.authors), years,
-                 tuple(_source_view(source, sources, bibliography, documents) for source in site.sources))
+                 source_views, _most_cited(source_views))
+
+
+def _most_cited(sources: tuple[SourceView, ...]) -> tuple[SourceView, ...]:
+    """Sources cited by the most documents; ties keep the style's order."""
+    ranked = sorted(enumerate(sources), key=lambda pair: (-len(pair[1].citing), pair[0]))
+    return tuple(source for _, source in ranked[:MOST_CITED] if source.citing)
 
 
 def page_meta(kind: str, title: str, description: str, url: str, settings: Settings, feed: str = "") -> PageMeta:
@@ -192,7 +203,7 @@ def _source_view(source, sources: Sources, bibliography: Bibliography, views: di
     entry = bibliography.entries.get(source.key)
     reliability = describe_reliability(entry.field("reliability") or "") if entry else ""
     item = sources.items.get(source.key, {})
-    label = short_label(item) if item else source.key
+    label = sources.labels.get(source.key) or (short_label(item) if item else source.key)
     year = _year_of(item)
     facets = (SearchFacet("type", "source"), SearchFacet("source", label)) + ((SearchFacet("year", year),) if year else ())
     return SourceView(source.key, source.url, label, _plain_title(item), "source", year, facets,
@@ -248,18 +259,19 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
                    if is_article else ()) + open_graph(doc, settings),
         json_ld=Markup(json_ld(doc, settings, references)) if is_article else Markup(""),
         search_type=doc.kind, search_date=doc.date.isoformat() if doc.date else "",
-        search_filters=_facets(rendered, references), pdf_url=pdf_url,
+        search_filters=_facets(rendered, references, sources.labels), pdf_url=pdf_url,
         extra=doc.extra)
 
 
-def _facets(rendered: RenderedDocument, references: list[dict]) -> tuple[SearchFacet, ...]:
+def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str, str]) -> tuple[SearchFacet, ...]:
     doc = rendered.document
     facets = [SearchFacet("type", doc.kind)]
     facets += [SearchFacet("tag", tag) for tag in doc.tags]
     facets += [SearchFacet("author", author.name) for author in doc.authors]
     if doc.date:
         facets.append(SearchFacet("year", str(doc.date.year)))
-    facets += [SearchFacet("source", label) for label in sorted({short_label(item) for item in references})]
+    facets += [SearchFacet("source", label)
+               for label in sorted({labels.get(item["id"]) or short_label(item) for item in references})]
     return tuple(facets)
 
 

@@ -7,6 +7,7 @@ test_pandoc_reads_the_same_keys checks that again with the pandoc Dossier ships.
 import json
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -204,6 +205,18 @@ def test_footnotes_never_referenced_are_not_read():
 
 def test_key_position_in_a_nested_list_item_after_markers():
     assert positions("1. - > quoted @kim2016\n") == [("kim2016", 1, 15)]
+
+
+def test_image_descriptions_and_inline_notes_count_from_their_own_text():
+    assert positions("Map @a. ![Map @a](x.png) and ^[Map @a] end") == [("a", 1, 5), ("a", 1, 15), ("a", 1, 36)]
+
+
+@pytest.mark.parametrize("text", ["[" * 4000 + "@a", "[" * 2000 + "@a" + "]" * 2000, "@a [" * 2000,
+                                  "[@a and " * 1000, "`[" * 2000, "[x; " * 2000])
+def test_unbalanced_or_deeply_nested_brackets_are_read_quickly(text):
+    started = time.perf_counter()
+    clusters(text)
+    assert time.perf_counter() - started < 3
 
 
 FRONT = "---\ntitle: Typos\ndate: 2016-04-09\n---\n\n"     # the body starts on line 6

@@ -115,7 +115,7 @@ def test_every_error_is_reported_at_its_position_in_one_run(publication):
 
 def test_errors_fail_the_command_without_writing(publication, cli):
     root = publication("evidence-errors")
-    result = cli("-C", root, "build")
+    result = cli("-C", root, "build", "--no-pdf")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ERRORS + ["5 errors; nothing was written"]
     assert not (root / "_site").exists()
@@ -129,8 +129,22 @@ def test_an_unknown_attribute_alone_is_only_a_warning(publication):
     article.write_text(text, encoding="utf-8")
     result = build(root, write=False)
     assert [str(p) for p in result.warnings] == [
-        "content/articles/misquote.md:8:45: warning: unknown evidence attribute 'page' (known: source, date, "
+        "content/articles/misquote.md:8:46: warning: unknown evidence attribute 'page' (known: source, date, "
         "locator, grade, url, archived, translated, note)"]
+
+
+def test_only_web_addresses_become_links(publication):
+    root = publication("evidence-misquote")
+    article = root / "content" / "articles" / "misquote.md"
+    text = article.read_text(encoding="utf-8").replace("any loyalty", "a true sense of loyalty")
+    article.write_text(text.replace('locator="para. 4"', 'url="javascript:alert(1)" archived="ftp://example.org/x"'),
+                       encoding="utf-8")
+    result = build(root, write=False)
+    html = next(o.content for o in result.outputs if o.path == "articles/misquote/index.html").decode()
+    box = figure(html, "ev-wrong")
+    assert "javascript:" not in box and "ftp:" not in box
+    assert '<blockquote class="evidence__quote">' in box
+    assert '<span class="evidence__links"><a href="../../sources/dailynk2016a/">Source page</a></span>' in box
 
 
 # --- A built publication --------------------------------------------------------------------
@@ -140,7 +154,7 @@ def site(tmp_path_factory):
     """tests/fixtures/evidence-basic built once: its _site folder."""
     root = tmp_path_factory.mktemp("evidence") / "evidence-basic"
     shutil.copytree(FIXTURES / "evidence-basic", root)
-    result = build(root)
+    result = build(root, pdf=False)
     assert result.warnings == []
     return result.out_dir
 
@@ -294,9 +308,19 @@ def test_source_page_lists_its_boxes(site):
                      "../../articles/loyalty/#ev-targets"]
 
 
+def test_every_box_has_its_own_page_linking_back_to_the_box(site):
+    pages = sorted(path.parent.relative_to(site).as_posix() for path in (site / "evidence").glob("*/*/index.html"))
+    assert pages == ["evidence/loyalty/ev-cadre", "evidence/loyalty/ev-defection", "evidence/loyalty/ev-enterprise",
+                     "evidence/loyalty/ev-quota", "evidence/loyalty/ev-targets", "evidence/markets/ev-hours",
+                     "evidence/markets/ev-no-grade"]
+    page = parse_page(site / "evidence" / "loyalty" / "ev-cadre" / "index.html")
+    assert {"href": "../../../articles/loyalty/#ev-cadre"} in page.find("a")
+    assert page.texts["evidence-title"] == "Evidence 1 in “Loyalty under inspection”"
+
+
 def test_source_without_evidence_has_no_evidence_section(publication):
     root = publication("cited")
-    site = build(root).out_dir
+    site = build(root, pdf=False).out_dir
     assert "Evidence from this source" not in (site / "sources" / "kim2016" / "index.html").read_text(encoding="utf-8")
     assert not (site / "evidence").exists()
 
@@ -310,7 +334,7 @@ MISQUOTE = ("content/articles/misquote.md:8:1: {severity}: quote in evidence box
 
 def test_misquote_is_a_warning_in_build(publication):
     root = publication("evidence-misquote")
-    result = build(root)
+    result = build(root, pdf=False)
     assert len(result.warnings) == 1
     assert str(result.warnings[0]).startswith(MISQUOTE.format(severity="warning"))
     html = (result.out_dir / "articles" / "misquote" / "index.html").read_text(encoding="utf-8")

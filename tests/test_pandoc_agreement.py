@@ -20,8 +20,9 @@ pytestmark = pytest.mark.skipif(not (agreement.DEFAULT_CORPUS / "manifest.json")
 
 STYLES = ["chicago-author-date", "apa"]
 
-# (identical, total) per style: in-text citations, then bibliography entries.
-REACHED = {"citations": (398, 404), "entries": (315, 318)}
+# (identical, differing) per style: in-text citations, then bibliography entries. A
+# citation or entry found in one output only differs, as does a pair with different texts.
+REACHED = {"citations": (398, 7), "entries": (315, 3)}
 
 # Every difference left, the same in both styles, with its reason.
 KNOWN = {
@@ -29,7 +30,8 @@ KNOWN = {
     # fence's info string to be one word or {attributes}: pandoc renders the line as text
     # (with its citation) and reads the lines after it as a code block, up to the next fence.
     ("armeni-encoders-report", "citation 48"),
-    ("armeni-encoders-report", "citation 49"),
+    ("armeni-encoders-report", "our citation 48"),
+    ("armeni-encoders-report", "our citation 49"),
     ("armeni-encoders-report", "entry fedorenko_language_2024"),
     ("armeni-encoders-report", "entry friederici_language_2013"),
     ("armeni-encoders-report", "entry hagoort_neurobiology_2019"),
@@ -57,14 +59,18 @@ def test_every_document_is_compared_in_both_styles(results):
 @pytest.mark.parametrize("style", STYLES)
 def test_in_text_citations_agree(results, style):
     totals = agreement.totals(results, style)
-    assert (totals["citations_same"], totals["citations_total"]) >= REACHED["citations"]
-    assert totals["citations_percent"] >= 98.5
+    identical, differing = REACHED["citations"]
+    assert totals["citations_same"] >= identical
+    assert totals["citations_total"] - totals["citations_same"] <= differing
+    assert totals["citations_percent"] >= 98.2
 
 
 @pytest.mark.parametrize("style", STYLES)
 def test_bibliography_entries_agree(results, style):
     totals = agreement.totals(results, style)
-    assert (totals["entries_same"], totals["entries_total"]) >= REACHED["entries"]
+    identical, differing = REACHED["entries"]
+    assert totals["entries_same"] >= identical
+    assert totals["entries_total"] - totals["entries_same"] <= differing
     assert totals["entries_percent"] >= 99.0
 
 

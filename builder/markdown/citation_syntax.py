@@ -21,6 +21,7 @@ _SIMPLE_KEY = re.compile(r"\w(?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*")
 _BRACED_KEY = re.compile(r"\{((?:[^\s{}]|\{[^\s{}]*\})+)\}")
 _AUTOLINK = re.compile(r"<[^\s<>]*>")
 _BACKTICKS = re.compile(r"`+")
+_OPENINGS = re.compile(r"[\[@]")
 # Brackets and citations nested deeper than this are read as text, so that no input
 # can exhaust the stack.
 _MAX_DEPTH = 16
@@ -84,7 +85,7 @@ def bracketed_at(src: str, pos: int) -> CiteMatch | None:
     return _scanner(src).bracketed(pos)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=64)
 def _scanner(src: str) -> _Scanner:
     """One scanner per text, so that markdown-it trying each '@' and '[' reuses its results."""
     scanner = _Scanner(src)
@@ -115,11 +116,11 @@ class _Scanner:
     def scan_backwards(self) -> None:
         """Scan every bracket and key from the end: each scan then finds the ones nested in
         it already scanned, so nothing recurses deeply and nothing is scanned twice."""
-        for pos in range(len(self.src) - 1, -1, -1):
+        for pos in reversed([match.start() for match in _OPENINGS.finditer(self.src)]):
             if self.src[pos] == "[":
                 self._brackets_at(pos)
                 self.bracketed(pos)
-            elif self.src[pos] == "@":
+            else:
                 key = key_at(self.src, pos - 1) or key_at(self.src, pos)
                 if key is not None:
                     self.following(key.end)

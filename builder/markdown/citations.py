@@ -90,6 +90,8 @@ def _collect_clusters(state: StateCore) -> None:
 
 
 class _ClusterCollector:
+    """Walks a document's tokens in reading order, numbering citation tokens as clusters."""
+
     def __init__(self, state: StateCore) -> None:
         self.lines = state.src.split("\n")
         self.clusters: list[Cluster] = state.env.setdefault("clusters", [])
@@ -98,6 +100,7 @@ class _ClusterCollector:
         self.visited_notes: set[int] = set()
 
     def visit_blocks(self, tokens, top_level: bool = False) -> None:
+        """Inline tokens of the blocks; at top level, footnote definitions wait for their reference."""
         depth = 0
         for token in tokens:
             if token.type == "footnote_reference_open" and top_level:
@@ -113,17 +116,18 @@ class _ClusterCollector:
             if token.type == "citation":
                 self.add(block, token, base)
             elif token.type == "image" and token.children:
-                self.visit_inline(block, token.children, _nested_base(block.content, base, token.content))
+                self.visit_inline(block, token.children, _nested_base(block.content, base, "![", token.content))
             elif token.type == "footnote_ref":
                 self.visit_note(block, token.meta["id"], base)
 
     def visit_note(self, block, note_id: int, base: int) -> None:
+        """A note's citations, read where the note is first referenced."""
         if note_id in self.visited_notes:
             return
         self.visited_notes.add(note_id)
         note = self.notes.get(note_id, {})
         if "tokens" in note:    # an inline note, ^[...]
-            self.visit_inline(block, note["tokens"], _nested_base(block.content, base, note.get("content", "")))
+            self.visit_inline(block, note["tokens"], _nested_base(block.content, base, "^[", note.get("content", "")))
         else:
             self.visit_blocks(self.note_bodies.get(note.get("label"), []))
 
@@ -148,10 +152,13 @@ def _footnote_bodies(tokens) -> dict[str, list]:
     return bodies
 
 
-def _nested_base(content: str, base: int, nested: str) -> int:
-    """Where a nested parse's text (an image description, an inline note) starts in content."""
-    found = content.find(nested, base)
-    return found if found != -1 else base
+def _nested_base(content: str, base: int, opening: str, nested: str) -> int:
+    """Where the text of an image description (`![`) or inline note (`^[`) starts in content.
+
+    markdown-it parses those texts on their own, so offsets in them count from their start.
+    """
+    found = content.find(opening + nested, base)
+    return found + len(opening) if found != -1 else base
 
 
 def _source_position(lines: list[str], block, offset: int) -> tuple[int, int]:

@@ -1,0 +1,87 @@
+"""The build cache in .dossier-cache/: results keyed by a hash of everything they depend on.
+
+A result is found only under the exact hash of its inputs, so a stale entry is never
+used; an entry that does not parse or whose checksum does not match is ignored and
+recomputed; a cache written by another version of Dossier is discarded whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from builder import __version__
+
+FORMAT = "1"
+
+
+def digest(value: object) -> str:
+    """A stable hash of JSON-serialisable data."""
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Cache:
+    """JSON results by namespace and key; a disabled cache stores nothing."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+        if folder is not None:
+            self._claim(folder)
+
+    def _claim(self, folder: Path) -> None:
+        stamp = folder / "VERSION"
+        expected = f"dossier {__version__} cache {FORMAT}\n"
+        try:
+            if stamp.read_text(encoding="utf-8") == expected:
+                return
+        except OSError:
+            pass
+        try:
+            if folder.exists():
+                shutil.rmtree(folder)  # a foreign or damaged cache is rebuilt, never trusted
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(expected, encoding="utf-8")
+        except OSError:
+            self.folder = None  # an unwritable cache only costs time
+
+    def _path(self, namespace: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / namespace / key[:2] / f"{key}.json"
+
+    def get(self, namespace: str, key: str):
+        """The stored value, or None."""
+        if self.folder is None:
+            return None
+        try:
+            record = json.loads(self._path(namespace, key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        value = record.get("value") if isinstance(record, dict) else None
+        if record.get("check") != digest(value):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, namespace: str, key: str, value) -> None:
+        if self.folder is None:
+            return
+        path = self._path(namespace, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as handle:
+                json.dump({"check": digest(value), "value": value}, handle, ensure_ascii=False)
+            os.replace(handle.name, path)
+        except OSError:
+            pass
