@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from builder.errors import BuildFailed, error
 from builder.model import Settings
-from builder.printhtml import print_body
+from builder.printhtml import print_body, scope_anchors
 
 CACHE_VERSION = "1"
 PX_TO_PT = 0.75
@@ -54,8 +54,9 @@ class Part:
 @dataclass(frozen=True)
 class PdfReport:
     articles: int
-    laid_out: int             # WeasyPrint layouts actually run (cache misses)
+    laid_out: int             # WeasyPrint layouts actually run (cache misses), number stamps included
     edition_pages: int
+    laid_out_articles: tuple[str, ...] = ()   # slugs of the articles whose layout was not cached
 
 
 class _Layout:
@@ -161,72 +162,83 @@ def pdf_sources(views) -> list[dict]:
 def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
                 css: str, site_dir: Path, cache_dir: Path, only: set[str] | None = None,
                 progress: Callable[[str, int, int], None] | None = None) -> PdfReport:
-    """Write pdf/SLUG.pdf for each article and pdf/edition.pdf into site_dir (site: the SiteView)."""
+    """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and pdf/edition.pdf
+    into site_dir (site: the SiteView)."""
     report = progress or (lambda stage, done, total: None)
     options = settings.pdf
-    layout = _Layout(site_dir, cache_dir, options.get("variant"))
+    layout = _Layout(site_dir, cache_dir, _variant(settings))
     out = site_dir / "pdf"
     out.mkdir(parents=True, exist_ok=True)
     order = _edition_order(articles, options.get("order"))
+    wanted = [article for article in order if only is None or article.slug in only]
     parts: dict[str, Part] = {}
-    citation_maps: dict[str, dict] = {}
-    for index, article in enumerate(order):
-        report("Typesetting PDFs", index, len(order))
+    laid_out = []
+    for index, article in enumerate(wanted):
+        report("Typesetting PDFs", index, len(wanted))
         base = site_dir / article.view.url / "index.html"
+        scope = f"{article.slug}--"
         body, cited = print_body(str(article.view.body), article.page_url)
-        html = _page(env, "print/article.html", site, css, article, body, numbered=False)
-        parts[article.slug] = layout.part(html, base, cited)
-        citation_maps[article.slug] = cited
-        if only is None or article.slug in only:
-            if layout.variant:
-                # Tagged PDF/UA must come straight from WeasyPrint: stamping would drop the structure tree.
-                direct = layout.part(_page(env, "print/article.html", site, css, article, body, numbered=True), base, cited)
-                _write(out / f"{article.slug}.pdf", direct.pdf)
-            else:
-                _write(out / f"{article.slug}.pdf", _stamped(parts[article.slug], 1, settings, layout))
-    report("Typesetting PDFs", len(order), len(order))
+        cited = {scope + anchor: keys for anchor, keys in cited.items()}
+        runs = layout.runs
+        if layout.variant:
+            # A tagged PDF must come straight from WeasyPrint: stamping would drop the structure tree.
+            direct = layout.part(_page(env, site, css, article, body, scope, numbered=True), base, cited)
+        if only is None or not layout.variant:
+            parts[article.slug] = layout.part(_page(env, site, css, article, body, scope, numbered=False), base, cited)
+        if layout.runs > runs:
+            laid_out.append(article.slug)
+        _write(out / f"{article.slug}.pdf",
+               direct.pdf if layout.variant else _stamped(parts[article.slug], 1, settings, css, layout))
+    report("Typesetting PDFs", len(wanted), len(wanted))
     pages = 0
     if only is None and order:
         report("Assembling the edition", 0, 1)
         pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, out)
-    return PdfReport(len(order), layout.runs, pages)
+    return PdfReport(len(wanted), layout.runs, pages, tuple(laid_out))
+
+
+def _variant(settings: Settings) -> str | None:
+    """The `pdf: {variant: ...}` setting, checked against the variants WeasyPrint knows."""
+    from weasyprint.pdf import VARIANTS
+
+    variant = settings.pdf.get("variant")
+    if variant is not None and variant not in VARIANTS:
+        known = ", ".join(sorted(VARIANTS))
+        raise BuildFailed([error("dossier.yml", *settings.position("pdf"), f"unknown PDF variant '{variant}' (known: {known})")])
+    return variant
 
 
 def _edition_order(articles: list[PdfArticle], order) -> list[PdfArticle]:
-    if order:
-        by_slug = {a.slug: a for a in articles}
-        return [by_slug[slug] for slug in order if slug in by_slug]
-    return sorted(articles, key=lambda a: (a.date, a.slug))
+    """The articles named in `pdf: {order: [...]}` first, in that order, then the others by date."""
+    rank = {slug: index for index, slug in enumerate(dict.fromkeys(order or ()))}
+    return sorted(articles, key=lambda a: (rank.get(a.slug, len(rank)), a.date, a.slug))
 
 
-def _page(env: jinja2.Environment, template: str, site, css: str, article: PdfArticle, body: str,
-          numbered: bool, first_page: int = 1) -> str:
+def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: str, scope: str, numbered: bool) -> str:
+    """The print HTML of one article; every id and #link prefixed with scope, unique across the edition."""
     pdf = {"css": Markup(css + ("" if numbered else "\n@page { @bottom-center { content: none; } }")),
            "mode": "numbered" if numbered else "unnumbered", "keywords": article.keywords,
            "created": article.date, "modified": article.view.updated}
-    part = {"anchor": f"article-{article.slug}", "body": Markup(body), "first_page": first_page}
-    return env.get_template(template).render(site=site, article=article.view, pdf=pdf, part=part)
+    part = {"anchor": f"article-{article.slug}", "body": Markup(body), "first_page": 1}
+    return scope_anchors(env.get_template("print/article.html").render(site=site, article=article.view, pdf=pdf, part=part),
+                         scope)
 
 
-def _numbers(first: int, count: int, layout: _Layout):
-    """A PDF of count pages holding only page numbers first..first+count-1, in the footer."""
+def _numbers(first: int, count: int, css: str, layout: _Layout):
+    """A PDF of count pages holding only the theme's page numbers first..first+count-1."""
     from pypdf import PdfReader
 
-    html = ("<html><head><style>@import none; " + _NUMBER_CSS + f"@page :first {{ counter-reset: page {first}; }}"
-            "</style></head><body>" + '<div style="break-after: page"></div>' * (count - 1) + "<div></div></body></html>")
+    html = (f"<html><head><style>{css}\n@page :first {{ counter-reset: page {first}; }}</style></head>"
+            '<body class="print page-numbers">' + '<div style="break-after: page"></div>' * (count - 1)
+            + "<div></div></body></html>")
     return PdfReader(io.BytesIO(layout.part(html, layout.site_dir / "index.html").pdf))
 
 
-_NUMBER_CSS = ("@page { size: A4; margin: 24mm 22mm 26mm 24mm; "
-               "@bottom-center { content: counter(page); font: 9pt/1 'Noto Sans', 'Liberation Sans', sans-serif; color: #333; } }"
-               "@page :left { margin-left: 22mm; margin-right: 24mm; } @page :right { margin-left: 24mm; margin-right: 22mm; }")
-
-
-def _stamped(part: Part, first: int, settings: Settings, layout: _Layout) -> bytes:
+def _stamped(part: Part, first: int, settings: Settings, css: str, layout: _Layout) -> bytes:
     from pypdf import PdfReader, PdfWriter
 
     reader = PdfReader(io.BytesIO(part.pdf))
-    numbers = _numbers(first, part.pages, layout)
+    numbers = _numbers(first, part.pages, css, layout)
     writer = PdfWriter()
     writer.append(reader, import_outline=True)
     for page, number in zip(writer.pages, numbers.pages):
@@ -262,7 +274,7 @@ def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict
     writer.append(PdfReader(io.BytesIO(front.pdf)), import_outline=False)
     _pad(writer)
     for article in order:
-        stamped = _stamped(parts[article.slug], starts[article.slug], settings, layout)
+        stamped = _stamped(parts[article.slug], starts[article.slug], settings, css, layout)
         writer.append(PdfReader(io.BytesIO(stamped)), import_outline=True)  # its h1 is its top bookmark
         _pad(writer)
     if index is not None:

@@ -12,6 +12,7 @@ _BACKREF = re.compile(r'\s*<a href="#fnref[\d:]+" class="footnote-backref">[^<]*
 _PARAGRAPH = re.compile(r"</?p>")
 _RELATIVE_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#|/)([^"]*)"')
 _CITATION = re.compile(r'<span class="citation" data-cites="([^"]*)"')
+_ANCHOR = re.compile(r'\sid="|\s(?:xlink:)?href="#|url\(#')
 
 
 def page_footnotes(html: str) -> str:
@@ -40,6 +41,11 @@ def anchor_citations(html: str) -> tuple[str, dict[str, tuple[str, ...]]]:
         return f'<span class="citation" id="{anchor}" data-cites="{match.group(1)}"'
 
     return _CITATION.sub(add_id, html), cited
+
+
+def scope_anchors(html: str, prefix: str) -> str:
+    """Prefix every id and every link to one, so that articles merged into one PDF keep their own targets."""
+    return _ANCHOR.sub(lambda m: m.group(0) + prefix, html)
 
 
 def print_body(html: str, page_url: str) -> tuple[str, dict[str, tuple[str, ...]]]:

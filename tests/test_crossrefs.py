@@ -39,14 +39,21 @@ def test_other_attributes_stay_on_the_image():
     assert '<figure class="figure" id="fig-c">\n<img src="c.svg" alt="Chart" width="50%" />' in html
 
 
-@pytest.mark.parametrize("text", [
-    "![No id](x.svg)\n",
-    "![Other id](x.svg){#map}\n",
-    "Text before ![inline](x.svg){#fig-inline} and after.\n",
-], ids=["no-id", "not-fig", "inline"])
-def test_images_that_are_not_figures_stay_images(text):
-    html = render(text).html
+def test_an_image_inside_text_stays_an_image():
+    html = render("Text before ![inline](x.svg){#fig-inline} and after.\n").html
     assert "<figure" not in html and "Figure" not in html and html.startswith("<p>")
+
+
+@pytest.mark.parametrize("text, figure_id", [("![No id](x.svg)\n", ""), ("![Other id](x.svg){#map}\n", "map")],
+                         ids=["no-id", "not-fig"])
+def test_a_lone_described_image_is_an_unnumbered_figure_as_in_pandoc(text, figure_id):
+    html = render(text).html
+    opening = f'<figure class="figure" id="{figure_id}">' if figure_id else '<figure class="figure">'
+    assert html.startswith(opening) and "<figcaption>" in html and "Figure" not in html
+
+
+def test_a_lone_image_without_description_stays_an_image():
+    assert render("![](x.svg)\n").html.startswith("<p><img")
 
 
 # --- Tables -----------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def crossrefs_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("figures", "table_captions", _table_captions)
     md.core.ruler.after("table_captions", "crossrefs", _resolve)
     md.add_render_rule("crossref", _render_reference)
-    md.add_render_rule("figure_open", lambda self, t, i, o, e: f'<figure class="figure" id="{escape(t[i].meta["id"])}">\n')
+    md.add_render_rule("figure_open", _render_figure_open)
     md.add_render_rule("figure_close", _render_figure_close)
     md.add_render_rule("caption_open", lambda self, t, i, o, e: f'<caption><span class="caption-label">{escape(t[i].meta["label"])}:</span> ')
     md.add_render_rule("caption_close", lambda self, t, i, o, e: "</caption>\n")
@@ -65,22 +65,30 @@ def _figures(state: StateCore) -> None:
             continue
         image = children[0]
         figure_id = str(image.attrGet("id") or "")
-        if not figure_id.startswith("fig-"):
-            continue
-        count += 1
-        label = f"Figure {count}"
-        _register(state, figure_id, label, opening)
+        numbered = figure_id.startswith("fig-")
+        if not numbered and not image.children:
+            continue  # as in Pandoc, an image alone in its paragraph with a description is a figure
+        label = ""
+        if numbered:
+            count += 1
+            label = f"Figure {count}"
+            _register(state, figure_id, label, opening)
         image.attrs.pop("id", None)
         opening.type, opening.tag, opening.meta = "figure_open", "figure", {"id": figure_id}
         closing.type, closing.tag = "figure_close", "figure"
         closing.meta = {"label": label, "caption": image}
 
 
+def _render_figure_open(self, tokens, idx, options, env) -> str:
+    figure_id = tokens[idx].meta["id"]
+    return f'<figure class="figure" id="{escape(figure_id)}">\n' if figure_id else '<figure class="figure">\n'
+
+
 def _render_figure_close(self, tokens, idx, options, env) -> str:
     meta = tokens[idx].meta
     caption = self.renderInline(meta["caption"].children or [], options, env)
-    return (f'<figcaption><span class="caption-label">{escape(meta["label"])}:</span> {caption}</figcaption>\n'
-            "</figure>\n")
+    label = f'<span class="caption-label">{escape(meta["label"])}:</span> ' if meta["label"] else ""
+    return f"<figcaption>{label}{caption}</figcaption>\n</figure>\n"
 
 
 def _table_captions(state: StateCore) -> None:

@@ -1,0 +1,248 @@
+"""Search in headless Chromium, against the repository's example publication built once into a temporary folder
+and served on 127.0.0.1: Pagefind UI results, filters, ?q= links, the "/" shortcut, and the site without JavaScript.
+
+A screenshot of the results goes to test-artifacts/ in the repository (ignored by git).
+"""
+
+import functools
+import html
+import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from builder.build import build
+from helpers import REPOSITORY, parse_page
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPOSITORY / "test-artifacts"
+TIMEOUT = 10_000       # ms
+
+RESULT = ".pagefind-ui__result"
+RESULT_LINK = ".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link"
+MESSAGE = ".pagefind-ui__message"
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is missing: `./run test` installs Debian's chromium", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: ./run setup")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory):
+    """The repository's publication, built once (without PDFs) into a temporary folder."""
+    out = tmp_path_factory.mktemp("search-example") / "site"
+    build(REPOSITORY, out=out, pdf=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(example_site):
+    """The built site on 127.0.0.1 at a free port; yields its root URL."""
+    handler = functools.partial(_QuietHandler, directory=str(example_site))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def new_page(browser, server, **options):
+    """A page in a fresh context that records console errors, page errors and failed requests, offline but for the server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT)
+    page.problems = []
+    page.on("console", lambda message: message.type == "error" and page.problems.append(
+        f"console: {message.text} ({message.location.get('url')})"))
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: page.problems.append(f"request failed: {request.url}"))
+    page.on("response", lambda response: response.status >= 400
+            and page.problems.append(f"HTTP {response.status}: {response.url}"))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    return page
+
+
+@pytest.fixture
+def page(browser, server):
+    page = new_page(browser, server)
+    yield page
+    page.context.close()
+
+
+def search(page, server, query: str) -> list[str]:
+    """Open /search/?q=QUERY and return the links of its (first page of) results, best first."""
+    page.goto(f"{server}search/?q={query}")
+    page.wait_for_selector(RESULT)
+    return result_links(page)
+
+
+def result_links(page) -> list[str]:
+    return [page.locator(RESULT_LINK).nth(i).get_attribute("href") for i in range(page.locator(RESULT_LINK).count())]
+
+
+def result_count(page) -> int:
+    text = page.locator(MESSAGE).inner_text()
+    match = re.match(r"(\d+) results?", text)
+    assert match, text
+    return int(match.group(1))
+
+
+# --- What to search for, found in the built site -------------------------------------------
+
+def article_texts(site: Path) -> dict[str, str]:
+    """Article URL ('/articles/slug/') -> the plain text of its body."""
+    texts = {}
+    for path in sorted(site.glob("articles/*/index.html")):
+        markup = path.read_text(encoding="utf-8")
+        body = markup.split('<div class="article-body">', 1)[1].split('<section class="references"', 1)[0]
+        texts[f"/articles/{path.parent.name}/"] = html.unescape(re.sub(r"<[^>]+>", " ", body))
+    return texts
+
+
+@pytest.fixture(scope="module")
+def rare_word(example_site) -> tuple[str, str]:
+    """(word, article URL): a word of one article body whose first seven letters appear in no other page.
+
+    Comparing prefixes keeps Pagefind's stemming from matching the word elsewhere."""
+    pages = {path: " ".join(parse_page(path).text).lower() for path in example_site.rglob("*.html")}
+    holders: dict[str, set] = {}
+    for path, text in pages.items():
+        for word in set(re.findall(r"[a-z]{9,}", text)):
+            holders.setdefault(word[:7], set()).add(path.parent.relative_to(example_site).as_posix())
+    for url, text in article_texts(example_site).items():
+        for word in sorted(set(re.findall(r"[a-z]{9,}", text.lower()))):
+            if holders[word[:7]] == {url.strip("/")}:
+                return word, url
+    pytest.fail("no word occurs in one article only")
+
+
+@pytest.fixture(scope="module")
+def quoted_phrase(example_site) -> tuple[str, set[str]]:
+    """(five words from the middle of an evidence quote, {its article URL, its evidence page URL})."""
+    markup = (example_site / "evidence" / "index.html").read_text(encoding="utf-8")
+    quote, link = re.search(r'<blockquote class="evidence-item__quote"><p>(.*?)</p></blockquote>\s*'
+                            r'<p class="evidence-item__meta">\s*<a href="([^"]+)">', markup).groups()
+    article, box = link.removeprefix("../").split("#")
+    words = re.findall(r"[A-Za-z]+", html.unescape(quote))
+    return " ".join(words[3:8]), {f"/{article}", f"/evidence/{article.split('/')[1]}/{box}/"}
+
+
+# --- Tests ----------------------------------------------------------------------------------
+
+def test_a_word_from_one_article_finds_that_article_first(page, server, rare_word):
+    word, url = rare_word
+    links = search(page, server, word)
+    assert links[0] == url, (word, links)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-results.png"), full_page=True)
+    assert page.problems == []
+
+
+def test_a_phrase_from_an_evidence_quote_finds_its_box(page, server, quoted_phrase):
+    phrase, urls = quoted_phrase
+    links = search(page, server, phrase)
+    assert urls & set(links[:3]), (phrase, links)
+
+
+def test_a_tag_filter_narrows_the_results(page, server, example_site):
+    search(page, server, "sanctions")
+    page.wait_for_function(f"document.querySelector('{MESSAGE}') && /^\\d+ result/.test("
+                           f"document.querySelector('{MESSAGE}').textContent)")
+    before = result_count(page)
+    tag = page.locator("details.pagefind-ui__filter-block", has=page.locator("summary", has_text="Tag"))
+    if not tag.evaluate("element => element.open"):
+        tag.locator("summary").click()
+    tag.locator("input.pagefind-ui__filter-checkbox[value='defections']").check()
+    page.wait_for_function(f"!document.querySelector('{MESSAGE}').textContent.startsWith('{before} ')")
+    after = result_count(page)
+    assert 0 < after < before
+    tagged = {"/" + path.parent.relative_to(example_site).as_posix() + "/"
+              for path in example_site.rglob("index.html")
+              if 'data-pagefind-filter="tag:defections"' in path.read_text(encoding="utf-8")}
+    assert set(result_links(page)) <= tagged
+    assert page.problems == []
+
+
+def test_a_query_in_the_url_fills_the_box_runs_the_search_and_stays_in_the_url(page, server):
+    links = search(page, server, "Hyesan")
+    assert links
+    assert page.locator("#search-page-input").input_value() == "Hyesan"
+    assert page.locator("#site-search-input").input_value() == "Hyesan"
+    assert "Hyesan" in page.locator(MESSAGE).inner_text()
+    page.locator("#search-page-input").fill("restaurant")
+    page.wait_for_function("new URLSearchParams(location.search).get('q') === 'restaurant'")
+    page.wait_for_function(f"document.querySelector('{MESSAGE}').textContent.includes('restaurant')")
+    assert page.problems == []
+
+
+def test_the_header_form_searches_from_any_page(page, server):
+    page.goto(f"{server}about/")
+    page.locator("#site-search-input").fill("Hyesan")
+    page.locator("#site-search-input").press("Enter")
+    page.wait_for_selector(RESULT)
+    assert urlsplit(page.url).path == "/search/"
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["Hyesan"]}
+    assert page.problems == []
+
+
+def test_slash_focuses_the_search_box(page, server, example_site):
+    slug = sorted(path.parent.name for path in example_site.glob("articles/*/index.html"))[0]
+    page.goto(f"{server}articles/{slug}/")
+    page.wait_for_load_state("load")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "site-search-input"
+    assert page.locator("#site-search-input").input_value() == ""      # the "/" itself is not typed
+    page.goto(f"{server}search/")
+    page.wait_for_selector("#search-page-input")
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "search-page-input"
+    assert page.problems == []
+
+
+def test_the_search_page_has_no_errors(page, server):
+    search(page, server, "loyalty")
+    page.wait_for_load_state("networkidle")
+    assert page.problems == []
+
+
+def test_the_site_works_without_javascript(browser, server, example_site):
+    page = new_page(browser, server, java_script_enabled=False)
+    try:
+        slug = sorted(path.parent.name for path in example_site.glob("articles/*/index.html"))[0]
+        page.goto(f"{server}articles/{slug}/")
+        citations = page.locator("a[role=doc-biblioref]")
+        assert citations.count() > 0
+        for index in range(citations.count()):
+            target = citations.nth(index).get_attribute("href")
+            assert target.startswith("#ref-") and page.locator(f'[id="{target[1:]}"]').count() == 1, target
+        page.goto(f"{server}search/")
+        fallback = page.locator(".search-fallback")
+        assert fallback.is_visible() and fallback.inner_text().startswith("Search needs JavaScript.")
+        assert fallback.locator("a").first.get_attribute("href") == "../archive/"
+        assert page.locator("#site-search-input").is_visible()
+        assert page.problems == []
+    finally:
+        page.context.close()
