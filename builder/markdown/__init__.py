@@ -91,7 +91,8 @@ def render_parsed(md: MarkdownIt, parsed: ParsedMarkdown, citations_html: tuple[
     html = md.renderer.render(parsed.tokens, md.options, env)
     tokens = parsed.tokens
     words = sum(len(_WORD.findall(token.content)) for token in tokens if token.type == "inline")
-    return MarkdownResult(html, tuple(env.get("toc", ())), words, _first_paragraph(tokens), parsed.problems)
+    return MarkdownResult(html, tuple(env.get("toc", ())), words, _first_paragraph(md, tokens, options=md.options, env=env),
+                          parsed.problems)
 
 
 def render_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_offset: int = 0,
@@ -100,14 +101,18 @@ def render_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_o
     return render_parsed(md, parse_markdown(md, text, path=path, line_offset=line_offset, resolve_link=resolve_link))
 
 
-def _first_paragraph(tokens) -> str:
-    """Plain text of the first top-level paragraph, for a summary when none is given."""
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _first_paragraph(md: MarkdownIt, tokens, options, env) -> str:
+    """Plain text of the first top-level paragraph (citations as formatted), for a summary when none is given."""
+    from html import unescape
+
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and token.level == 0:
-            children = tokens[index + 1].children or ()
-            text = "".join(child.content if child.type in ("text", "code_inline") else " "
-                           for child in children if child.type in ("text", "code_inline", "softbreak", "hardbreak"))
-            return " ".join(text.split())
+            children = [c for c in tokens[index + 1].children or () if c.type != "footnote_ref"]
+            html = md.renderer.renderInline(children, options, env)
+            return " ".join(unescape(_TAG.sub("", html)).split())
     return ""
 
 
