@@ -20,6 +20,7 @@ from builder.markdown import create_parser, parse_markdown, render_parsed
 from builder.metadata import article_item
 from builder.model import Document, Output, RenderedDocument, Settings
 from builder.render import render_site
+from builder.sanitize import sanitize
 from builder.views import build_views
 from builder.pdf import PdfReport, pdf_articles, pdf_sources, render_pdfs
 from builder.search import index_site
@@ -63,7 +64,7 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     problems += bib_problems + found + asset_problems + _check_menu(settings, documents)
 
     links = PublicationLinks(root, documents, assets)
-    md = create_parser(settings.unsafe_html)
+    md = create_parser()
     parsed = []
     for index, document in enumerate(documents):
         report("Parsing Markdown", index, len(documents))
@@ -94,7 +95,8 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
         evidence, evidence_problems = verify_boxes(document, body.evidence, bibliography, snapshots, strict)
         problems += evidence_problems
         result = render_parsed(md, body, citations.clusters, caption_renderer(document, evidence, source_urls))
-        rendered.append(RenderedDocument(document, result.html, result.toc, result.word_count,
+        html = result.html if settings.unsafe_html else sanitize(result.html)
+        rendered.append(RenderedDocument(document, html, result.toc, result.word_count,
                                          result.first_paragraph, citations.bibliography,
                                          citation_uses(body.clusters, citations.clusters),
                                          own_by_slug.get(document.slug, "") if document.kind == "article" else "",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from builder import __version__
 
-FORMAT = "1"
+FORMAT = "2"
 
 
 def digest(value: object) -> str:

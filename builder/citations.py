@@ -11,6 +11,7 @@ from builder.bibliography import Bibliography
 from builder.citeproc import Citeproc, CiteprocError
 from builder.errors import Problem, error
 from builder.markdown.citations import Cluster
+from builder.sanitize import sanitize
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +75,14 @@ def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, 
         return DocumentCitations()
     keys = sorted({key for cluster in clusters for key in cluster.keys})
     formatted = engine.format([c.source for c in clusters], [items[k] for k in keys if k in items], style, language)
-    return DocumentCitations(formatted.citations, formatted.bibliography)
+    return DocumentCitations(tuple(sanitize(html) for html in formatted.citations),
+                             tuple((key, sanitize(html)) for key, html in formatted.bibliography))
 
 
 def format_own_reference(engine: Citeproc, item: dict, style: Path, language: str) -> str:
     """A document's recommended citation: its own bibliography entry in the style."""
     formatted = engine.format([], [item], style, language, nocite=True)
-    return formatted.bibliography[0][1] if formatted.bibliography else ""
+    return sanitize(formatted.bibliography[0][1]) if formatted.bibliography else ""
 
 
 def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, language: str) -> Sources:
@@ -90,7 +92,8 @@ def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, langua
     keys = sorted(items)
     formatted = engine.format([f"[@{{{key}}}]" for key in keys], [items[k] for k in keys], style, language, nocite=True)
     labels = {key: _label(html) for key, html in zip(keys, formatted.citations)}
-    return Sources(tuple(key for key, _ in formatted.bibliography), dict(formatted.bibliography), items, labels)
+    references = {key: sanitize(html) for key, html in formatted.bibliography}
+    return Sources(tuple(key for key, _ in formatted.bibliography), references, items, labels)
 
 
 def _label(html: str) -> str:

@@ -81,13 +81,13 @@ def read_bib_files(root: Path) -> tuple[list[BibFile], list[Problem]]:
     return files, problems
 
 
-def find_citations(root: Path, unsafe_html: bool = False) -> tuple[list[Citation], list[Problem]]:
+def find_citations(root: Path) -> tuple[list[Citation], list[Problem]]:
     """Every citation and evidence source in content/ (drafts included), by file, line and column."""
     from builder.documents import load_documents
     from builder.markdown import create_parser, parse_markdown
 
     documents, problems = load_documents(root, include_drafts=True)
-    md = create_parser(unsafe_html)
+    md = create_parser()
     citations: list[Citation] = []
     for document in documents:
         body = parse_markdown(md, document.body, path=document.relpath, line_offset=document.body_line - 1)
@@ -135,7 +135,7 @@ def check_citations(root: Path) -> list[Problem]:
     settings = _settings(root)
     files, problems = read_bib_files(root)
     cat, found = check_files(files)
-    citations, document_problems = find_citations(root, settings.unsafe_html)
+    citations, document_problems = find_citations(root)
     problems += found + document_problems + unknown_citations(citations, cat)
     problems += [warning(s.bib.path, s.block.line, s.block.col, f"entry '{s.key}' is not cited anywhere")
                  for s in unused(cat, citations)]
@@ -178,7 +178,7 @@ def unused_entries(root: Path) -> tuple[list[Source], list[Problem]]:
     """Entries nothing cites, and the problems that may hide a citation (unreadable files)."""
     settings = _settings(root)
     files, problems = read_bib_files(root)
-    citations, document_problems = find_citations(root, settings.unsafe_html)
+    citations, document_problems = find_citations(root)
     problems += document_problems + _unreadable_blocks(files)
     return unused(catalogue(files), citations), sorted_problems(problems)
 
@@ -188,7 +188,7 @@ def where_cited(root: Path, key: str) -> tuple[WhereCited, list[Problem]]:
     settings = _settings(root)
     files, problems = read_bib_files(root)
     cat = catalogue(files)
-    citations, document_problems = find_citations(root, settings.unsafe_html)
+    citations, document_problems = find_citations(root)
     problems += document_problems + _unreadable_blocks(files)
     suggestions = () if key in cat.entries else tuple(
         difflib.get_close_matches(key, [k for k in cat.entries if k], n=3, cutoff=0.6))

@@ -5,7 +5,12 @@ numbers, and cached by a hash of its print HTML. Page numbers are stamped on aft
 (a tiny WeasyPrint document of numbers, merged page by page with pypdf): the article PDF
 gets 1..n, the edition gets the article's place in the edition. Editing one article
 therefore lays out that article, the contents and the source index again, never the
-others; the edition is re-assembled from cached parts with pypdf.
+others; the edition is re-assembled from cached parts with pypdf. A full build deletes the
+cache entries it did not use.
+
+Every id in an article's print HTML is prefixed with the article's slug, so that links
+inside one article (citation to reference, cross-reference to table) still land in that
+article once all of them share the edition's named destinations.
 """
 
 from __future__ import annotations
@@ -67,6 +72,7 @@ class _Layout:
         self.cache_dir = cache_dir
         self.variant = variant
         self.runs = 0
+        self.used: set[str] = set()   # cache keys of this run's parts
 
     def _fetcher(self):
         """A WeasyPrint URL fetcher that reads files inside the site folder and nothing else."""
@@ -90,6 +96,7 @@ class _Layout:
 
         key = hashlib.sha256(json.dumps([CACHE_VERSION, weasyprint.__version__, self.variant, str(base.relative_to(self.site_dir)),
                                          html, _referenced_files(html, base, self.site_dir)]).encode()).hexdigest()
+        self.used.add(key)
         cached = self._load(key)
         if cached is not None:
             return cached
@@ -118,11 +125,11 @@ class _Layout:
         try:
             info = json.loads(meta.read_text(encoding="utf-8"))
             pdf = data.read_bytes()
-        except (OSError, ValueError):
+            if info["sha256"] != hashlib.sha256(pdf).hexdigest():
+                return None  # a corrupt or foreign cache entry is laid out again, never trusted
+            return Part(pdf, info["pages"], info["citations"], [tuple(link) for link in info["links"]])
+        except (OSError, ValueError, LookupError, TypeError):
             return None
-        if info.get("sha256") != hashlib.sha256(pdf).hexdigest():
-            return None  # a corrupt or foreign cache entry is laid out again, never trusted
-        return Part(pdf, info["pages"], info["citations"], [tuple(link) for link in info["links"]])
 
     def _store(self, key: str, part: Part) -> None:
         try:
@@ -133,6 +140,15 @@ class _Layout:
                  "citations": part.citations, "links": part.links}), encoding="utf-8")
         except OSError:
             pass  # the cache only saves time; a read-only cache folder must not fail the build
+
+    def prune(self) -> None:
+        """Delete the entries this run did not use: the cache holds the latest edition, not every edit's."""
+        try:
+            for path in self.cache_dir.glob("*"):
+                if path.suffix in (".pdf", ".json") and path.stem not in self.used:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _referenced_files(html: str, base: Path, site_dir: Path) -> list[str]:
@@ -194,6 +210,7 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     if only is None and order:
         report("Assembling the edition", 0, 1)
         pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, out)
+        layout.prune()
     return PdfReport(len(wanted), layout.runs, pages, tuple(laid_out))
 
 

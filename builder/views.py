@@ -138,6 +138,7 @@ class SiteView:
     has_sources: bool
     has_evidence: bool
     extra: dict
+    has_pdf: bool = False     # pdf/edition.pdf is built
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +182,7 @@ def build_views(site: Site, sources: Sources, bibliography: Bibliography, settin
     site_view = SiteView(settings.title, settings.description, settings.language, settings.base_url,
                          tuple(Link(documents[id(p)].title, documents[id(p)].url) for p in site.pages),
                          tuple(Link(y.name, y.url) for y in years), bool(site.sources),
-                         any(s.evidence for s in site.sources), settings.extra)
+                         any(s.evidence for s in site.sources), settings.extra, with_pdf and bool(site.articles))
     return Views(site_view, documents, tuple(documents[id(r)] for r in site.articles),
                  tuple(documents[id(r)] for r in site.pages),
                  tuple(_group_view(g, documents) for g in site.tags),

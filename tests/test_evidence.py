@@ -209,7 +209,7 @@ def test_translated_box_with_a_note_and_the_sources_default_reliability(loyalty)
         '<span class="visually-hidden">Grade E — unreliable</span></span>',
         '<span class="evidence__translated">translated from Korean</span>',
         '<span class="evidence__links"><a href="../../sources/kcna2015/">Source page</a></span>',
-        '<span class="evidence__note">Our translation; KCNA calls it &quot;the socialist enterprise system&quot;.</span>',
+        '<span class="evidence__note">Our translation; KCNA calls it "the socialist enterprise system".</span>',
     ]
 
 

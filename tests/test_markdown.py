@@ -1,10 +1,11 @@
 """builder/markdown/__init__.py and highlight.py: the dialect, end to end through one parser."""
 
 from builder.markdown import create_parser, render_markdown
+from builder.sanitize import sanitize
 
 
-def html(text: str, unsafe_html: bool = False) -> str:
-    return render_markdown(create_parser(unsafe_html), text).html
+def html(text: str) -> str:
+    return render_markdown(create_parser(), text).html
 
 
 def test_tables():
@@ -56,15 +57,19 @@ def test_inline_code_is_escaped():
     assert html("`<script>`") == "<p><code>&lt;script&gt;</code></p>\n"
 
 
-def test_raw_html_is_escaped_by_default():
-    out = html('<script>alert("x")</script>\n\nText <img src=x onerror=alert(1)> here.\n')
-    assert "<script" not in out and "<img" not in out
-    assert out == ('<p>&lt;script&gt;alert(“x”)&lt;/script&gt;</p>\n'
-                   "<p>Text &lt;img src=x onerror=alert(1)&gt; here.</p>\n")
+def test_raw_html_is_sanitized_not_dropped():
+    out = sanitize(html('<script>alert("x")</script>\n\nText <img src=x onerror=alert(1)> here.\n'))
+    assert "<script" not in out and "alert" not in out and "onerror" not in out
+    assert out.strip() == '<p>Text <img src="x"> here.</p>'
 
 
-def test_raw_html_passes_with_unsafe_html():
-    assert html('<div class="chart"></div>\n', unsafe_html=True) == '<div class="chart"></div>\n'
+def test_raw_html_for_research_writing_survives_sanitizing():
+    text = '<details><summary>Method</summary>\n\nH<sub>2</sub>O, <abbr title="Workers\' Party">WPK</abbr>\n\n</details>\n'
+    assert sanitize(html(text)) == html(text)
+
+
+def test_raw_html_passes_through_the_parser_for_unsafe_html():
+    assert html('<div class="chart"></div>\n') == '<div class="chart"></div>\n'
 
 
 def test_attribute_syntax_cannot_add_event_handlers():

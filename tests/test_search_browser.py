@@ -23,7 +23,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPOSITORY / "test-artifacts"
-TIMEOUT = 10_000       # ms
+TIMEOUT = 30_000       # ms; generous, for a loaded machine
 
 RESULT = ".pagefind-ui__result"
 RESULT_LINK = ".pagefind-ui__result-inner > .pagefind-ui__result-title .pagefind-ui__result-link"
@@ -182,6 +182,8 @@ def test_a_tag_filter_narrows_the_results(page, server, example_site):
               for path in example_site.rglob("index.html")
               if 'data-pagefind-filter="tag:defections"' in path.read_text(encoding="utf-8")}
     assert set(result_links(page)) <= tagged
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "search-filtered.png"), full_page=True)
     assert page.problems == []
 
 

