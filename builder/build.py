@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from builder.config import load_settings
 from builder.documents import find_assets, load_documents
 from builder.evidence import Snapshots, caption_renderer, verify_boxes
 from builder.feeds import render_feeds
-from builder.errors import BuildFailed, Problem, error, sorted_problems
+from builder.errors import BuildFailed, Problem, Severity, error, sorted_problems
 from builder.linking import PublicationLinks
 from builder.markdown import create_parser, parse_markdown, render_parsed
 from builder.metadata import article_item
@@ -26,7 +27,8 @@ from builder.pdf import PdfReport, pdf_articles, pdf_sources, render_pdfs
 from builder.search import index_site
 from builder.site import assemble_site, source_slugs
 from builder.styles import resolve_style
-from builder.theme import print_css, template_environment, theme_assets
+from builder.fingerprint import input_fingerprint, output_fingerprint
+from builder.theme import print_css, template_environment, theme_assets, theme_dirs
 from builder.write import write_site
 
 CACHE_DIR = ".dossier-cache"
@@ -43,6 +45,34 @@ class BuildResult:
     out_dir: Path
     documents: int
     typeset: Callable | None = None     # typeset(site_folder, only=None): the PDF stage
+    unchanged: bool = False             # nothing changed since the last build: nothing was done
+    files: int = 0
+
+
+class _LastBuild:
+    """What the last successful build read and wrote, to recognise a rebuild with nothing to do."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+
+    def unchanged(self, fingerprint: str, out_dir: Path) -> bool:
+        return (self.data.get("inputs") == fingerprint and out_dir.is_dir()
+                and self.data.get("output") == output_fingerprint(out_dir))
+
+    def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int) -> None:
+        files = sum(1 for _ in out_dir.rglob("*") if _.is_file())
+        data = {"inputs": fingerprint, "output": output_fingerprint(out_dir), "documents": documents, "files": files,
+                "warnings": [{"path": p.path, "line": p.line, "col": p.col, "message": p.message,
+                              "severity": p.severity.value} for p in warnings]}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(data), encoding="utf-8")
+        except OSError:
+            pass
 
 
 def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: bool = True,
@@ -55,6 +85,13 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     root = root.absolute()
     settings, problems = load_settings(root)
     out_dir = _output_dir(settings, out)
+    flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
+    record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write and pdf_only is None else None
+    fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings)) if record else ""
+    if record and record.unchanged(fingerprint, out_dir):
+        report("Done", 1, 1)
+        return BuildResult(settings, [], [Problem(p["path"], p["line"], p["col"], p["message"], Severity(p["severity"])) for p in record.data["warnings"]], out_dir,
+                           record.data["documents"], unchanged=True, files=record.data["files"])
     style, style_problem = resolve_style(root, settings.csl, settings.position("csl"))
     problems += [style_problem] if style_problem else []
     report("Reading documents", 0, 1)
@@ -125,8 +162,11 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
 
         report("Writing site", 0, 1)
         write_site(outputs, out_dir, finish=finish)
+        if record:
+            record.save(fingerprint, out_dir, sorted_problems(problems), len(documents))
     report("Done", 1, 1)
-    return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(documents), typeset)
+    return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(documents), typeset,
+                       files=len(outputs))
 
 
 def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out: Path | None = None,
