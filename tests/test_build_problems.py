@@ -48,7 +48,7 @@ CASES = {
                        ["content/articles/bad.md:2:8: error: malformed YAML: found unexpected end of stream "
                         "(while scanning a quoted scalar)"]),
     "malformed-yaml-mapping": (lambda root: article(root, "---\ntitle: Bad\ndate: 2016-01-01\nsummary: a: b\n---\n"),
-                               ["content/articles/bad.md:4:11: error: malformed YAML: mapping values are not allowed here"]),
+                               ["content/articles/bad.md:4:11: error: malformed YAML: mapping values are not allowed in this context"]),
     "missing-title": (lambda root: article(root, "---\ndate: 2016-01-01\ntags: [a]\n---\n\nBody.\n"),
                       ["content/articles/bad.md:1:1: error: missing title: add 'title: ...' to the front matter"]),
     "invalid-date": (lambda root: article(root, "---\ntitle: Bad\ndate: 2016-13-45\n---\n\nBody.\n"),
@@ -78,7 +78,7 @@ CASES = {
     "settings-wrong-type": (append_setting('index_articles: "ten"\n'),
                             ["dossier.yml:6:17: error: 'index_articles' must be an integer, not a string"]),
     "settings-malformed": (append_setting("menu: [about\n"),
-                           ["dossier.yml:6:7: error: malformed YAML: expected ',' or ']', but got '<stream end>' "
+                           ["dossier.yml:6:7: error: malformed YAML: did not find expected ',' or ']' "
                             "(while parsing a flow sequence)"]),
     "unclosed-div": (lambda root: article(root, FRONT + "Intro.\n\n::: {.note}\nNever closed.\n"),
                      ["content/articles/bad.md:8:1: error: fenced div ':::' is not closed: "
@@ -135,7 +135,7 @@ def test_every_problem_in_every_file_in_path_order(publication, cli):
         "content/articles/bad-links.md:8:21: error: link '../../../etc/passwd' points outside the publication folder",
         "content/articles/bad-links.md:9:12: error: link to absolute path '/etc/passwd': write a path relative to this file",
         "content/articles/no-title.md:1:1: error: missing title: add 'title: ...' to the front matter",
-        "content/pages/about.md:2:13: error: malformed YAML: mapping values are not allowed here",
+        "content/pages/about.md:2:13: error: malformed YAML: mapping values are not allowed in this context",
         "dossier.yml:3:1: warning: unknown setting 'colour' (kept for templates; free keys belong under 'extra:')",
         "5 errors; nothing was written",
     ]

@@ -84,8 +84,8 @@ def test_unknown_key_is_a_warning_and_kept_for_templates(tmp_path):
     ('title: "unclosed\nlanguage: en\n',
      "dossier.yml:1:8: error: malformed YAML: found unexpected end of stream (while scanning a quoted scalar)"),
     ("title: T\nmenu: [about, methodology\n",
-     "dossier.yml:2:7: error: malformed YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"),
-    ("title: a: b\n", "dossier.yml:1:9: error: malformed YAML: mapping values are not allowed here"),
+     "dossier.yml:2:7: error: malformed YAML: did not find expected ',' or ']' (while parsing a flow sequence)"),
+    ("title: a: b\n", "dossier.yml:1:9: error: malformed YAML: mapping values are not allowed in this context"),
 ])
 def test_bad_settings_name_the_line_and_column(tmp_path, text, expected):
     assert problems_from(tmp_path, text) == [expected]

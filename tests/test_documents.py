@@ -104,7 +104,7 @@ def test_tags_may_be_a_comma_separated_string(tmp_path):
     ("---\ntitle: 'Bad\ndate: 2016-01-01\n---\n",
      "2:8: error: malformed YAML: found unexpected end of stream (while scanning a quoted scalar)"),
     ("---\ntitle: Bad: colon\ndate: 2016-01-01\n---\n",
-     "2:11: error: malformed YAML: mapping values are not allowed here"),
+     "2:11: error: malformed YAML: mapping values are not allowed in this context"),
     ("---\ndate: 2016-01-01\n---\n", "1:1: error: missing title: add 'title: ...' to the front matter"),
     ("---\ntitle: \"\"\ndate: 2016-01-01\n---\n", "2:8: error: missing title: add 'title: ...' to the front matter"),
     ("---\ntitle: [a, b]\ndate: 2016-01-01\n---\n", "2:8: error: 'title' must be text"),
