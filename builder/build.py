@@ -10,18 +10,18 @@ from typing import Callable
 
 from builder.bibliography import load_bibliography
 from builder.cache import Cache
-from builder.citations import CitationFormatter, citation_uses, unknown_keys
+from builder.bodies import Bodies
+from builder.citations import CitationFormatter
 from builder.config import load_settings
 from builder.documents import find_assets, load_documents
-from builder.evidence import Snapshots, caption_renderer, verify_boxes
 from builder.feeds import render_feeds
 from builder.errors import BuildFailed, Problem, Severity, error, sorted_problems
 from builder.linking import PublicationLinks
-from builder.markdown import create_parser, parse_markdown, render_parsed
+from builder.markdown import create_parser
 from builder.metadata import article_item
-from builder.model import Document, Output, RenderedDocument, Settings
+from builder.model import Document, Output, Settings
 from builder.render import render_site
-from builder.sanitize import sanitize
+from builder.sanitize import scripted_assets
 from builder.views import build_views
 from builder.pdf import PdfReport, pdf_articles, pdf_sources, render_pdfs
 from builder.search import index_site
@@ -99,45 +99,28 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     documents, found = load_documents(root, drafts)
     assets, asset_problems = find_assets(root)
     problems += bib_problems + found + asset_problems + _check_menu(settings, documents)
+    problems += [] if settings.unsafe_html else scripted_assets(assets)
 
     links = PublicationLinks(root, documents, assets)
-    md = create_parser()
-    parsed = []
-    for index, document in enumerate(documents):
-        report("Parsing Markdown", index, len(documents))
-        body = parse_markdown(md, document.body, path=document.relpath, line_offset=document.body_line - 1,
-                              resolve_link=links.resolver_for(document))
-        parsed.append(body)
-        problems += body.problems
-        problems += unknown_keys(document.relpath, document.body_line - 1, body.clusters, bibliography)
+    cache = Cache(root / CACHE_DIR if use_cache else None)
+    bodies = Bodies(create_parser(), settings, links, bibliography, cache)
+    parsed, parse_problems = bodies.parse(documents, report)
+    problems += parse_problems
     _fail_on_errors(problems)
 
-    cache = Cache(root / CACHE_DIR if use_cache else None)
     formatter = CitationFormatter(style, settings.language, cache, workers=os.cpu_count() or 1)
     try:
-        cited = sorted({key for body in parsed for cluster in body.clusters for key in cluster.keys})
+        cited = sorted({key for body in parsed for key in body.keys})
         items, convert_problems = formatter.convert(bibliography, cited)
         _fail_on_errors(problems + convert_problems)
-        formatted = formatter.documents([body.clusters for body in parsed], items,
-                                        done=lambda done, total: report("Formatting citations", done, total))
-        own = formatter.own_references([article_item(d, settings) for d in documents if d.kind == "article"])
+        articles = [d for d in documents if d.kind == "article"]
+        own = dict(zip([d.slug for d in articles], formatter.own_references([article_item(d, settings) for d in articles])))
+        source_urls = {key: f"sources/{slug}/" for key, slug in source_slugs(cited).items()}
+        rendered, render_problems = bodies.render(parsed, items, formatter, source_urls, own, strict, report)
+        problems += render_problems
         sources = formatter.sources(items)
     finally:
         formatter.close()
-    own_by_slug = dict(zip([d.slug for d in documents if d.kind == "article"], own))
-    source_urls = {key: f"sources/{slug}/" for key, slug in source_slugs(cited).items()}
-    snapshots = Snapshots(root)
-    rendered = []
-    for document, body, citations in zip(documents, parsed, formatted):
-        evidence, evidence_problems = verify_boxes(document, body.evidence, bibliography, snapshots, strict)
-        problems += evidence_problems
-        result = render_parsed(md, body, citations.clusters, caption_renderer(document, evidence, source_urls))
-        html = result.html if settings.unsafe_html else sanitize(result.html)
-        rendered.append(RenderedDocument(document, html, result.toc, result.word_count,
-                                         result.first_paragraph, citations.bibliography,
-                                         citation_uses(body.clusters, citations.clusters),
-                                         own_by_slug.get(document.slug, "") if document.kind == "article" else "",
-                                         evidence))
     _fail_on_errors(problems)
 
     report("Rendering pages", 0, 1)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from builder import __version__
 
-FORMAT = "2"
+FORMAT = "3"
 
 
 def digest(value: object) -> str:

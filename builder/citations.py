@@ -175,6 +175,11 @@ class CitationFormatter:
                 self._engines.append(engine)
         return engine
 
+    @property
+    def signature(self) -> str:
+        """What every formatted result depends on besides its own input: style and language."""
+        return f"{self._style_digest}:{self.language}"
+
     def _key(self, *parts) -> str:
         from builder.cache import digest
 

@@ -132,7 +132,7 @@ def _settings(root: Path):
 
 def check_citations(root: Path) -> list[Problem]:
     """Every problem with citations/*.bib and with the keys content/ cites, in reading order."""
-    settings = _settings(root)
+    _settings(root)  # a missing or broken dossier.yml is reported first
     files, problems = read_bib_files(root)
     cat, found = check_files(files)
     citations, document_problems = find_citations(root)
@@ -176,7 +176,7 @@ def unused(cat: Catalogue, citations: list[Citation]) -> list[Source]:
 
 def unused_entries(root: Path) -> tuple[list[Source], list[Problem]]:
     """Entries nothing cites, and the problems that may hide a citation (unreadable files)."""
-    settings = _settings(root)
+    _settings(root)  # a missing or broken dossier.yml is reported first
     files, problems = read_bib_files(root)
     citations, document_problems = find_citations(root)
     problems += document_problems + _unreadable_blocks(files)
@@ -185,7 +185,7 @@ def unused_entries(root: Path) -> tuple[list[Source], list[Problem]]:
 
 def where_cited(root: Path, key: str) -> tuple[WhereCited, list[Problem]]:
     """Every place that cites key, its definition, and close keys when it has none."""
-    settings = _settings(root)
+    _settings(root)  # a missing or broken dossier.yml is reported first
     files, problems = read_bib_files(root)
     cat = catalogue(files)
     citations, document_problems = find_citations(root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from builder.model import Output, RenderedDocument, Settings
@@ -80,7 +81,7 @@ def _sitemap(site: Site, settings: Settings, extra_urls: list[str]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url in sorted(set(extra_urls)):
-        lines.append(f"  <url><loc>{escape(settings.base_url + url)}</loc>"
+        lines.append(f"  <url><loc>{escape(settings.base_url + quote(url))}</loc>"
                      + (f"<lastmod>{lastmod[url].isoformat()}</lastmod>" if lastmod.get(url) else "") + "</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

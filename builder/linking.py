@@ -33,6 +33,11 @@ class PublicationLinks:
         self.assets = {(self.root / "content" / "assets" / asset.target.removeprefix("assets/")).resolve(): asset
                        for asset in assets}
 
+    def site_map(self) -> list[str]:
+        """Every link target there is, as 'source path -> URL': links resolve against this."""
+        return sorted([f"{path} -> {doc.url}" for path, doc in self.by_source.items()]
+                      + [f"{path} -> {asset.target}" for path, asset in self.assets.items()])
+
     def resolver_for(self, document: Document):
         """A resolver for targets written in document, for the Markdown links plugin."""
         return lambda target: self.resolve(target, document)

@@ -89,9 +89,6 @@ def _template_path(env: jinja2.Environment, template: str) -> str:
         return template
 
 
-DOWNLOADS = (("BibTeX", "cite.bib"), ("RIS", "cite.ris"), ("CSL-JSON", "cite.json"))
-
-
 def _citation_downloads(rendered: RenderedDocument, settings: Settings) -> list[Output]:
     doc = rendered.document
     item = json.dumps([article_item(doc, settings)], ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -88,7 +88,7 @@ def _collect(state: StateCore) -> None:
         cluster_index = -1
         if source:
             locator = values.get("locator", "").strip()
-            citation = f"[@{source}, {locator}]" if locator else f"[@{source}]"
+            citation = f"[@{source}, {_escape_markdown(locator)}]" if locator else f"[@{source}]"
             cluster_index = len(clusters)
             clusters.append(Cluster(citation, (source,), (line,), (col_of("source") + len("source="),),
                                     _quote_text(tokens, index)))
@@ -101,6 +101,11 @@ def _collect(state: StateCore) -> None:
         token.meta["box"] = box
         _closing(tokens, index).type = "evidence_close"
         _closing(tokens, index).meta = {"box": box}
+
+
+def _escape_markdown(text: str) -> str:
+    """A locator as literal text inside a citation: no second citation, link or raw HTML."""
+    return re.sub(r"([\\\[\]@;<>`*_{}])", r"\\\1", text)
 
 
 def _closing(tokens, index: int):

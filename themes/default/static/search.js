@@ -42,6 +42,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
+    var options = document.getElementById("search-options");
+    if (options) { options.hidden = false; }
     var sort = document.getElementById("search-sort-date");
     start(sort && sort.checked);
     if (sort) { sort.addEventListener("change", function () { start(sort.checked); }); }
