@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
@@ -66,6 +67,7 @@ def _atom(settings: Settings, title: str, path: str, page_url: str,
     return feed.atom_str(pretty=True)
 
 
+@functools.lru_cache(maxsize=4096)
 def _absolute_links(html: str, page_url: str) -> str:
     """Feed readers resolve relative links against the feed, not the article: anchor them,
     in-page links ("#fn1", "#ev-one") included, since a fragment alone names the feed."""
