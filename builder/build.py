@@ -12,7 +12,9 @@ from builder.bibliography import load_bibliography
 from builder.cache import Cache
 from builder.bodies import Bodies
 from builder.citations import CitationFormatter
+from builder.citeproc import CiteprocError
 from builder.config import load_settings
+from builder.confinement import links_outside
 from builder.documents import find_assets, load_documents
 from builder.feeds import render_feeds
 from builder.errors import BuildFailed, Problem, Severity, error, sorted_problems
@@ -100,6 +102,7 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     assets, asset_problems = find_assets(root)
     problems += bib_problems + found + asset_problems + _check_menu(settings, documents)
     problems += [] if settings.unsafe_html else scripted_assets(assets)
+    problems += links_outside(root, [root / "citations", settings.theme_dir]) + _check_cover_image(settings, assets)
 
     links = PublicationLinks(root, documents, assets)
     cache = Cache(root / CACHE_DIR if use_cache else None)
@@ -119,6 +122,10 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
         rendered, render_problems = bodies.render(parsed, items, formatter, source_urls, own, strict, report)
         problems += render_problems
         sources = formatter.sources(items)
+    except CiteprocError as exc:
+        reason = " ".join(str(exc).split())[:300]
+        raise BuildFailed([error("dossier.yml", *settings.position("csl"), f"pandoc could not format the citations "
+                                 f"with style '{settings.csl}': {reason}")]) from None
     finally:
         formatter.close()
     _fail_on_errors(problems)
@@ -191,6 +198,16 @@ def _check_menu(settings: Settings, documents: list[Document]) -> list[Problem]:
     pages = {d.slug for d in documents if d.kind == "page"}
     return [error("dossier.yml", *settings.position("menu"), f"menu names page '{slug}', but content/pages/{slug}.md is not published")
             for slug in settings.menu if slug not in pages]
+
+
+def _check_cover_image(settings: Settings, assets) -> list[Problem]:
+    """`pdf: {cover_image: ...}` must name an image of the site (the PDF stage reads nothing else)."""
+    image = settings.pdf.get("cover_image")
+    if image is None or image in {asset.target for asset in assets}:
+        return []
+    return [error("dossier.yml", *settings.position("pdf.cover_image"),
+                  f"pdf cover_image '{image}' is not a file of the site: put the image in content/assets/ "
+                  "and write its path from there, e.g. assets/cover.jpg")]
 
 
 def _fail_on_errors(problems: list[Problem]) -> None:

@@ -60,7 +60,11 @@ class Citeproc:
         if not line:
             self.close()
             raise CiteprocError("the pandoc worker stopped unexpectedly")
-        response = json.loads(line)
+        try:
+            response = json.loads(line)
+        except ValueError:
+            self.close()
+            raise CiteprocError(f"the pandoc worker answered something that is not JSON: {line[:200]!r}") from None
         if "error" in response:
             raise CiteprocError(response["error"])
         return response
