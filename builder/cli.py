@@ -77,7 +77,31 @@ def build(root: Path, drafts: bool, no_pdf: bool, out: Path | None) -> None:
     _print_problems(result.warnings)
     elapsed = time.perf_counter() - started
     where = os.path.relpath(result.out_dir) if result.out_dir.is_relative_to(Path.cwd()) else str(result.out_dir)
-    click.echo(f"Built {result.documents} documents, {len(result.outputs)} files into {where}/ in {elapsed:.2f} s")
+    if result.unchanged:
+        click.echo(f"Nothing changed since the last build of {where}/ ({result.documents} documents); checked in {elapsed:.2f} s")
+    else:
+        click.echo(f"Built {result.documents} documents, {result.files} files into {where}/ in {elapsed:.2f} s")
+
+
+@main.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
+@click.option("--pdf/--no-pdf", "with_pdf", default=False, show_default=True,
+              help="Typeset the PDF edition on every build (off by default, to keep rebuilds fast).")
+@click.pass_obj
+def serve(root: Path, port: int, drafts: bool, with_pdf: bool) -> None:
+    """Build, serve on 127.0.0.1, rebuild and reload the browser on every change."""
+    from builder.serve import serve as run_serve
+
+    def output(line: str, is_problem: bool) -> None:
+        click.echo(line, err=is_problem)
+
+    try:
+        _run(lambda: run_serve(root, port=port, drafts=drafts, pdf=with_pdf, output=output))
+    except OSError as exc:
+        click.echo(f"error: cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
 
 
 @main.command()
