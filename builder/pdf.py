@@ -2,8 +2,9 @@
 
 WeasyPrint's layout is the slow part, so each article is laid out once, without page
 numbers, and cached by a hash of its print HTML. Page numbers are stamped on afterwards
-(a tiny WeasyPrint document of numbers, merged page by page with pypdf): the article PDF
-gets 1..n, the edition gets the article's place in the edition. Editing one article
+(the pages of one WeasyPrint document that holds only the theme's page numbers, merged
+page by page with pypdf): the article PDF gets 1..n, the edition gets the article's place
+in the edition. Editing one article
 therefore lays out that article, the contents and the source index again, never the
 others; the edition is re-assembled from cached parts with pypdf. A full build deletes the
 cache entries it did not use.
@@ -19,7 +20,9 @@ import hashlib
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Callable
 from urllib.parse import unquote
@@ -65,44 +68,51 @@ class PdfReport:
 
 
 class _Layout:
-    """Runs WeasyPrint with a cache and a fetcher that reads only inside the site folder."""
+    """Runs WeasyPrint with a cache and a fetcher that reads only inside the site folder.
 
-    def __init__(self, site_dir: Path, cache_dir: Path, variant: str | None):
+    Pages are laid out at their public URLs (site_url), not at the site folder's path: the
+    folder is a fresh staging folder in every build, and WeasyPrint names images by URL,
+    so file URLs would make two builds of the same input differ."""
+
+    def __init__(self, site_dir: Path, site_url: str, cache_dir: Path, variant: str | None):
         self.site_dir = site_dir.resolve()
+        self.site_url = site_url
         self.cache_dir = cache_dir
         self.variant = variant
+        self.engine = version("weasyprint")   # without importing it: cached layouts need no WeasyPrint
         self.runs = 0
         self.used: set[str] = set()   # cache keys of this run's parts
 
     def _fetcher(self):
-        """A WeasyPrint URL fetcher that reads files inside the site folder and nothing else."""
+        """A WeasyPrint URL fetcher that reads the site's own files and nothing else."""
         from weasyprint.urls import URLFetcher
 
-        site_dir = self.site_dir
+        site_dir, site_url = self.site_dir, self.site_url
 
         class SiteFetcher(URLFetcher):
             def fetch(self, url, headers=None):
-                if url.startswith("file://"):
-                    path = Path(unquote(url.removeprefix("file://").split("#")[0].split("?")[0])).resolve()
-                    if path.is_relative_to(site_dir):
-                        return super().fetch(url, headers)
+                if url.startswith(site_url):
+                    path = (site_dir / unquote(url.removeprefix(site_url).split("#")[0].split("?")[0])).resolve()
+                    if path.is_relative_to(site_dir) and path.is_file():
+                        return super().fetch(path.as_uri(), headers)
                 raise ValueError(f"not fetched: {url} (only files of the site are used in PDFs)")
 
         return SiteFetcher()
 
     def part(self, html: str, base: Path, citation_ids: dict | None = None) -> Part:
         """Lay out html (base: the file its relative URLs resolve against), from cache when possible."""
-        import weasyprint
-
-        key = hashlib.sha256(json.dumps([CACHE_VERSION, weasyprint.__version__, self.variant, str(base.relative_to(self.site_dir)),
+        where = base.resolve().relative_to(self.site_dir).as_posix()
+        key = hashlib.sha256(json.dumps([CACHE_VERSION, self.engine, self.variant, self.site_url, where,
                                          html, _referenced_files(html, base, self.site_dir)]).encode()).hexdigest()
         self.used.add(key)
         cached = self._load(key)
         if cached is not None:
             return cached
+        import weasyprint
+
         self.runs += 1
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
-        document = weasyprint.HTML(string=html, base_url=str(base), url_fetcher=self._fetcher()).render()
+        document = weasyprint.HTML(string=html, base_url=self.site_url + where, url_fetcher=self._fetcher()).render()
         citations: dict[str, list[int]] = {}
         links = []
         for index, page in enumerate(document.pages):
@@ -153,8 +163,6 @@ class _Layout:
 
 def _referenced_files(html: str, base: Path, site_dir: Path) -> list[str]:
     """Hashes of the local images html uses, so changing an image lays the article out again."""
-    import re
-
     hashes = []
     for src in sorted(set(re.findall(r'src="([^":]+)"', html))):
         path = (base.parent / src).resolve()
@@ -182,12 +190,13 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     into site_dir (site: the SiteView)."""
     report = progress or (lambda stage, done, total: None)
     options = settings.pdf
-    layout = _Layout(site_dir, cache_dir, _variant(settings))
+    layout = _Layout(site_dir, settings.base_url, cache_dir, _variant(settings))
     out = site_dir / "pdf"
     out.mkdir(parents=True, exist_ok=True)
     order = _edition_order(articles, options.get("order"))
     wanted = [article for article in order if only is None or article.slug in only]
     parts: dict[str, Part] = {}
+    numbers = _PageNumbers(css, layout)
     laid_out = []
     for index, article in enumerate(wanted):
         report("Typesetting PDFs", index, len(wanted))
@@ -204,22 +213,24 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
         if layout.runs > runs:
             laid_out.append(article.slug)
         _write(out / f"{article.slug}.pdf",
-               direct.pdf if layout.variant else _stamped(parts[article.slug], 1, settings, css, layout))
+               direct.pdf if layout.variant else _article_pdf(parts[article.slug], numbers, settings))
     report("Typesetting PDFs", len(wanted), len(wanted))
     pages = 0
     if only is None and order:
         report("Assembling the edition", 0, 1)
-        pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, out)
+        pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out)
         layout.prune()
     return PdfReport(len(wanted), layout.runs, pages, tuple(laid_out))
 
 
 def _variant(settings: Settings) -> str | None:
     """The `pdf: {variant: ...}` setting, checked against the variants WeasyPrint knows."""
+    variant = settings.pdf.get("variant")
+    if variant is None:
+        return None
     from weasyprint.pdf import VARIANTS
 
-    variant = settings.pdf.get("variant")
-    if variant is not None and variant not in VARIANTS:
+    if variant not in VARIANTS:
         known = ", ".join(sorted(VARIANTS))
         raise BuildFailed([error("dossier.yml", *settings.position("pdf"), f"unknown PDF variant '{variant}' (known: {known})")])
     return variant
@@ -241,25 +252,49 @@ def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: st
                          scope)
 
 
-def _numbers(first: int, count: int, css: str, layout: _Layout):
-    """A PDF of count pages holding only the theme's page numbers first..first+count-1."""
+class _PageNumbers:
+    """The theme's page numbers as PDF pages to stamp onto laid-out ones: page p of one
+    document of blank pages carries the number p (and p's left or right margins). Its length
+    is rounded up, so that the same layout serves every article and most editions."""
+
+    STEP = 64
+
+    def __init__(self, css: str, layout: _Layout):
+        self.css = css
+        self.layout = layout
+        self.reader = None
+
+    def pages(self, first: int, count: int) -> list:
+        """The number pages first..first+count-1."""
+        from pypdf import PdfReader
+
+        last = first + count - 1
+        if self.reader is None or len(self.reader.pages) < last:
+            size = -(-last // self.STEP) * self.STEP
+            html = (f"<html><head><style>{self.css}</style></head><body class=\"print page-numbers\">"
+                    + '<div style="break-after: page"></div>' * (size - 1) + "<div></div></body></html>")
+            self.reader = PdfReader(io.BytesIO(self.layout.part(html, self.layout.site_dir / "index.html").pdf))
+        return [self.reader.pages[index] for index in range(first - 1, last)]
+
+
+def _append_numbered(writer, part: Part, first: int, numbers: _PageNumbers):
+    """Append part's pages to writer, numbered from first, with its bookmarks; return part's reader."""
     from pypdf import PdfReader
 
-    html = (f"<html><head><style>{css}\n@page :first {{ counter-reset: page {first}; }}</style></head>"
-            '<body class="print page-numbers">' + '<div style="break-after: page"></div>' * (count - 1)
-            + "<div></div></body></html>")
-    return PdfReader(io.BytesIO(layout.part(html, layout.site_dir / "index.html").pdf))
-
-
-def _stamped(part: Part, first: int, settings: Settings, css: str, layout: _Layout) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
     reader = PdfReader(io.BytesIO(part.pdf))
-    numbers = _numbers(first, part.pages, css, layout)
-    writer = PdfWriter()
+    start = len(writer.pages)
     writer.append(reader, import_outline=True)
-    for page, number in zip(writer.pages, numbers.pages):
-        page.merge_page(number)
+    for index, number in zip(range(start, len(writer.pages)), numbers.pages(first, part.pages)):
+        writer.pages[index].merge_page(number)
+    return reader
+
+
+def _article_pdf(part: Part, numbers: _PageNumbers, settings: Settings) -> bytes:
+    """The article's own PDF: its pages numbered from 1, its metadata and language."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    reader = _append_numbered(writer, part, 1, numbers)
     if reader.metadata:
         writer.add_metadata(dict(reader.metadata))
     _set_language(writer, settings)
@@ -267,21 +302,23 @@ def _stamped(part: Part, first: int, settings: Settings, css: str, layout: _Layo
 
 
 def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], site, settings: Settings,
-             env: jinja2.Environment, css: str, site_dir: Path, layout: _Layout, out: Path) -> int:
+             env: jinja2.Environment, css: str, site_dir: Path, layout: _Layout, numbers: _PageNumbers,
+             out: Path) -> int:
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Link
 
     base = site_dir / "index.html"
-    front = layout.part(_front(env, site, css, order, parts, settings, start=None), base)
+    with_index = bool(sources) and any(parts[article.slug].citations for article in order)
+    front = layout.part(_front(env, site, css, order, settings, None, with_index), base)
     for _ in range(3):  # the contents' length decides where the articles start; settle it
         starts, index_page = _page_plan(front.pages, order, parts)
-        front_final = layout.part(_front(env, site, css, order, parts, settings, start=(starts, index_page)), base)
+        front_final = layout.part(_front(env, site, css, order, settings, (starts, index_page), with_index), base)
         if front_final.pages == front.pages:
             break
         front = front_final
     front = front_final
     index = None
-    if sources:
+    if with_index:
         index_html = env.get_template("print/sources.html").render(
             site=site, pdf={"css": Markup(css)},
             edition={"index_page": index_page, "sources": _source_index(order, parts, sources, starts)})
@@ -291,8 +328,7 @@ def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict
     writer.append(PdfReader(io.BytesIO(front.pdf)), import_outline=False)
     _pad(writer)
     for article in order:
-        stamped = _stamped(parts[article.slug], starts[article.slug], settings, css, layout)
-        writer.append(PdfReader(io.BytesIO(stamped)), import_outline=True)  # its h1 is its top bookmark
+        _append_numbered(writer, parts[article.slug], starts[article.slug], numbers)  # its h1 is its top bookmark
         _pad(writer)
     if index is not None:
         writer.append(PdfReader(io.BytesIO(index.pdf)), outline_item="Index of sources", import_outline=False)
@@ -323,13 +359,14 @@ def _page_plan(front_pages: int, order: list[PdfArticle], parts: dict[str, Part]
     return starts, page
 
 
-def _front(env, site, css: str, order: list[PdfArticle], parts: dict[str, Part], settings: Settings, start) -> str:
+def _front(env, site, css: str, order: list[PdfArticle], settings: Settings, start, with_index: bool) -> str:
+    """The cover and contents; start (first pages of the articles, of the index) None: placeholders."""
     starts, index_page = start if start else ({a.slug: 888 for a in order}, 888)
     toc = [{"anchor": f"article-{a.slug}", "title": a.view.title, "page": starts[a.slug],
             "authors": ", ".join(author.name for author in a.view.authors)} for a in order]
     latest = max(a.date for a in order)
     from builder.text import long_date, parse_date
-    edition = {"toc": toc, "index_page": index_page, "kicker": "Edition", "date_text": long_date(parse_date(latest)),
+    edition = {"toc": toc, "index_page": index_page if with_index else 0, "kicker": "Edition", "date_text": long_date(parse_date(latest)),
                "cover_image": settings.pdf.get("cover_image", "")}
     return env.get_template("print/front.html").render(site=site, pdf={"css": Markup(css)}, edition=edition)
 

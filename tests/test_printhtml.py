@@ -1,0 +1,66 @@
+"""Print HTML (builder/printhtml.py): page footnotes, absolute links, citation anchors, scoped ids."""
+
+from __future__ import annotations
+
+import pytest
+
+from builder.printhtml import absolute_links, anchor_citations, page_footnotes, print_body, scope_anchors
+
+# markdown-it-py's footnote plugin, as serialised with and without XHTML-style void elements.
+FOOTNOTES = """<p>Trains cross at night.<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> Boats too.\
+<sup class="footnote-ref"><a href="#fn2" id="fnref2">[2]</a></sup></p>
+<hr class="footnotes-sep"{slash}>
+<section class="footnotes">
+<ol class="footnotes-list">
+<li id="fn1" class="footnote-item"><p>Counted by residents. <a href="#fnref1" class="footnote-backref">↩︎</a></p>
+</li>
+<li id="fn2" class="footnote-item"><p>In <em>winter</em> only. <a href="#fnref2" class="footnote-backref">↩︎</a></p>
+</li>
+</ol>
+</section>
+"""
+
+
+@pytest.mark.parametrize("slash", ["", " /"])
+def test_footnotes_move_to_their_calls_and_the_list_goes(slash):
+    html = page_footnotes(FOOTNOTES.format(slash=slash))
+    assert html == ('<p>Trains cross at night.<span class="footnote">Counted by residents.</span> Boats too.'
+                    '<span class="footnote">In <em>winter</em> only.</span></p>\n')
+
+
+def test_html_without_footnotes_is_unchanged():
+    html = '<p>No notes here.</p>\n'
+    assert page_footnotes(html) == html
+
+
+def test_relative_links_become_absolute_and_others_stay():
+    html = ('<a href="../short-note/">a</a> <a href="#ref-kim">b</a> <a href="https://example.com/x">c</a> '
+            '<a href="mailto:desk@example.org">d</a> <a href="/ledger/about/">e</a>')
+    assert absolute_links(html, "https://example.org/ledger/articles/trade/") == (
+        '<a href="https://example.org/ledger/articles/short-note/">a</a> <a href="#ref-kim">b</a> '
+        '<a href="https://example.com/x">c</a> <a href="mailto:desk@example.org">d</a> <a href="/ledger/about/">e</a>')
+
+
+def test_citations_get_ids_that_map_to_their_keys():
+    html, cited = anchor_citations('<span class="citation" data-cites="kim2016 lee2015">(…)</span> '
+                                   '<span class="citation" data-cites="kim2016">(…)</span>')
+    assert html == ('<span class="citation" id="cite-1" data-cites="kim2016 lee2015">(…)</span> '
+                    '<span class="citation" id="cite-2" data-cites="kim2016">(…)</span>')
+    assert cited == {"cite-1": ("kim2016", "lee2015"), "cite-2": ("kim2016",)}
+
+
+def test_scoped_anchors_keep_links_inside_their_article():
+    html = ('<h2 id="prices">Prices</h2><a href="#ref-kim">Kim</a> <div id="ref-kim" data-id="x"></div>'
+            '<a href="https://example.org/#top">out</a> <svg><use xlink:href="#dot"/><rect fill="url(#grad)"/></svg>')
+    assert scope_anchors(html, "trade--") == (
+        '<h2 id="trade--prices">Prices</h2><a href="#trade--ref-kim">Kim</a> <div id="trade--ref-kim" data-id="x"></div>'
+        '<a href="https://example.org/#top">out</a> <svg><use xlink:href="#trade--dot"/><rect fill="url(#trade--grad)"/></svg>')
+
+
+def test_print_body_applies_all_three():
+    body, cited = print_body(FOOTNOTES.format(slash="").replace("Boats too.", 'See <a href="../x/">x</a> '
+                             '<span class="citation" data-cites="kim2016">(Kim 2016)</span>.'),
+                             "https://example.org/articles/trade/")
+    assert '<span class="footnote">Counted by residents.</span>' in body
+    assert 'href="https://example.org/articles/x/"' in body
+    assert cited == {"cite-1": ("kim2016",)}
