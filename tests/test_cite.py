@@ -20,7 +20,8 @@ from builder.bibsource import parse_bib
 from builder.cite import check_citations, find_citations
 from helpers import snapshot, write
 
-CORPUS = Path("/work/shared/corpus")
+# The shared corpus sits in shared/ beside the repository (on CI too); DOSSIER_CORPUS overrides.
+CORPUS = Path(os.environ.get("DOSSIER_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus")
 REPOSITORY = Path(__file__).parent.parent
 DOSSIER_YML = 'title: "Test publication"\n'
 
