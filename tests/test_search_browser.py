@@ -94,7 +94,10 @@ def page(browser, server):
 def search(page, server, query: str) -> list[str]:
     """Open /search/?q=QUERY and return the links of its (first page of) results, best first."""
     page.goto(f"{server}search/?q={query}")
-    page.wait_for_selector(RESULT)
+    # Pagefind shows a result's frame before its fragment (title, link) has loaded: wait for links.
+    page.wait_for_selector(RESULT_LINK)
+    page.wait_for_function("selector => [...document.querySelectorAll(selector)].every(a => a.getAttribute('href'))",
+                           arg=RESULT_LINK)
     return result_links(page)
 
 
