@@ -420,7 +420,8 @@ def make_bibliography(count: int, seed: int, vocab: Vocabulary) -> list[Source]:
         label, surname, editors, stem = people(rng.random() < 0.3)
         y = year(False)
         publisher, location = rng.choice(PUBLISHERS)
-        collections.append(Source(new_key(f"{stem}{y}ed"), "collection", f"{label}, ed." if " and " not in label else f"{label}, eds.",
+        editors_label = f"{label}, eds." if " and " in label else f"{label}, ed."
+        collections.append(Source(new_key(f"{stem}{y}ed"), "collection", editors_label,
                                   surname, y, [("editor", editors, False), ("title", _bib_title(writer), False),
                                                ("publisher", publisher, False), ("location", location, False),
                                                ("year", str(y), False)]))
@@ -483,8 +484,10 @@ def make_bibliography(count: int, seed: int, vocab: Vocabulary) -> list[Source]:
                 name, stem = rng.choice(ORGANISATIONS)
                 label, surname, authors = name, name, f"{{{name}}}"
             institution = ("kinu", True) if rng.random() < 0.4 else (rng.choice(ORGANISATIONS)[0], False)
-            fields = [("author", authors, False), ("title", title, False), ("type", rng.choice(["Working Paper", "Policy Brief", "Report"]), False),
-                      ("institution", institution[0], institution[1]), ("number", f"{y}-{rng.randint(1, 40):02d}", False),
+            fields = [("author", authors, False), ("title", title, False),
+                      ("type", rng.choice(["Working Paper", "Policy Brief", "Report"]), False),
+                      ("institution", institution[0], institution[1]),
+                      ("number", f"{y}-{rng.randint(1, 40):02d}", False),
                       ("date", f"{y}-{rng.randint(1, 12):02d}", False)] + reliability(0.5)
             source = Source(new_key(f"{stem}{y}"), kind, label, surname, y, fields)
         else:  # incollection
@@ -685,7 +688,8 @@ class ArticleWriter:
             if rng.random() < 0.5:
                 attributes.append(("note", rng.choice(corpus_words.HANGUL_NOTES)))
         if rng.random() < 0.3:
-            attributes.append(("url", f"https://archive.example.org/{source.key.replace(':', '-')}/{rng.randint(100, 999)}"))
+            address = f"https://archive.example.org/{source.key.replace(':', '-')}/{rng.randint(100, 999)}"
+            attributes.append(("url", address))
         words = len(quote.split())
         if self.citations:
             attrs = " ".join(f"{name}={_attr(value)}" for name, value in attributes)

@@ -116,7 +116,8 @@ _STOPWORDS = set("""the and that this with from have been were their there which
 about would could should other these those while where after before between because without rather
 more most some such only also even over under each many much very them they over upon itself
 """.split())
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_MARKUP = re.compile(r"^:::.*$|-?@[\w:.#$%&\-+?<>~/]+|\[\^\d+\]|\]\([^)]*\)", re.M)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -168,7 +169,8 @@ def build(root: Path, out: Path, pdf: bool) -> dict:
             "stages": timings.get("stages", {}), "index_seconds": timings.get("index_site"),
             "reindex_seconds": timings.get("reindex"), "index_pages": timings.get("index_pages"),
             "index_records": timings.get("index_records"),
-            "warnings": [p for p in problems if ": warning: " in p], "errors": [p for p in problems if ": error: " in p],
+            "warnings": [p for p in problems if ": warning: " in p],
+            "errors": [p for p in problems if ": error: " in p],
             "stdout": finished.stdout.strip(), "stderr_tail": finished.stderr.strip().splitlines()[-20:]}
 
 
@@ -204,7 +206,8 @@ def document_frequency(root: Path) -> tuple[Counter, int]:
     frequency: Counter = Counter()
     articles = sorted((root / "content" / "articles").glob("*.md"))
     for path in articles:
-        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1].lower()
+        body = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+        body = _MARKUP.sub(" ", body).lower()   # words of the text, not of citation keys or box attributes
         frequency.update(set(_WORD.findall(body)))
     return frequency, len(articles)
 
@@ -221,8 +224,8 @@ def choose_queries(root: Path, frequency: Counter, articles: int) -> list[dict]:
     marker = root / "corpus.json"
     if marker.exists():
         rare_words = json.loads(marker.read_text(encoding="utf-8")).get("rare_words", {})
-    rare_candidates = sorted(rare_words, key=lambda w: (rare_words[w], w)) or sorted(
-        (w for w in frequency if frequency[w] == 1 and len(w) >= 8))
+    rare_candidates = [w for w in sorted(rare_words, key=lambda w: (rare_words[w], w)) if w.isalpha()] or sorted(
+        w for w in frequency if frequency[w] == 1 and len(w) >= 8 and w.isalpha())
     chosen = [("common", common), ("about 5%", medium)]
     if rare_candidates:
         chosen.append(("rare", rare_candidates[0]))
@@ -316,7 +319,8 @@ def print_report(report: dict) -> None:
     corpus, built, bundle = report["corpus"], report["build"], report["bundle"]
     source = f"generated in {corpus['seconds']:.1f} s" if corpus.get("seconds") is not None else corpus["root"]
     print(f"Corpus: {corpus['articles']} articles, {corpus['entries']} .bib entries ({source})")
-    print(f"Build: `{built['command']}` ({built['cache']} cache): {built['seconds']:.1f} s, exit status {built['status']}, "
+    print(f"Build: `{built['command']}` ({built['cache']} cache): {built['seconds']:.1f} s, "
+          f"exit status {built['status']}, "
           f"{len(built['warnings'])} warnings, {len(built['errors'])} errors")
     for stage, seconds in built["stages"].items():
         if stage != "Done":
@@ -331,7 +335,8 @@ def print_report(report: dict) -> None:
     print(f"Indexing ({built['index_pages'] or 0:,} pages{records}): "
           f"{built['index_seconds']:.1f} s in the build, {built['reindex_seconds']:.1f} s re-indexing a copy")
     print()
-    header = f"{'query':18s} {'kind':9s} {'in articles':>11s} {'results':>8s} {'/pagefind/ bytes':>17s} {'reqs':>5s} {'page bytes':>11s} {'reqs':>5s} {'time':>6s}"
+    header = (f"{'query':18s} {'kind':9s} {'in articles':>11s} {'results':>8s} {'/pagefind/ bytes':>17s} {'reqs':>5s} "
+              f"{'page bytes':>11s} {'reqs':>5s} {'time':>6s}")
     print(header)
     print("-" * len(header))
     for q in report["queries"]:

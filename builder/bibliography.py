@@ -59,7 +59,10 @@ class Bibliography:
 
 def load_bibliography(root: Path) -> tuple[Bibliography, list[Problem]]:
     """Every citations/*.bib, merged; problems for unreadable entries and duplicate keys."""
-    return load_bib_files(sorted((root / "citations").glob("*.bib")), root)
+    # A link outside the publication is never read (builder.confinement reports it); a folder is no .bib.
+    files = [path for path in sorted((root / "citations").glob("*.bib"))
+             if path.is_file() and path.resolve().is_relative_to(root.resolve())]
+    return load_bib_files(files, root)
 
 
 def load_bib_files(files: list[Path], root: Path) -> tuple[Bibliography, list[Problem]]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import jinja2
+
 from builder.bibliography import load_bibliography
 from builder.cache import Cache
 from builder.bodies import Bodies
@@ -22,7 +24,7 @@ from builder.linking import PublicationLinks
 from builder.markdown import create_parser
 from builder.metadata import article_item
 from builder.model import Document, Output, Settings
-from builder.render import render_site
+from builder.render import failing_template, render_site, template_problem
 from builder.sanitize import scripted_assets
 from builder.views import build_views
 from builder.pdf import PdfReport, pdf_articles, pdf_sources, render_pdfs
@@ -140,8 +142,19 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     outputs += [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
 
     def typeset(folder: Path, only: set[str] | None = None, progress: Progress | None = None) -> PdfReport:
-        return render_pdfs(pdf_articles(site, views, settings), pdf_sources(views), views.site, settings, env,
-                           print_css(settings), folder, root / CACHE_DIR / "pdf", only=only, progress=progress or report)
+        try:
+            return render_pdfs(pdf_articles(site, views, settings), pdf_sources(views), views.site, settings, env,
+                               print_css(settings), folder, root / CACHE_DIR / "pdf", only=only,
+                               progress=progress or report)
+        except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
+            raise BuildFailed([error("dossier.yml", *settings.position("unsafe_html"),
+                                     "the PDF edition cannot be typeset: an article's raw HTML nests too deeply "
+                                     "(unsafe_html leaves it as written); nest it less, or build with --no-pdf")]) from None
+        except Exception as exc:                # an error of the theme's print/ templates, else a bug: raised
+            template = failing_template(exc)
+            if template is None and not isinstance(exc, jinja2.TemplateError):
+                raise
+            raise BuildFailed([template_problem(env, template or "print/article.html", exc, settings.root)]) from None
 
     if write:
         def finish(folder: Path) -> None:

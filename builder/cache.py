@@ -16,7 +16,7 @@ from pathlib import Path
 
 from builder import __version__
 
-FORMAT = "3"
+FORMAT = "4"   # 4: rendered bodies sanitised anew (hardening); none of 3 may be reused
 
 
 def digest(value: object) -> str:

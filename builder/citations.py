@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -110,36 +111,80 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def citation_uses(clusters: list[Cluster], formatted: tuple[str, ...]) -> tuple:
-    """For each cited key, the sentence around its citation, with citations shown as formatted."""
+    """For each cited key, the sentence around its citation, with citations shown as formatted.
+
+    Each paragraph is marked, stripped and split once for all the citations it holds, so a
+    paragraph of thousands of citations costs time in proportion to its length."""
     from html import unescape
 
     from builder.model import CitationUse
 
     plain = [unescape(_TAG.sub("", html)) for html in formatted] if formatted else [c.source for c in clusters]
-    uses = []
+    by_context: dict[str, list[int]] = {}
     for index, cluster in enumerate(clusters):
-        marker = f"\x00{index}\x00"
-        text = _strip_markup(cluster.context.replace(cluster.source, marker, 1))
-        for other_index, other in enumerate(clusters):
-            if other_index != index and other.source in text:
-                text = text.replace(other.source, plain[other_index])
-        sentence = next((s for s in _sentences(text) if marker in s), text)
-        sentence = " ".join(sentence.replace(marker, plain[index]).split())
-        for key in cluster.keys:
-            uses.append(CitationUse(key, sentence))
-    return tuple(uses)
+        by_context.setdefault(cluster.context, []).append(index)
+    sentences: dict[int, str] = {}
+    for context, indexes in by_context.items():
+        sentences.update(_sentences_around(context, indexes, clusters, plain))
+    return tuple(CitationUse(key, sentences[index]) for index, cluster in enumerate(clusters) for key in cluster.keys)
+
+
+_MARKER = re.compile("\x00(\\d+)\x00")
+
+
+def _sentences_around(context: str, indexes: list[int], clusters: list[Cluster], plain: list[str]) -> dict[int, str]:
+    """The sentence of context around each of the given clusters (by index), citations shown as plain text."""
+    pieces, position = [], 0
+    for index in indexes:                    # each citation where it is written, in reading order
+        source = clusters[index].source
+        at = context.find(source, position)
+        if at == -1:
+            continue                         # not in its context (an evidence box's own citation)
+        pieces += [context[position:at], f"\x00{index}\x00"]
+        position = at + len(source)
+    marked = _strip_markup("".join(pieces) + context[position:])
+    # The citations as the reader sees them, each one's offset kept.
+    parts, offsets, length, last = [], {}, 0, 0
+    for match in _MARKER.finditer(marked):
+        index = int(match.group(1))
+        parts += [marked[last:match.start()], plain[index]]
+        length += match.start() - last
+        offsets[index] = length
+        length += len(plain[index])
+        last = match.end()
+    text = "".join(parts) + marked[last:]
+    spans = _sentence_spans(text, sorted((start, start + len(plain[i])) for i, start in offsets.items()))
+    starts = [start for start, _ in spans]
+    found = {}
+    for index in indexes:
+        if index in offsets:
+            start, end = spans[bisect.bisect_right(starts, offsets[index]) - 1]
+            found[index] = " ".join(text[start:end].split())
+        else:
+            found[index] = " ".join(text.split())
+    return found
 
 
 def _sentences(text: str) -> list[str]:
     """Split at sentence ends, but not after initials or common abbreviations ('S. Kim', 'p. 4')."""
-    sentences, start = [], 0
+    return [text[start:end] for start, end in _sentence_spans(text)]
+
+
+def _sentence_spans(text: str, unbroken: list[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of text, as _sentences splits it; never inside an unbroken
+    (start, end) span (a citation: '[see @a, paras. 2-4]'), the spans sorted."""
+    spans, start = [], 0
+    span_starts = [span_start for span_start, _ in unbroken]
     for match in _SENTENCE_END.finditer(text):
         if _ABBREVIATION.search(text[max(start, match.start() - 6):match.start()]):
             continue
-        sentences.append(text[start:match.start()])
+        inside = bisect.bisect_right(span_starts, match.start()) - 1
+        if inside >= 0 and unbroken[inside][0] < match.start() < unbroken[inside][1]:
+            continue
+        spans.append((start, match.start()))
         start = match.end()
-    sentences.append(text[start:])
-    return sentences
+    spans.append((start, len(text)))
+    return spans
 
 
 def _strip_markup(text: str) -> str:
@@ -215,10 +260,14 @@ class CitationFormatter:
 
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             results = []
-            for index, result in enumerate(pool.map(one, clusters_per_document)):
-                results.append(result)
-                if done:
-                    done(index + 1, len(clusters_per_document))
+            try:
+                for index, result in enumerate(pool.map(one, clusters_per_document)):
+                    results.append(result)
+                    if done:
+                        done(index + 1, len(clusters_per_document))
+            except BaseException:      # interrupted: do not format the documents still waiting
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         return results
 
     def own_references(self, own_items: list[dict]) -> list[str]:
@@ -235,7 +284,11 @@ class CitationFormatter:
             return html
 
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            return list(pool.map(one, own_items))
+            try:
+                return list(pool.map(one, own_items))
+            except BaseException:      # interrupted: do not format the items still waiting
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
 
     def sources(self, items: dict[str, dict]) -> Sources:
         """The publication's list of sources (cached by every cited item)."""

@@ -17,8 +17,9 @@ from pathlib import Path
 from builder.bibcheck import (Catalogue, Source, catalogue, check_entry, check_files, failed_block_problem,
                               linked_keys, missing_fields, near_duplicates)
 from builder.bibformat import format_entry, format_file
+from builder.confinement import links_outside
 from builder.bibsource import BibFile, decode_bib, parse_bib, read_bib
-from builder.errors import Problem, error, sorted_problems, warning
+from builder.errors import BuildFailed, Problem, error, sorted_problems, warning
 
 CITATIONS = "citations"
 DEFAULT_BIB = "citations/references.bib"
@@ -66,7 +67,9 @@ class WhereCited:
 
 def bib_paths(root: Path) -> list[Path]:
     """Every citations/*.bib, in the order the build merges them."""
-    return sorted(path for path in (root / CITATIONS).glob("*.bib") if path.is_file())
+    # A link outside the publication is neither read nor rewritten (check_citations reports it).
+    return sorted(path for path in (root / CITATIONS).glob("*.bib")
+                  if path.is_file() and path.resolve().is_relative_to(root.resolve()))
 
 
 def read_bib_files(root: Path) -> tuple[list[BibFile], list[Problem]]:
@@ -137,6 +140,7 @@ def check_citations(root: Path) -> list[Problem]:
     cat, found = check_files(files)
     citations, document_problems = find_citations(root)
     problems += found + document_problems + unknown_citations(citations, cat)
+    problems += links_outside(root, [root / CITATIONS])
     problems += [warning(s.bib.path, s.block.line, s.block.col, f"entry '{s.key}' is not cited anywhere")
                  for s in unused(cat, citations)]
     return sorted_problems(problems)
@@ -361,10 +365,15 @@ def _read_only(path: Path) -> bool:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace path with text: write a temporary file in the same folder, then rename it over path."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Replace path with text: write a temporary file in the same folder, then rename it over path.
+
+    A failed write (a full disk) leaves path as it was and raises BuildFailed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise BuildFailed([error(str(path), 1, 1, f"cannot write the file ({exc.strerror or exc}); it is unchanged")]) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
@@ -372,6 +381,9 @@ def write_atomically(path: Path, text: str) -> None:
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise BuildFailed([error(str(path), 1, 1, f"cannot write the file ({exc.strerror or exc}); it is unchanged")]) from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -47,6 +47,7 @@ class Citeproc:
 
     def __init__(self) -> None:
         self._process: subprocess.Popen | None = None
+        self._busy = False      # a request is out and its answer not read (the build was interrupted)
 
     def _request(self, request: dict) -> dict:
         if self._process is None or self._process.poll() is not None:
@@ -54,9 +55,11 @@ class Citeproc:
                                              stdout=subprocess.PIPE, text=True, encoding="utf-8")
             atexit.register(self.close)
         assert self._process.stdin and self._process.stdout
+        self._busy = True
         self._process.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
         self._process.stdin.flush()
         line = self._process.stdout.readline()
+        self._busy = False
         if not line:
             self.close()
             raise CiteprocError("the pandoc worker stopped unexpectedly")
@@ -83,7 +86,14 @@ class Citeproc:
 
     def close(self) -> None:
         if self._process is not None:
-            if self._process.stdin:
+            if self._busy:      # nobody will read the answer it is working on: stop it now
+                self._process.kill()
+            elif self._process.stdin:
                 self._process.stdin.close()
-            self._process.wait(timeout=10)
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
             self._process = None
+            self._busy = False

@@ -62,6 +62,29 @@ def _run(action):
         sys.exit(1)
 
 
+class _Interrupted(BaseException):
+    """SIGTERM, raised where the build is, so that it cleans up like after Ctrl-C."""
+
+
+@contextmanager
+def _interruptible():
+    """Stop a build cleanly on Ctrl-C or SIGTERM: exit 130 or 143 with a message (the site is only
+    ever swapped in whole, so the previous one stays)."""
+    import signal
+
+    def stop(signum, frame):
+        raise _Interrupted()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except (KeyboardInterrupt, _Interrupted) as interruption:
+        click.echo("build interrupted; the previous site is unchanged", err=True)
+        sys.exit(143 if isinstance(interruption, _Interrupted) else 130)
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
 @main.command()
 @click.option("--drafts", is_flag=True, help="Include articles marked draft: true.")
 @click.option("--no-pdf", "no_pdf", is_flag=True, help="Skip the PDF edition.")
@@ -72,7 +95,7 @@ def build(root: Path, drafts: bool, no_pdf: bool, out: Path | None) -> None:
     from builder.build import build as run_build
 
     started = time.perf_counter()
-    with _progress() as progress:
+    with _progress() as progress, _interruptible():
         result = _run(lambda: run_build(root, drafts=drafts, out=out, pdf=not no_pdf, progress=progress))
     _print_problems(result.warnings)
     elapsed = time.perf_counter() - started
@@ -209,7 +232,7 @@ def cite_fmt(root: Path, check_only: bool, sort: bool) -> None:
             sys.exit(1)
         return
     for result in changed:
-        write_atomically(result.path, result.text)
+        _run(lambda: write_atomically(result.path, result.text))
         click.echo(f"Formatted {result.relpath}")
     if not changed:
         click.echo(f"{len(results)} file{'s' if len(results) != 1 else ''} already formatted")
@@ -270,5 +293,5 @@ def cite_add(root: Path, file: str | None) -> None:
     if addition is None:
         click.echo("the entry was not added; no file was changed", err=True)
         sys.exit(1)
-    write_atomically(addition.path, addition.text)
+    _run(lambda: write_atomically(addition.path, addition.text))
     click.echo(f"Added '{addition.key}' to {addition.relpath}:{addition.line}")

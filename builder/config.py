@@ -77,12 +77,16 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
     if not base_url.startswith(("http://", "https://")):
         line, col = doc.value_position("base_url")
         problems.append(error(name, line, col, "'base_url' must be an absolute http:// or https:// URL"))
+    theme = values.get("theme")
+    if theme is not None and (theme in ("", ".", "..") or "/" in theme or "\\" in theme):
+        problems.append(error(name, *doc.value_position("theme"), f"'theme' must be the name of a folder in themes/, not '{theme}'"))
     extra.update(values.pop("extra", {}))
     if "menu" in values:
         values["menu"] = tuple(str(item) for item in values["menu"])
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
     positions = {str(key): doc.value_position(str(key)) for key in data}
+    positions.update({f"pdf.{key}": doc.value_position("pdf", key) for key in values.get("pdf", {})})
     settings = Settings(root=root, authors=authors, base_url=base_url, extra=extra, positions=positions,
                         title=values.pop("title"), **values)
     return settings, problems

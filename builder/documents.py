@@ -27,9 +27,16 @@ def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], li
     documents: list[Document] = []
     problems: list[Problem] = []
     slugs: dict[tuple[str, str], str] = {}
+    real_root = root.resolve()
     for folder, kind in KINDS.items():
-        for path in sorted((root / "content" / folder).glob("*.md")):
+        for path in sorted(p for p in (root / "content" / folder).glob("*.md") if not p.name.startswith(".")):
             relpath = path.relative_to(root).as_posix()
+            if not path.resolve().is_relative_to(real_root):
+                problems.append(error(relpath, 1, 1, "document is a link to a file outside the publication folder"))
+                continue
+            if not path.is_file():
+                problems.append(error(relpath, 1, 1, "not a readable file (a folder, or a link to nothing)"))
+                continue
             document = _load_document(root, path, relpath, kind, problems)
             if document is None or (document.draft and not include_drafts):
                 continue

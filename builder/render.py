@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
@@ -59,27 +60,48 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
                          feed=f"{group.url}feed.xml" if kind == "tag" else "")
             pages.append((template, group.url, meta, {"group": group, "tags": tags, "authors": authors, "years": years}))
     outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
-    outputs += [Output(url + "index.html", _render(env, template, site_view, meta, "../" * url.count("/"), context))
+    outputs += [Output(url + "index.html", _render(env, template, site_view, meta, "../" * url.count("/"), context,
+                                                   settings.root))
                for template, url, meta, context in pages]
     # The 404 page is served at any depth, so its links start from the site's base path.
     not_found = page_meta("404", "Page not found", "", "404.html", settings)
     outputs.append(Output("404.html", _render(env, "404.html", site_view, not_found,
-                                              urlsplit(settings.base_url).path or "/", {})))
+                                              urlsplit(settings.base_url).path or "/", {}, settings.root)))
     return outputs
 
 
 def _render(env: jinja2.Environment, template: str, site: SiteView, page: PageMeta,
-            root: str, context: dict) -> bytes:
+            root: str, context: dict, publication: Path | None = None) -> bytes:
     try:
         html = env.get_template(template).render(site=site, page=page, root=root, **context)
-    except jinja2.TemplateSyntaxError as exc:
-        raise BuildFailed([error(exc.filename or template, exc.lineno or 1, 1,
-                                 f"template syntax error: {exc.message}")]) from None
-    except jinja2.TemplateNotFound as exc:
-        raise BuildFailed([error(f"themes/{template}", 1, 1, f"template '{exc.name}' not found in the theme")]) from None
-    except jinja2.TemplateError as exc:
-        raise BuildFailed([error(_template_path(env, template), 1, 1, f"template error: {exc}")]) from None
+    except Exception as exc:    # the theme's error (a template, or an expression in one: {{ 1 / 0 }})
+        raise BuildFailed([template_problem(env, template, exc, publication)]) from None
     return html.encode("utf-8")
+
+
+def template_problem(env: jinja2.Environment, template: str, exc: Exception, publication: Path | None = None):
+    """The problem a template raised while rendering template, at its file and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return error(_shown(exc.filename or template, publication), exc.lineno or 1, 1,
+                     f"template syntax error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        if Path(template).is_absolute():        # included or extended by this template file
+            return error(_shown(template, publication), _template_line(exc, template), 1,
+                         f"template '{exc.name}' not found in the theme")
+        return error(f"themes/{template}", 1, 1, f"template '{exc.name}' not found in the theme")
+    path = _template_path(env, template)
+    reason = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    return error(_shown(path, publication), _template_line(exc, path), 1, f"template error: {reason}")
+
+
+def failing_template(exc: BaseException) -> str | None:
+    """The file of the template in whose code exc was raised (Jinja's traceback names it), if any."""
+    found, frame = None, exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+            found = frame.tb_frame.f_code.co_filename
+        frame = frame.tb_next
+    return found
 
 
 def _template_path(env: jinja2.Environment, template: str) -> str:
@@ -87,6 +109,23 @@ def _template_path(env: jinja2.Environment, template: str) -> str:
         return env.get_template(template).filename or template
     except jinja2.TemplateError:
         return template
+
+
+def _template_line(exc: BaseException, path: str) -> int:
+    """The line of the template where exc happened (Jinja's traceback frames name the template file)."""
+    line, frame = 1, exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename == path:
+            line = frame.tb_lineno
+        frame = frame.tb_next
+    return line
+
+
+def _shown(path: str, publication: Path | None) -> str:
+    """A template's path as messages give it: relative to the publication when it is the publication's."""
+    if publication is not None and Path(path).is_absolute() and Path(path).is_relative_to(publication):
+        return Path(path).relative_to(publication).as_posix()
+    return path
 
 
 def _citation_downloads(rendered: RenderedDocument, settings: Settings) -> list[Output]:

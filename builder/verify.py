@@ -482,6 +482,8 @@ _GRAM_STRIDE = 6      # the index holds the n-gram at each word start and every 
 _GRAMS_USED = 24      # at most this many of the quote's rarest n-grams vote ...
 _VOTE_BUDGET = 20000  # ... casting at most about this many votes
 _CANDIDATES = 4       # passages scored with difflib
+_LONG_QUOTE = 2000    # longer quotes are located by where they stop matching, not scored whole
+_DIVERGENCE_SHOWN = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -516,6 +518,8 @@ class Snapshot:
         for piece in pieces:
             end = _match_piece(self._text, piece.items, position)
             if end is None:
+                if len(quote) > _LONG_QUOTE:
+                    return self._divergence(piece, position)
                 return self._not_found(quote, piece.quoted)
             position = end
         return Verification("verified")
@@ -523,6 +527,32 @@ class Snapshot:
     def _not_found(self, quote: str, missing: str) -> Verification:
         closest, similarity = self._closest(quote)
         return Verification("not-found", closest, similarity, missing)
+
+    def _divergence(self, piece: _Piece, position: int) -> Verification:
+        """For a long quote: where its piece stops matching, and the saved text there.
+
+        Scoring whole passages against a long quote takes time in the square of its length, so
+        the longest matching start of the piece is found instead (a binary search of str.find)
+        and only the text around that point is compared and shown."""
+        text = " ".join(item.text if isinstance(item, _Literal) else item.source for item in piece.items)
+        low, high = 0, len(text)
+        while low < high:                       # the longest prefix of text found from position
+            middle = (low + high + 1) // 2
+            if self._text.find(text[:middle], position) >= 0:
+                low = middle
+            else:
+                high = middle - 1
+        at = self._text.find(text[:low], position) + low if low else position
+        word = text.rfind(" ", 0, low) + 1             # from the start of the word that differs
+        missing = text[word:word + _DIVERGENCE_SHOWN]
+        if word + _DIVERGENCE_SHOWN < len(text):
+            missing = missing.rsplit(" ", 1)[0]
+        quoted = text[max(0, low - _DIVERGENCE_SHOWN):low + _DIVERGENCE_SHOWN]
+        begin, end = self._word_span(max(0, at - _DIVERGENCE_SHOWN), at + _DIVERGENCE_SHOWN) if self._text else (0, 0)
+        closest = self._original(begin, end) if self._text else ""
+        matcher = difflib.SequenceMatcher(None, _similarity_text(quoted), self._text[begin:end], autojunk=False)
+        return Verification("not-found", closest, round(matcher.ratio(), 3),
+                            ("… " if word else "") + missing + (" …" if word + len(missing) < len(text) else ""))
 
     def _closest(self, quote: str) -> tuple[str, float]:
         """The passage most like the quote, and its difflib ratio; only a few candidates are scored."""

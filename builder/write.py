@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
@@ -58,10 +61,42 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
         _remove(staging)
         raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "
                                  "the previous site is unchanged")]) from None
-    if out_dir.exists():
-        os.replace(out_dir, retired)
-    os.replace(staging, out_dir)
-    _remove(retired)
+    except BaseException:               # interrupted (Ctrl-C, SIGTERM) or a bug: leave nothing half-made
+        _remove(staging)
+        raise
+    with _uninterruptible():
+        try:
+            if out_dir.exists():
+                os.replace(out_dir, retired)
+            os.replace(staging, out_dir)
+        except OSError as exc:
+            kept = "the previous site is unchanged"
+            if retired.exists() and not out_dir.exists():
+                try:
+                    os.replace(retired, out_dir)
+                except OSError:
+                    kept = f"the previous site is in {retired.name}, and the next build puts it back"
+            _remove(staging)
+            raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); {kept}")]) from None
+        _remove(retired)
+
+
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _uninterruptible():
+    """Hold back Ctrl-C and SIGTERM while the new site is swapped in: once it begins, the swap
+    finishes, and a request to stop that came meanwhile is dropped (the build is complete)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {stop: signal.signal(stop, lambda signum, frame: None) for stop in _STOPS}
+    try:
+        yield
+    finally:
+        for stop, handler in previous.items():
+            signal.signal(stop, handler if handler is not None else signal.SIG_DFL)
 
 
 def _recover(out_dir: Path) -> None:

@@ -217,13 +217,14 @@ def test_slash_focuses_the_search_box(page, server, example_site):
     page.goto(f"{server}articles/{slug}/")
     page.wait_for_load_state("load")
     page.keyboard.press("/")
-    assert page.evaluate("document.activeElement.id") == "site-search-input"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'site-search-input'")
     assert page.locator("#site-search-input").input_value() == ""      # the "/" itself is not typed
     page.goto(f"{server}search/")
     page.wait_for_selector("#search-page-input")
     page.locator("h1").click()
+    page.wait_for_function("!!window.PagefindUI")
     page.keyboard.press("/")
-    assert page.evaluate("document.activeElement.id") == "search-page-input"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'search-page-input'")
     assert page.problems == []
 
 

@@ -19,6 +19,7 @@ from builder.markdown.fenced_divs import fenced_divs_plugin
 from builder.markdown.headings import heading_attributes_plugin, toc_plugin
 from builder.markdown.highlight import highlight_code
 from builder.markdown.links import LinkResolver, links_plugin
+from builder.markdown.nesting import nesting_plugin
 from builder.model import Heading
 from builder.text import slugify
 
@@ -39,6 +40,8 @@ def create_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True,
                                    "highlight": highlight_code})
     md.enable(["table", "strikethrough", "replacements", "smartquotes", "linkify"])
+    md.validateLink = _validate_link
+    md.use(nesting_plugin)
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(fenced_divs_plugin)
@@ -99,6 +102,14 @@ def render_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_o
                     resolve_link: LinkResolver | None = None) -> MarkdownResult:
     """Parse and render a body whose citations need no formatting (they stay as written)."""
     return render_parsed(md, parse_markdown(md, text, path=path, line_offset=line_offset, resolve_link=resolve_link))
+
+
+def _validate_link(url: str) -> bool:
+    """markdown-it's check (no javascript:, vbscript: or data: links, which stay text), except that
+    file: links are kept for the link resolver to refuse with a message naming them."""
+    from markdown_it.common.normalize_url import validateLink
+
+    return url.strip().lower().startswith("file:") or validateLink(url)
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -98,6 +98,7 @@ class _ClusterCollector:
         self.notes = state.env.get("footnotes", {}).get("list", {})
         self.note_bodies = _footnote_bodies(state.tokens)
         self.visited_notes: set[int] = set()
+        self._context: tuple = (None, "")
 
     def visit_blocks(self, tokens, top_level: bool = False) -> None:
         """Inline tokens of the blocks; at top level, footnote definitions wait for their reference."""
@@ -134,8 +135,10 @@ class _ClusterCollector:
     def add(self, block, token, base: int) -> None:
         positions = [_source_position(self.lines, block, base + offset) for offset in token.meta["offsets"]]
         token.meta["index"] = len(self.clusters)
+        if self._context[0] is not block:       # one paragraph's text, shared by all its citations
+            self._context = (block, " ".join(block.content.split()))
         self.clusters.append(Cluster(token.content, token.meta["keys"], tuple(line for line, _ in positions),
-                                     tuple(col for _, col in positions), " ".join(block.content.split())))
+                                     tuple(col for _, col in positions), self._context[1]))
 
 
 def _footnote_bodies(tokens) -> dict[str, list]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 from typing import Callable
 from urllib.parse import unquote
 
@@ -51,13 +53,24 @@ def _walk(tokens):
 
 
 def _locate(lines: list[str], cursor: list[int], target: str) -> tuple[int, int]:
-    """Find target (as written or percent-decoded) at or after cursor; advance the cursor."""
-    for form in (target, unquote(target)):
-        line, col = cursor
-        while line < len(lines):
-            found = lines[line].find(form, col if line == cursor[0] else 0)
-            if found != -1:
-                cursor[0], cursor[1] = line, found + len(form)
-                return line, found
-            line += 1
+    """Find target (as written, percent-decoded, or with backslash escapes) at or after cursor and
+    advance the cursor; else anywhere (a reference definition may come before its use)."""
+    decoded = unquote(target)
+    # Markdown drops the backslash of `\.` in a destination: `..\..\x` arrives as `...\x`.
+    escaped = re.compile("".join(rf"\\?{re.escape(c)}" if c in string.punctuation else re.escape(c) for c in decoded))
+    for start_line, start_col in (tuple(cursor), (0, 0)):
+        for form in (target, decoded, escaped):
+            line = start_line
+            while line < len(lines):
+                start = start_col if line == start_line else 0
+                if isinstance(form, str):
+                    found, length = lines[line].find(form, start), len(form)
+                else:
+                    match = form.search(lines[line], start)
+                    found, length = (match.start(), match.end() - match.start()) if match else (-1, 0)
+                if found != -1:
+                    if (start_line, start_col) == tuple(cursor):
+                        cursor[0], cursor[1] = line, found + length
+                    return line, found
+                line += 1
     return cursor[0], 0

@@ -1,0 +1,293 @@
+"""A build, or a `dossier cite` command, that is killed or cannot write leaves the previous output whole.
+
+The kill tests run `python -m builder build` on a generated publication (benchmarks/make_corpus.py)
+big enough to take several seconds, stop it with SIGTERM or SIGKILL, and compare the site
+with the one built before, file by file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.errors import BuildFailed
+from helpers import REPOSITORY, snapshot, write
+
+ARTICLES = 40
+
+
+def leftovers(out_dir: Path) -> list[str]:
+    return sorted(p.name for p in out_dir.parent.iterdir() if p.name.startswith(f".{out_dir.name}."))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A publication of ARTICLES generated articles, built once (no PDFs)."""
+    root = tmp_path_factory.mktemp("atomic") / "corpus"
+    subprocess.run([sys.executable, str(REPOSITORY / "benchmarks" / "make_corpus.py"), str(root),
+                    "--articles", str(ARTICLES)], check=True, capture_output=True, timeout=60)
+    result = _dossier(root, "build", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def edited(corpus, tmp_path) -> tuple[Path, dict]:
+    """A copy of the built corpus with one article edited and no cache: a rebuild has all the work to do."""
+    root = tmp_path / "corpus"
+    shutil.copytree(corpus, root, symlinks=True)
+    shutil.rmtree(root / ".dossier-cache", ignore_errors=True)
+    article = sorted((root / "content" / "articles").glob("*.md"))[0]
+    article.write_text(article.read_text(encoding="utf-8") + "\nAn added paragraph.\n", encoding="utf-8")
+    return root, snapshot(root / "_site")
+
+
+def _dossier(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "builder", "-C", str(root), *args], capture_output=True, text=True,
+                          timeout=180, env=dict(os.environ, CI="true", PYTHONPATH=str(REPOSITORY)))
+
+
+def _start_build(root: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "builder", "-C", str(root), "build", "--no-pdf"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, CI="true", PYTHONPATH=str(REPOSITORY)))
+
+
+def _wait_for_staging(root: Path, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the build is writing its new site (its staging folder exists)."""
+    deadline = time.monotonic() + timeout
+    while not list(root.glob("._site.new-*")):
+        assert process.poll() is None, "the build finished before it could be interrupted"
+        assert time.monotonic() < deadline, "the build never started writing"
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("moment", ["early", "while writing"])
+def test_sigterm_leaves_the_previous_site_and_says_so(edited, moment):
+    root, before = edited
+    process = _start_build(root)
+    if moment == "early":
+        time.sleep(1.0)
+    else:
+        _wait_for_staging(root, process)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143, stderr
+    assert "build interrupted; the previous site is unchanged" in stderr
+    assert "Traceback" not in stderr
+    assert snapshot(root / "_site") == before
+    assert leftovers(root / "_site") == []
+
+
+@pytest.mark.parametrize("moment", ["early", "while writing"])
+def test_sigkill_leaves_the_previous_site_and_the_next_build_recovers(edited, moment):
+    root, before = edited
+    process = _start_build(root)
+    if moment == "early":
+        time.sleep(1.0)
+    else:
+        _wait_for_staging(root, process)
+    process.kill()
+    process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    assert snapshot(root / "_site") == before
+    result = _dossier(root, "build", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert leftovers(root / "_site") == []
+    pages = (root / "_site" / "articles").glob("*/index.html")
+    assert any("An added paragraph." in page.read_text(encoding="utf-8") for page in pages)
+
+
+def test_a_build_killed_between_the_two_renames_is_recovered(tmp_path):
+    """SIGKILL after the old site was moved aside and before the new one took its place."""
+    root = _small(tmp_path / "pub")
+    site = build(root, pdf=False, use_cache=False).out_dir
+    before = snapshot(site)
+    site.rename(site.with_name("._site.old-12345"))
+    (site.with_name("._site.new-12345") / "half").mkdir(parents=True)
+    build(root, pdf=False, use_cache=False)
+    assert leftovers(site) == []
+    assert snapshot(site) == before
+
+
+# --- Write errors ----------------------------------------------------------------------------
+
+
+def _small(root: Path) -> Path:
+    write(root / "dossier.yml", "title: Small\nbase_url: https://example.org/\n")
+    for index in range(3):
+        write(root / "content" / "articles" / f"a{index}.md", f"---\ntitle: A{index}\ndate: 2016-01-0{index + 1}\n---\n\nText {index}.\n")
+    write(root / "content" / "assets" / "map.png", b"\x89PNG\r\n\x1a\n")
+    return root
+
+
+def _disk_full_after(monkeypatch, target, name: str, calls: int) -> None:
+    """target.name raises OSError(ENOSPC) from its calls-th call on."""
+    original = getattr(target, name)
+    count = {"n": 0}
+
+    def failing(*args, **kwargs):
+        count["n"] += 1
+        if count["n"] >= calls:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, failing)
+
+
+@pytest.mark.parametrize("target, name, calls", [
+    (Path, "write_bytes", 5),          # pages
+    (shutil, "copyfile", 2),           # assets and theme files
+])
+def test_a_full_disk_leaves_the_previous_site(tmp_path, monkeypatch, cli, target, name, calls):
+    root = _small(tmp_path / "pub")
+    site = build(root, pdf=False, use_cache=False).out_dir
+    before = snapshot(site)
+    (root / "content" / "articles" / "a0.md").write_text("---\ntitle: Changed\ndate: 2016-01-01\n---\n\nNew.\n")
+    _disk_full_after(monkeypatch, target, name, calls)
+    result = cli("-C", root, "build", "--no-pdf")
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{site}:1:1: error: cannot write the site (No space left on device); the previous site is unchanged",
+        "1 error; nothing was written"]
+    assert snapshot(site) == before
+    assert leftovers(site) == []
+
+
+@pytest.mark.parametrize("restore_fails", [False, True])
+def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch, restore_fails):
+    """The second rename (new site into place) fails: the old site goes back, or the next build puts it back."""
+    from builder.model import Output
+    from builder.write import write_site
+
+    site = tmp_path / "_site"
+    write_site([Output("index.html", b"old")], site)
+    _disk_full_after(monkeypatch, os, "replace", 2 if restore_fails else 99)
+    if not restore_fails:
+        original, calls = os.replace, []
+
+        def replace_failing_once(source, target):
+            calls.append(source)
+            if len(calls) == 2:
+                raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+            return original(source, target)
+
+        monkeypatch.setattr(os, "replace", replace_failing_once)
+    with pytest.raises(BuildFailed) as failed:
+        write_site([Output("index.html", b"new")], site)
+    monkeypatch.undo()
+    [problem] = failed.value.problems
+    if restore_fails:
+        assert problem.message.endswith(f"the previous site is in .{site.name}.old-{os.getpid()}, "
+                                        "and the next build puts it back")
+        write_site([Output("index.html", b"newer")], site)
+        assert (site / "index.html").read_bytes() == b"newer"
+    else:
+        assert problem.message == "cannot write the site (Invalid cross-device link); the previous site is unchanged"
+        assert (site / "index.html").read_bytes() == b"old"
+    assert leftovers(site) == []
+
+
+def test_a_full_disk_while_typesetting_leaves_the_previous_site(tmp_path, monkeypatch):
+    root = _small(tmp_path / "pub")
+    site = build(root, use_cache=False).out_dir
+    before = snapshot(site)
+    (root / "content" / "articles" / "a1.md").write_text("---\ntitle: Changed\ndate: 2016-01-02\n---\n\nNew.\n")
+    original = Path.write_bytes
+
+    def no_room_for_pdfs(path, data):
+        if path.suffix == ".pdf":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return original(path, data)
+
+    monkeypatch.setattr(Path, "write_bytes", no_room_for_pdfs)
+    with pytest.raises(BuildFailed) as failed:
+        build(root, use_cache=False)
+    monkeypatch.undo()
+    [problem] = failed.value.problems
+    assert problem.path.endswith(".pdf") and (problem.line, problem.col) == (1, 1)
+    assert problem.message == "cannot write the PDF (No space left on device)"
+    assert snapshot(site) == before
+    assert leftovers(site) == []
+
+
+# --- dossier cite: never a half-written .bib ---------------------------------------------------
+
+UNFORMATTED = "@Book{kim2016,title={Markets},author={Kim, A.},year=2016}\n"
+
+
+def _with_bib(root: Path) -> Path:
+    write(root / "dossier.yml", "title: Cite\nbase_url: https://example.org/\n")
+    write(root / "content" / "articles" / "a.md", "---\ntitle: A\ndate: 2016-01-01\n---\n\nAs @kim2016 shows.\n")
+    write(root / "citations" / "sources.bib", UNFORMATTED)
+    return root
+
+
+def _bib_leftovers(root: Path) -> list[str]:
+    return sorted(p.name for p in (root / "citations").iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("target, name", [(tempfile, "mkstemp"), (os, "fsync"), (os, "replace")])
+def test_cite_fmt_with_a_write_error_leaves_the_bib_file_whole(tmp_path, monkeypatch, cli, target, name):
+    root = _with_bib(tmp_path / "pub")
+    _disk_full_after(monkeypatch, target, name, 1)
+    result = cli("-C", root, "cite", "fmt")
+    monkeypatch.undo()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{root}/citations/sources.bib:1:1: error: cannot write the file (No space left on device); it is unchanged",
+        "1 error; nothing was written"]
+    assert (root / "citations" / "sources.bib").read_text() == UNFORMATTED
+    assert _bib_leftovers(root) == []
+
+
+def test_cite_add_with_a_write_error_leaves_the_bib_file_whole(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    root = _with_bib(tmp_path / "pub")
+    _disk_full_after(monkeypatch, os, "fsync", 1)
+    result = CliRunner().invoke(main, ["-C", str(root), "cite", "add"], catch_exceptions=False,
+                                input="@book{lee2015, title = {Trade}, author = {Lee, B.}, publisher = {P}, year = {2015}}\n")
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    assert (f"{root}/citations/sources.bib:1:1: error: cannot write the file (No space left on device); it is unchanged"
+            in result.stderr.splitlines())
+    assert (root / "citations" / "sources.bib").read_text() == UNFORMATTED
+    assert _bib_leftovers(root) == []
+
+
+@pytest.mark.parametrize("command", [["cite", "fmt"], ["cite", "add"]])
+def test_cite_commands_killed_while_writing_leave_the_bib_file_whole(tmp_path, command):
+    """SIGKILL at the moment of writing: the .bib is either the old file or the new one, never part of one."""
+    root = _with_bib(tmp_path / "pub")
+    before = (root / "citations" / "sources.bib").read_text()
+    probe = ("import os, signal, sys\n"
+             "import builder.cite\n"
+             "original = os.fsync\n"
+             "def fsync_then_die(fd):\n"
+             "    os.kill(os.getpid(), signal.SIGKILL)\n"
+             "os.fsync = fsync_then_die\n"
+             "from builder.cli import main\n"
+             f"sys.argv = ['dossier', '-C', {str(root)!r}, *{command!r}]\n"
+             "main()\n")
+    stdin = "@book{lee2015, title = {Trade}, author = {Lee, B.}, publisher = {P}, year = {2015}}\n"
+    result = subprocess.run([sys.executable, "-c", probe], input=stdin, capture_output=True, text=True, timeout=60,
+                            env=dict(os.environ, PYTHONPATH=str(REPOSITORY)))
+    assert result.returncode == -signal.SIGKILL
+    assert (root / "citations" / "sources.bib").read_text() == before
+    # The temporary file a killed process leaves is hidden and never read as a .bib.
+    assert all(name.endswith(".tmp") for name in _bib_leftovers(root))
+    assert _dossier(root, "cite", "check").returncode in (0, 1)
