@@ -70,15 +70,21 @@ def parse_yaml(text: str) -> YamlDocument:
     return YamlDocument(data, keys, values)
 
 
-def _record_positions(node: yaml.Node, path: tuple, keys: dict, values: dict) -> None:
+def _record_positions(node: yaml.Node, path: tuple, keys: dict, values: dict, seen: set | None = None) -> None:
     values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    # An alias (*name) is the node it names: walked once, or nested aliases would expand
+    # exponentially ("billion laughs").
+    seen = set() if seen is None else seen
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 continue
             child = path + (key_node.value,)
             keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _record_positions(value_node, child, keys, values)
+            _record_positions(value_node, child, keys, values, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _record_positions(item, path + (index,), keys, values)
+            _record_positions(item, path + (index,), keys, values, seen)

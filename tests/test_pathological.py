@@ -338,3 +338,19 @@ def test_raw_html_too_deep_to_typeset_is_a_clear_error_when_left_unsanitised(tmp
         "(unsafe_html leaves it as written); nest it less, or build with --no-pdf"]
     assert not (root / "_site").exists()
     assert list(root.glob("._site.*")) == []
+
+
+LAUGHS = "\n".join([f"l0: &l0 [{', '.join(['lol'] * 9)}]"]
+                   + [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 9)}]" for n in range(1, 9)])
+
+
+def test_yaml_aliases_that_expand_exponentially_are_read_in_bounded_time(tmp_path):
+    """'Billion laughs' in front matter and in dossier.yml: nine levels of nine aliases each."""
+    from builder.build import build
+
+    root = pathological._publication(tmp_path / "pub", "Text.\n", front=LAUGHS + "\n")
+    settings = "extra:\n" + "\n".join("  " + line for line in LAUGHS.split("\n")) + "\n"
+    (root / "dossier.yml").write_text(pathological.SETTINGS + settings, encoding="utf-8")
+    with time_limit(20):
+        result = build(root, pdf=False, use_cache=False)
+    assert (result.out_dir / "articles" / "case" / "index.html").is_file()
