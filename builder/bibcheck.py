@@ -127,7 +127,7 @@ def check_entry(source: Source, cat: Catalogue, required_fields: bool = True) ->
                                    f"write @{entry.entry_type}{{key, ...}}"))
     elif not is_valid_key(entry.key):
         problems.append(error(*at, f"citation key '{entry.key}' contains white space "
-                                   "or one of , {{ }} ( ) \" = \\"))
+                                   "or one of , { } ( ) \" = \\"))
     if entry.entry_type not in REQUIRED_FIELDS:
         problems.append(error(*at, _unknown_type_message(entry.entry_type)))
     fields = source.fields()

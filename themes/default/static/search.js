@@ -16,7 +16,11 @@
 
   function start(sortByDate) {
     var element = document.getElementById("search");
-    if (ui) { ui.destroy(); element.innerHTML = ""; }
+    if (ui) {
+      // Pagefind may still be loading its index: a UI torn down then must not throw.
+      try { ui.destroy(); } catch (error) { /* replaced below */ }
+      element.innerHTML = "";
+    }
     var options = {
       element: "#search",
       // Result URLs are site-root paths: resolve the root against this page, wherever the site is served.
