@@ -3,29 +3,19 @@
 Screenshots go to test-artifacts/ in the repository (ignored by git).
 """
 
-import functools
-import shutil
 import subprocess
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from browsing import chromium, serve_folder
 
 from helpers import REPOSITORY
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPOSITORY / "test-artifacts"
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -43,25 +33,13 @@ def example_site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(example_site):
     """The built site on 127.0.0.1 at a free port; yields its root URL."""
-    handler = functools.partial(_QuietHandler, directory=str(example_site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve_folder(example_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: `./run test` installs Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: ./run setup")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 @pytest.fixture

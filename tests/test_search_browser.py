@@ -4,24 +4,20 @@ and served on 127.0.0.1: Pagefind UI results, filters, ?q= links, the "/" shortc
 A screenshot of the results goes to test-artifacts/ in the repository (ignored by git).
 """
 
-import functools
 import html
 import re
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from browsing import CHROMIUM, chromium, serve_folder
 
 from builder.build import build
 from helpers import REPOSITORY, parse_page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPOSITORY / "test-artifacts"
 TIMEOUT = 30_000       # ms; generous, for a loaded machine
 
@@ -32,11 +28,6 @@ MESSAGE = ".pagefind-ui__message"
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: `./run test` installs Debian's chromium", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: ./run setup")
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -50,22 +41,13 @@ def example_site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def server(example_site):
     """The built site on 127.0.0.1 at a free port; yields its root URL."""
-    handler = functools.partial(_QuietHandler, directory=str(example_site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve_folder(example_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 def new_page(browser, server, **options):

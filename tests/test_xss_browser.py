@@ -8,21 +8,17 @@ with hostile queries. A dialog opening at any point fails the test.
 
 from __future__ import annotations
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from browsing import chromium, serve_folder
 
 from builder.build import build
 from hostile import make_hostile_publication
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 # Events a handler smuggled into the page would listen for. "load" and "error" happen for real
 # (the vectors' images are missing); "change" and "input" are left out because a synthetic
@@ -60,11 +56,6 @@ LIVE_HANDLERS = """() => {
 }"""
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     root = make_hostile_publication(tmp_path_factory.mktemp("hostile-browser") / "publication")
@@ -73,25 +64,13 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site):
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serve_folder(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: `./run test` installs Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: ./run setup")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    yield from chromium()
 
 
 @pytest.fixture
