@@ -43,6 +43,36 @@ local function read_references(items)
   return references
 end
 
+-- Writing costs about as much as formatting when each piece is written on its own, so all
+-- pieces are written in one document, split at a separator the request chose (so no text
+-- can forge it). Footnotes would be gathered at the end of a joint document: a request
+-- whose pieces hold any is written piece by piece.
+local function write_all(pieces, separator)
+  local has_note = false
+  local blocks = pandoc.Blocks({})
+  for index, piece in ipairs(pieces) do
+    pandoc.Blocks(piece):walk({Note = function() has_note = true end})
+    if index > 1 and separator then blocks:insert(pandoc.RawBlock("html", separator)) end
+    blocks:extend(piece)
+  end
+  if separator and not has_note then
+    local written, parts, from = html(blocks), {}, 1
+    local marker = "\n" .. separator .. "\n"
+    while true do
+      local at, stop = written:find(marker, from, true)
+      if not at then break end
+      table.insert(parts, written:sub(from, at - 1))
+      from = stop + 1
+    end
+    table.insert(parts, written:sub(from))
+    if #pieces == 0 then return {} end
+    if #parts == #pieces then return parts end
+  end
+  local parts = {}
+  for _, piece in ipairs(pieces) do table.insert(parts, html(piece)) end
+  return parts
+end
+
 local function format(request)
   local doc = pandoc.read(table.concat(request.clusters, "\n\n"), "markdown")
   doc.meta.references = read_references(request.references)
@@ -54,19 +84,30 @@ local function format(request)
       {pandoc.Citation("*", "NormalCitation")})})
   end
   local out = pandoc.utils.citeproc(doc)
-  local citations, bibliography = {}, {}
+  local pieces, ids, kinds = {}, {}, {}
   for _, block in ipairs(out.blocks) do
     if block.t == "Div" and block.identifier == "refs" then
       for _, entry in ipairs(block.content) do
-        local id = entry.identifier:gsub("^ref%-", "")
         local blocks = entry.content:map(function(b)
           if b.t == "Para" then return pandoc.Plain(b.content) end
           return b
         end)
-        table.insert(bibliography, {id = id, html = html(blocks)})
+        table.insert(pieces, blocks)
+        table.insert(kinds, "entry")
+        table.insert(ids, (entry.identifier:gsub("^ref%-", "")))
       end
     elseif block.t == "Para" or block.t == "Plain" then
-      table.insert(citations, html({pandoc.Plain(block.content)}))
+      table.insert(pieces, {pandoc.Plain(block.content)})
+      table.insert(kinds, "citation")
+      table.insert(ids, false)
+    end
+  end
+  local citations, bibliography = {}, {}
+  for index, written in ipairs(write_all(pieces, request.separator)) do
+    if kinds[index] == "entry" then
+      table.insert(bibliography, {id = ids[index], html = written})
+    else
+      table.insert(citations, written)
     end
   end
   return {citations = citations, bibliography = bibliography}

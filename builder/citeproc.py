@@ -79,8 +79,10 @@ class Citeproc:
     def format(self, clusters: list[str], references: list[dict], style: Path, lang: str,
                nocite: bool = False) -> Formatted:
         """Format citation clusters (Pandoc Markdown) and the bibliography of what they cite."""
+        import secrets
+
         response = self._request({"clusters": clusters, "references": references, "style": str(style),
-                                  "lang": lang, "nocite": nocite})
+                                  "lang": lang, "nocite": nocite, "separator": f"<!--{secrets.token_hex(12)}-->"})
         return Formatted(tuple(c.strip() for c in response["citations"]),
                          tuple((b["id"], b["html"].strip()) for b in response["bibliography"]))
 

@@ -30,3 +30,30 @@ def test_a_note_is_text_not_extra_fields(engine):
     items = engine.convert(bib, "en-US")
     formatted = engine.format(["[@a]"], items, get_style_filepath("apa"), "en-US")
     assert formatted.bibliography[0][1] == "Doe, J. (2016). T. <em>J</em>, <em>3</em>(1), 1–9."
+
+
+TWO = ("@book{b, author = {Doe, Jane}, title = {Markets and the State}, year = {2016}}\n"
+       "@book{c, author = {Roe, Rick}, title = {Prices}, year = {2019}, note = {With a <!--comment-->}}")
+
+
+def test_pieces_written_together_equal_pieces_written_alone(engine):
+    # All clusters and entries of a request are written as one HTML document and split again;
+    # a request without a separator has each piece written on its own.
+    items = engine.convert(TWO, "en-US")
+    style = str(get_style_filepath("chicago-author-date"))
+    clusters = ["[see @b, 3-4; @c]", "@c [p. 2]", "[<!--x--> @b]", "[-@c]"]
+    together = engine.format(clusters, items, style, "en-US")
+    alone = engine._request({"clusters": clusters, "references": items, "style": style, "lang": "en-US"})
+    assert list(together.citations) == [c.strip() for c in alone["citations"]]
+    assert list(together.bibliography) == [(b["id"], b["html"].strip()) for b in alone["bibliography"]]
+    assert len(together.citations) == 4 and [key for key, _ in together.bibliography] == ["b", "c"]
+    assert "Doe 2016" in together.citations[0] and "Roe 2019" in together.citations[0]
+
+
+def test_a_cluster_holding_a_footnote_is_written_on_its_own(engine):
+    items = engine.convert(TWO, "en-US")
+    style = get_style_filepath("chicago-author-date")
+    together = engine.format(["[see^[A note.] @b]", "[@c]"], items, style, "en-US")
+    assert len(together.citations) == 2
+    assert "A note." in together.citations[0] and "A note." not in together.citations[1]
+    assert "Roe 2019" in together.citations[1]
