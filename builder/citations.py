@@ -202,12 +202,16 @@ class CitationFormatter:
     """
 
     def __init__(self, style: Path, language: str, cache, workers: int = 2):
+        import tempfile
         import threading
 
         from builder.cache import file_digest
+        from builder.styles import compact_style
 
-        self.style, self.language, self.cache, self.workers = style, language, cache, max(1, workers)
+        self.language, self.cache, self.workers = language, cache, max(1, workers)
         self._style_digest = file_digest(style)
+        self._folder = tempfile.TemporaryDirectory(prefix="dossier-csl-")
+        self.style = compact_style(style, Path(self._folder.name))     # what pandoc reads: the same style, parsed faster
         self._local = threading.local()
         self._engines: list[Citeproc] = []
         self._lock = threading.Lock()
@@ -304,3 +308,4 @@ class CitationFormatter:
     def close(self) -> None:
         for engine in self._engines:
             engine.close()
+        self._folder.cleanup()
