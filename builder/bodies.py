@@ -34,6 +34,8 @@ from builder.model import CitationUse, Document, EvidenceRecord, Heading, Render
 from builder.sanitize import sanitize
 
 CACHE_FORMAT = "1"
+PARALLEL_FROM = 64      # from this many documents to parse, a process per core parses them
+_PARSING = None         # (Bodies, documents) while worker processes parse them
 
 # Markers in a template; markdown-it turns any NUL of the input into U+FFFD, so only these have one.
 _CLUSTER, _CAPTION = "\x00C{}\x00", "\x00E{}\x00"
@@ -68,25 +70,52 @@ class Bodies:
 
     def parse(self, documents: list[Document], report: Callable) -> tuple[list[_Body], list[Problem]]:
         """Every document's citation keys (parsing only what the cache does not know)."""
+        keys = [digest([CACHE_FORMAT, d.relpath, d.body_line, d.body, self._site_map]) for d in documents]
+        known = [self.cache.get("parse", key) for key in keys]
+        known = [k if k is not None and all(c in self.bibliography for c in k["keys"]) else None for k in known]
+        templates = iter(self._templates([d for d, k in zip(documents, known) if k is None],
+                                         lambda done, total: report("Parsing Markdown", done, total)))
         bodies, problems = [], []
-        for index, document in enumerate(documents):
-            report("Parsing Markdown", index, len(documents))
-            key = digest([CACHE_FORMAT, document.relpath, document.body_line, document.body, self._site_map])
-            known = self.cache.get("parse", key)
-            if known is not None and all(k in self.bibliography for k in known["keys"]):
-                bodies.append(_Body(document, key, known["keys"], known["evidence"]))
-                problems += [_problem(p) for p in known["problems"]]
+        for document, key, cached in zip(documents, keys, known):
+            if cached is not None:
+                bodies.append(_Body(document, key, cached["keys"], cached["evidence"]))
+                problems += [_problem(p) for p in cached["problems"]]
                 continue
-            template = self._template(document)
+            template = next(templates)
             found = list(template.result.problems) + unknown_keys(document.relpath, document.body_line - 1,
                                                                   template.clusters, self.bibliography)
-            keys = sorted({k for cluster in template.clusters for k in cluster.keys})
+            cited = sorted({k for cluster in template.clusters for k in cluster.keys})
             evidence = sorted({box.source for box in template.evidence if box.source})
             if not any(p.is_error for p in found):
-                self.cache.put("parse", key, {"keys": keys, "evidence": evidence, "problems": [_record(p) for p in found]})
-            bodies.append(_Body(document, key, keys, evidence, template))
+                self.cache.put("parse", key, {"keys": cited, "evidence": evidence, "problems": [_record(p) for p in found]})
+            bodies.append(_Body(document, key, cited, evidence, template))
             problems += found
         return bodies, problems
+
+    def _templates(self, documents: list[Document], done: Callable) -> list[_Template]:
+        """The documents' templates, in order; many documents are parsed by a process per core."""
+        import os
+
+        workers = min(os.cpu_count() or 1, 8)
+        if len(documents) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
+            templates = []
+            for document in documents:
+                templates.append(self._template(document))
+                done(len(templates), len(documents))
+            return templates
+        import multiprocessing
+
+        global _PARSING
+        _PARSING = (self, documents)        # what the forked workers parse, without pickling the parser
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                templates = []
+                for template in pool.imap(_template_of, range(len(documents)), chunksize=8):
+                    templates.append(template)
+                    done(len(templates), len(documents))
+                return templates
+        finally:
+            _PARSING = None
 
     def render(self, bodies: list[_Body], items: dict[str, dict], formatter: CitationFormatter,
                source_urls: dict[str, str], own: dict[str, str], strict: bool,
@@ -96,9 +125,10 @@ class Bodies:
         keys = [self._render_key(body, items, formatter, snapshots, source_urls, strict) for body in bodies]
         cached = [self.cache.get("body", key) for key in keys]
         missing = [body for body, hit in zip(bodies, cached) if hit is None]
-        for body in missing:
-            if body.template is None:   # known from the cache until now: parse it
-                body.template = self._template(body.document)
+        unparsed = [body for body in missing if body.template is None]    # known from the cache until now
+        for body, template in zip(unparsed, self._templates([body.document for body in unparsed],
+                                                            lambda done, total: report("Parsing Markdown", done, total))):
+            body.template = template
         formatted = iter(formatter.documents([body.template.clusters for body in missing], items,
                                              done=lambda done, total: report("Formatting citations", done, total)))
         rendered, problems = [], []
@@ -149,6 +179,11 @@ class Bodies:
                 "uses": [[u.key, u.context] for u in uses],
                 "evidence": [_evidence_record(r) for r in evidence],
                 "problems": [_record(p) for p in evidence_problems]}
+
+
+def _template_of(index: int) -> _Template:
+    bodies, documents = _PARSING
+    return bodies._template(documents[index])
 
 
 def _rendered(document: Document, data: dict, own: str) -> RenderedDocument:
