@@ -60,14 +60,53 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
                          feed=f"{group.url}feed.xml" if kind == "tag" else "")
             pages.append((template, group.url, meta, {"group": group, "tags": tags, "authors": authors, "years": years}))
     outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
-    outputs += [Output(url + "index.html", _render(env, template, site_view, meta, "../" * url.count("/"), context,
-                                                   settings.root))
-               for template, url, meta, context in pages]
+    rendered = _render_pages(env, site_view, pages, settings.root)
+    outputs += [Output(url + "index.html", html) for (_, url, _, _), html in zip(pages, rendered)]
     # The 404 page is served at any depth, so its links start from the site's base path.
     not_found = page_meta("404", "Page not found", "", "404.html", settings)
     outputs.append(Output("404.html", _render(env, "404.html", site_view, not_found,
                                               urlsplit(settings.base_url).path or "/", {}, settings.root)))
     return outputs
+
+
+PARALLEL_FROM = 200     # from this many pages, a process per core renders them
+_RENDERING = None       # (env, site view, pages, publication) while worker processes render them
+_PART = 64              # pages per task
+
+
+def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[bytes]:
+    """Each page's HTML, in order; many pages are rendered by forked processes, one per core."""
+    import os
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(pages) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
+        return [_render(env, template, site, meta, "../" * url.count("/"), context, publication)
+                for template, url, meta, context in pages]
+    import multiprocessing
+
+    global _RENDERING
+    _RENDERING = (env, site, pages, publication)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            rendered = []
+            for part in pool.imap(_render_part, range(0, len(pages), _PART)):
+                if isinstance(part, tuple):
+                    raise BuildFailed(list(part))
+                rendered += part
+            return rendered
+    finally:
+        _RENDERING = None
+
+
+def _render_part(start: int):
+    """Worker: pages start .. start + _PART; a template's problems come back as a tuple (an
+    exception would lose them on the way)."""
+    env, site, pages, publication = _RENDERING
+    try:
+        return [_render(env, template, site, meta, "../" * url.count("/"), context, publication)
+                for template, url, meta, context in pages[start:start + _PART]]
+    except BuildFailed as failed:
+        return tuple(failed.problems)
 
 
 def _render(env: jinja2.Environment, template: str, site: SiteView, page: PageMeta,

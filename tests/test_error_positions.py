@@ -131,7 +131,12 @@ PAGE = "---\ntitle: About\n---\n\nAbout.\n"
     ("{% extends 'base.html' %}\n{% block main %}\n\n{{ 1 / 0 }}\n{% endblock %}\n",
      "themes/default/templates/page.html:4:1: error: template error: ZeroDivisionError: division by zero"),
 ])
-def test_template_errors_name_the_template_and_line(tmp_path, template, expected):
+@pytest.mark.parametrize("parallel", [False, True])
+def test_template_errors_name_the_template_and_line(tmp_path, monkeypatch, template, expected, parallel):
+    import builder.render
+
+    if parallel:        # pages rendered by worker processes report the same problem
+        monkeypatch.setattr(builder.render, "PARALLEL_FROM", 1)
     root = publication(tmp_path / "pub", files={"themes/default/templates/page.html": template,
                                                 "content/pages/about.md": PAGE})
     assert build_problems(root) == [expected]
