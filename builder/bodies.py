@@ -70,6 +70,7 @@ class Bodies:
 
     def parse(self, documents: list[Document], report: Callable) -> tuple[list[_Body], list[Problem]]:
         """Every document's citation keys (parsing only what the cache does not know)."""
+        report("Parsing Markdown", 0, len(documents))
         keys = [digest([CACHE_FORMAT, d.relpath, d.body_line, d.body, self._site_map]) for d in documents]
         known = [self.cache.get("parse", key) for key in keys]
         known = [k if k is not None and all(c in self.bibliography for c in k["keys"]) else None for k in known]
@@ -94,21 +95,19 @@ class Bodies:
 
     def _templates(self, documents: list[Document], done: Callable) -> list[_Template]:
         """The documents' templates, in order; many documents are parsed by a process per core."""
-        import os
+        from builder.parallel import fork_pool, workers
 
-        workers = min(os.cpu_count() or 1, 8)
-        if len(documents) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
+        processes = workers()
+        if len(documents) < PARALLEL_FROM or processes < 2:
             templates = []
             for document in documents:
                 templates.append(self._template(document))
                 done(len(templates), len(documents))
             return templates
-        import multiprocessing
-
         global _PARSING
         _PARSING = (self, documents)        # what the forked workers parse, without pickling the parser
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            with fork_pool(processes) as pool:
                 templates = []
                 for template in pool.imap(_template_of, range(len(documents)), chunksize=8):
                     templates.append(template)

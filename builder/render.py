@@ -76,18 +76,16 @@ _PART = 64              # pages per task
 
 def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[bytes]:
     """Each page's HTML, in order; many pages are rendered by forked processes, one per core."""
-    import os
+    from builder.parallel import fork_pool, workers
 
-    workers = min(os.cpu_count() or 1, 8)
-    if len(pages) < PARALLEL_FROM or workers < 2 or not hasattr(os, "fork"):
+    processes = workers()
+    if len(pages) < PARALLEL_FROM or processes < 2:
         return [_render(env, template, site, meta, "../" * url.count("/"), context, publication)
                 for template, url, meta, context in pages]
-    import multiprocessing
-
     global _RENDERING
     _RENDERING = (env, site, pages, publication)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with fork_pool(processes) as pool:
             rendered = []
             for part in pool.imap(_render_part, range(0, len(pages), _PART)):
                 if isinstance(part, tuple):

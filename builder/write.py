@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import signal
+import stat
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,17 +45,23 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
                                  "and does not look like a built site (no index.html)")])
     staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    previous = out_dir if out_dir.is_dir() else None
     try:
         staging.mkdir()
         for output in sorted(outputs, key=lambda o: o.path):
             target = staging / output.path
             target.parent.mkdir(parents=True, exist_ok=True)
+            if previous is not None and _link_unchanged(previous / output.path, target, output):
+                continue
             if output.content is not None:
                 target.write_bytes(output.content)
             else:
                 shutil.copyfile(output.source, target)
         if finish is not None:
             finish(staging)
+            if previous is not None:        # what the PDF stage and the search indexer wrote
+                for folder in ("pdf", "pagefind"):
+                    _relink_unchanged(previous, staging, folder)
     except BuildFailed:
         _remove(staging)
         raise
@@ -79,6 +87,41 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
             _remove(staging)
             raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); {kept}")]) from None
         _remove(retired)
+
+
+def _link_unchanged(old: Path, target: Path, output: Output) -> bool:
+    """Hard-link the previous site's file to target if it holds exactly the output's bytes; False if not done.
+
+    A rebuild then writes only the files that changed, and retiring the previous site frees
+    only their blocks: on an edit of one article ~30 files of ~10,000. Only a regular file
+    that no other name links to is shared, so the new site never shares an inode with
+    anything but the site it replaces."""
+    try:
+        info = old.lstat()
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            return False
+        if output.content is not None:
+            if info.st_size != len(output.content) or old.read_bytes() != output.content:
+                return False
+        elif info.st_size != output.source.stat().st_size or not filecmp.cmp(old, output.source, shallow=False):
+            return False
+        os.link(old, target)
+        return True
+    except OSError:             # gone, unreadable, or no hard links on this file system: write it
+        return False
+
+
+def _relink_unchanged(previous: Path, staging: Path, name: str) -> None:
+    """Swap the files of staging/name (written by a tool: the search indexer, the PDF stage) for hard
+    links to identical ones of the previous site, so their fresh copies are freed before they reach the disk."""
+    folder = staging / name
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            spare = path.with_name(f".{path.name}.link")
+            if _link_unchanged(previous / path.relative_to(staging), spare, Output("", source=path)):
+                os.replace(spare, path)
 
 
 _STOPS = (signal.SIGINT, signal.SIGTERM)

@@ -127,3 +127,55 @@ def test_leftovers_beside_an_intact_site_are_removed(old_site):
     write_site([page("index.html", "new")], old_site)
     assert (old_site / "index.html").read_text() == "new"
     assert leftovers(old_site) == []
+
+
+# --- Unchanged files are shared with the previous site, not written again -------------------------
+
+def inode(path):
+    return path.stat().st_ino
+
+
+def test_a_rebuild_links_unchanged_files_and_writes_changed_ones(tmp_path):
+    source = write(tmp_path / "map.png", b"\x89PNG" * 100)
+    out_dir = tmp_path / "_site"
+    outputs = [page("index.html", "home"), page("a/index.html", "a"), Output("assets/map.png", source=source)]
+    write_site(outputs, out_dir)
+    before = {name: inode(out_dir / name) for name in ("index.html", "a/index.html", "assets/map.png")}
+    write_site([page("index.html", "home, edited"), page("a/index.html", "a"), Output("assets/map.png", source=source)],
+               out_dir)
+    assert inode(out_dir / "a/index.html") == before["a/index.html"]
+    assert inode(out_dir / "assets/map.png") == before["assets/map.png"]
+    assert inode(out_dir / "index.html") != before["index.html"]
+    assert (out_dir / "index.html").read_text() == "home, edited"
+    # The retired site is gone, so nothing else names the shared files.
+    assert all((out_dir / name).stat().st_nlink == 1 for name in before)
+    assert leftovers(out_dir) == []
+
+
+def test_files_written_by_the_finishing_step_are_linked_too(tmp_path):
+    out_dir = tmp_path / "_site"
+
+    def index(folder):
+        write(folder / "pagefind" / "same.pf", b"same bytes")
+        write(folder / "pagefind" / "new.pf", b"new bytes")
+
+    write_site([page("index.html", "home")], out_dir, finish=lambda folder: write(folder / "pagefind" / "same.pf", b"same bytes"))
+    first = inode(out_dir / "pagefind" / "same.pf")
+    write_site([page("index.html", "home")], out_dir, finish=index)
+    assert inode(out_dir / "pagefind" / "same.pf") == first
+    assert sorted(p.name for p in (out_dir / "pagefind").iterdir()) == ["new.pf", "same.pf"]
+
+
+def test_a_file_with_another_name_outside_the_site_is_never_shared(tmp_path):
+    # A file of the old site hard-linked from elsewhere (or a symlink) is written afresh, so the
+    # new site never shares an inode with a file outside it.
+    out_dir = tmp_path / "_site"
+    write_site([page("index.html", "home"), page("a/index.html", "a")], out_dir)
+    os.link(out_dir / "a/index.html", tmp_path / "elsewhere.html")
+    outside = write(tmp_path / "outside.html", "home")
+    (out_dir / "index.html").unlink()
+    (out_dir / "index.html").symlink_to(outside)
+    write_site([page("index.html", "home"), page("a/index.html", "a")], out_dir)
+    assert inode(out_dir / "a/index.html") != inode(tmp_path / "elsewhere.html")
+    assert not (out_dir / "index.html").is_symlink() and inode(out_dir / "index.html") != inode(outside)
+    assert (out_dir / "a/index.html").read_text() == "a"
