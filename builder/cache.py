@@ -16,7 +16,7 @@ from pathlib import Path
 
 from builder import __version__
 
-FORMAT = "4"   # 4: rendered bodies sanitised anew (hardening); none of 3 may be reused
+FORMAT = "5"   # 5: heading ids avoid the page's own ids; 4: bodies sanitised anew (hardening)
 
 
 def digest(value: object) -> str:

@@ -47,3 +47,23 @@ def test_bad_heading_attributes_name_line_and_column():
     result = render("Intro.\n\n## Findings {#f .a !bad}\n", line_offset=9)
     assert [str(p) for p in result.problems] == [
         "content/articles/a.md:12:20: error: bad heading attributes: cannot read attribute '!bad'"]
+
+
+def test_a_heading_never_takes_an_id_the_page_or_the_body_uses():
+    # "## Main" would give a second id="main" (the page's <main>); "References" is free, but
+    # "Ref Kim2016" would be a bibliography entry's id and "Ev Ningbo" an evidence box's.
+    result = render("## Main\n\n## Search\n\n## Ref Kim2016\n\n## Ev Ningbo\n\n## Fn1\n\n## References\n\n## Main 1\n")
+    assert [h.anchor for h in result.toc] == ["main-1", "search-1", "ref-kim2016-1", "ev-ningbo-1", "fn1-1",
+                                              "references", "main-1-1"]
+
+
+def test_the_default_theme_ids_a_heading_must_not_take_are_all_reserved():
+    import re
+
+    from builder.markdown import _TAKEN_IDS, _TAKEN_PREFIX
+    from helpers import REPOSITORY
+
+    used = set()
+    for template in (REPOSITORY / "themes" / "default" / "templates").rglob("*.html"):
+        used |= set(re.findall(r'\bid="([a-z][a-z-]*)"', template.read_text(encoding="utf-8")))
+    assert {i for i in used if not _TAKEN_PREFIX.match(i)} <= _TAKEN_IDS

@@ -127,6 +127,18 @@ def _first_paragraph(md: MarkdownIt, tokens, options, env) -> str:
     return ""
 
 
+# Ids the page around a body already uses (the default theme's landmarks and headings), and
+# the prefixes of ids other parts of a body get: bibliography entries, footnotes, evidence
+# boxes, figures and tables. A heading whose text gives one of them gets "-1" appended.
+_TAKEN_IDS = frozenset({"main", "search", "refs", "article-title", "toc-heading", "references-heading",
+                        "cite-this-heading", "cited-heading", "evidence-heading", "evidence-title",
+                        "latest-heading", "sources-heading", "source-title", "source-index", "topics-heading",
+                        "years-heading", "search-options", "search-sort-date", "site-search-input"})
+_TAKEN_PREFIX = re.compile(r"^(?:ref-|ev-|fig-|tbl-|fn\d|fnref\d)")
+
+
 def _heading_slug(text: str) -> str:
-    """A heading's id; headings of only punctuation or symbols still get one."""
-    return slugify(text) or "section"
+    """A heading's id; headings of only punctuation or symbols still get one, and none takes an
+    id the page or the body's other parts use ('## Main' would make a second id="main")."""
+    slug = slugify(text) or "section"
+    return f"{slug}-1" if slug in _TAKEN_IDS or _TAKEN_PREFIX.match(slug) else slug
