@@ -95,7 +95,7 @@ class Bodies:
 
     def _templates(self, documents: list[Document], done: Callable) -> list[_Template]:
         """The documents' templates, in order; many documents are parsed by a process per core."""
-        from builder.parallel import fork_pool, workers
+        from builder.parallel import forked_map, workers
 
         processes = workers()
         if len(documents) < PARALLEL_FROM or processes < 2:
@@ -107,12 +107,12 @@ class Bodies:
         global _PARSING
         _PARSING = (self, documents)        # what the forked workers parse, without pickling the parser
         try:
-            with fork_pool(processes) as pool:
-                templates = []
-                for template in pool.imap(_template_of, range(len(documents)), chunksize=8):
-                    templates.append(template)
-                    done(len(templates), len(documents))
-                return templates
+            templates = []
+            for template in forked_map(_template_of, range(len(documents)), processes, 8, "content",
+                                       "parsing documents"):
+                templates.append(template)
+                done(len(templates), len(documents))
+            return templates
         finally:
             _PARSING = None
 

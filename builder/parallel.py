@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import signal
+from typing import Callable, Iterable, Iterator
+
+from builder.errors import BuildFailed, error
 
 PARALLEL_WORKERS = 8    # at most, whatever the core count
 
@@ -14,13 +17,26 @@ def workers() -> int:
     return min(os.cpu_count() or 1, PARALLEL_WORKERS) if hasattr(os, "fork") else 1
 
 
-def fork_pool(processes: int):
-    """A pool of forked workers that leave interruption to the build: Ctrl-C (sent to the whole
-    terminal's process group) is ignored by them, and SIGTERM, with which the pool is shut down
-    when the build is interrupted, ends them silently instead of running the build's handler."""
-    import multiprocessing
+def forked_map(function: Callable, tasks: Iterable, processes: int, chunksize: int, path: str,
+               doing: str) -> Iterator:
+    """function(task) for each task, in processes forked now, each result in order as soon as it is ready.
 
-    return multiprocessing.get_context("fork").Pool(processes, initializer=_quiet)
+    A worker that dies (killed, out of memory) fails the build at path with a message rather
+    than leaving it waiting forever. Workers leave interruption to the build: Ctrl-C (sent to
+    the terminal's whole process group) is ignored by them, and SIGTERM ends them silently
+    instead of running the build's handler."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_quiet)
+    try:
+        yield from executor.map(function, tasks, chunksize=chunksize)
+    except BrokenProcessPool:
+        raise BuildFailed([error(path, 1, 1, f"a worker process {doing} stopped unexpectedly (killed, or out of "
+                                             "memory); nothing was written")]) from None
+    finally:
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _quiet() -> None:

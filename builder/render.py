@@ -76,7 +76,7 @@ _PART = 64              # pages per task
 
 def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[bytes]:
     """Each page's HTML, in order; many pages are rendered by forked processes, one per core."""
-    from builder.parallel import fork_pool, workers
+    from builder.parallel import forked_map, workers
 
     processes = workers()
     if len(pages) < PARALLEL_FROM or processes < 2:
@@ -85,13 +85,12 @@ def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publicat
     global _RENDERING
     _RENDERING = (env, site, pages, publication)
     try:
-        with fork_pool(processes) as pool:
-            rendered = []
-            for part in pool.imap(_render_part, range(0, len(pages), _PART)):
-                if isinstance(part, tuple):
-                    raise BuildFailed(list(part))
-                rendered += part
-            return rendered
+        rendered = []
+        for part in forked_map(_render_part, range(0, len(pages), _PART), processes, 1, "themes", "rendering pages"):
+            if isinstance(part, tuple):
+                raise BuildFailed(list(part))
+            rendered += part
+        return rendered
     finally:
         _RENDERING = None
 
