@@ -62,9 +62,10 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
             if previous is not None:        # what the PDF stage and the search indexer wrote
                 for folder in ("pdf", "pagefind"):
                     _relink_unchanged(previous, staging, folder)
-    except BuildFailed:
+    except BuildFailed as failed:
         _remove(staging)
-        raise
+        # The finishing steps (PDFs, search) name files in the staging folder, which is gone: name the site's.
+        raise BuildFailed([_in_site(problem, staging, out_dir) for problem in failed.problems]) from None
     except OSError as exc:
         _remove(staging)
         raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "
@@ -87,6 +88,16 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
             _remove(staging)
             raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); {kept}")]) from None
         _remove(retired)
+
+
+def _in_site(problem, staging: Path, out_dir: Path):
+    """problem, its path moved from the staging folder to the site folder it was to become."""
+    from dataclasses import replace
+
+    path = Path(problem.path)
+    if path == staging or path.is_relative_to(staging):
+        return replace(problem, path=str(out_dir / path.relative_to(staging)).removesuffix("/."))
+    return problem
 
 
 def _link_unchanged(old: Path, target: Path, output: Output) -> bool:
