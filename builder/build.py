@@ -142,10 +142,17 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     outputs += [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
 
     def typeset(folder: Path, only: set[str] | None = None, progress: Progress | None = None) -> PdfReport:
+        if not use_cache:       # lay every article out afresh, in a folder of its own
+            import tempfile
+
+            with tempfile.TemporaryDirectory(prefix="dossier-pdf-") as scratch:
+                return _typeset(folder, only, progress, Path(scratch))
+        return _typeset(folder, only, progress, root / CACHE_DIR / "pdf")
+
+    def _typeset(folder: Path, only: set[str] | None, progress: Progress | None, layouts: Path) -> PdfReport:
         try:
             return render_pdfs(pdf_articles(site, views, settings), pdf_sources(views), views.site, settings, env,
-                               print_css(settings), folder, root / CACHE_DIR / "pdf", only=only,
-                               progress=progress or report)
+                               print_css(settings), folder, layouts, only=only, progress=progress or report)
         except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
             raise BuildFailed([error("dossier.yml", *settings.position("unsafe_html"),
                                      "the PDF edition cannot be typeset: an article's raw HTML nests too deeply "

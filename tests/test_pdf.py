@@ -482,6 +482,18 @@ def test_cache_lays_out_only_what_changed_and_gives_the_same_bytes(edition, tmp_
     assert pdf_bytes(tmp_path / "repaired") == cold
 
 
+def test_a_build_without_the_cache_lays_everything_out_and_keeps_nothing(edition, tmp_path):
+    # build(use_cache=False) must not trust layouts cached by earlier builds, even corrupt ones.
+    root = tmp_path / "pdf-edition"
+    shutil.copytree(edition.root, root)
+    for cached in (root / ".dossier-cache" / "pdf").glob("*.pdf"):
+        cached.write_bytes(b"%PDF-1.7 damaged")
+    before = cache_state(root)
+    result = build(root, use_cache=False)
+    assert pdf_bytes(result.out_dir) == pdf_bytes(edition.site)
+    assert cache_state(root) == before
+
+
 def test_reordering_the_edition_and_a_cover_image_reuse_every_article_layout(edition, tmp_path):
     root = tmp_path / "pdf-edition"
     shutil.copytree(edition.root, root)
