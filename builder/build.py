@@ -84,11 +84,28 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
           use_cache: bool = True, progress: Progress | None = None) -> BuildResult:
     """Build the publication at root; raise BuildFailed with every problem found.
 
-    strict (`dossier check`) makes a quote missing from its saved source an error, not a warning."""
+    strict (`dossier check`) makes a quote missing from its saved source an error, not a warning.
+    Builds of one publication run one at a time: a second one waits for the first."""
+    from contextlib import ExitStack
+
     report = progress or (lambda stage, done, total: None)
-    root = root.absolute()
+    with ExitStack() as held:
+        return _build(root.absolute(), drafts, out, write, strict, pdf, pdf_only, use_cache, report,
+                      lambda: held.enter_context(_one_at_a_time(root, report)))
+
+
+def _one_at_a_time(root: Path, report: Progress):
+    from builder.lock import publication_lock
+
+    return publication_lock(root.absolute() / CACHE_DIR, lambda: report("Waiting for another build of this "
+                                                                        "publication to finish", 0, 1))
+
+
+def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool, pdf: bool,
+           pdf_only: set[str] | None, use_cache: bool, report: Progress, hold: Callable[[], None]) -> BuildResult:
     settings, problems = load_settings(root)
     out_dir = _output_dir(settings, out)
+    hold()      # from here on the build reads its cache and may write: one build of the publication at a time
     flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
     record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write and pdf_only is None else None
     fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings)) if record else ""
@@ -182,10 +199,19 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
 def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out: Path | None = None,
                progress: Progress | None = None) -> list[Path]:
     """`dossier pdf`: typeset PDFs without rewriting the site; slugs None means all and the edition."""
+    from contextlib import ExitStack
+
+    report = progress or (lambda stage, done, total: None)
+    with ExitStack() as held:   # the lock is held until the PDFs are in place
+        result = _build(root.absolute(), drafts, out, False, False, False, None, True, report,
+                        lambda: held.enter_context(_one_at_a_time(root, report)))
+        return _place_pdfs(result, slugs, progress)
+
+
+def _place_pdfs(result: BuildResult, slugs: set[str] | None, progress: Progress | None) -> list[Path]:
     import shutil
     import tempfile
 
-    result = build(root, drafts=drafts, out=out, write=False, pdf=False)
     known = {o.path.split("/")[1] for o in result.outputs if o.path.startswith("articles/") and o.path.endswith("/index.html")}
     unknown = sorted((slugs or set()) - known)
     if unknown:

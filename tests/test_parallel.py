@@ -78,3 +78,49 @@ def test_an_exception_in_a_worker_reaches_the_build_as_itself(tmp_path, monkeypa
     monkeypatch.setattr(builder.bodies.Bodies, "_template", failing)
     with pytest.raises(RecursionError, match="too deep"):
         build(root, pdf=False, use_cache=False)
+
+
+# --- One build of a publication at a time ----------------------------------------------------------
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.lockf(descriptor, fcntl.LOCK_EX)
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_second_build_waits_for_the_first(tmp_path, deadline):
+    import subprocess
+    import sys
+    import time
+
+    root = small(tmp_path / "pub")
+    (root / ".dossier-cache").mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(root / ".dossier-cache" / "lock"), "2"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"      # another build holds the publication
+    stages = []
+    started = time.monotonic()
+    build(root, pdf=False, progress=lambda stage, done, total: stages.append(stage))
+    waited = time.monotonic() - started
+    holder.wait()
+    assert stages[0] == "Waiting for another build of this publication to finish"
+    assert waited >= 1.0 and (root / "_site" / "index.html").exists()
+
+
+def test_a_build_that_was_killed_leaves_nothing_locked(tmp_path, deadline):
+    import subprocess
+    import sys
+
+    root = small(tmp_path / "pub")
+    (root / ".dossier-cache").mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(root / ".dossier-cache" / "lock"), "60"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"
+    holder.kill()
+    holder.wait()
+    stages = []
+    build(root, pdf=False, progress=lambda stage, done, total: stages.append(stage))
+    assert "Waiting for another build of this publication to finish" not in stages
