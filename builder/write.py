@@ -75,6 +75,9 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
         raise
     with _uninterruptible():
         try:
+            if out_dir.exists() and _exchange(staging, out_dir):
+                _remove(staging)        # now the previous site: out_dir was never missing
+                return
             if out_dir.exists():
                 os.replace(out_dir, retired)
             os.replace(staging, out_dir)
@@ -88,6 +91,29 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
             _remove(staging)
             raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); {kept}")]) from None
         _remove(retired)
+
+
+def _exchange(new: Path, current: Path) -> bool:
+    """Swap two folders in one step (Linux's renameat2 RENAME_EXCHANGE), so a server reading
+    the site never finds it missing; False where the system or file system cannot."""
+    import ctypes
+    import errno
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_cwd, exchange = -100, 2
+    if renameat2(at_cwd, os.fsencode(new), at_cwd, os.fsencode(current), exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(current))
 
 
 def _in_site(problem, staging: Path, out_dir: Path):

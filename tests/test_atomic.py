@@ -174,6 +174,7 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch, restor
 
     site = tmp_path / "_site"
     write_site([Output("index.html", b"old")], site)
+    monkeypatch.setattr("builder.write._exchange", lambda new, current: False)     # the two-rename swap
     _disk_full_after(monkeypatch, os, "replace", 2 if restore_fails else 99)
     if not restore_fails:
         original, calls = os.replace, []

@@ -179,3 +179,37 @@ def test_a_file_with_another_name_outside_the_site_is_never_shared(tmp_path):
     assert inode(out_dir / "a/index.html") != inode(tmp_path / "elsewhere.html")
     assert not (out_dir / "index.html").is_symlink() and inode(out_dir / "index.html") != inode(outside)
     assert (out_dir / "a/index.html").read_text() == "a"
+
+
+def test_the_site_folder_is_never_missing_while_rebuilds_swap_it_in(tmp_path):
+    # Where the system can swap two folders in one step, a reader (the dev server) never
+    # finds the site gone between the old one leaving and the new one arriving.
+    import sys
+    import threading
+
+    from builder.write import _exchange
+
+    probe = tmp_path / "probe"
+    (probe / "a").mkdir(parents=True)
+    (probe / "b").mkdir()
+    if not _exchange(probe / "a", probe / "b"):
+        pytest.skip(f"no one-step folder swap on {sys.platform} here")
+    out_dir = tmp_path / "_site"
+    write_site([page("index.html", "0")], out_dir)
+    missing, done = [], threading.Event()
+
+    def watch():
+        while not done.is_set():
+            if not (out_dir / "index.html").exists():
+                missing.append(True)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for build in range(1, 30):
+            write_site([page("index.html", str(build))], out_dir)
+    finally:
+        done.set()
+        watcher.join()
+    assert missing == [] and (out_dir / "index.html").read_text() == "29"
+    assert leftovers(out_dir) == []
