@@ -562,9 +562,18 @@ class Snapshot:
         matcher = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(target)
         best_ratio, best_span = 0.0, (0, 0)
+        # A candidate offset can be a word off (it is voted for by n-grams of the quote), so each
+        # is widened by a margin, then trimmed to the part that lines up with the quote.
+        margin = max(16, len(target) // 8)
         for offset in self._candidate_offsets(target):
-            begin, end = self._word_span(offset, offset + len(target))
+            begin, end = self._word_span(offset - margin, offset + len(target) + margin)
             matcher.set_seq1(self._text[begin:end])
+            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
+                continue            # (the trimmed span only scores higher by a little)
+            blocks = [block for block in matcher.get_matching_blocks() if block.size >= 3]
+            if blocks:
+                begin, end = self._word_span(begin + blocks[0].a, begin + blocks[-1].a + blocks[-1].size)
+                matcher.set_seq1(self._text[begin:end])
             if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
                 ratio = matcher.ratio()
                 if ratio > best_ratio:

@@ -380,3 +380,14 @@ def test_substring_with_its_white_space_changed_is_verified(case, data):
     changed = re.sub(r"\s+", lambda _: data.draw(WHITE_SPACE), quote)
     if any(char.isalnum() for char in quote):
         assert Snapshot(text).verify(changed).status == "verified", (text, changed)
+
+
+def test_closest_passage_keeps_the_first_word_of_the_quote():
+    # The candidate passage is voted for by the quote's n-grams and could start a word late:
+    # the passage shown lost "from".
+    text = Snapshot('n: the April 2016 restaurant defection and the limits of loyalty" subtitle: "What a group '
+                    "defection from an overseas restaurant tells us about sanctions, hard currency and Seoul's "
+                    'information strategy" date: 2016-04-12 authors: [{name: "Mira Halvorse')
+    result = text.verify("from an overseas zebra tells us about sanctions, hard currency and Seoul's")
+    assert result.status == "not-found"
+    assert result.closest.startswith("from an overseas restaurant tells us about sanctions")
