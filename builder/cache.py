@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from builder import __version__
+from builder.lock import LOCK_NAME
 
 FORMAT = "5"   # 5: heading ids avoid the page's own ids; 4: bodies sanitised anew (hardening)
 
@@ -47,8 +48,18 @@ class Cache:
         except OSError:
             pass
         try:
-            if folder.exists():
-                shutil.rmtree(folder)  # a foreign or damaged cache is rebuilt, never trusted
+            if folder.is_dir() and not folder.is_symlink():
+                # A foreign or damaged cache is rebuilt, never trusted; the lock file of the
+                # build running now (builder/lock.py) stays, or a second build could take it.
+                for entry in folder.iterdir():
+                    if entry.name == LOCK_NAME:
+                        continue
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry)
+                    else:
+                        entry.unlink()
+            elif folder.exists() or folder.is_symlink():
+                folder.unlink()
             folder.mkdir(parents=True, exist_ok=True)
             stamp.write_text(expected, encoding="utf-8")
         except OSError:

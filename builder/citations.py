@@ -242,7 +242,8 @@ class CitationFormatter:
         self._style_digest = file_digest(style)
         self._folder = tempfile.TemporaryDirectory(prefix="dossier-csl-")
         self.style = compact_style(style, Path(self._folder.name))     # what pandoc reads: the same style, parsed faster
-        self._numbered = b"citation-number" in self.style.read_bytes()
+        # Numbered entries (or a dependent style, whose parent may number them) are formatted one per request.
+        self._numbered = any(mark in self.style.read_bytes() for mark in (b"citation-number", b"independent-parent"))
         self._local = threading.local()
         self._engines: list[Citeproc] = []
         self._lock = threading.Lock()

@@ -48,7 +48,7 @@ def compact_style(path: Path, folder: Path) -> Path:
         return path
     try:
         root = ET.fromstring(data)      # comments and processing instructions are dropped
-    except ET.ParseError:
+    except (ET.ParseError, LookupError, ValueError):    # not XML, or an encoding Python does not know
         return path
     if root.tag != f"{{{_CSL}}}style":
         return path
@@ -60,5 +60,8 @@ def compact_style(path: Path, folder: Path) -> Path:
     ET.register_namespace("", _CSL)
     compacted = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     target = folder / f"{hashlib.sha256(data).hexdigest()[:16]}.csl"
-    target.write_bytes(compacted)
+    try:
+        target.write_bytes(compacted)
+    except OSError:
+        return path
     return target

@@ -568,8 +568,12 @@ class Snapshot:
         for offset in self._candidate_offsets(target):
             begin, end = self._word_span(offset - margin, offset + len(target) + margin)
             matcher.set_seq1(self._text[begin:end])
-            if matcher.real_quick_ratio() <= best_ratio or matcher.quick_ratio() <= best_ratio:
-                continue            # (the trimmed span only scores higher by a little)
+            # Aligning costs as much as scoring: skip a candidate that cannot beat the best one. With
+            # at most `shared` characters in common (quick_ratio), any part of the window scores at
+            # most 2 * shared / (shared + len(target)).
+            shared = matcher.quick_ratio() * (end - begin + len(target)) / 2
+            if 2 * shared / (shared + len(target)) <= best_ratio:
+                continue
             blocks = [block for block in matcher.get_matching_blocks() if block.size >= 3]
             if blocks:
                 begin, end = self._word_span(begin + blocks[0].a, begin + blocks[-1].a + blocks[-1].size)

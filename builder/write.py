@@ -45,13 +45,14 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
                                  "and does not look like a built site (no index.html)")])
     staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    previous = out_dir if out_dir.is_dir() else None
+    previous = out_dir.resolve() if out_dir.is_dir() and not out_dir.is_symlink() else None
+    real: dict[Path, bool] = {}     # folders of the previous site: reached without a symlink?
     try:
         staging.mkdir()
         for output in sorted(outputs, key=lambda o: o.path):
             target = staging / output.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            if previous is not None and _link_unchanged(previous / output.path, target, output):
+            if previous is not None and _link_unchanged(previous / output.path, target, output, real):
                 continue
             if output.content is not None:
                 target.write_bytes(output.content)
@@ -61,7 +62,7 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
             finish(staging)
             if previous is not None:        # what the PDF stage and the search indexer wrote
                 for folder in ("pdf", "pagefind"):
-                    _relink_unchanged(previous, staging, folder)
+                    _relink_unchanged(previous, staging, folder, real)
     except BuildFailed as failed:
         _remove(staging)
         # The finishing steps (PDFs, search) name files in the staging folder, which is gone: name the site's.
@@ -126,7 +127,7 @@ def _in_site(problem, staging: Path, out_dir: Path):
     return problem
 
 
-def _link_unchanged(old: Path, target: Path, output: Output) -> bool:
+def _link_unchanged(old: Path, target: Path, output: Output, real: dict[Path, bool]) -> bool:
     """Hard-link the previous site's file to target if it holds exactly the output's bytes; False if not done.
 
     A rebuild then writes only the files that changed, and retiring the previous site frees
@@ -136,6 +137,10 @@ def _link_unchanged(old: Path, target: Path, output: Output) -> bool:
     try:
         info = old.lstat()
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+            return False
+        if old.parent not in real:
+            real[old.parent] = Path(os.path.realpath(old.parent)) == old.parent
+        if not real[old.parent]:    # reached through a symlinked folder: maybe outside the site
             return False
         if output.content is not None:
             if info.st_size != len(output.content) or old.read_bytes() != output.content:
@@ -148,7 +153,7 @@ def _link_unchanged(old: Path, target: Path, output: Output) -> bool:
         return False
 
 
-def _relink_unchanged(previous: Path, staging: Path, name: str) -> None:
+def _relink_unchanged(previous: Path, staging: Path, name: str, real: dict[Path, bool]) -> None:
     """Swap the files of staging/name (written by a tool: the search indexer, the PDF stage) for hard
     links to identical ones of the previous site, so their fresh copies are freed before they reach the disk."""
     folder = staging / name
@@ -157,7 +162,7 @@ def _relink_unchanged(previous: Path, staging: Path, name: str) -> None:
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.is_symlink():
             spare = path.with_name(f".{path.name}.link")
-            if _link_unchanged(previous / path.relative_to(staging), spare, Output("", source=path)):
+            if _link_unchanged(previous / path.relative_to(staging), spare, Output("", source=path), real):
                 os.replace(spare, path)
 
 

@@ -76,3 +76,17 @@ def test_name_keys_cover_every_name_and_stand_in_titles():
         {"name:kim", "name:un panel", "name:lee"}
     assert name_keys({"title": "The Report"}) == {"title:the"}
     assert name_keys({}) == {"title:"}
+
+
+def test_a_dependent_style_formats_one_entry_per_request(tmp_path):
+    # Its parent may number the bibliography, so entries are never formatted together.
+    style = tmp_path / "dependent.csl"
+    style.write_text('<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.org/net/xbiblio/csl" '
+                     'class="in-text" version="1.0"><info><title>D</title><id>d</id>'
+                     '<link href="http://www.zotero.org/styles/ieee" rel="independent-parent"/>'
+                     '<updated>2020-01-01T00:00:00+00:00</updated></info></style>\n', encoding="utf-8")
+    formatter = CitationFormatter(style, "en-US", Cache(None))
+    try:
+        assert formatter._numbered
+    finally:
+        formatter.close()

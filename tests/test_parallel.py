@@ -124,3 +124,33 @@ def test_a_build_that_was_killed_leaves_nothing_locked(tmp_path, deadline):
     stages = []
     build(root, pdf=False, progress=lambda stage, done, total: stages.append(stage))
     assert "Waiting for another build of this publication to finish" not in stages
+
+
+def test_clearing_a_stale_cache_keeps_the_lock_of_the_running_build(tmp_path):
+    # The first build after a cache format change clears .dossier-cache/: the lock file the
+    # build holds must stay, or a second build would lock a new file and run alongside.
+    from builder.cache import Cache
+
+    folder = tmp_path / ".dossier-cache"
+    write(folder / "VERSION", "dossier 0.0 cache 0\n")
+    write(folder / "body" / "ab" / "ab12.json", "{}")
+    lock = write(folder / "lock", "")
+    before = lock.stat().st_ino
+    Cache(folder)
+    assert (folder / "lock").stat().st_ino == before
+    assert not (folder / "body").exists()
+
+
+def test_a_file_system_without_locks_builds_unlocked(tmp_path, monkeypatch):
+    import errno
+    import fcntl
+
+    def no_locks(descriptor, operation):
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "lockf", no_locks)
+    root = small(tmp_path / "pub")
+    stages = []
+    build(root, pdf=False, progress=lambda stage, done, total: stages.append(stage))
+    assert "Waiting for another build of this publication to finish" not in stages
+    assert (root / "_site" / "index.html").exists()

@@ -59,3 +59,9 @@ def test_a_style_that_is_not_plain_csl_is_passed_on_unchanged(tmp_path, content)
     style = tmp_path / "bad.csl"
     style.write_text(content, encoding="utf-8")
     assert compact_style(style, tmp_path) == style
+
+
+def test_a_style_in_an_encoding_python_does_not_know_is_passed_on_unchanged(tmp_path):
+    style = tmp_path / "odd.csl"
+    style.write_bytes(b"<?xml version='1.0' encoding='bogus'?><style xmlns='http://purl.org/net/xbiblio/csl'/>")
+    assert compact_style(style, tmp_path) == style

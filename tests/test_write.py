@@ -213,3 +213,18 @@ def test_the_site_folder_is_never_missing_while_rebuilds_swap_it_in(tmp_path):
         watcher.join()
     assert missing == [] and (out_dir / "index.html").read_text() == "29"
     assert leftovers(out_dir) == []
+
+
+def test_files_reached_through_a_symlinked_folder_are_written_not_linked(tmp_path):
+    out_dir = tmp_path / "_site"
+    write_site([page("index.html", "home"), page("a/index.html", "a")], out_dir)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    write(elsewhere / "index.html", "a")
+    import shutil
+    shutil.rmtree(out_dir / "a")
+    (out_dir / "a").symlink_to(elsewhere)
+    write_site([page("index.html", "home"), page("a/index.html", "a")], out_dir)
+    assert not (out_dir / "a").is_symlink()
+    assert inode(out_dir / "a" / "index.html") != inode(elsewhere / "index.html")
+    assert (elsewhere / "index.html").stat().st_nlink == 1
