@@ -44,3 +44,19 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def watched_page(browser, server: str, **options):
+    """A page in a fresh context that records console errors, page errors, failed requests and
+    HTTP errors in page.problems; offline but for the server. Close it with page.context.close()."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda message: message.type == "error" and page.problems.append(
+        f"console: {message.text} ({message.location.get('url')})"))
+    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: page.problems.append(f"request failed: {request.url}"))
+    page.on("response", lambda response: response.status >= 400
+            and page.problems.append(f"HTTP {response.status}: {response.url}"))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    return page

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import chromium, serve_folder
+from browsing import chromium, serve_folder, watched_page
 
 from helpers import REPOSITORY
 
@@ -44,18 +44,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
-    """A fresh page that records console errors, page errors and failed requests, offline but for the server."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.problems = []
-    page.on("console", lambda message: message.type == "error" and page.problems.append(f"console: {message.text}"))
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: page.problems.append(f"request failed: {request.url}"))
-    page.on("response", lambda response: response.status >= 400
-            and page.problems.append(f"HTTP {response.status}: {response.url}"))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
+    page = watched_page(browser, server)
     yield page
-    context.close()
+    page.context.close()
 
 
 def check_page(page, name: str) -> None:

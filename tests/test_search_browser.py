@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from browsing import CHROMIUM, chromium, serve_folder
+from browsing import CHROMIUM, chromium, serve_folder, watched_page
 
 from builder.build import build
 from helpers import REPOSITORY, parse_page
@@ -51,18 +51,8 @@ def browser():
 
 
 def new_page(browser, server, **options):
-    """A page in a fresh context that records console errors, page errors and failed requests, offline but for the server."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
-    page = context.new_page()
+    page = watched_page(browser, server, **options)
     page.set_default_timeout(TIMEOUT)
-    page.problems = []
-    page.on("console", lambda message: message.type == "error" and page.problems.append(
-        f"console: {message.text} ({message.location.get('url')})"))
-    page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: page.problems.append(f"request failed: {request.url}"))
-    page.on("response", lambda response: response.status >= 400
-            and page.problems.append(f"HTTP {response.status}: {response.url}"))
-    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
     return page
 
 

@@ -24,11 +24,9 @@ from builder.errors import error
 from builder.serve import LiveSite
 from builder.siteserver import (BuildState, BuildStatus, SiteLocation, SiteServer, base_path_of, content_type,
                                 inject_live_reload, resolve_request)
+from browsing import chromium as launch_chromium
 from helpers import REPOSITORY, write
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPOSITORY / "test-artifacts"
 SECRET = "top secret: outside the site"
 SCRIPT_TAG = b'<script src="/__dossier/live-reload.js"'
@@ -471,15 +469,11 @@ def test_serving_a_folder_that_is_no_publication_fails_like_build(cli, tmp_path)
 
 @pytest.fixture
 def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: `./run test` installs Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed: ./run setup")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser, sync_api.expect
-        finally:
-            browser.close()
+    """(browser, Playwright's expect), from the shared launcher in browsing.py."""
+    for browser in launch_chromium():
+        from playwright.sync_api import expect
+
+        yield browser, expect
 
 
 @pytest.fixture
