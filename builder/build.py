@@ -90,8 +90,8 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
 
     report = progress or (lambda stage, done, total: None)
     with ExitStack() as held:
-        return _build(root.absolute(), drafts, out, write, strict, pdf, pdf_only, use_cache, report,
-                      lambda: held.enter_context(_one_at_a_time(root, report)))
+        return _build(root.absolute(), drafts, out, write=write, strict=strict, pdf=pdf, pdf_only=pdf_only,
+                      use_cache=use_cache, report=report, hold=lambda: held.enter_context(_one_at_a_time(root, report)))
 
 
 def _one_at_a_time(root: Path, report: Progress):
@@ -203,8 +203,8 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
 
     report = progress or (lambda stage, done, total: None)
     with ExitStack() as held:   # the lock is held until the PDFs are in place
-        result = _build(root.absolute(), drafts, out, False, False, False, None, True, report,
-                        lambda: held.enter_context(_one_at_a_time(root, report)))
+        result = _build(root.absolute(), drafts, out, write=False, strict=False, pdf=False, pdf_only=None,
+                        use_cache=True, report=report, hold=lambda: held.enter_context(_one_at_a_time(root, report)))
         return _place_pdfs(result, slugs, progress)
 
 

@@ -80,8 +80,7 @@ def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publicat
 
     processes = workers()
     if len(pages) < PARALLEL_FROM or processes < 2:
-        return [_render(env, template, site, meta, "../" * url.count("/"), context, publication)
-                for template, url, meta, context in pages]
+        return _render_all(env, site, pages, publication)
     global _RENDERING
     _RENDERING = (env, site, pages, publication)
     try:
@@ -100,10 +99,14 @@ def _render_part(start: int):
     exception would lose them on the way)."""
     env, site, pages, publication = _RENDERING
     try:
-        return [_render(env, template, site, meta, "../" * url.count("/"), context, publication)
-                for template, url, meta, context in pages[start:start + _PART]]
+        return _render_all(env, site, pages[start:start + _PART], publication)
     except BuildFailed as failed:
         return tuple(failed.problems)
+
+
+def _render_all(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[bytes]:
+    return [_render(env, template, site, meta, "../" * url.count("/"), context, publication)
+            for template, url, meta, context in pages]
 
 
 def _render(env: jinja2.Environment, template: str, site: SiteView, page: PageMeta,

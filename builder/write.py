@@ -123,7 +123,7 @@ def _in_site(problem, staging: Path, out_dir: Path):
 
     path = Path(problem.path)
     if path == staging or path.is_relative_to(staging):
-        return replace(problem, path=str(out_dir / path.relative_to(staging)).removesuffix("/."))
+        return replace(problem, path=str(out_dir / path.relative_to(staging)))
     return problem
 
 
