@@ -108,7 +108,7 @@ def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool
     hold()      # from here on the build reads its cache and may write: one build of the publication at a time
     flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
     record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write and pdf_only is None else None
-    fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings)) if record else ""
+    fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings), settings.csl) if record else ""
     if record and record.unchanged(fingerprint, out_dir):
         report("Done", 1, 1)
         return BuildResult(settings, [], [Problem(p["path"], p["line"], p["col"], p["message"], Severity(p["severity"])) for p in record.data["warnings"]], out_dir,

@@ -73,8 +73,10 @@ local function write_all(pieces, separator)
   return parts
 end
 
+-- Only the request sets metadata: a YAML block in the clusters could name files for citeproc
+-- to read (`bibliography`, `citation-abbreviations`, another `csl`), so the clusters' own is dropped.
 local function format(request)
-  local doc = pandoc.read(table.concat(request.clusters, "\n\n"), "markdown")
+  local doc = pandoc.Pandoc(pandoc.read(table.concat(request.clusters, "\n\n"), "markdown").blocks)
   doc.meta.references = read_references(request.references)
   doc.meta.csl = request.style
   doc.meta.lang = request.lang

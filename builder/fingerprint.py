@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import builder
+from builder.styles import style_files
 
 _PACKAGE = Path(builder.__file__).parent
 
@@ -22,11 +23,12 @@ def _walk(folder: Path, skip: set[Path]):
             yield current / name
 
 
-def input_fingerprint(root: Path, out_dir: Path, flags: dict, theme_dirs: list[Path]) -> str:
-    """A hash of every file a build reads (publication, theme, Dossier itself) and its options."""
+def input_fingerprint(root: Path, out_dir: Path, flags: dict, theme_dirs: list[Path], csl: str) -> str:
+    """A hash of every file a build reads (publication, theme, citation style, Dossier itself) and its options."""
     hasher = hashlib.sha256(json.dumps(flags, sort_keys=True).encode())
     skip = {out_dir, root / ".dossier-cache", root / ".git"}
-    folders = [root / "dossier.yml", root / "content", root / "citations", *theme_dirs, _PACKAGE]
+    folders = [root / "dossier.yml", root / "content", root / "citations", *theme_dirs, _PACKAGE,
+               *style_files(root, csl)]
     for folder in folders:
         paths = [folder] if folder.is_file() else _walk(folder, skip)
         for path in paths:

