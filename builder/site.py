@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import re
-
 from builder.model import Author, EvidenceRecord, RenderedDocument
 from builder.text import slugify, unique_slug
+from builder.urls import url_segment
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +61,7 @@ class Site:
 def source_slugs(keys: list[str]) -> dict[str, str]:
     """URL-safe, unique folder names for citation keys (keys may hold ':' or '/')."""
     taken: set[str] = set()
-    return {key: unique_slug(re.sub(r"[^\w.-]+", "-", key).strip("-.") or "source", taken)
-            for key in sorted(keys)}
+    return {key: unique_slug(url_segment(key) or "source", taken) for key in sorted(keys)}
 
 
 def assemble_site(rendered: list[RenderedDocument], menu: tuple[str, ...] | None,

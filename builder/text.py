@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
-
-_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
            "August", "September", "October", "November", "December")
 
 
 def slugify(text: str) -> str:
-    """A URL-safe slug that keeps letters of every script: 'Kim Jong-un 김정은' -> 'kim-jong-un-김정은'."""
-    normalized = unicodedata.normalize("NFC", text).casefold()
-    return _NON_WORD.sub("-", normalized).replace("_", "-").strip("-")
+    """A URL-safe slug that keeps letters of every script: 'Kim Jong-un 김정은' -> 'kim-jong-un-김정은';
+    '' when the text has no letter or digit."""
+    from builder.urls import url_segment
+
+    return url_segment(unicodedata.normalize("NFC", text).casefold(), keep_dots=False)
 
 
 def unique_slug(slug: str, taken: set[str]) -> str:

@@ -15,6 +15,7 @@ from builder.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_
 from builder.model import Heading, RenderedDocument, Settings
 from builder.site import Group, Site
 from builder.text import long_date, parse_date, slugify
+from builder.urls import url_segment
 
 SUMMARY_WORDS = 45
 
@@ -242,7 +243,7 @@ def _evidence_view(use, views: dict, source_label: str, source_url: str) -> Evid
     return EvidenceView(record.id, f"Evidence {record.number}", f"{article.url}#{record.id}",
                         _shorten(record.quote, 60), record.grade, describe_grade(record.grade) if record.grade else "",
                         long_date(date) if date else record.date, record.status, _STATUS[record.status], article,
-                        f"evidence/{document.slug}/{record.id}/", record.quote, source_label, source_url,
+                        f"evidence/{document.slug}/{url_segment(record.id)}/", record.quote, source_label, source_url,
                         search_date=date.isoformat() if date else article.search_date,
                         search_filters=tuple(facets), summary=_shorten(record.quote, 30))
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# Pandoc's identifier: a letter, then letters, digits and '-', '_', ':', '.'.
+IDENTIFIER = re.compile(r"[^\W\d_][\w:.\-]*")
+
 _TOKEN = re.compile(r"""
     \s*(?:
       \#(?P<id>[^\s}"'=]+)
@@ -64,8 +67,15 @@ def parse_attributes(text: str) -> Attributes:
                 value = re.sub(r"\\(.)", r"\1", value)
             else:
                 value = match.group("sq") if match.group("sq") is not None else match.group("bare")
-            pairs.append((key, value))
-            offsets.setdefault(key, match.start("key"))
+            if key == "id":         # as pandoc reads it: id="x" is #x, class="a b" is .a .b
+                identifier = value
+                offsets["#"] = match.start("key")
+            elif key == "class":
+                classes += value.split()
+                offsets.setdefault(".", match.start("key"))
+            else:
+                pairs.append((key, value))
+                offsets.setdefault(key, match.start("key"))
         position = match.end()
     return Attributes(identifier, tuple(classes), tuple(pairs), offsets)
 

@@ -16,8 +16,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 from builder.errors import Severity
+from builder.markdown.attributes import IDENTIFIER
 from builder.markdown.citations import Cluster
 from builder.markdown.report import report
+from builder.urls import url_segment
 
 ATTRIBUTES = ("source", "date", "locator", "grade", "url", "archived", "translated", "note")
 GRADE = re.compile(r"^[A-F][1-6]?$")
@@ -35,6 +37,7 @@ class EvidenceBox:
     quote: str
     cluster_index: int
     attributes: dict = field(default_factory=dict)
+    written_id: bool = True     # False for a box without an id, which gets evidence-N
 
     def get(self, name: str) -> str:
         return self.attributes.get(name, "")
@@ -81,10 +84,18 @@ def _collect(state: StateCore) -> None:
                    f"malformed grade '{values['grade']}': use a reliability letter A-F and a credibility digit 1-6, e.g. B2")
             grade = ""
         box_id = attributes.id or f"evidence-{len(boxes) + 1}"
-        if box_id in ids:
-            report(state.env, line, text.find("#" + box_id) if "#" + box_id in text else 0,
-                   f"duplicate evidence id '#{box_id}': first used on line {ids[box_id] + state.env.get('line_offset', 0) + 1}")
-        ids.setdefault(box_id, line)
+        id_col = max(text.find("{"), 0) + 1 + attributes.offsets.get("#", -1) if attributes.id else 0
+        page = url_segment(box_id)
+        if not IDENTIFIER.fullmatch(box_id):
+            report(state.env, line, id_col, f"evidence id '#{box_id}' is not an identifier: begin with a "
+                   "letter, then use letters, digits, '-', '_', ':' or '.'")
+            box_id, page = f"evidence-{len(boxes) + 1}", ""
+        elif not page:
+            report(state.env, line, id_col, f"evidence id '#{box_id}' cannot name the box's page: choose another id")
+        elif page in ids:
+            report(state.env, line, id_col, f"duplicate evidence id '#{box_id}': first used on line "
+                   f"{ids[page] + state.env.get('line_offset', 0) + 1}")
+        ids.setdefault(page, line)
         cluster_index = -1
         if source:
             locator = values.get("locator", "").strip()
@@ -95,7 +106,7 @@ def _collect(state: StateCore) -> None:
         kept = {name: values.get(name, "").strip() for name in ATTRIBUTES if values.get(name, "").strip()}
         kept.pop("grade", None)
         box = EvidenceBox(box_id, len(boxes) + 1, source, line, _quote_text(tokens, index), cluster_index,
-                          kept | ({"grade": grade} if grade else {}))
+                          kept | ({"grade": grade} if grade else {}), written_id=bool(attributes.id) and bool(page))
         boxes.append(box)
         token.type = "evidence_open"
         token.meta["box"] = box
