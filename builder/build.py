@@ -11,7 +11,7 @@ from typing import Callable
 import jinja2
 
 from builder.bibliography import load_bibliography
-from builder.cache import Cache
+from builder.cache import Cache, remove_links
 from builder.bodies import Bodies
 from builder.citations import CitationFormatter
 from builder.citeproc import CiteprocError
@@ -33,7 +33,7 @@ from builder.site import assemble_site, source_slugs
 from builder.styles import resolve_style
 from builder.fingerprint import input_fingerprint, output_fingerprint
 from builder.theme import print_css, template_environment, theme_assets, theme_dirs
-from builder.write import write_site
+from builder.write import check_site_folder, mark_site, site_file, site_folder, write_site
 
 CACHE_DIR = ".dossier-cache"
 
@@ -106,6 +106,7 @@ def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool
     settings, problems = load_settings(root)
     out_dir = _output_dir(settings, out)
     hold()      # from here on the build reads its cache and may write: one build of the publication at a time
+    remove_links(root / CACHE_DIR)
     flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
     record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write and pdf_only is None else None
     fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings), settings.csl) if record else ""
@@ -188,7 +189,7 @@ def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool
             index_site(folder, settings.language)
 
         report("Writing site", 0, 1)
-        write_site(outputs, out_dir, finish=finish)
+        write_site(outputs, out_dir, finish=finish, legacy=out is None)
         if record:
             record.save(fingerprint, out_dir, sorted_problems(problems), len(documents))
     report("Done", 1, 1)
@@ -205,10 +206,12 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
     with ExitStack() as held:   # the lock is held until the PDFs are in place
         result = _build(root.absolute(), drafts, out, write=False, strict=False, pdf=False, pdf_only=None,
                         use_cache=True, report=report, hold=lambda: held.enter_context(_one_at_a_time(root, report)))
-        return _place_pdfs(result, slugs, progress)
+        return _place_pdfs(result, slugs, progress, legacy=out is None)
 
 
-def _place_pdfs(result: BuildResult, slugs: set[str] | None, progress: Progress | None) -> list[Path]:
+def _place_pdfs(result: BuildResult, slugs: set[str] | None, progress: Progress | None, *, legacy: bool) -> list[Path]:
+    """Typeset the PDFs in a scratch site, then put them into the site's pdf/ folder; a site not
+    built yet gets only its pdf/ folder (and the marker that lets the next build replace it)."""
     import shutil
     import tempfile
 
@@ -216,26 +219,49 @@ def _place_pdfs(result: BuildResult, slugs: set[str] | None, progress: Progress 
     unknown = sorted((slugs or set()) - known)
     if unknown:
         raise BuildFailed([error(f"content/articles/{slug}.md", 1, 1, "no such article") for slug in unknown])
-    with tempfile.TemporaryDirectory(prefix=".dossier-pdf-", dir=result.out_dir.parent) as staging:
+    site = site_folder(result.out_dir, legacy=legacy)
+    with tempfile.TemporaryDirectory(prefix=".dossier-pdf-", dir=site.parent) as staging:
         folder = Path(staging) / "site"
         write_site(result.outputs, folder, finish=lambda site_dir: result.typeset(site_dir, slugs, progress))
-        target = result.out_dir / "pdf"
-        target.mkdir(parents=True, exist_ok=True)
-        written = []
+        mark_site(site)
+        written, folders = [], {}
         for path in sorted((folder / "pdf").glob("*.pdf")):
-            shutil.copyfile(path, target / f".{path.name}.tmp")
-            (target / f".{path.name}.tmp").replace(target / path.name)
-            written.append(target / path.name)
+            target = site_file(site, f"pdf/{path.name}", folders)
+            spare = target.with_name(f".{path.name}.tmp")
+            shutil.copyfile(path, spare)
+            spare.replace(target)
+            written.append(target)
     return written
 
 
 def _output_dir(settings: Settings, out: Path | None) -> Path:
-    out_dir = (out if out is not None else settings.root / settings.output).absolute()
+    """The output folder, refused where a build would replace the publication, a folder holding
+    it, its home folder, a folder of its sources or one Dossier did not build; refused before
+    anything is read. Paths are compared resolved (links followed)."""
     root = settings.root.absolute()
-    protected = [root / "content", root / "citations", root / "themes"]
-    if out_dir == root or root.is_relative_to(out_dir) or any(out_dir.is_relative_to(p) for p in protected):
-        raise BuildFailed([error("dossier.yml", 1, 1, f"output folder {out_dir} would overwrite the publication's own files")])
+    real_root = Path(os.path.realpath(root))
+    if out is None and not _inside(root / settings.output, root):
+        raise BuildFailed([error("dossier.yml", *settings.position("output"), f"'output' must be a folder inside the "
+                                 f"publication, not '{settings.output}' (to build elsewhere, use --out)")])
+    out_dir = (out if out is not None else root / settings.output).absolute()
+    real = Path(os.path.realpath(out_dir))
+    own = [real_root / name for name in ("content", "citations", "themes", CACHE_DIR, ".git")]
+    home = Path(os.path.realpath(Path.home()))
+    reason = ""
+    if real == real_root or real_root.is_relative_to(real) or any(real.is_relative_to(p) for p in own):
+        reason = "would overwrite the publication's own files"
+    elif home.is_relative_to(real):
+        reason = "is the home folder or holds it"
+    if reason:
+        where = settings.position("output") if out is None else (1, 1)
+        raise BuildFailed([error("dossier.yml", *where, f"output folder {out_dir} {reason}: choose a folder of its own")])
+    check_site_folder(out_dir, legacy=out is None)
     return out_dir
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether path, written relative to root, stays inside it (by its text: '..' parts count)."""
+    return os.path.normpath(path).startswith(os.path.normpath(root) + os.sep)
 
 
 def _check_menu(settings: Settings, documents: list[Document]) -> list[Problem]:

@@ -29,6 +29,22 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def remove_links(folder: Path) -> None:
+    """Remove every symbolic link under the cache folder (and the folder itself if it is one):
+    the cache is written and read without looking, so no entry of it may lead elsewhere."""
+    try:
+        if folder.is_symlink():
+            folder.unlink()
+            return
+        for directory, folders, files in os.walk(folder):
+            for name in folders + files:
+                path = Path(directory) / name
+                if path.is_symlink():
+                    path.unlink()
+    except OSError:
+        pass
+
+
 class Cache:
     """JSON results by namespace and key; a disabled cache stores nothing."""
 

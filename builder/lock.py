@@ -42,8 +42,13 @@ def _locked(folder: Path, waiting: Callable[[], None]) -> int | None:
     if not folder.parent.is_dir():
         return None
     try:
+        if folder.is_symlink():     # the publication's own cache, never a way out of it
+            folder.unlink()
         folder.mkdir(exist_ok=True)
-        descriptor = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        if (folder / LOCK_NAME).is_symlink():
+            (folder / LOCK_NAME).unlink()
+        descriptor = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
+                             | getattr(os, "O_NOFOLLOW", 0), 0o644)
     except OSError:             # a read-only publication: it can be built, not locked
         return None
     try:

@@ -17,7 +17,8 @@ from builder.model import Output
 
 
 def check_unique(outputs: list[Output]) -> None:
-    """Refuse two outputs at one path: one would silently replace the other."""
+    """Refuse two outputs at one path, or a file where another output needs a folder: one would
+    silently replace the other, or the site could not be written."""
     seen: dict[str, Output] = {}
     problems = []
     for output in outputs:
@@ -26,32 +27,97 @@ def check_unique(outputs: list[Output]) -> None:
             what = str(output.source or first.source or "a generated page")
             problems.append(error(what, 1, 1, f"two files would be written to {output.path}"))
         seen[output.path] = output
+    for output in outputs:
+        folders = output.path.split("/")[:-1]
+        for depth in range(1, len(folders) + 1):
+            folder = "/".join(folders[:depth])
+            if folder in seen:
+                what = str(seen[folder].source or output.source or "a generated page")
+                problems.append(error(what, 1, 1, f"{folder} would be both a file and the folder of {output.path}"))
+                break
     if problems:
         raise BuildFailed(problems)
 
 
-def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], None] | None = None) -> None:
+def site_file(site: Path, path: str, real_folders: dict[Path, bool]) -> Path:
+    """The place of the site-relative path in the site folder, its folders made: the one gate every
+    file of a site is written through. A path that is absolute, has an empty, '.' or '..' part,
+    or leads through a link out of the site is refused (real_folders caches the folders checked)."""
+    parts = path.split("/")
+    if any(part in ("", ".", "..") or "\x00" in part for part in parts):
+        raise BuildFailed([error(str(site), 1, 1, f"refusing to write '{path}': the path would leave the site folder")])
+    target = site.joinpath(*parts)
+    folder = target.parent
+    if folder not in real_folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        real_folders[folder] = Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(site))
+    if not real_folders[folder] or target.is_symlink():
+        raise BuildFailed([error(str(site), 1, 1, f"refusing to write '{path}': the path would leave the site folder")])
+    return target
+
+
+# Written into every site Dossier builds: a folder is replaced whole only if it holds this file.
+MARKER = ".dossier-site"
+_MARKER_TEXT = b"This folder is built by Dossier: each build replaces it whole. Do not keep other files here.\n"
+
+
+def site_folder(out_dir: Path, *, legacy: bool = False) -> Path:
+    """The folder a site is written to, made ready: check_site_folder(), and what a killed build
+    left beside it put right."""
+    out_dir = check_site_folder(out_dir, legacy=legacy)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out_dir)
+    return check_site_folder(out_dir, legacy=legacy)
+
+
+def check_site_folder(out_dir: Path, *, legacy: bool = False) -> Path:
+    """The folder a site is written to: out_dir, or where it links to (a symlinked _site is kept
+    and its target updated). Refused unless absent, empty, or a site Dossier built (its marker;
+    with legacy also an index.html and a search index, for a publication's own output built
+    before markers)."""
+    out_dir = Path(os.path.realpath(out_dir.absolute()))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildFailed([error(str(out_dir), 1, 1, "refusing to replace this file: the output must be a folder")])
+    if out_dir.is_dir() and not is_site(out_dir, legacy=legacy) and any(out_dir.iterdir()):
+        raise BuildFailed([error(str(out_dir), 1, 1, "refusing to replace this folder: it is not empty and Dossier "
+                                 f"did not build it (no {MARKER} file); empty it or choose another output folder")])
+    return out_dir
+
+
+def is_site(folder: Path, *, legacy: bool = False) -> bool:
+    """Whether folder is a site Dossier built, which a build may replace whole."""
+    marker = folder / MARKER
+    if marker.is_file() and not marker.is_symlink():
+        return True
+    # Sites built before the marker: a home page and a search index (every build made one).
+    return legacy and (folder / "index.html").is_file() and (folder / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def mark_site(folder: Path) -> None:
+    """Make folder (absent or empty, or a site already) a site of Dossier's: what `dossier pdf`
+    does before adding PDFs to a publication not built yet."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / MARKER).is_file():
+        (folder / MARKER).write_bytes(_MARKER_TEXT)
+
+
+def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], None] | None = None,
+               *, legacy: bool = False) -> None:
     """Write outputs to a fresh folder next to out_dir and swap it in only when all succeeded.
 
     finish(folder) runs on the complete new folder before the swap (the search indexer)."""
     check_unique(outputs)
-    out_dir = out_dir.absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
-        raise BuildFailed([error(str(out_dir), 1, 1, "refusing to replace this file: the output must be a folder")])
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / "index.html").exists():
-        raise BuildFailed([error(str(out_dir), 1, 1, "refusing to replace this folder: it is not empty "
-                                 "and does not look like a built site (no index.html)")])
+    out_dir = site_folder(out_dir, legacy=legacy)
     staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
     retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    previous = out_dir.resolve() if out_dir.is_dir() and not out_dir.is_symlink() else None
+    previous = out_dir if out_dir.is_dir() else None
     real: dict[Path, bool] = {}     # folders of the previous site: reached without a symlink?
     try:
         staging.mkdir()
+        mark_site(staging)
+        folders: dict[Path, bool] = {}
         for output in sorted(outputs, key=lambda o: o.path):
-            target = staging / output.path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            target = site_file(staging, output.path, folders)
             if previous is not None and _link_unchanged(previous / output.path, target, output, real):
                 continue
             if output.content is not None:

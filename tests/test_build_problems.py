@@ -131,6 +131,7 @@ def test_a_good_change_replaces_the_site(root, cli):
 def test_every_problem_in_every_file_in_path_order(publication, cli):
     root = publication("broken")
     write(root / "_site" / "index.html", "the previous site")
+    write(root / "_site" / ".dossier-site", "")
     before = snapshot(root)
     result = cli("-C", root, "build", "--no-pdf")
     assert result.exit_code == 1

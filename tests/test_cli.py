@@ -34,7 +34,8 @@ def test_build_refuses_an_output_folder_inside_the_content(publication, cli):
     result = cli("-C", root, "build", "--no-pdf", "--out", root / "content" / "site")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"dossier.yml:1:1: error: output folder {root / 'content' / 'site'} would overwrite the publication's own files",
+        f"dossier.yml:1:1: error: output folder {root / 'content' / 'site'} would overwrite the publication's own files: "
+        "choose a folder of its own",
         "1 error; nothing was written"]
     assert snapshot(root) == before
 

@@ -31,7 +31,7 @@ def test_writes_pages_and_copies_files(tmp_path):
     write_site([page("index.html", "home"), page("articles/a/index.html", "a"),
                 Output("assets/map.png", source=source)], out_dir)
     assert sorted(snapshot(out_dir)) == [
-        "articles/", "articles/a/", "articles/a/index.html", "assets/", "assets/map.png", "index.html"]
+        ".dossier-site", "articles/", "articles/a/", "articles/a/index.html", "assets/", "assets/map.png", "index.html"]
     assert (out_dir / "assets" / "map.png").read_bytes() == b"\x89PNG"
     assert leftovers(out_dir) == []
 
@@ -57,8 +57,10 @@ def test_a_failing_write_leaves_the_old_site(old_site, tmp_path):
 
 def test_a_file_where_a_folder_must_go_fails_cleanly(old_site):
     before = snapshot(old_site)
-    with pytest.raises(BuildFailed):
+    with pytest.raises(BuildFailed) as failed:
         write_site([page("index.html", "new"), page("a", "file"), page("a/index.html", "page")], old_site)
+    assert [str(p) for p in failed.value.problems] == [
+        "a generated page:1:1: error: a would be both a file and the folder of a/index.html"]
     assert snapshot(old_site) == before
 
 
@@ -78,8 +80,8 @@ def test_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path):
     with pytest.raises(BuildFailed) as failed:
         write_site([page("index.html", "x")], out_dir)
     assert [str(p) for p in failed.value.problems] == [
-        f"{out_dir}:1:1: error: refusing to replace this folder: it is not empty "
-        "and does not look like a built site (no index.html)"]
+        f"{out_dir}:1:1: error: refusing to replace this folder: it is not empty and Dossier did not build it "
+        "(no .dossier-site file); empty it or choose another output folder"]
     assert snapshot(out_dir) == before
     assert leftovers(out_dir) == []
 
@@ -104,6 +106,7 @@ def test_recovers_a_site_half_swapped_by_a_killed_build(tmp_path):
     # Killed between the two renames: the old site is retired, the new one not yet in place.
     out_dir = tmp_path / "_site"
     write(tmp_path / "._site.old-4242" / "index.html", "old")
+    write(tmp_path / "._site.old-4242" / ".dossier-site", "")
     write(tmp_path / "._site.new-4242" / "index.html", "half written")
     write_site([page("index.html", "new")], out_dir)
     assert (out_dir / "index.html").read_text() == "new"
@@ -114,6 +117,7 @@ def test_recovery_restores_the_old_site_when_the_next_build_fails(tmp_path):
     out_dir = tmp_path / "_site"
     write(tmp_path / "._site.old-4242" / "index.html", "old")
     write(tmp_path / "._site.old-4242" / "about" / "index.html", "old about")
+    write(tmp_path / "._site.old-4242" / ".dossier-site", "")
     write(tmp_path / "._site.new-4242" / "index.html", "half written")
     with pytest.raises(BuildFailed):
         write_site([page("index.html", "new"), Output("x.png", source=tmp_path / "missing.png")], out_dir)
