@@ -17,7 +17,7 @@ from pathlib import Path
 from builder.bibcheck import (Catalogue, Source, catalogue, check_entry, check_files, failed_block_problem,
                               linked_keys, missing_fields, near_duplicates)
 from builder.bibformat import format_entry, format_file
-from builder.confinement import links_outside
+from builder.confinement import inside, links_outside, real_path
 from builder.bibsource import BibFile, decode_bib, parse_bib, read_bib
 from builder.errors import BuildFailed, Problem, error, sorted_problems, warning
 
@@ -69,7 +69,7 @@ def bib_paths(root: Path) -> list[Path]:
     """Every citations/*.bib, in the order the build merges them."""
     # A link outside the publication is neither read nor rewritten (check_citations reports it).
     return sorted(path for path in (root / CITATIONS).glob("*.bib")
-                  if path.is_file() and path.resolve().is_relative_to(root.resolve()))
+                  if inside(root, path) and path.is_file())
 
 
 def read_bib_files(root: Path) -> tuple[list[BibFile], list[Problem]]:
@@ -278,7 +278,8 @@ def _target_file(root: Path, file: str | None) -> tuple[Path, str | None, Proble
         path = existing[0] if existing else root / DEFAULT_BIB
     else:
         path = root / file
-        if path.suffix != ".bib" or path.resolve().parent != (root / CITATIONS).resolve():
+        if (path.suffix != ".bib" or real_path(path.parent) != real_path(root / CITATIONS)
+                or not inside(root, path)):
             return path, None, error(file, 1, 1,
                                      "--file must name a .bib file in citations/, e.g. citations/news.bib")
     if path.is_dir():
@@ -367,7 +368,9 @@ def _read_only(path: Path) -> bool:
 def write_atomically(path: Path, text: str) -> None:
     """Replace path with text: write a temporary file in the same folder, then rename it over path.
 
-    A failed write (a full disk) leaves path as it was and raises BuildFailed."""
+    A failed write (a full disk) leaves path as it was and raises BuildFailed. A path that is a
+    link (citations/refs.bib -> ../zotero/library.bib) stays one: the file it leads to is replaced."""
+    path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()

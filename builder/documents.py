@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from builder.config import parse_authors
-from builder.errors import Problem, error
+from builder.confinement import inside, real_path
+from builder.errors import Problem, error, warning
 from builder.model import Asset, Document
 from builder.text import parse_date, slugify
 from builder.yamlfile import YamlError, parse_yaml
@@ -27,11 +28,11 @@ def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], li
     documents: list[Document] = []
     problems: list[Problem] = []
     slugs: dict[tuple[str, str], str] = {}
-    real_root = root.resolve()
+    problems += _unpublished(root)
     for folder, kind in KINDS.items():
-        for path in sorted(p for p in (root / "content" / folder).glob("*.md") if not p.name.startswith(".")):
+        for path in sorted(p for p in (root / "content" / folder).glob("*") if _is_markdown(p)):
             relpath = path.relative_to(root).as_posix()
-            if not path.resolve().is_relative_to(real_root):
+            if not inside(root, path):
                 problems.append(error(relpath, 1, 1, "document is a link to a file outside the publication folder"))
                 continue
             if not path.is_file():
@@ -47,6 +48,39 @@ def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], li
             slugs[key] = relpath
             documents.append(document)
     return documents, problems
+
+
+def _is_markdown(path: Path) -> bool:
+    """A document's file: NAME.md in any case (pandoc reads a.MD too), not hidden."""
+    return path.suffix.lower() == ".md" and not path.name.startswith(".")
+
+
+def _unpublished(root: Path) -> list[Problem]:
+    """A warning for each file under content/ that no build reads, so that nothing is left out
+    without a word: Markdown in subfolders or beside the known folders, other files beside
+    the documents. Hidden files and editors' backups (NAME~) are passed over."""
+    content = root / "content"
+    if not content.is_dir():
+        return []
+    problems = []
+    for path in sorted(content.rglob("*")):
+        relative = path.relative_to(content)
+        if any(part.startswith(".") for part in relative.parts) or path.name.endswith("~") or path.is_dir():
+            continue
+        top = relative.parts[0]
+        if top == "assets" and len(relative.parts) > 1:
+            continue
+        relpath = path.relative_to(root).as_posix()
+        if top in KINDS and len(relative.parts) == 2 and _is_markdown(path):
+            continue
+        if top in KINDS and len(relative.parts) > 2:
+            reason = f"it is in a subfolder: documents are read from content/{top}/ itself; move it there"
+        elif top in KINDS:
+            reason = f"only .md files of content/{top}/ are read; put images and downloads in content/assets/"
+        else:
+            reason = "content/ holds articles/, pages/ and assets/ only; move it into one of them"
+        problems.append(warning(relpath, 1, 1, f"not published: {reason}"))
+    return problems
 
 
 def _load_document(root: Path, path: Path, relpath: str, kind: str,
@@ -138,6 +172,10 @@ def _validate_front_matter(front: str, relpath: str, problems: list[Problem]) ->
             problems.append(error(relpath, *where(key), f"invalid {key} '{data[key]}': use YYYY-MM-DD"))
         fields[key] = date
     fields["authors"] = parse_authors(data.get("authors", []), relpath, doc, ("authors",), problems, offset)
+    for index, author in enumerate(fields["authors"]):
+        if not author.slug:
+            problems.append(error(relpath, *where("authors", index), f"author name '{author.name}' has no letter "
+                                  "or digit to make the author's page address of: write the name in letters"))
     fields["tags"] = _tags(data.get("tags", []), relpath, where, problems)
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
@@ -166,15 +204,14 @@ def _tags(value: object, relpath: str, where, problems: list[Problem]) -> tuple[
 def find_assets(root: Path) -> tuple[list[Asset], list[Problem]]:
     """Files under content/assets/, refusing any that resolve outside the publication."""
     assets_dir = root / "content" / "assets"
-    real_root = root.resolve()
     assets: list[Asset] = []
     problems: list[Problem] = []
     if not assets_dir.is_dir():
         return assets, problems
     for path in sorted(assets_dir.rglob("*")):
         relpath = path.relative_to(root).as_posix()
-        real = path.resolve()
-        if not real.is_relative_to(real_root):
+        real = real_path(path)
+        if real is None or not inside(root, path):
             problems.append(error(relpath, 1, 1, "asset is a link to a file outside the publication folder"))
             continue
         if path.is_file():

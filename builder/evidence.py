@@ -7,6 +7,7 @@ from html import escape
 from pathlib import Path
 
 from builder.bibliography import Bibliography
+from builder.confinement import inside, real_path
 from builder.errors import Problem, Severity
 from builder.grades import CREDIBILITY, RELIABILITY
 from builder.linking import relative_url
@@ -45,11 +46,11 @@ class Snapshots:
     _cache: dict = field(default_factory=dict)
 
     def find(self, key: str) -> Path | None:
-        folder = (self.root / "citations" / "snapshots").resolve()
+        folder = self.root / "citations" / "snapshots"
         for suffix in SNAPSHOT_SUFFIXES:
-            path = (folder / f"{key}{suffix}").resolve()
-            if path.is_relative_to(folder) and path.is_file() and path.is_relative_to(self.root.resolve()):
-                return path
+            path = folder / f"{key}{suffix}"
+            if inside(folder, path) and inside(self.root, path) and path.is_file():
+                return real_path(path)
         return None
 
     def get(self, key: str):

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from builder.confinement import inside, real_path
 from builder.model import Asset, Document
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -57,8 +58,8 @@ class PublicationLinks:
             return None, f"link target '{target}' contains a null byte"
         base = document.source.parent
         candidate = Path(posixpath.normpath((base / path_text).as_posix()))
-        real = candidate.resolve()
-        if not real.is_relative_to(self.root) or not candidate.is_relative_to(self.lexical_root):
+        real = real_path(candidate)
+        if real is None or not inside(self.root, candidate) or not candidate.is_relative_to(self.lexical_root):
             return None, f"link '{target}' points outside the publication folder"
         if real in self.by_source:
             return relative_url(document.url, self.by_source[real].url) + fragment, None
