@@ -33,7 +33,7 @@ from builder.markdown.evidence import EvidenceBox
 from builder.model import CitationUse, Document, EvidenceRecord, Heading, RenderedDocument, Settings
 from builder.sanitize import sanitize
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 PARALLEL_FROM = 64      # from this many documents to parse, a process per core parses them
 _PARSING = None         # (Bodies, documents) while worker processes parse them
 
@@ -170,10 +170,12 @@ class Bodies:
         html = _MARKER.sub(lambda m: (clusters if m[1] == "C" else captions)[int(m[2])], result.html)
         html = html if self.settings.unsafe_html else sanitize(html)
         plain = [" ".join(unescape(_TAG.sub("", cluster)).split()) for cluster in clusters]
-        first = " ".join(_MARKER.sub(lambda m: plain[int(m[2])] if m[1] == "C" else "", result.first_paragraph).split())
+        def as_read(text: str) -> str:        # citations as plain text, captions left out
+            return " ".join(_MARKER.sub(lambda m: plain[int(m[2])] if m[1] == "C" else "", text).split())
+
         uses = citation_uses(template.clusters, citations.clusters)
-        return {"html": html, "toc": [[h.level, h.anchor, h.text] for h in result.toc],
-                "words": result.word_count, "first": first,
+        return {"html": html, "toc": [[h.level, h.anchor, as_read(h.text)] for h in result.toc],
+                "words": result.word_count, "first": as_read(result.first_paragraph),
                 "bibliography": [list(pair) for pair in citations.bibliography],
                 "uses": [[u.key, u.context] for u in uses],
                 "evidence": [_evidence_record(r) for r in evidence],

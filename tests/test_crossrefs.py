@@ -151,7 +151,7 @@ def test_a_reference_to_the_wrong_kind_does_not_resolve():
 
 def test_a_duplicate_figure_id_is_an_error():
     assert problems("![A](a.svg){#fig-a}\n\n![B](b.svg){#fig-a}\n") == [
-        "content/articles/a.md:8:1: error: duplicate id '#fig-a'"]
+        "content/articles/a.md:8:1: error: duplicate id '#fig-a': first used on line 6"]
 
 
 # --- Through a build ------------------------------------------------------------------------

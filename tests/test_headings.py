@@ -60,7 +60,8 @@ def test_a_heading_never_takes_an_id_the_page_or_the_body_uses():
 def test_the_default_theme_ids_a_heading_must_not_take_are_all_reserved():
     import re
 
-    from builder.markdown import _TAKEN_IDS, _TAKEN_PREFIX
+    from builder.markdown import _TAKEN_PREFIX
+    from builder.markdown.ids import PAGE_IDS as _TAKEN_IDS
     from helpers import REPOSITORY
 
     used = set()

@@ -16,7 +16,8 @@ from builder.markdown.citations import Cluster, citations_plugin
 from builder.markdown.crossrefs import crossrefs_plugin
 from builder.markdown.evidence import EvidenceBox, evidence_plugin
 from builder.markdown.fenced_divs import fenced_divs_plugin
-from builder.markdown.headings import heading_attributes_plugin, toc_plugin
+from builder.markdown.headings import heading_attributes_plugin, table_of_contents
+from builder.markdown.ids import PAGE_IDS, ids_plugin
 from builder.markdown.highlight import highlight_code
 from builder.markdown.links import LinkResolver, links_plugin
 from builder.markdown.nesting import nesting_plugin
@@ -49,11 +50,11 @@ def create_parser() -> MarkdownIt:
     md.use(attrs_block_plugin)
     md.use(heading_attributes_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_slug)
-    md.use(toc_plugin)
     md.use(links_plugin)
     md.use(citations_plugin)
     md.use(evidence_plugin)
     md.use(crossrefs_plugin)
+    md.use(ids_plugin)
     return md
 
 
@@ -94,8 +95,8 @@ def render_parsed(md: MarkdownIt, parsed: ParsedMarkdown, citations_html: tuple[
     html = md.renderer.render(parsed.tokens, md.options, env)
     tokens = parsed.tokens
     words = sum(len(_WORD.findall(token.content)) for token in tokens if token.type == "inline")
-    return MarkdownResult(html, tuple(env.get("toc", ())), words, _first_paragraph(md, tokens, options=md.options, env=env),
-                          parsed.problems)
+    return MarkdownResult(html, table_of_contents(md, tokens, env), words,
+                          _first_paragraph(md, tokens, options=md.options, env=env), parsed.problems)
 
 
 def render_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_offset: int = 0,
@@ -127,13 +128,8 @@ def _first_paragraph(md: MarkdownIt, tokens, options, env) -> str:
     return ""
 
 
-# Ids the page around a body already uses (the default theme's landmarks and headings), and
-# the prefixes of ids other parts of a body get: bibliography entries, footnotes, evidence
-# boxes, figures and tables. A heading whose text gives one of them gets "-1" appended.
-_TAKEN_IDS = frozenset({"main", "search", "refs", "article-title", "toc-heading", "references-heading",
-                        "cite-this-heading", "cited-heading", "evidence-heading", "evidence-title",
-                        "latest-heading", "sources-heading", "source-title", "source-index", "topics-heading",
-                        "years-heading", "search-options", "search-sort-date", "site-search-input"})
+# A heading whose text gives an id the page uses, or one of the prefixes other parts of a body
+# get (bibliography entries, footnotes, evidence boxes, figures, tables), gets "-1" appended.
 _TAKEN_PREFIX = re.compile(r"^(?:ref-|ev-|fig-|tbl-|fn\d|fnref\d)")
 
 
@@ -141,4 +137,4 @@ def _heading_slug(text: str) -> str:
     """A heading's id; headings of only punctuation or symbols still get one, and none takes an
     id the page or the body's other parts use ('## Main' would make a second id="main")."""
     slug = slugify(text) or "section"
-    return f"{slug}-1" if slug in _TAKEN_IDS or _TAKEN_PREFIX.match(slug) else slug
+    return f"{slug}-1" if slug in PAGE_IDS or _TAKEN_PREFIX.match(slug) else slug

@@ -72,7 +72,7 @@ def _figures(state: StateCore) -> None:
         if numbered:
             count += 1
             label = f"Figure {count}"
-            _register(state, figure_id, label, opening)
+            _register(state, figure_id, label)
         image.attrs.pop("id", None)
         opening.type, opening.tag, opening.meta = "figure_open", "figure", {"id": figure_id}
         closing.type, closing.tag = "figure_close", "figure"
@@ -110,7 +110,7 @@ def _table_captions(state: StateCore) -> None:
         table_id = _strip_caption(state, inline)
         if table_id:
             table_open.attrSet("id", table_id)
-            _register(state, table_id, label, opening)
+            _register(state, table_id, label)
         caption_open = Token("caption_open", "caption", 1)
         caption_open.meta = {"label": label}
         del tokens[index + 1:index + 4]
@@ -150,12 +150,8 @@ def _strip_caption(state: StateCore, inline) -> str:
     return attributes.id
 
 
-def _register(state: StateCore, target: str, label: str, token) -> None:
-    targets = _targets(state.env)
-    line = token.map[0] if token.map else 0
-    if target in targets:
-        report(state.env, line, 0, f"duplicate id '#{target}'")
-    targets.setdefault(target, label)
+def _register(state: StateCore, target: str, label: str) -> None:
+    _targets(state.env).setdefault(target, label)     # a duplicate id is reported with every other (markdown/ids.py)
 
 
 def _resolve(state: StateCore) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -12,6 +13,7 @@ from builder.markdown.report import report
 from builder.model import Heading
 
 _TRAILING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_TAG = re.compile(r"<[^>]+>")
 
 
 def heading_attributes_plugin(md: MarkdownIt) -> None:
@@ -19,17 +21,17 @@ def heading_attributes_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("inline", "heading_attributes", _heading_attributes)
 
 
-def toc_plugin(md: MarkdownIt, levels: tuple[int, ...] = (2, 3)) -> None:
-    """Collect headings of the given levels into env['toc'] once ids exist."""
-    def collect(state: StateCore) -> None:
-        toc = state.env.setdefault("toc", [])
-        tokens = state.tokens
-        for index, token in enumerate(tokens):
-            if token.type == "heading_open" and int(token.tag[1]) in levels and token.attrGet("id"):
-                text = "".join(child.content for child in tokens[index + 1].children or ()
-                               if child.type in ("text", "code_inline", "html_inline"))
-                toc.append(Heading(int(token.tag[1]), str(token.attrGet("id")), text.strip()))
-    md.core.ruler.push("toc", collect)
+def table_of_contents(md: MarkdownIt, tokens, env: dict, levels: tuple[int, ...] = (2, 3)) -> tuple[Heading, ...]:
+    """The headings of the given levels, each with its id and its text as readers see it: markup
+    and raw HTML reduced to their text, citations as rendered (markers, before they are
+    formatted), footnote references left out."""
+    toc = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open" and int(token.tag[1]) in levels and token.attrGet("id"):
+            children = [c for c in tokens[index + 1].children or () if c.type != "footnote_ref"]
+            html = md.renderer.renderInline(children, md.options, env)
+            toc.append(Heading(int(token.tag[1]), str(token.attrGet("id")), " ".join(unescape(_TAG.sub("", html)).split())))
+    return tuple(toc)
 
 
 def _heading_attributes(state: StateCore) -> None:
