@@ -176,9 +176,11 @@ def init(root: Path, directory: Path | None, title: str) -> None:
     from builder.scaffold import init_publication
 
     target = directory if directory is not None else root
-    created = _run(lambda: init_publication(target, title))
+    created, kept = _run(lambda: init_publication(target, title))
     for path in created:
         click.echo(f"Created {os.path.relpath(path)}")
+    for path in kept:
+        click.echo(f"Kept {os.path.relpath(path)} as it was")
 
 
 @main.group()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import unicodedata
 from pathlib import Path
 
 from builder.errors import BuildFailed, error
@@ -22,32 +23,64 @@ def today() -> dt.date:
 
 def new_article(settings: Settings, title: str) -> Path:
     """Create content/articles/SLUG.md from the title; refuse to overwrite."""
+    _check_title(title)
     slug = slugify(title)
     if not slug:
         raise BuildFailed([error("<title>", 1, 1, "the title gives an empty file name: use letters or digits")])
     path = settings.root / "content" / "articles" / f"{slug}.md"
-    if path.exists():
-        raise BuildFailed([error(path.relative_to(settings.root).as_posix(), 1, 1,
-                                 "an article with this name exists already")])
+    relpath = path.relative_to(settings.root).as_posix()
     authors = ", ".join(json.dumps(a.name, ensure_ascii=False) for a in settings.authors)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        "---\n"
-        f"title: {json.dumps(title, ensure_ascii=False)}\n"
-        f"date: {today().isoformat()}\n"
-        f"authors: [{authors}]\n"
-        "tags: []\n"
-        'summary: ""\n'
-        "draft: true\n"
-        "---\n\n"
-        "Write the analysis here. Set `draft: false` to publish it.\n", encoding="utf-8")
+    text = ("---\n"
+            f"title: {json.dumps(title, ensure_ascii=False)}\n"
+            f"date: {today().isoformat()}\n"
+            f"authors: [{authors}]\n"
+            "tags: []\n"
+            'summary: ""\n'
+            "draft: true\n"
+            "---\n\n"
+            "Write the analysis here. Set `draft: false` to publish it.\n")
+    if not _create(path, text, relpath):
+        raise BuildFailed([error(relpath, 1, 1, "an article with this name exists already")])
     return path
 
 
-def init_publication(directory: Path, title: str) -> list[Path]:
-    """A minimal publication: settings, an article, a page and an empty bibliography folder."""
-    if (directory / "dossier.yml").exists():
+def _check_title(title: str) -> None:
+    """A title fit for a file name and front matter: no control characters (a pasted form feed)."""
+    for index, char in enumerate(title):
+        if unicodedata.category(char) in ("Cc", "Cs") or char in "\u2028\u2029":
+            raise BuildFailed([error("<title>", 1, index + 1, f"the title holds a control character "
+                                     f"(U+{ord(char):04X}): remove it")])
+
+
+def _create(path: Path, text: str, relpath: str) -> bool:
+    """Write a new file at path, never replacing one (nor following a link); False if something is there."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stream = open(path, "x", encoding="utf-8")
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) and (path.exists() or path.is_symlink()):
+            return False
+        reason = f"{path.parent.name} is not a folder" if isinstance(exc, FileExistsError) else exc.strerror or exc
+        raise BuildFailed([error(relpath, 1, 1, f"cannot create the file ({reason})")]) from None
+    with stream:
+        stream.write(text)
+    return True
+
+
+def init_publication(directory: Path, title: str) -> tuple[list[Path], list[Path]]:
+    """A minimal publication: settings, an article, a page and an empty bibliography folder.
+
+    Returns (files created, files kept): a file of the scaffold's names that exists is never replaced."""
+    _check_title(title)
+    if (directory / "dossier.yml").exists() or (directory / "dossier.yml").is_symlink():
         raise BuildFailed([error(str(directory / "dossier.yml"), 1, 1, "a publication exists here already")])
+    if directory.is_symlink() and not directory.exists():
+        raise BuildFailed([error(str(directory), 1, 1, "cannot start a publication here: it is a link to nothing")])
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildFailed([error(str(directory), 1, 1, "cannot start a publication here "
+                                 f"({exc.strerror or exc})")]) from None
     files = {
         "dossier.yml": (f"title: {json.dumps(title, ensure_ascii=False)}\n"
                         'description: "Sourced analysis."\n'
@@ -68,12 +101,15 @@ def init_publication(directory: Path, title: str) -> list[Path]:
             "See [the about page](../pages/about.md).\n"),
         "content/pages/about.md": "---\ntitle: About\n---\n\nWho writes this publication, and why.\n",
     }
-    created = []
-    for name, text in files.items():
+    created, kept = [], []
+    # dossier.yml last: a publication exists only once everything it names is in place.
+    for name in [*list(files)[1:], "dossier.yml"]:
         path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        created.append(path)
-    (directory / "content" / "assets").mkdir(exist_ok=True)
-    (directory / "citations").mkdir(exist_ok=True)
-    return created
+        (created if _create(path, files[name], str(path)) else kept).append(path)
+    for folder in ("content/assets", "citations"):
+        try:
+            (directory / folder).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BuildFailed([error(str(directory / folder), 1, 1, "cannot start a publication here "
+                                     f"({exc.strerror or exc})")]) from None
+    return created, kept

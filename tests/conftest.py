@@ -24,8 +24,8 @@ def publication(tmp_path):
 
 @pytest.fixture
 def cli():
-    """run(*args, env=None) -> click Result; exceptions are not caught, so a traceback fails the test."""
-    def run(*args: str, env: dict | None = None):
-        return CliRunner().invoke(main, [str(a) for a in args], env=env, catch_exceptions=False)
+    """run(*args, env=None, input=None) -> click Result; exceptions are not caught, so a traceback fails the test."""
+    def run(*args: str, env: dict | None = None, input: str | None = None):
+        return CliRunner().invoke(main, [str(a) for a in args], env=env, input=input, catch_exceptions=False)
     return run
 
