@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import signal
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -136,3 +138,18 @@ def broken_links(site: Path, base_url: str) -> list[str]:
                 if unquote(parts.fragment) not in target_ids:
                     problems.append(f"{where}: no id '{parts.fragment}' in {target}")
     return problems
+
+
+@contextmanager
+def time_limit(seconds: int, what: str = "the block"):
+    """Fail with TimeoutError if the block runs longer than seconds (SIGALRM; main thread only)."""
+    def expire(signum, frame):
+        raise TimeoutError(f"{what} took longer than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import signal
 import sys
-from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from builder.markdown import create_parser, render_markdown
 from builder.markdown.attributes import AttributeSyntaxError, parse_attributes
 from builder.markdown.citation_syntax import bracketed_at, key_at, narrative_at
 from builder.verify import Snapshot
-from helpers import REPOSITORY
+from helpers import REPOSITORY, time_limit
 
 _spec = importlib.util.spec_from_file_location("pathological", REPOSITORY / "benchmarks" / "pathological.py")
 pathological = sys.modules["pathological"] = importlib.util.module_from_spec(_spec)
@@ -33,21 +31,6 @@ _spec.loader.exec_module(pathological)
 
 PROBLEM = re.compile(r"^\S+:\d+:\d+: (error|warning): .+$")
 CASES = {case.name: case for case in pathological.CASES}
-
-
-@contextmanager
-def time_limit(seconds: int):
-    """Fail with TimeoutError if the block runs longer than seconds (SIGALRM; main thread only)."""
-    def expire(signum, frame):
-        raise TimeoutError(f"took longer than {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def run(name: str, tmp_path: Path):
