@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from builder.errors import BuildFailed, Problem, error, warning
 from builder.model import DEFAULT_BASE_URL, Author, Settings
@@ -28,6 +30,16 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "pdf": (dict, "a mapping (variant, order, cover_image)"),
     "extra": (dict, "a mapping"),
 }
+# pdf: {...}; a value left empty (null) means the default.
+_PDF_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
+    "variant": (str, "a string"),
+    "order": (list, "a list of article names"),
+    "cover_image": (str, "a string"),
+}
+# A BCP 47 tag as pandoc, Pagefind and browsers read it: 'en', 'pt-BR', 'zh-Hant-TW'.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+# Characters no URL holds as they are (a base_url is pasted into every link and feed).
+_NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]')
 
 
 def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
@@ -51,7 +63,7 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
 
 def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[Problem]]:
     data: dict = doc.data  # type: ignore[assignment]
-    problems: list[Problem] = []
+    problems: list[Problem] = doc.warnings(name)
     values: dict = {}
     extra: dict = {}
     for key, value in data.items():
@@ -61,28 +73,34 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
             problems.append(warning(name, line, col, f"unknown setting '{key}' (kept for templates; free keys belong under 'extra:')"))
             extra[key] = value
             continue
-        expected, type_name = _FIELDS[key]
-        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            vline, vcol = doc.value_position(key)
-            problems.append(error(name, vline, vcol, f"'{key}' must be {type_name}, not {_describe(value)}"))
-            continue
-        values[key] = value
+        if _has_type(value, *_FIELDS[key], name, doc, (key,), problems):
+            values[key] = value
     if "title" not in data:
         problems.append(error(name, 1, 1, "missing required setting 'title'"))
+    elif "title" in values and not values["title"].strip():
+        problems.append(error(name, *doc.value_position("title"), "'title' must not be empty: write the publication's title"))
     authors = parse_authors(values.pop("authors", []), name, doc, ("authors",), problems)
     # Not Settings.base_url: with slots=True that is a descriptor, not the default.
     base_url = values.pop("base_url", DEFAULT_BASE_URL)
     if not base_url.endswith("/"):
         base_url += "/"
-    if not base_url.startswith(("http://", "https://")):
+    if not _is_site_url(base_url):
         line, col = doc.value_position("base_url")
         problems.append(error(name, line, col, "'base_url' must be an absolute http:// or https:// URL"))
+    language = values.get("language")
+    if language is not None and not _LANGUAGE_TAG.fullmatch(language):
+        problems.append(error(name, *doc.value_position("language"),
+                              f"'language' must be a language tag such as 'en' or 'pt-BR', not '{language}'"))
     theme = values.get("theme")
     if theme is not None and (theme in ("", ".", "..") or "/" in theme or "\\" in theme):
         problems.append(error(name, *doc.value_position("theme"), f"'theme' must be the name of a folder in themes/, not '{theme}'"))
+    if values.get("index_articles", 0) < 0:
+        problems.append(error(name, *doc.value_position("index_articles"), "'index_articles' must not be negative"))
     extra.update(values.pop("extra", {}))
     if "menu" in values:
-        values["menu"] = tuple(str(item) for item in values["menu"])
+        values["menu"] = _names(values["menu"], "menu", name, doc, ("menu",), problems)
+    if "pdf" in values:
+        values["pdf"] = _pdf_options(values["pdf"], name, doc, problems)
     if any(p.is_error for p in problems):
         raise BuildFailed(problems)
     positions = {str(key): doc.value_position(str(key)) for key in data}
@@ -90,6 +108,57 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
     settings = Settings(root=root, authors=authors, base_url=base_url, extra=extra, positions=positions,
                         title=values.pop("title"), **values)
     return settings, problems
+
+
+def _has_type(value: object, expected: type | tuple[type, ...], type_name: str, name: str, doc: YamlDocument,
+              path: tuple, problems: list[Problem]) -> bool:
+    """True if value is of the expected type (a bool is no integer); else an error at the value."""
+    if isinstance(value, expected) and not (expected is int and isinstance(value, bool)):
+        return True
+    key = ".".join(str(part) for part in path)
+    problems.append(error(name, *doc.value_position(*path), f"'{key}' must be {type_name}, not {_describe(value)}"))
+    return False
+
+
+def _is_site_url(url: str) -> bool:
+    """An http(s) URL with a host and nothing after its path, which every link of the site can extend."""
+    if _NOT_IN_URLS.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port      # raises ValueError for a port that is not a number from 0 to 65535
+    except ValueError:
+        return False
+    return url.startswith(("http://", "https://")) and bool(parts.hostname) and not parts.query and not parts.fragment
+
+
+def _names(value: list, key: str, name: str, doc: YamlDocument, path: tuple, problems: list[Problem]) -> tuple[str, ...]:
+    """The entries of a list of names (file names: numbers are names too); an error for any other entry."""
+    names = []
+    for index, item in enumerate(value):
+        if isinstance(item, (str, int)) and not isinstance(item, bool) and str(item).strip():
+            names.append(str(item).strip())
+        else:
+            problems.append(error(name, *doc.value_position(*path, index),
+                                  f"each entry of '{key}' must be a name, not {_describe(item)}"))
+    return tuple(names)
+
+
+def _pdf_options(value: dict, name: str, doc: YamlDocument, problems: list[Problem]) -> dict:
+    """pdf: {variant, order, cover_image}, each of its type; unknown keys are warned about and dropped."""
+    options: dict = {}
+    for key, option in value.items():
+        key = str(key)
+        if key not in _PDF_FIELDS:
+            problems.append(warning(name, *doc.key_position("pdf", key),
+                                    f"unknown pdf setting '{key}' (known: {', '.join(_PDF_FIELDS)})"))
+        elif option is None or not _has_type(option, *_PDF_FIELDS[key], name, doc, ("pdf", key), problems):
+            continue
+        elif key == "order":
+            options[key] = list(_names(option, "pdf.order", name, doc, ("pdf", key), problems))
+        else:
+            options[key] = option
+    return options
 
 
 def parse_authors(value: object, name: str, doc: YamlDocument, path: tuple,
@@ -108,12 +177,21 @@ def parse_authors(value: object, name: str, doc: YamlDocument, path: tuple,
             authors.append(Author(name=item.strip(), slug=slugify(item)))
         elif isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
             author_name = item["name"].strip()
-            authors.append(Author(name=author_name, slug=slugify(author_name),
-                                  affiliation=str(item.get("affiliation") or ""),
-                                  orcid=str(item.get("orcid") or "")))
+            details = {}
+            for key in ("affiliation", "orcid"):
+                detail = item.get(key)
+                if detail is not None and not isinstance(detail, str):
+                    problems.append(error(name, *_shifted(doc.value_position(*path, index, key), offset),
+                                          f"an author's '{key}' must be text, not {_describe(detail)}"))
+                details[key] = detail.strip() if isinstance(detail, str) else ""
+            authors.append(Author(name=author_name, slug=slugify(author_name), **details))
         else:
             problems.append(error(name, line + offset, col, "an author must be a name or a mapping with 'name'"))
     return tuple(authors)
+
+
+def _shifted(position: tuple[int, int], offset: int) -> tuple[int, int]:
+    return position[0] + offset, position[1]
 
 
 def _describe(value: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from urllib.parse import quote
 from xml.sax.saxutils import escape
 
@@ -11,6 +12,14 @@ from builder.model import Output, RenderedDocument, Settings
 from builder.site import Site
 
 FEED_ENTRIES = 50
+# Characters XML 1.0 cannot hold, even escaped; a body may carry them (a form feed pasted from a
+# PDF), and lxml refuses the whole feed for one of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """text without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
 
 
 def render_feeds(site: Site, settings: Settings, extra_urls: list[str]) -> list[Output]:
@@ -35,14 +44,14 @@ def _atom(settings: Settings, title: str, path: str, page_url: str,
 
     feed = FeedGenerator()
     feed.id(settings.base_url + path)
-    feed.title(title)
-    feed.subtitle(settings.description or title)
+    feed.title(xml_text(title))
+    feed.subtitle(xml_text(settings.description or title))
     feed.link(href=settings.base_url + path, rel="self")
     feed.link(href=settings.base_url + page_url, rel="alternate")
     feed.language(settings.language)
     feed.generator("Dossier")
     for author in settings.authors:
-        feed.author(name=author.name)
+        feed.author(name=xml_text(author.name))
     entries = articles[:FEED_ENTRIES]
     latest = max((a.document.updated or a.document.date for a in entries if a.document.date), default=None)
     feed.updated(_timestamp(latest))
@@ -52,18 +61,18 @@ def _atom(settings: Settings, title: str, path: str, page_url: str,
         entry = feed.add_entry()
         url = settings.base_url + document.url
         entry.id(url)
-        entry.title(document.title)
+        entry.title(xml_text(document.title))
         entry.link(href=url, rel="alternate")
         entry.published(_timestamp(document.date))
         entry.updated(_timestamp(document.updated or document.date))
         for author in document.authors:
-            entry.author(name=author.name)
+            entry.author(name=xml_text(author.name))
         for tag in document.tags:
-            entry.category(term=tag)
+            entry.category(term=xml_text(tag))
         if document.summary:
-            entry.summary(document.summary)
+            entry.summary(xml_text(document.summary))
         if settings.feed_full_content:
-            entry.content(_absolute_links(article.html, url), type="html")
+            entry.content(xml_text(_absolute_links(article.html, url)), type="html")
     return feed.atom_str(pretty=True)
 
 
@@ -71,7 +80,6 @@ def _atom(settings: Settings, title: str, path: str, page_url: str,
 def _absolute_links(html: str, page_url: str) -> str:
     """Feed readers resolve relative links against the feed, not the article: anchor them,
     in-page links ("#fn1", "#ev-one") included, since a fragment alone names the feed."""
-    import re
     from urllib.parse import urljoin
 
     return re.sub(r'(href|src)="(?![a-z][a-z0-9+.-]*:)([^"]*)"',

@@ -1,5 +1,6 @@
 """The HTTP side of `dossier serve`: a built site on 127.0.0.1, refusing every path that leaves it,
 with a live-reload script added to the HTML it sends and a server-sent-events stream of build results.
+It answers only requests addressed to this machine, and drops clients that stall mid-request.
 
 Nothing here writes to the site folder: the live-reload script exists only in responses.
 """
@@ -10,6 +11,8 @@ import html
 import json
 import mimetypes
 import os
+import re
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +29,11 @@ SCRIPT_PATH = "/__dossier/live-reload.js"
 LIVE_RELOAD_JS = Path(__file__).with_name("livereload.js")
 KEEP_ALIVE_SECONDS = 15.0        # a comment line on the event stream this often notices closed tabs
 SWAP_WAIT_SECONDS = 2.0          # how long a request waits while a rebuild swaps the site folder in
+REQUEST_SECONDS = 10.0           # a client silent this long mid-request is dropped (its thread with it)
+MAX_TARGET_LENGTH = 8192         # longer request targets get 414, as from most servers
+# The names a browser on this machine uses for the server. Any other Host is a page elsewhere that
+# made its own domain name resolve to 127.0.0.1 ("DNS rebinding") to read the site through the reader's browser.
+_LOCAL_HOST = re.compile(r"(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?", re.IGNORECASE | re.ASCII)
 
 # Explicit types for everything a built site holds; mimetypes (which reads the system's tables) for the rest.
 CONTENT_TYPES = {
@@ -108,6 +116,14 @@ def resolve_request(site_dir: Path, base_path: str, target: str) -> Resolved:
     file = _inside(site_dir, site_dir.joinpath(*parts))
     if file is None:
         return FORBIDDEN
+    try:
+        return _existing(site_dir, file, raw, query)
+    except OSError:                 # a name longer than the file system allows, say
+        return NOT_FOUND
+
+
+def _existing(site_dir: Path, file: Path, raw: str, query: str) -> Resolved:
+    """The file (inside site_dir) to send for the request path raw, or a redirect or refusal."""
     if file.is_dir():
         if not raw.endswith("/"):
             return Resolved(HTTPStatus.MOVED_PERMANENTLY, location=raw + "/" + (f"?{query}" if query else ""))
@@ -119,6 +135,11 @@ def resolve_request(site_dir: Path, base_path: str, target: str) -> Resolved:
     if not file.is_file():
         return NOT_FOUND
     return Resolved(HTTPStatus.OK, file)
+
+
+def is_local_host(host: str | None) -> bool:
+    """True for a Host header naming this machine: 127.0.0.1, localhost or [::1], with or without a port."""
+    return host is not None and _LOCAL_HOST.fullmatch(host.strip()) is not None
 
 
 def _is_plain(path: str) -> bool:
@@ -222,6 +243,11 @@ class SiteServer(ThreadingHTTPServer):
         self.script = LIVE_RELOAD_JS.read_bytes()
         super().__init__((HOST, port), SiteRequestHandler)
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that went away or stalled is no error of ours; anything else is a bug: the traceback is printed."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
     def process_request(self, request, client_address) -> None:
         # As ThreadingMixIn's, with a name that shows whose thread it is.
         threading.Thread(target=self.process_request_thread, args=(request, client_address),
@@ -244,6 +270,25 @@ class SiteServer(ThreadingHTTPServer):
 class SiteRequestHandler(BaseHTTPRequestHandler):
     server: SiteServer
     server_version = "Dossier"
+    timeout = REQUEST_SECONDS
+    # Refusals are a line of text: nothing of the request is echoed into an HTML page.
+    error_message_format = "%(code)d %(message)s\n%(explain)s\n"
+    error_content_type = "text/plain; charset=utf-8"
+
+    def parse_request(self) -> bool:
+        """The standard parsing, then refusals of overlong targets and of Hosts other than this machine."""
+        if not super().parse_request():
+            return False
+        if len(self.path) > MAX_TARGET_LENGTH:
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG, explain=f"Dossier answers request targets of up to "
+                                                                     f"{MAX_TARGET_LENGTH} characters.")
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) != 1 or not is_local_host(hosts[0]):
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, explain="dossier serve answers only requests "
+                                                                    "for 127.0.0.1, localhost or [::1].")
+            return False
+        return True
 
     def do_GET(self) -> None:
         self._respond(send_body=True)

@@ -139,3 +139,50 @@ def test_robots_txt_names_the_sitemap(site):
     lines = (site / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in lines
     assert f"Sitemap: {BASE_URL}sitemap.xml" in lines
+
+
+# --- characters XML cannot hold ----------------------------------------------------------------------
+
+UNPRINTABLE = "\x00\x07\x0b\x0c\x1b\ufffe\uffff"
+
+
+def test_xml_text_drops_what_xml_cannot_hold_and_keeps_the_rest():
+    from builder.feeds import xml_text
+
+    assert xml_text("a\x0cb\x0bc\x07d\x00e\x1b[1mf\ufffeg\ud800h") == "abcde[1mfgh"
+    assert xml_text("tab\there\nnewline\r, 김정은, \U0001F600, \x85") == "tab\there\nnewline\r, 김정은, \U0001F600, \x85"
+
+
+def test_control_characters_in_bodies_and_front_matter_give_valid_feeds(tmp_path):
+    root = tmp_path / "feeds"
+    shutil.copytree(FIXTURES / "feeds", root)
+    newest = root / "content" / "articles" / "newest.md"
+    newest.write_text(
+        '---\ntitle: "The newest\\x0c article\\x07"\ndate: 2016-09-01\nauthors: ["Jane\\x1b Analyst"]\n'
+        'tags: [north-korea, "sanc\\x0btions"]\nsummary: "Pasted\\x0c from a PDF\\x00."\n---\n\n'
+        f"A form feed pasted from a PDF:\x0c, and more: {UNPRINTABLE}.\n\n## A heading\x0c too\n",
+        encoding="utf-8")
+    settings = root / "dossier.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        'description: "Articles', 'description: "Articles\\x0b').replace('"Feed Ledger"', '"Feed\\x07 Ledger"'),
+        encoding="utf-8")
+    result = build(root, pdf=False)
+    assert [str(w) for w in result.warnings] == [
+        "dossier.yml:1:8: warning: unprintable character U+0007 (bell) removed from the value",
+        "dossier.yml:2:14: warning: unprintable character U+000B (vertical tab) removed from the value"]
+    feeds = [result.out_dir / "feed.xml", *sorted((result.out_dir / "tags").glob("*/feed.xml"))]
+    for path in feeds:
+        text = path.read_text(encoding="utf-8")
+        assert not any(char in text for char in UNPRINTABLE), path
+        ET.fromstring(text.encode())
+    feed = read_feed(result.out_dir / "feed.xml")
+    assert feed.feed.title == "Feed Ledger"
+    assert feed.feed.subtitle == "Articles for feed and sitemap tests."
+    newest_entry = feed.entries[0]
+    assert newest_entry.title == "The newest article"
+    assert newest_entry.summary == "Pasted from a PDF."
+    assert [author.name for author in newest_entry.authors] == ["Jane Analyst"]
+    assert [tag.term for tag in newest_entry.tags] == ["north-korea", "sanctions"]
+    # (Markdown itself turns NUL into U+FFFD, as CommonMark says.)
+    assert "A form feed pasted from a PDF:, and more: \ufffd." in newest_entry.content[0].value
+    sitemap_entries(result.out_dir)                  # well-formed

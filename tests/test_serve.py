@@ -11,6 +11,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,8 +23,8 @@ import pytest
 
 from builder.errors import error
 from builder.serve import LiveSite
-from builder.siteserver import (BuildState, BuildStatus, SiteLocation, SiteServer, base_path_of, content_type,
-                                inject_live_reload, resolve_request)
+from builder.siteserver import (MAX_TARGET_LENGTH, REQUEST_SECONDS, BuildState, BuildStatus, SiteLocation, SiteRequestHandler,
+                                SiteServer, base_path_of, content_type, inject_live_reload, is_local_host, resolve_request)
 from browsing import chromium as launch_chromium
 from helpers import REPOSITORY, write
 
@@ -52,7 +53,15 @@ TRAVERSALS = [
     "/secret.txt%00.html",
     "//etc/passwd",
     "http://127.0.0.1/../secret.txt",             # absolute-form target
+    "/%2e%2e%5csecret.txt",
+    "/..%5csecret.txt",
+    "/%5c..%5csecret.txt",
+    "/.%00./secret.txt",
+    "/%2e%2e%00/secret.txt",
+    "/%2e%2e/" * 40 + "secret.txt",
+    "/%c0%af..%c0%afsecret.txt",                  # overlong UTF-8 slash
     "/leak.txt",                                  # symbolic link to a file outside
+    "/leak.txt%00",
     "/leak/secret.txt",                           # symbolic link to a folder outside
     "/leak/",
 ]
@@ -248,6 +257,104 @@ def read_event(response) -> dict:
         assert line, "the stream ended"
         if line.startswith("data: "):
             return json.loads(line[len("data: "):])
+
+
+# --- requests no browser on this machine sends ------------------------------------------------------
+
+def send_raw(server: SiteServer, data: bytes, timeout: float = 5.0) -> bytes:
+    """data sent as it is on a connection of its own; all the server answers until it closes the connection."""
+    with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=timeout) as connection:
+        connection.sendall(data)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+def status_of(answer: bytes) -> int:
+    return int(answer.split(b" ", 2)[1])
+
+
+def body_of(answer: bytes) -> bytes:
+    return answer.split(b"\r\n\r\n", 1)[1]
+
+
+def test_an_overlong_request_target_is_refused_at_once(site):
+    with serving(site) as server:
+        started = time.monotonic()
+        answer = send_raw(server, b"GET /" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert time.monotonic() - started < 2
+        assert status_of(answer) == 414
+        assert body_of(answer) == f"414 Request-URI Too Long\nDossier answers request targets of up to {MAX_TARGET_LENGTH} characters.\n".encode()
+        for target in (b"/" + b"a/" * 5000, b"/" + b"%2e" * 4000):
+            assert status_of(send_raw(server, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")) == 414
+
+
+def test_a_name_too_long_for_the_file_system_is_not_found_and_no_traceback(site, capfd):
+    with serving(site) as server:
+        for target in ("/" + "a" * 5000, "/articles/" + "b" * 256 + "/", "/" + "c/" * 2000):
+            status, _, body = fetch(server, target)
+            assert status == 404 and b"Page not found" in body, target
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.1:8000", "localhost", "localhost:1", "LocalHost:8000",
+                                  "[::1]", "[::1]:8000", " 127.0.0.1 "])
+def test_requests_for_this_machine_are_answered(site, host):
+    assert is_local_host(host)
+    with serving(site) as server:
+        answer = send_raw(server, f"GET / HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+    assert status_of(answer) == 200 and b"<h1>Home</h1>" in answer
+
+
+# A page on evil.example whose name its owner made resolve to 127.0.0.1 sends its own name as Host.
+FOREIGN_HOSTS = ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.evil.example",
+                 "evil.example#@127.0.0.1", "127.0.0.1@evil.example", "127.0.0.2", "0.0.0.0", "[::2]", "[::1",
+                 "localhost:", "localhost:http", "localhost:8000:1", "localhoſt", "localhost.", "127.1", "2130706433", ""]
+
+
+@pytest.mark.parametrize("host", FOREIGN_HOSTS)
+def test_requests_for_any_other_host_are_refused(site, host):
+    assert not is_local_host(host)
+    with serving(site) as server:
+        for path in ("/", "/__dossier/events", "/__dossier/live-reload.js"):
+            answer = send_raw(server, f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            assert status_of(answer) == 421, path
+            assert body_of(answer) == b"421 Misdirected Request\ndossier serve answers only requests for 127.0.0.1, localhost or [::1].\n"
+
+
+def test_requests_without_a_host_or_with_two_are_refused(site):
+    with serving(site) as server:
+        assert status_of(send_raw(server, b"GET / HTTP/1.0\r\n\r\n")) == 421
+        assert status_of(send_raw(server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n")) == 421
+        assert status_of(send_raw(server, b"GET / HTTP/1.1\r\nHost: evil.example\r\nHost: 127.0.0.1\r\n\r\n")) == 421
+
+
+def test_a_stalled_client_is_dropped_and_blocks_no_one(site, monkeypatch):
+    assert SiteRequestHandler.timeout == REQUEST_SECONDS <= 30
+    monkeypatch.setattr(SiteRequestHandler, "timeout", 0.5)
+    with serving(site) as server:
+        stalled = [socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=5) for _ in range(5)]
+        try:
+            stalled[0].sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")        # the headers never end
+            stalled[1].sendall(b"GET /")                                       # nor the request line
+            started = time.monotonic()
+            assert fetch(server, "/")[0] == 200                                # others are served meanwhile
+            assert time.monotonic() - started < 0.5
+            for connection in stalled:
+                assert connection.recv(65536) == b""                          # closed by the server
+            assert time.monotonic() - started < 3
+        finally:
+            for connection in stalled:
+                connection.close()
+
+
+def test_huge_headers_are_refused_at_once(site):
+    with serving(site) as server:
+        long_line = send_raw(server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n")
+        many = send_raw(server, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Many: a\r\n" * 200 + b"\r\n")
+        assert (status_of(long_line), status_of(many)) == (431, 431)
+        assert fetch(server, "/")[0] == 200
 
 
 # --- serving a publication --------------------------------------------------------------------------
