@@ -7,10 +7,10 @@ from pathlib import Path
 
 from builder.config import parse_authors
 from builder.confinement import inside, real_path
-from builder.errors import Problem, error, warning
+from builder.errors import Problem, error, line_col, warning
 from builder.model import Asset, Document
 from builder.text import parse_date, slugify
-from builder.yamlfile import YamlError, parse_yaml
+from builder.yamlfile import YamlError, describe_character, parse_yaml
 
 KINDS = {"articles": "article", "pages": "page"}
 
@@ -103,6 +103,7 @@ def _load_document(root: Path, path: Path, relpath: str, kind: str,
         return None
     before = len(problems)
     front, body, body_line = _split_front_matter(text, relpath, problems)
+    body = _without_unprintable(body, relpath, body_line, problems)
     if front is None:
         return None
     fields = _validate_front_matter(front, relpath, problems)
@@ -113,6 +114,19 @@ def _load_document(root: Path, path: Path, relpath: str, kind: str,
     url = f"articles/{slug}/" if kind == "article" else f"{slug}/"
     return Document(source=path, relpath=relpath, kind=kind, slug=slug, url=url,
                     body=body, body_line=body_line, **fields)
+
+
+# Characters HTML and XML cannot hold or show: pasted from PDFs (form feeds) or terminals.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _without_unprintable(body: str, relpath: str, body_line: int, problems: list[Problem]) -> str:
+    """body with each unprintable character replaced by a space (columns stay right), a warning for each."""
+    for match in _UNPRINTABLE.finditer(body):
+        line, col = line_col(body, match.start())
+        problems.append(warning(relpath, body_line + line - 1, col,
+                                f"unprintable character {describe_character(match.group())} replaced by a space"))
+    return _UNPRINTABLE.sub(" ", body)
 
 
 def _split_front_matter(text: str, relpath: str, problems: list[Problem]):
@@ -137,6 +151,7 @@ def _validate_front_matter(front: str, relpath: str, problems: list[Problem]) ->
     except YamlError as exc:
         problems.append(error(relpath, exc.line + offset, exc.col, exc.message))
         return {}
+    problems += doc.warnings(relpath, offset)
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         problems.append(error(relpath, 2, 1, "front matter must be a YAML mapping (key: value lines)"))

@@ -180,6 +180,19 @@ def test_upper_case_md_and_subfolders_are_not_skipped_silently(tmp_path):
         "move it into one of them"]
 
 
+# --- Control characters -------------------------------------------------------------------------
+
+def test_control_characters_in_a_body_and_front_matter_are_warnings_at_their_place(tmp_path):
+    root = publication(tmp_path / "pub", "Pasted\x0cfrom a PDF [@kim2016].\n\nA bell\x07.\n", front="summary: \"a\\x07b\"\n")
+    result = build(root, pdf=False, use_cache=False)
+    assert [str(p) for p in result.warnings] == [
+        "content/articles/a.md:4:10: warning: unprintable character U+0007 (bell) removed from the value",
+        "content/articles/a.md:7:7: warning: unprintable character U+000C (form feed) replaced by a space",
+        "content/articles/a.md:9:7: warning: unprintable character U+0007 (bell) replaced by a space"]
+    html = (root / "_site" / "articles" / "a" / "index.html").read_text()
+    assert "Pasted from a PDF" in html and "\x0c" not in html and "\x07" not in html
+
+
 # --- Ids in a page ---------------------------------------------------------------------------
 
 def test_heading_id_and_evidence_id_that_collide_are_an_error(tmp_path):
