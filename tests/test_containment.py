@@ -106,6 +106,24 @@ def test_tag_without_letters_is_an_error(tmp_path):
     assert problems_of(root) == ["content/articles/a.md:4:8: error: tag '..' is not usable as a tag"]
 
 
+# --- Theme templates ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expression", [
+    "{{ cycler.__init__.__globals__.os.system('touch ESCAPED') }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ lipsum.__globals__['os'].popen('touch ESCAPED').read() }}",
+    "{% for i in range(10**12) %}{% endfor %}",
+])
+def test_a_theme_template_cannot_reach_python_or_loop_for_ever(tmp_path, expression):
+    root = publication(tmp_path / "pub")
+    write(root / "themes" / "default" / "templates" / "index.html", THEME_INDEX.replace("{% block main %}",
+                                                                                       "{% block main %}" + expression))
+    before = around(tmp_path, root)
+    [problem] = problems_of(root)
+    assert problem.startswith("themes/default/templates/index.html:3:1: error: template error: ")
+    assert around(tmp_path, root) == before and not (tmp_path / "ESCAPED").exists()
+
+
 # --- The cache ----------------------------------------------------------------------------------
 
 def test_a_cache_folder_that_is_a_link_out_is_never_written_through(tmp_path):
