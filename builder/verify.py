@@ -1,13 +1,8 @@
 """Quote verification: does an evidence box's quote occur in the saved copy of its source?
 
-Matching follows editorial practice (DESIGN.md, "Evidence boxes"). Both texts are folded
-the same way: NFKC, curly to straight quotes, every dash to '-', soft hyphens and
-zero-width characters dropped, white space to one space, and no space around a dash. The
-quote is then cut at its elisions ('…', '...', '. . .', '[…]', '[....]') into pieces that
-must occur in order; inside a piece a bracket stands for an alteration or an insertion and
-matches nothing, its own text, or a short span of other text (a letter or two when it sits
-inside a word, as in '[T]he'). Quotation marks and punctuation at the ends of a piece are
-not required. The search is a piece-wise scan with str.find, never a backtracking regex.
+Snapshots are read here (a .txt as is, a .md without its front matter, an .html as readable
+text); what a quote means and where it occurs is builder/quotes.py's. A quote that is not found
+is shown beside the snapshot's passage most like it.
 """
 
 from __future__ import annotations
@@ -20,12 +15,14 @@ import heapq
 import itertools
 import math
 import re
-import unicodedata
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+
+from builder.quotes import (DASH_RUN, Literal, Piece, fold_token, join_tokens, match_piece, normalise,
+                            parse_quote, similarity_text, strip_edges)
 
 __all__ = ["Snapshot", "Verification", "find_snapshot", "read_snapshot", "snapshot_saved_date"]
 
@@ -211,277 +208,18 @@ def _html_text(markup: str) -> str:
     return extractor.text()
 
 
-# --- Folding ---------------------------------------------------------------------------
-
-_FOLD = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-",
-    "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
-})
-# Dash runs (from '--' or from tokens meeting) become one '-', with no space around it:
-# "1990s - the" and "1990s—the" are the same text to a reader.
-_DASH_RUN = re.compile(r" ?-+ ?")
-
-
-def _fold_token(token: str) -> str:
-    if token.isascii():
-        return token
-    folded = unicodedata.normalize("NFKC", token).translate(_FOLD)
-    return " ".join(folded.split())  # NFKC can produce spaces (e.g. U+00A8)
-
-
-def _join_tokens(folded: Iterable[str]) -> str:
-    return _DASH_RUN.sub("-", " ".join(filter(None, folded)))
-
-
-def _normalise(text: str) -> str:
-    """The folded form in which quotes and snapshots are compared."""
-    return _join_tokens(map(_fold_token, text.split()))
-
-
-def _is_edge_mark(char: str) -> bool:
-    """Punctuation or space that a quote may add or drop at its ends (square brackets excepted)."""
-    return char.isspace() or (char not in "[]" and unicodedata.category(char).startswith("P"))
-
-
-def _strip_edges(text: str, *, start: bool = True, end: bool = True) -> str:
-    first, last = 0, len(text)
-    while start and first < last and _is_edge_mark(text[first]):
-        first += 1
-    while end and last > first and _is_edge_mark(text[last - 1]):
-        last -= 1
-    return text[first:last]
-
-
-# --- Parsing a quote -------------------------------------------------------------------
-
-_ELISION = re.compile(r"\[\s*(?:…|\.(?:\s*\.){2})\s*\.?\s*\]|…|\.(?:\s*\.){2,}")
-_BRACKET = re.compile(r"\[([^\[\]]*)\]")
-_SIC = frozenset({"sic", "sic!", "*sic*", "_sic_"})
-
-# A bracket standing for other words spans at most this much of the original.
-_SPAN_WORDS = 8
-_SPAN_CHARS = 60
-
-
-@dataclass(frozen=True, slots=True)
-class _Literal:
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Bracket:
-    source: str   # folded, with its square brackets: '[T]'
-    content: str  # folded, without them: 'T'
-    kind: str     # "free" (stands for words), "attached" (touches a letter), "sic"
-    left: str     # what the quote has before it: "word", "space" or "other"
-    right: str
-
-    @property
-    def reach(self) -> int:
-        """The longest stretch of snapshot text (spaces included) the bracket can stand for."""
-        if self.kind == "free":
-            return max(_SPAN_CHARS, len(self.content)) + 4
-        return max(len(self.source), 3 * len(self.content) + 3) + 2  # casefold may lengthen
-
-    def fits(self, text: str, start: int, end: int) -> bool:
-        """Can text[start:end] stand where the quote has this bracket?"""
-        gap = text[start:end]
-        core = self._core(text, start, end)
-        if core is None:
-            return False
-        if self.kind == "sic":
-            return core in ("", self.source)
-        if self.kind == "attached":
-            if core in ("", self.source) or core.casefold() == self.content.casefold():
-                return True
-            # Letters may be replaced at the end or in the middle of a word ('walk[ed]'); at
-            # its start a bracket only changes case ('[T]he' is "The" or "the", not "She").
-            return self.left == "word" and core.isalnum() and len(core) <= len(self.content) + 3
-        return len(gap) <= self.reach and len(gap.split()) <= max(_SPAN_WORDS, len(self.source.split()))
-
-    def _core(self, text: str, start: int, end: int) -> str | None:
-        """The gap without the spaces the quote has beside the bracket; None if it splits a word it must not."""
-        gap = text[start:end]
-        if gap == " " and "space" in (self.left, self.right):
-            return ""  # the one space the quote has on that side
-        if self.left == "space":
-            if gap.startswith(" "):
-                gap = gap[1:]
-            elif _inside_word(text, start):
-                return None
-        elif self.left == "word" and gap.startswith(" "):
-            return None
-        if self.right == "space":
-            if gap.endswith(" "):
-                gap = gap[:-1]
-            elif _inside_word(text, end):
-                return None
-        elif self.right == "word" and gap.endswith(" "):
-            return None
-        return gap
-
-
-def _inside_word(text: str, index: int) -> bool:
-    return 0 < index < len(text) and text[index - 1].isalnum() and text[index].isalnum()
-
-
-@dataclass(frozen=True, slots=True)
-class _Piece:
-    """One elision-delimited piece of a quote: what it said, and what must match."""
-
-    quoted: str
-    items: tuple[_Literal | _Bracket, ...]
-
-
-def _parse_quote(quote: str) -> list[_Piece]:
-    """The quote's pieces that have text to find, in order."""
-    pieces = []
-    for raw in _ELISION.split(quote):
-        items = _trim(_parse_piece(raw))
-        if any(isinstance(item, _Literal) for item in items):
-            pieces.append(_Piece(" ".join(raw.split()), tuple(items)))
-    return pieces
-
-
-def _context(raw: str, index: int) -> str:
-    if not 0 <= index < len(raw) or raw[index].isspace():
-        return "space"
-    return "word" if raw[index].isalnum() else "other"
-
-
-def _parse_piece(raw: str) -> list[_Literal | _Bracket]:
-    items: list[_Literal | _Bracket] = []
-    position = group_start = 0
-    for match in _BRACKET.finditer(raw):
-        literal = _normalise(raw[position:match.start()])
-        if literal:
-            items.append(_Literal(literal))
-        content = _normalise(match.group(1))
-        left, right = _context(raw, match.start() - 1), _context(raw, match.end())
-        kind = ("sic" if content.casefold() in _SIC
-                else "attached" if "word" in (left, right) else "free")
-        bracket = _Bracket(_normalise(match.group()), content, kind, left, right)
-        if items and isinstance(items[-1], _Bracket):  # '[a] [b]': one gap
-            bracket = _merge(items.pop(), bracket, _normalise(raw[group_start:match.end()]))
-        else:
-            group_start = match.start()
-        items.append(bracket)
-        position = match.end()
-    tail = _normalise(raw[position:])
-    if tail:
-        items.append(_Literal(tail))
-    return items
-
-
-def _merge(first: _Bracket, second: _Bracket, source: str) -> _Bracket:
-    kinds = {first.kind, second.kind}
-    kind = "attached" if "attached" in kinds else "sic" if kinds == {"sic"} else "free"
-    return _Bracket(source, f"{first.content} {second.content}", kind, first.left, second.right)
-
-
-def _trim(items: list[_Literal | _Bracket]) -> list[_Literal | _Bracket]:
-    """Drop what the ends of a piece need not match: punctuation, and brackets standing for words."""
-    items = list(items)
-    while items:
-        first = items[0]
-        if isinstance(first, _Literal):
-            text = _strip_edges(first.text, end=False)
-            if text:
-                items[0] = _Literal(text)
-                break
-        elif first.kind == "attached" and first.right == "word":
-            items[0] = replace(first, left="space")  # must begin a word of the snapshot
-            break
-        items.pop(0)
-    while items:
-        last = items[-1]
-        if isinstance(last, _Literal):
-            text = _strip_edges(last.text, start=False)
-            if text:
-                items[-1] = _Literal(text)
-                break
-        elif last.kind == "attached" and last.left == "word":
-            items[-1] = replace(last, right="space")
-            break
-        items.pop()
-    return items
-
-
-# --- Matching --------------------------------------------------------------------------
-
-def _match_piece(text: str, items: tuple[_Literal | _Bracket, ...], start: int) -> int | None:
-    """End of the earliest-ending match of the piece in text[start:], or None."""
-    if any(isinstance(item, _Literal) and text.find(item.text, start) < 0 for item in items):
-        return None
-    lead = items[0] if isinstance(items[0], _Bracket) else None
-    anchor_index = 1 if lead else 0
-    anchor = items[anchor_index].text
-    rest = items[anchor_index + 1:]
-    # The longest literal is the rarest: where it is absent, no anchor nearby can match.
-    key_index = max(range(anchor_index, len(items)),
-                    key=lambda index: len(items[index].text) if isinstance(items[index], _Literal) else -1)
-    key = items[key_index].text
-    key_distance = sum(len(item.text) if isinstance(item, _Literal) else item.reach
-                       for item in items[anchor_index:key_index])
-    best: int | None = None
-    found = text.find(anchor, start)
-    # A later anchor cannot end the piece earlier than an end already found.
-    while found >= 0 and (best is None or found < best):
-        key_found = text.find(key, found)
-        if key_found < 0:
-            break
-        if key_found > found + key_distance:
-            found = text.find(anchor, max(found + 1, key_found - key_distance))
-            continue
-        if lead is None or _fits_before(lead, text, found, start):
-            ends = _extend(text, {found + len(anchor)}, rest)
-            if ends:
-                best = min(ends) if best is None else min(best, min(ends))
-        found = text.find(anchor, found + 1)
-    return best
-
-
-def _fits_before(bracket: _Bracket, text: str, end: int, start: int) -> bool:
-    return any(bracket.fits(text, begin, end)
-               for begin in range(end, max(start, end - bracket.reach) - 1, -1))
-
-
-def _extend(text: str, frontier: set[int], items: tuple[_Literal | _Bracket, ...]) -> set[int]:
-    """Every end position reachable by matching items from each position in frontier."""
-    index = 0
-    while frontier and index < len(items):
-        item = items[index]
-        if isinstance(item, _Literal):
-            frontier = {at + len(item.text) for at in frontier if text.startswith(item.text, at)}
-            index += 1
-            continue
-        following = items[index + 1].text if index + 1 < len(items) else None
-        reached = set()
-        for at in frontier:
-            limit = min(len(text), at + item.reach)
-            if following is None:
-                reached.update(end for end in range(at, limit + 1) if item.fits(text, at, end))
-                continue
-            found = text.find(following, at, limit + len(following))
-            while found >= 0:
-                if item.fits(text, at, found):
-                    reached.add(found + len(following))
-                found = text.find(following, found + 1, limit + len(following))
-        frontier = reached
-        index += 2 if following is not None else 1
-    return frontier
-
-
 # --- The snapshot ----------------------------------------------------------------------
 
 _GRAM = 5             # characters in the n-grams that pick candidate passages
 _GRAM_STRIDE = 6      # the index holds the n-gram at each word start and every 6th character of long words
 _GRAMS_USED = 24      # at most this many of the quote's rarest n-grams vote ...
-_VOTE_BUDGET = 20000  # ... casting at most about this many votes
-_CANDIDATES = 4       # passages scored with difflib
+_VOTE_BUDGET = 20000  # ... casting at most this many votes
+_CANDIDATES = 4       # passages voted for by n-grams, then scored
+_ANCHOR = 16          # the quote's longest start (or end) the snapshot has verbatim marks a candidate too, if this long
+# difflib's time grows with the pairs of equal characters (one from the quote, one from the
+# passage); it scores a passage with at most this many, and at most this many in all.
+_PASSAGE_PAIRS = 1_000_000
+_SCORING_PAIRS = 3_000_000
 _LONG_QUOTE = 2000    # longer quotes are located by where they stop matching, not scored whole
 _DIVERGENCE_SHOWN = 80
 
@@ -502,21 +240,21 @@ class Snapshot:
 
     def __init__(self, text: str):
         self._source = text
-        self._folded = list(map(_fold_token, text.split()))
-        self._text = _join_tokens(self._folded)
+        self._folded = list(map(fold_token, text.split()))
+        self._text = join_tokens(self._folded)
         self._lookup: _Lookup | None = None
 
     def verify(self, quote: str) -> Verification:
         """Whether quote occurs in the snapshot, allowing for elisions, brackets and typography."""
-        pieces = _parse_quote(quote)
+        pieces = parse_quote(quote)
         if not pieces:  # nothing but brackets and punctuation: take it literally
-            literal = _strip_edges(_normalise(quote))
+            literal = strip_edges(normalise(quote))
             if literal and literal in self._text:
                 return Verification("verified")
             return self._not_found(quote, " ".join(quote.split()))
         position = 0
         for piece in pieces:
-            end = _match_piece(self._text, piece.items, position)
+            end = match_piece(self._text, piece.items, position)
             if end is None:
                 if len(quote) > _LONG_QUOTE:
                     return self._divergence(piece, position)
@@ -528,20 +266,14 @@ class Snapshot:
         closest, similarity = self._closest(quote)
         return Verification("not-found", closest, similarity, missing)
 
-    def _divergence(self, piece: _Piece, position: int) -> Verification:
+    def _divergence(self, piece: Piece, position: int) -> Verification:
         """For a long quote: where its piece stops matching, and the saved text there.
 
         Scoring whole passages against a long quote takes time in the square of its length, so
         the longest matching start of the piece is found instead (a binary search of str.find)
         and only the text around that point is compared and shown."""
-        text = " ".join(item.text if isinstance(item, _Literal) else item.source for item in piece.items)
-        low, high = 0, len(text)
-        while low < high:                       # the longest prefix of text found from position
-            middle = (low + high + 1) // 2
-            if self._text.find(text[:middle], position) >= 0:
-                low = middle
-            else:
-                high = middle - 1
+        text = " ".join(item.text if isinstance(item, Literal) else item.source for item in piece.items)
+        low = _longest(lambda length: self._text.find(text[:length], position) >= 0, len(text))
         at = self._text.find(text[:low], position) + low if low else position
         word = text.rfind(" ", 0, low) + 1             # from the start of the word that differs
         missing = text[word:word + _DIVERGENCE_SHOWN]
@@ -550,41 +282,77 @@ class Snapshot:
         quoted = text[max(0, low - _DIVERGENCE_SHOWN):low + _DIVERGENCE_SHOWN]
         begin, end = self._word_span(max(0, at - _DIVERGENCE_SHOWN), at + _DIVERGENCE_SHOWN) if self._text else (0, 0)
         closest = self._original(begin, end) if self._text else ""
-        matcher = difflib.SequenceMatcher(None, _similarity_text(quoted), self._text[begin:end], autojunk=False)
+        matcher = difflib.SequenceMatcher(None, similarity_text(quoted), self._text[begin:end], autojunk=False)
         return Verification("not-found", closest, round(matcher.ratio(), 3),
                             ("… " if word else "") + missing + (" …" if word + len(missing) < len(text) else ""))
 
     def _closest(self, quote: str) -> tuple[str, float]:
-        """The passage most like the quote, and its difflib ratio; only a few candidates are scored."""
-        target = _similarity_text(quote)
+        """The passage most like the quote, and how alike they are (0..1); only a few candidates are scored.
+
+        The candidates are where the quote's rarest n-grams point, and where the longest start
+        and end of the quote that the snapshot has verbatim lie, so a near miss is found however
+        common its words are. A passage that difflib would take too long over (very repetitive
+        text, or the budget spent) is scored by the share of the quote it begins and ends with
+        instead, which takes linear time."""
+        target = similarity_text(quote)
         if not target or not self._text:
             return "", 0.0
         matcher = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(target)
+        letters = Counter(target)
         best_ratio, best_span = 0.0, (0, 0)
         # A candidate offset can be a word off (it is voted for by n-grams of the quote), so each
         # is widened by a margin, then trimmed to the part that lines up with the quote.
         margin = max(16, len(target) // 8)
-        for offset in self._candidate_offsets(target):
+        offsets = self._candidate_offsets(target)
+        for offset in self._anchored_offsets(target):
+            if all(abs(offset - other) > margin for other in offsets):
+                offsets.append(offset)
+        budget = _SCORING_PAIRS
+        for offset in offsets:
             begin, end = self._word_span(offset - margin, offset + len(target) + margin)
-            matcher.set_seq1(self._text[begin:end])
-            # Aligning costs as much as scoring: skip a candidate that cannot beat the best one. With
-            # at most `shared` characters in common (quick_ratio), any part of the window scores at
-            # most 2 * shared / (shared + len(target)).
-            shared = matcher.quick_ratio() * (end - begin + len(target)) / 2
-            if 2 * shared / (shared + len(target)) <= best_ratio:
-                continue
-            blocks = [block for block in matcher.get_matching_blocks() if block.size >= 3]
-            if blocks:
-                begin, end = self._word_span(begin + blocks[0].a, begin + blocks[-1].a + blocks[-1].size)
-                matcher.set_seq1(self._text[begin:end])
-            if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
-                ratio = matcher.ratio()
-                if ratio > best_ratio:
-                    best_ratio, best_span = ratio, (begin, end)
+            pairs = _equal_pairs(self._text[begin:end], letters)
+            if pairs > min(budget, _PASSAGE_PAIRS):
+                begin, end = self._word_span(offset, offset + len(target))
+                ratio = _ends_ratio(self._text[begin:end], target)
+            else:
+                budget -= pairs
+                ratio, begin, end = self._aligned(matcher, begin, end, best_ratio)
+            if ratio > best_ratio:
+                best_ratio, best_span = ratio, (begin, end)
         if best_ratio == 0.0:
             return "", 0.0
         return self._original(*best_span), round(best_ratio, 3)
+
+    def _aligned(self, matcher: difflib.SequenceMatcher, begin: int, end: int,
+                 best_ratio: float) -> tuple[float, int, int]:
+        """The part of text[begin:end] that lines up with the quote (matcher.b), and its ratio; 0.0 if below best_ratio."""
+        target_length = len(matcher.b)
+        matcher.set_seq1(self._text[begin:end])
+        # Aligning costs as much as scoring: skip a candidate that cannot beat the best one. With
+        # at most `shared` characters in common (quick_ratio), any part of the window scores at
+        # most 2 * shared / (shared + len(target)).
+        shared = matcher.quick_ratio() * (end - begin + target_length) / 2
+        if 2 * shared / (shared + target_length) <= best_ratio:
+            return 0.0, begin, end
+        blocks = [block for block in matcher.get_matching_blocks() if block.size >= 3]
+        if blocks:
+            begin, end = self._word_span(begin + blocks[0].a, begin + blocks[-1].a + blocks[-1].size)
+            matcher.set_seq1(self._text[begin:end])
+        if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
+            return matcher.ratio(), begin, end
+        return 0.0, begin, end
+
+    def _anchored_offsets(self, target: str) -> list[int]:
+        """Where the quote would start if its longest start (or end) that the snapshot has verbatim were its own."""
+        text, offsets = self._text, []
+        length = _longest(lambda length: target[:length] in text, len(target))
+        if length >= _ANCHOR:
+            offsets.append(text.find(target[:length]))
+        length = _longest(lambda length: target[len(target) - length:] in text, len(target))
+        if length >= _ANCHOR:
+            offsets.append(text.find(target[len(target) - length:]) + length - len(target))
+        return offsets
 
     def _candidate_offsets(self, target: str) -> list[int]:
         """Where the quote might start in the folded text, by votes of its rarest n-grams."""
@@ -601,7 +369,8 @@ class Snapshot:
             if budget <= 0:
                 break
             weight = math.log(1 + len(self._text) / count)
-            for position in found:
+            # A gram more common than the votes left votes from places spread evenly over the text.
+            for position in found[::-(-count // budget)]:
                 votes[position - index] += weight
             budget -= count
         # Offsets a few characters apart are one passage (an edit shifts what follows it).
@@ -660,8 +429,8 @@ def _build_lookup(source: str, folded: list[str], text: str) -> _Lookup:
         spans = [match.span() for match, token in zip(tokens, folded) if token]
     kept = [token for token in folded if token]
     joined_starts = list(itertools.accumulate([len(token) + 1 for token in kept[:-1]], initial=0))
-    # Replay _join_tokens's dash-run substitution: each run that shrank shifts what follows it.
-    runs = [run.span() for run in _DASH_RUN.finditer(" ".join(kept)) if run.end() - run.start() > 1]
+    # Replay join_tokens's dash-run substitution: each run that shrank shifts what follows it.
+    runs = [run.span() for run in DASH_RUN.finditer(" ".join(kept)) if run.end() - run.start() > 1]
     starts = joined_starts
     if runs:
         starts, removed, index = [], 0, 0
@@ -687,8 +456,26 @@ def _index_grams(text: str) -> dict[str, list[int]]:
     return grams
 
 
-def _similarity_text(quote: str) -> str:
-    """The quote as a reader would compare it: elisions as spaces, brackets by their content, [sic] gone."""
-    text = _ELISION.sub(" ", quote)
-    text = _BRACKET.sub(lambda m: "" if _normalise(m.group(1)).casefold() in _SIC else m.group(1), text)
-    return _strip_edges(_normalise(text))
+def _longest(holds: Callable[[int], bool], limit: int) -> int:
+    """The largest n <= limit for which holds(n) (holds(0) is assumed), where holds(n) implies holds(n - 1)."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if holds(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _equal_pairs(passage: str, letters: Counter[str]) -> int:
+    """Pairs of equal characters, one from passage, one from the text counted in letters: difflib's time grows with them."""
+    return sum(count * letters[char] for char, count in Counter(passage).items())
+
+
+def _ends_ratio(passage: str, target: str) -> float:
+    """Similarity by the start and end the two texts share: twice those characters over both lengths."""
+    shortest = min(len(passage), len(target))
+    start = _longest(lambda length: passage[:length] == target[:length], shortest)
+    end = _longest(lambda length: passage[len(passage) - length:] == target[len(target) - length:], shortest - start)
+    return 2 * (start + end) / (len(passage) + len(target))

@@ -1,7 +1,9 @@
 """builder/verify.py: quotes checked against saved sources, with editorial conventions."""
 
 import os
+import random
 import re
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 
 from builder.verify import (Snapshot, Verification, find_snapshot, read_snapshot,
                             snapshot_saved_date)
+from helpers import time_limit
 
 SOURCE = """\
 Party cadres these days do not feel a true sense of loyalty towards the regime.
@@ -191,6 +194,44 @@ def test_brackets_do_not_split_words():
     text = Snapshot("the TV reported the speech")
     assert not verified("the T [sic] V reported", text)
     assert not verified("the TV [KCTV] ported the speech", text)
+
+
+# Verdicts recorded before the matcher was rewritten to follow every way through a piece at once.
+@pytest.mark.parametrize(("quote", "status"), [
+    ("Party cadres [these days] do not feel a true sense of loyalty", "verified"),
+    ("Party cadres [today] do not feel a true sense of loyalty", "verified"),
+    ("Party cadres [in 2016] do not feel … loyalty towards the regime", "verified"),
+    ("[P]arty cadres these days", "verified"),
+    ("[p]arty cadres these days", "verified"),
+    ("[Q]arty cadres these days", "not-found"),
+    ("do not feel a true sense of loyal[ty]", "verified"),
+    ("do not feel a true sense of loyal[ism]", "verified"),
+    ("do not feel a true sense of loyal[istically]", "verified"),
+    ("It is only fear [of punishment] that keeps them in line", "verified"),
+    ("It is only fear [...] that keeps them in line", "verified"),
+    ("It is only fear … in line, a source … Province", "verified"),
+    ("It is only fear … Province … in line", "not-found"),
+    ("“The cadres say one thing in meetings [and] another at home”", "verified"),
+    ("The cadres say one thing [at work] and another at home", "verified"),
+    ("The cadres say [one thing in meetings and another at home, the source said. The TV] reported the speech", "verified"),
+    ("the broadcast ran for [2] hours", "verified"),
+    ("the broadcast ran for two [2] hours", "verified"),
+    ("the broadcast ran for two hours [sic]", "verified"),
+    ("the broadcast [sic] ran for two hours", "verified"),
+    ("the broad[cast] ran", "verified"),
+    ("the broad [cast] ran", "not-found"),
+    ("The leader's [Kim Jong Un's] visit was not mentioned again", "verified"),
+    ("The leader's visit [to Pyongyang] was not mentioned again. [It] was a costly mistake", "verified"),
+    ("[The] leader's visit", "verified"),
+    ("[...] was a costly mistake [...]", "verified"),
+    ("Tuesday evening; the broadcast", "verified"),
+    ("Tuesday evening: the broadcast", "not-found"),
+    ("delivered in Pyongyang—on Tuesday", "verified"),
+    ("delivered in Pyongyang — on [Wednesday]", "verified"),
+    ("delivered in [the capital] — on Tuesday", "verified"),
+])
+def test_ordinary_quotes_keep_their_verdicts(quote, status):
+    assert snapshot.verify(quote).status == status
 
 
 # --- The closest passage -----------------------------------------------------------------
@@ -391,3 +432,108 @@ def test_closest_passage_keeps_the_first_word_of_the_quote():
     result = text.verify("from an overseas zebra tells us about sanctions, hard currency and Seoul's")
     assert result.status == "not-found"
     assert result.closest.startswith("from an overseas restaurant tells us about sanctions")
+
+
+# --- Worst cases finish in bounded time ----------------------------------------------------
+#
+# Each took from seconds to minutes before the matcher followed every way through a piece at
+# once (the times in the comments); each must now finish in under 2 s even on a loaded CI
+# machine, with the right answer.
+
+def verify_in_time(snapshot: Snapshot, quote: str, seconds: float = 2.0) -> Verification:
+    with time_limit(60, "verify"):
+        began = time.perf_counter()
+        result = snapshot.verify(quote)
+        elapsed = time.perf_counter() - began
+    assert elapsed < seconds, f"verify took {elapsed:.2f} s"
+    return result
+
+
+@pytest.mark.parametrize(("text", "quote", "status"), [
+    # the report: a 2 KB snapshot, a 150-character quote with 25 bracketed insertions (116 s)
+    pytest.param("a " * 999 + "a b", "[x] a " * 25 + "b", "verified", id="25-insertions"),
+    # the last word of the quote comes first in the snapshot (over 120 s)
+    pytest.param("b " + "a " * 1000, "a [x] " * 24 + "a [x] b", "not-found", id="rare-word-first"),
+    # 20 KB in which every word of the quote is everywhere, and the last bracket never fits
+    pytest.param("a b " * 5000, "a [x] b [x] " * 12 + "a[x]a", "not-found", id="dense-free-brackets"),  # over 120 s
+    pytest.param("a b " * 5000, "a[x] b [x] " * 12 + "a[x]a", "not-found", id="dense-mixed-brackets"),  # 44 s
+    pytest.param("a b " * 5000, ("a[" + "x" * 30 + "] b ") * 12 + "a[x]a", "not-found", id="dense-long-brackets"),
+    pytest.param("a b " * 5000, "a [x] b [x] " * 12 + "a", "verified", id="dense-free-brackets-found"),
+    # an elision bracket left open before 100,000 spaces (26 s: the regex tried every split of them)
+    pytest.param("[x] marks the spot", "[..." + " " * 100_000 + "x", "verified", id="open-elision-bracket"),
+    # 5,000 adjacent brackets and nothing else (4 s: the merged bracket was re-read for each)
+    pytest.param("a quote of nothing but brackets", "[x] " * 5000, "not-found", id="adjacent-brackets"),
+    pytest.param("a " * 1000, "a … " * 400 + "b", "not-found", id="many-elisions"),
+    pytest.param("a " * 1000, "a … " * 400, "verified", id="many-elisions-found"),
+    pytest.param("a b " * 500, "a … b … " * 300 + "c", "not-found", id="many-short-pieces"),
+])
+def test_worst_cases_finish_in_time(text, quote, status):
+    assert verify_in_time(Snapshot(text), quote).status == status
+
+
+def long_snapshot(text: str) -> Snapshot:
+    """A snapshot with its index for finding closest passages built (once, in linear time, on the first miss)."""
+    snapshot = Snapshot(text)
+    assert snapshot.verify("zzz").status == "not-found"
+    return snapshot
+
+
+@pytest.fixture(scope="module")
+def repeated():
+    """1 MB of one word."""
+    return long_snapshot("a " * 500_000)
+
+
+@pytest.fixture(scope="module")
+def prose():
+    """1 MB of prose from 22 words, in which every n-gram of a quote is common."""
+    rng = random.Random(7)
+    vocabulary = ("party cadres regime loyalty source province market rice ministry border army officials "
+                  "said told reported households security campaign winter exports coal sanctions").split()
+    text = " ".join(rng.choice(vocabulary) for _ in range(160_000))
+    return text, long_snapshot(text)
+
+
+def test_brackets_in_a_long_repeated_snapshot(repeated):
+    assert verify_in_time(repeated, "a [x] " * 25).status == "verified"  # 12 s
+    result = verify_in_time(repeated, "a [x] " * 25 + "b [x] a")
+    assert result.status == "not-found" and result.missing.endswith("b [x] a")
+
+
+def test_many_short_pieces_in_a_long_snapshot():
+    snapshot = long_snapshot("a b " * 250_000)
+    assert verify_in_time(snapshot, "a … b … " * 2000).status == "verified"
+    result = verify_in_time(snapshot, "a … b … " * 2000 + "c")
+    assert result.status == "not-found" and result.missing == "c"
+
+
+def test_closest_passage_in_a_long_repeated_snapshot(repeated):
+    result = verify_in_time(repeated, "a a a a b a a a a")
+    assert result.status == "not-found" and result.missing == "a a a a b a a a a"
+    assert result.similarity > 0.9 and set(result.closest.split()) == {"a"}
+    result = verify_in_time(repeated, "a " * 900 + "b")  # 6 s: difflib over 1,800 characters of 'a a'
+    assert result.status == "not-found"
+    assert result.similarity > 0.99 and set(result.closest.split()) == {"a"}
+
+
+def test_closest_passage_of_a_near_miss_whatever_its_words(prose):
+    # Every 5-gram of the quote is common, so n-gram votes alone picked a passage by luck: here
+    # one 42% like the quote.
+    text, snapshot = prose
+    start = text.index(" ", len(text) * 9 // 41) + 1
+    passage = text[start:text.rindex(" ", 0, start + 600)]
+    result = verify_in_time(snapshot, passage[:300] + " zebra " + passage[300:])
+    assert result.status == "not-found"
+    assert result.similarity > 0.95
+    assert passage[:250] in result.closest and passage[-250:] in result.closest
+
+
+def test_closest_passage_of_a_short_misquote_in_a_long_snapshot(prose):
+    text, snapshot = prose
+    start = text.index(" ", len(text) // 3) + 1
+    passage = text[start:text.rindex(" ", 0, start + 120)]
+    words = passage.split()
+    words[len(words) // 2] = "zebra"
+    result = verify_in_time(snapshot, " ".join(words))
+    assert result.status == "not-found" and result.similarity > 0.85
+    assert " ".join(words[:len(words) // 2]) in result.closest
