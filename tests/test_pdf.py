@@ -409,7 +409,7 @@ def test_pdf_command_writes_only_the_named_articles(publication, cli, tmp_path):
     result = cli("-C", root, "pdf", "short-note")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Wrote 1 PDF in ")
-    assert sorted(path.name for path in (root / "_site").iterdir()) == ["pdf"]
+    assert sorted(path.name for path in (root / "_site").iterdir()) == [".dossier-site", "pdf"]
     assert sorted(path.name for path in (root / "_site" / "pdf").iterdir()) == ["short-note.pdf"]
     assert page_texts(PdfReader(root / "_site" / "pdf" / "short-note.pdf"))[0].startswith("PRINT LEDGER A note on sources")
 
