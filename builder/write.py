@@ -48,9 +48,10 @@ def site_file(site: Path, path: str, real_folders: dict[Path, bool]) -> Path:
         raise BuildFailed([error(str(site), 1, 1, f"refusing to write '{path}': the path would leave the site folder")])
     target = site.joinpath(*parts)
     folder = target.parent
-    if folder not in real_folders:
-        folder.mkdir(parents=True, exist_ok=True)
+    if folder not in real_folders:      # checked before it is made: no folder is made through a link
         real_folders[folder] = Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(site))
+        if real_folders[folder]:
+            folder.mkdir(parents=True, exist_ok=True)
     if not real_folders[folder] or target.is_symlink():
         raise BuildFailed([error(str(site), 1, 1, f"refusing to write '{path}': the path would leave the site folder")])
     return target

@@ -65,6 +65,9 @@ def test_the_write_gate_refuses_a_folder_that_links_outside(tmp_path):
     (tmp_path / "elsewhere").mkdir()
     site.mkdir()
     (site / "pdf").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(BuildFailed):
+        site_file(site, "pdf/deeper/a.pdf", {})
+    assert list((tmp_path / "elsewhere").iterdir()) == []       # no folder made through the link
     with pytest.raises(BuildFailed) as failed:
         site_file(site, "pdf/a.pdf", {})
     assert str(failed.value.problems[0]) == (f"{site}:1:1: error: refusing to write 'pdf/a.pdf': "
