@@ -246,7 +246,7 @@ def _output_dir(settings: Settings, out: Path | None) -> Path:
     out_dir = (out if out is not None else root / settings.output).absolute()
     real = Path(os.path.realpath(out_dir))
     own = [real_root / name for name in ("content", "citations", "themes", CACHE_DIR, ".git")]
-    home = Path(os.path.realpath(Path.home()))
+    home = Path(os.path.realpath(os.path.expanduser("~")))
     reason = ""
     if real == real_root or real_root.is_relative_to(real) or any(real.is_relative_to(p) for p in own):
         reason = "would overwrite the publication's own files"
