@@ -8,14 +8,19 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
-from builder.bibrules import (DATE_FIELDS, MONTH_MACROS, REQUIRED_FIELDS, TYPE_HINTS, VERBATIM_FIELDS,
-                              date_problem, doi_problem, url_problem, year_problem)
-from builder.bibsource import (BibFile, FieldSpan, SourceBlock, braces_balanced, field_spans, head_key,
-                               is_valid_field_name, is_valid_key, split_value)
+from builder.bibinherit import CROSS_REFERENCES, VISIT_LIMIT, inheritance_problems
+from builder.bibrules import (DATE_FIELDS, MONTH_MACROS, REQUIRED_FIELDS, TYPE_HINTS, VERBATIM_FIELDS, date_problem,
+                              doi_problem, url_problem, year_problem)
+from builder.bibsource import (BibFile, FieldSpan, SourceBlock, braces_balanced, comment_hiding_the_end,
+                               effective_field_name, field_spans, head_key, is_valid_field_name, is_valid_key,
+                               split_value, string_value_offset, unreadable_key_character)
+from builder.bibvalues import Definition, StringTable, limit_problems, over_limit
 from builder.errors import Problem, Severity, error, warning
 from builder.latex import defined_commands, latex_problems, plain_text
 
-_CROSS_REFERENCES = ("crossref", "xdata")
+_FORMATTED_FIELDS = frozenset({*DATE_FIELDS, "year", "url", "doi"})
+_PLACES_NAMED = 5
+_SPACE = re.compile(r"\s*")
 
 
 @dataclass(frozen=True, eq=False)
@@ -53,8 +58,9 @@ class Catalogue:
 
     files: tuple[BibFile, ...]
     entries: dict[str, list[Source]]
-    strings: dict[str, str]
+    strings: StringTable
     commands: frozenset[str]
+    definitions: tuple[tuple[BibFile, SourceBlock, Definition], ...] = ()   # each @string where it is written
 
     def first(self, key: str) -> Source | None:
         sources = self.entries.get(key)
@@ -62,59 +68,66 @@ class Catalogue:
 
 
 def catalogue(files: list[BibFile]) -> Catalogue:
-    """Merge the files in order, as the build does: later @strings override earlier ones."""
+    """Merge the files in order, as the build does: each @string is read with those defined
+    before it, and entries with the last definition of each name."""
     entries: dict[str, list[Source]] = {}
-    raw_strings: dict[str, str] = {}
+    strings = StringTable()
+    definitions = []
     commands: set[str] = set()
     for bib in files:
         for block in bib.blocks:
             if block.kind == "entry":
                 entries.setdefault(block.block.key, []).append(Source(bib, block))
             elif block.kind == "string":
-                raw_strings[block.block.key.lower()] = block.block.value
+                raw = block.block.value
+                refused = over_limit(raw) is not None or comment_hiding_the_end(bib.source(block)) is not None
+                definition = strings.define(block.block.key, split_value(raw) or [], refused)
+                definitions.append((bib, block, definition))
             elif block.kind == "preamble":
                 commands.update(defined_commands(block.block.value))
-    strings: dict[str, str] = {}
-    for name in raw_strings:
-        strings[name] = _resolve_string(name, raw_strings, strings, set())
-    return Catalogue(tuple(files), entries, strings, frozenset(commands))
-
-
-def _resolve_string(name: str, raw: dict[str, str], done: dict[str, str], seen: set[str]) -> str:
-    if name in done:
-        return done[name]
-    seen.add(name)
-    parts = []
-    for piece in split_value(raw[name]) or []:
-        if piece.kind == "macro":
-            other = piece.text.lower()
-            parts.append(_resolve_string(other, raw, done, seen) if other in raw and other not in seen else "")
-        else:
-            parts.append(piece.text)
-    return "".join(parts)
-
-
-def effective_field_name(name: str) -> str | None:
-    """The field name without '%' comment lines (biber and pandoc skip them); None if it is all comment."""
-    lines = [line for line in name.splitlines() if not line.lstrip().startswith("%")]
-    return " ".join(lines).strip() or None
+    return Catalogue(tuple(files), entries, strings, frozenset(commands), tuple(definitions))
 
 
 def check_files(files: list[BibFile]) -> tuple[Catalogue, list[Problem]]:
     """Every problem in the .bib files on their own: blocks, entries, fields, duplicates."""
     cat = catalogue(files)
-    problems: list[Problem] = []
-    for bib in files:
-        for block in bib.blocks:
-            if block.kind == "failed":
-                problems.append(failed_block_problem(bib, block))
-            elif block.kind == "string":
-                problems += _check_string(bib, block, cat)
+    problems, _ = reading_problems(cat)
+    for bib, block, _ in cat.definitions:
+        problems += _check_string(bib, block, cat)
     for sources in cat.entries.values():
         for source in sources:
             problems += check_entry(source, cat)
     problems += duplicate_keys(cat) + near_duplicates(cat)
     return cat, problems
+
+
+def reading_problems(cat: Catalogue) -> tuple[list[Problem], frozenset[str]]:
+    """What keeps the .bib files from being read, or read in bounded time and memory: the build
+    stops on these before pandoc reads anything, and `dossier cite check` reports them too.
+    Blocks that cannot be read, values past the limits, crossref and xdata loops and chains
+    too costly to follow (and, as warnings, the entries they name that do not exist). Also
+    the keys of the entries pandoc must never be given because of them."""
+    problems = [failed_block_problem(bib, block) for bib in cat.files for block in bib.blocks if block.kind == "failed"]
+    withheld: set[str] = set()
+    problems += _comment_problems(cat, withheld) + limit_problems(cat, withheld) + inheritance_problems(cat, withheld)
+    return problems, frozenset(withheld)
+
+
+def _comment_problems(cat: Catalogue, withheld: set[str]) -> list[Problem]:
+    """An error at each '%' that would make pandoc end an entry or @string elsewhere than BibTeX does."""
+    problems = []
+    blocks = [(source.bib, source.block, source.key) for sources in cat.entries.values() for source in sources]
+    blocks += [(bib, block, None) for bib, block, _ in cat.definitions]
+    for bib, block, key in blocks:
+        offset = comment_hiding_the_end(bib.source(block))
+        if offset is not None:
+            withheld.update([key] if key is not None else [])
+            what = f"entry '{key}'" if key is not None else f"@string {block.block.key}"
+            problems.append(error(bib.path, *bib.position(block.start + offset),
+                                  f"'%' hides the rest of this line from pandoc, braces included, so pandoc "
+                                  f"would not end {what} where BibTeX does: delete the line, or write \\% for a "
+                                  "percent sign"))
+    return problems
 
 
 def check_entry(source: Source, cat: Catalogue, required_fields: bool = True) -> list[Problem]:
@@ -128,6 +141,9 @@ def check_entry(source: Source, cat: Catalogue, required_fields: bool = True) ->
     elif not is_valid_key(entry.key):
         problems.append(error(*at, f"citation key '{entry.key}' contains white space "
                                    "or one of , { } ( ) \" = \\"))
+    elif (char := unreadable_key_character(entry.key)) is not None:
+        problems.append(error(*at, f"citation key '{entry.key}' contains '{char}', which pandoc does not read in a "
+                                   "key: use letters, digits and . : ; ? ! ` ' / * @ _ + - [ ] &"))
     if entry.entry_type not in REQUIRED_FIELDS:
         problems.append(error(*at, _unknown_type_message(entry.entry_type)))
     fields = source.fields()
@@ -142,9 +158,6 @@ def check_entry(source: Source, cat: Catalogue, required_fields: bool = True) ->
             problems.append(error(*where, f"entry '{entry.key}' sets {name} twice (first on line {first})"))
         seen[name] = span
         problems += _check_value(bib, name, span, cat)
-        if name in _CROSS_REFERENCES:
-            problems += [warning(*where, f"{name} names '{key}', which no entry has")
-                         for key in linked_keys(span.raw) if key not in cat.entries]
     if required_fields and entry.entry_type in REQUIRED_FIELDS:
         problems += _missing_fields(source, {name for name, _ in fields}, cat, at)
     return problems
@@ -174,26 +187,29 @@ def missing_fields(source: Source, cat: Catalogue, names: set[str] | None = None
     """The required fields (as "a or b" alternatives) an entry lacks, counting inherited ones."""
     if names is None:
         names = {name for name, _ in source.fields()}
-    available = set(names) | _inherited(source, cat, set())
+    available = set(names) | _inherited(source, cat)
     return [" or ".join(options) for options in REQUIRED_FIELDS.get(source.block.block.entry_type, ())
             if not available.intersection(options)]
 
 
-def _inherited(source: Source, cat: Catalogue, seen: set[str]) -> set[str]:
-    """Fields an entry inherits through crossref and xdata (a parent's title is the child's booktitle)."""
+def _inherited(source: Source, cat: Catalogue) -> set[str]:
+    """Fields an entry inherits through crossref and xdata (a parent's title is the child's booktitle).
+    Only the first VISIT_LIMIT ancestors count: past those the chain is an error of its own."""
     names: set[str] = set()
-    for name, span in source.fields():
-        if name not in _CROSS_REFERENCES:
-            continue
-        for key in linked_keys(span.raw):
-            parent = cat.first(key)
-            if parent is None or key in seen:
+    seen: set[str] = set()
+    pending = [source]
+    while pending and len(seen) <= VISIT_LIMIT:
+        for name, span in pending.pop().fields():
+            if name not in CROSS_REFERENCES:
                 continue
-            seen.add(key)
-            parent_names = {n for n, _ in parent.fields()} | _inherited(parent, cat, seen)
-            names |= parent_names
-            if "title" in parent_names:
-                names |= {"booktitle", "maintitle", "journaltitle"}
+            for key in linked_keys(span.raw):
+                parent = cat.first(key)
+                if parent is not None and key not in seen:
+                    seen.add(key)
+                    names |= {n for n, _ in parent.fields()}
+                    pending.append(parent)
+    if "title" in names:
+        names |= {"booktitle", "maintitle", "journaltitle"}
     return names
 
 
@@ -204,34 +220,28 @@ def plain_value(raw: str) -> str:
 
 
 def _check_value(bib: BibFile, name: str, span: FieldSpan, cat: Catalogue) -> list[Problem]:
+    if over_limit(span.raw):
+        return []           # reported by reading_problems; nothing more is read of it
     pieces = split_value(span.raw)
     where = (bib.path, *bib.position(span.value_offset))
     if pieces is None:
         reason = "unbalanced braces" if not braces_balanced(span.raw) else f"cannot read the value {span.raw!r}"
         return [error(*where, f"{name}: {reason}")]
     problems = []
-    text_parts = []
     for piece in pieces:
         if piece.kind == "macro":
-            value = cat.strings.get(piece.text.lower())
-            if value is None and piece.text.lower() in MONTH_MACROS:
-                value = piece.text
-            if value is None:
+            if not cat.strings.defines(piece.text) and piece.text.lower() not in MONTH_MACROS:
                 position = bib.position(span.value_offset + piece.offset)
                 problems.append(error(bib.path, *position, f"{name} uses '{piece.text}', which no @string defines "
                                                            f"(write {{{piece.text}}} for the text itself)"))
-                value = ""
-            text_parts.append(value)
-            continue
-        text_parts.append(piece.text)
-        if _is_latex(name) and piece.kind != "number":
+        elif _is_latex(name) and piece.kind != "number":
             for offset, severity, message in latex_problems(piece.text, cat.commands):
                 position = bib.position(span.value_offset + piece.offset + offset)
                 problems.append(Problem(bib.path, *position, f"{name}: {message}", severity))
-    text = "".join(text_parts)
-    message, severity = _format_problem(name, text)
-    if message:
-        problems.append(Problem(*where, message, severity))
+    if name in _FORMATTED_FIELDS:
+        message, severity = _format_problem(name, cat.strings.text(cat.strings.expansion(pieces, keep_unknown=False)))
+        if message:
+            problems.append(Problem(*where, message, severity))
     return problems
 
 
@@ -257,10 +267,15 @@ def _format_problem(name: str, text: str) -> tuple[str | None, Severity]:
 
 def _check_string(bib: BibFile, block: SourceBlock, cat: Catalogue) -> list[Problem]:
     problems = []
+    if not is_valid_field_name(block.block.key):
+        problems.append(error(bib.path, block.line, block.col, f"@string name '{block.block.key}' is not a name "
+                                                               "pandoc reads: use letters, digits and - _ : +"))
+    if over_limit(block.block.value):
+        return problems     # reported by reading_problems; nothing more is read of it
     pieces = split_value(block.block.value)
     if pieces is None:
         return [error(bib.path, block.line, block.col, f"cannot read the value of @string '{block.block.key}'")]
-    value_at = bib.text.find(block.block.value, block.start)
+    value_at = string_value_offset(bib, block)
     for piece in pieces:
         if piece.kind in ("braced", "quoted"):
             for offset, severity, message in latex_problems(piece.text, cat.commands):
@@ -275,10 +290,13 @@ def duplicate_keys(cat: Catalogue) -> list[Problem]:
     for key, sources in cat.entries.items():
         if not key or len(sources) < 2:
             continue
+        first = sources[:_PLACES_NAMED + 1]      # a key defined thousands of times: not thousands of places each
         for source in sources:
-            others = ", ".join(other.where for other in sources if other is not source)
+            places = ", ".join([other.where for other in first if other is not source][:_PLACES_NAMED])
+            if len(sources) - 1 > _PLACES_NAMED:
+                places += f" and {len(sources) - 1 - _PLACES_NAMED} more"
             problems.append(error(source.bib.path, source.block.line, source.block.col,
-                                  f"citation key '{key}' is defined more than once: also at {others}"))
+                                  f"citation key '{key}' is defined more than once: also at {places}"))
     return problems
 
 
@@ -340,8 +358,7 @@ def failed_block_problem(bib: BibFile, block: SourceBlock) -> Problem:
         names = ", ".join(sorted(getattr(failed, "_duplicate_keys", ()) or ())) or "a field"
         return error(bib.path, block.line, block.col, f"{what} sets {names} twice")
     reason = getattr(failed.error, "abort_reason", None) or str(failed.error or "")
-    rest = bib.text[block.end:]
-    next_line = bib.position(block.end + len(rest) - len(rest.lstrip()))[0]
+    next_line = bib.position(_SPACE.match(bib.text, block.end).end())[0]
     return error(bib.path, block.line, block.col, f"cannot read {what}: {_friendly(reason, next_line)}")
 
 

@@ -18,13 +18,17 @@ from builder.errors import Problem, error, line_col
 
 # A BibTeX name for a citation key: no white space and none of the characters that end it.
 _VALID_KEY = re.compile(r"[^\s,{}()\"=\\]+")
-_VALID_FIELD_NAME = re.compile(r"[A-Za-z_][\w\-+:.]*")
+# Of those, pandoc reads letters, digits and these only.
+_PANDOC_KEY_PUNCTUATION = frozenset(".:;?!`'/*@_+-[]&")
+# Pandoc reads a field or @string name of letters, digits and - _ : + only.
+_VALID_FIELD_NAME = re.compile(r"[A-Za-z_][\w\-+:]*")
 _VALID_TYPE = re.compile(r"[a-z_][\w\-]*")
 _ENTRY_HEAD = re.compile(r"@\s*([A-Za-z_][\w\-]*)\s*[{(]\s*([^,\s{}()]*)")
 _BLOCK_OPEN = re.compile(r"@\w*[ \t]*[{(]")
 _BARE_WORD = re.compile(r"[^\s#{}\"]+")
-_UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
+UNESCAPED_BRACE = re.compile(r"(?<!\\)[{}]")
 _ANY_BRACE = re.compile(r"[{}]")
+_STRUCTURE = re.compile(r'\\.|[%"{}]', re.DOTALL)   # what decides where pandoc ends a block
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +178,18 @@ def _is_implicit(item: tuple[str, int, int, object]) -> bool:
     return item[0] == "comment" and (item[3] is None or isinstance(item[3], ImplicitComment))
 
 
+def effective_field_name(name: str) -> str | None:
+    """The field name without '%' comment lines (biber and pandoc skip them); None if it is all comment."""
+    lines = [line for line in name.splitlines() if not line.lstrip().startswith("%")]
+    return " ".join(lines).strip() or None
+
+
+def string_value_offset(bib: BibFile, block: SourceBlock) -> int:
+    """The offset in the file's text of a @string's value (of the block when it has none)."""
+    found = bib.text.find(block.block.value, block.start, block.end) if block.block.value else -1
+    return block.start if found == -1 else found
+
+
 def field_spans(bib: BibFile, block: SourceBlock) -> list[FieldSpan]:
     """Every field of an entry block, with the offsets of its name and value in the text."""
     raw = bib.source(block)
@@ -254,7 +270,7 @@ def _read_piece(raw: str, start: int) -> tuple[Piece | None, int]:
 def matching_brace(text: str, start: int) -> int:
     """Index of the '}' closing the '{' at start, or -1; like bibtexparser, a brace after '\\' does not count."""
     depth = 0
-    for match in _UNESCAPED_BRACE.finditer(text, start):
+    for match in UNESCAPED_BRACE.finditer(text, start):
         depth += 1 if match.group() == "{" else -1
         if depth == 0:
             return match.start()
@@ -264,7 +280,7 @@ def matching_brace(text: str, start: int) -> int:
 def braces_balanced(text: str, count_escaped: bool = False) -> bool:
     """Whether every '{' in text is closed in order; BibTeX itself also counts braces after '\\'."""
     depth = 0
-    for match in (_ANY_BRACE if count_escaped else _UNESCAPED_BRACE).finditer(text):
+    for match in (_ANY_BRACE if count_escaped else UNESCAPED_BRACE).finditer(text):
         depth += 1 if match.group() == "{" else -1
         if depth < 0:
             return False
@@ -273,6 +289,40 @@ def braces_balanced(text: str, count_escaped: bool = False) -> bool:
 
 def is_valid_key(key: str) -> bool:
     return bool(key) and _VALID_KEY.fullmatch(key) is not None
+
+
+def comment_hiding_the_end(block: str) -> int | None:
+    """The offset of a '%' in a block (an entry or @string, as written) that would make pandoc end
+    it elsewhere than BibTeX does, or None. Between fields pandoc reads '%' as a comment to the end
+    of the line, braces and quotes included; BibTeX and bibtexparser count those braces."""
+    start = _BLOCK_OPEN.match(block)
+    if start is None or "%" not in block:
+        return None
+    end = len(block) - 1                  # the closing brace or parenthesis
+    depth, position, quoted, hiding = 1, start.end(), False, None
+    while (found := _STRUCTURE.search(block, position, end)) is not None:
+        mark, position = found.group(), found.end()
+        if mark == "%" and depth == 1 and not quoted:
+            newline = block.find("\n", position, end)
+            if newline == -1:
+                return found.start()      # the closing brace itself is in the comment
+            if hiding is None and any(char in block[position:newline] for char in '{}"'):
+                hiding = found.start()
+            position = newline + 1
+        elif mark == '"' and depth == 1:
+            quoted = not quoted
+        elif mark == "{":
+            depth += 1
+        elif mark == "}":
+            depth -= 1
+            if depth == 0:
+                return hiding             # pandoc ends the block here, before its end
+    return None if depth == 1 and not quoted else hiding
+
+
+def unreadable_key_character(key: str) -> str | None:
+    """The first character of key that pandoc's BibTeX reader refuses in a key, or None."""
+    return next((char for char in key if not char.isalnum() and char not in _PANDOC_KEY_PUNCTUATION), None)
 
 
 def is_valid_field_name(name: str) -> bool:

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.bibliography import Bibliography
+from builder.bibliography import Bibliography, Placed
 from builder.citeproc import Citeproc, CiteprocError
 from builder.errors import Problem, error
 from builder.markdown.citations import Cluster
@@ -44,29 +44,62 @@ def unknown_keys(path: str, line_offset: int, clusters: list[Cluster], bibliogra
     return problems
 
 
+# Pandoc compares every crossref and xdata with every entry it is given: entries go to it
+# this many at a time (with their parents), which keeps that quadratic cost small.
+_CONVERT_BATCH = 500
+# Each block pandoc refuses costs a request; past this many in a batch the build has enough to report.
+_REFUSALS_REPORTED = 20
+
+
 def convert_references(engine: Citeproc, bibliography: Bibliography, keys: list[str],
                        language: str = "en-US") -> tuple[dict[str, dict], list[Problem]]:
     """CSL-JSON for the given keys, read as for a document in language (English titles get
-    sentence case); an entry pandoc cannot read is an error at its line."""
-    if not keys:
-        return {}, []
-    try:
-        items = engine.convert(bibliography.biblatex_for(keys), language)
-        return {item["id"]: item for item in items}, []
-    except CiteprocError:
-        pass
-    # Find the culprits one entry at a time, so one bad entry cannot hide the rest.
+    sentence case); what pandoc cannot read is an error where it is written."""
     converted: dict[str, dict] = {}
-    problems = []
+    problems: list[Problem] = []
+    for start in range(0, len(keys), _CONVERT_BATCH):
+        _convert_batch(engine, bibliography, keys[start:start + _CONVERT_BATCH], language, converted, problems)
+    return converted, problems
+
+
+def _convert_batch(engine: Citeproc, bibliography: Bibliography, keys: list[str], language: str,
+                   converted: dict[str, dict], problems: list[Problem]) -> None:
+    """Convert keys. A block pandoc refuses is an error where it is written, and the rest is
+    converted without it; an error pandoc gives no position for is looked for one entry at a time."""
+    refused: set[Placed] = set()
+    while True:
+        request = bibliography.biblatex(keys, without=refused)
+        try:
+            items = engine.convert(request.text, language)
+        except CiteprocError as exc:
+            placed = request.place(str(exc))
+            if placed is None:
+                break
+            block, line, col, ran_on = placed
+            reason = "it does not end where BibTeX ends it" if ran_on else _pandoc_reason(str(exc))
+            problems.append(error(block.path, line, col, f"pandoc cannot read {block.what}: {reason}"))
+            refused.add(block)
+            if len(refused) == _REFUSALS_REPORTED:
+                return       # the build fails on these; more would cost a request each
+            continue
+        for item in items:
+            converted.setdefault(item["id"], item)
+        return
     for key in keys:
         try:
-            for item in engine.convert(bibliography.biblatex_for([key]), language):
+            for item in engine.convert(bibliography.biblatex([key], without=refused).text, language):
                 converted.setdefault(item["id"], item)
         except CiteprocError as exc:
             entry = bibliography.entries[key]
-            reason = re.sub(r"\s+", " ", str(exc).split("\n")[0])
-            problems.append(error(entry.path, entry.line, 1, f"cannot read entry '{key}': {reason}"))
-    return converted, problems
+            problems.append(error(entry.path, entry.line, entry.col,
+                                  f"pandoc cannot read entry '{key}': {_pandoc_reason(str(exc))}"))
+
+
+def _pandoc_reason(message: str) -> str:
+    """What pandoc says went wrong, without its position and its copy of the line."""
+    lines = [line.strip() for line in message.splitlines()[1:] if line.startswith(("unexpected", "expecting"))]
+    reason = "; ".join(lines) or " ".join(message.split())
+    return reason[:300]
 
 
 def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, dict],
