@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.bibcheck import (Catalogue, Source, catalogue, check_entry, check_files, failed_block_problem,
-                              linked_keys, missing_fields, near_duplicates)
+                              linked_keys, missing_fields, near_duplicates, reading_problems)
 from builder.bibformat import format_entry, format_file
 from builder.confinement import inside, links_outside, real_path
 from builder.bibsource import BibFile, decode_bib, parse_bib, read_bib
@@ -255,7 +255,8 @@ def plan_addition(root: Path, entry_text: str, file: str | None = None) -> tuple
     at = (STDIN, source.block.line, source.block.col)
     cat = catalogue([*files, new_bib])
     problems += check_entry(source, cat, required_fields=False)
-    problems += [p for p in near_duplicates(cat) if p.path == STDIN]
+    # What would keep the files from being read once it is in: a crossref loop through it, a value past the limits.
+    problems += [p for p in reading_problems(cat)[0] + near_duplicates(cat) if p.path == STDIN]
     missing = missing_fields(source, cat)
     if missing:
         problems.append(error(*at, f"entry '{source.key}' has no {', no '.join(missing)} "

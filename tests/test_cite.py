@@ -598,8 +598,10 @@ def test_add_keeps_a_comment_with_its_entry_and_the_file_line_endings(cli, tmp_p
     (b"@book{x, title = {Caf\xe9}}\n", "<stdin>:1:22: error: file is not valid UTF-8 (save it as UTF-8)"),
     (NEW_ENTRY.replace("Year = 2015", "date = {2015-13}"),
      "<stdin>:4:10: error: '2015-13' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (a range as START/END)"),
+    ("@book{loop, title = {T}, author = {A}, year = {2000}, crossref = {loop}}\n",
+     "<stdin>:1:55: error: crossref makes a loop: 'loop' inherits from itself"),
 ], ids=["duplicate-key", "unknown-type", "missing-field", "unbalanced", "no-key", "two-entries", "empty",
-        "not-utf8", "bad-date"])
+        "not-utf8", "bad-date", "crossref-loop"])
 def test_add_refuses_bad_entries_and_changes_no_file(cli, publication, entry, message):
     root = publication("cite-basic")
     before = snapshot(root)
