@@ -135,7 +135,8 @@ def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool
     try:
         cited = sorted({key for body in parsed for key in body.keys})
         items, convert_problems = formatter.convert(bibliography, cited)
-        _fail_on_errors(problems + convert_problems)
+        problems += convert_problems
+        _fail_on_errors(problems)
         articles = [d for d in documents if d.kind == "article"]
         own = dict(zip([d.slug for d in articles], formatter.own_references([article_item(d, settings) for d in articles])))
         source_urls = {key: f"sources/{slug}/" for key, slug in source_slugs(cited).items()}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from builder.bibliography import Bibliography, Placed
 from builder.citeproc import Citeproc, CiteprocError
-from builder.errors import Problem, error
+from builder.errors import Problem, error, warning
 from builder.markdown.citations import Cluster
 from builder.sanitize import sanitize
 
@@ -93,6 +93,39 @@ def _convert_batch(engine: Citeproc, bibliography: Bibliography, keys: list[str]
             entry = bibliography.entries[key]
             problems.append(error(entry.path, entry.line, entry.col,
                                   f"pandoc cannot read entry '{key}': {_pandoc_reason(str(exc))}"))
+
+
+# Characters HTML and XML cannot hold or show (a form feed pasted into a .bib field from a PDF).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def printable_items(items: dict[str, dict], bibliography: Bibliography) -> tuple[dict[str, dict], list[Problem]]:
+    """items with unprintable characters removed from every value; a warning at each entry that had any."""
+    from builder.yamlfile import describe_character
+
+    cleaned, problems = {}, []
+    for key, item in items.items():
+        found: set[str] = set()
+        cleaned[key] = _printable(item, found)
+        if found and key in bibliography.entries:
+            entry = bibliography.entries[key]
+            names = ", ".join(describe_character(char) for char in sorted(found))
+            problems.append(warning(entry.path, entry.line, entry.col,
+                                    f"unprintable characters removed from entry '{key}': {names}"))
+    return cleaned, problems
+
+
+def _printable(value, found: set[str]):
+    if isinstance(value, str):
+        if _UNPRINTABLE.search(value):
+            found.update(_UNPRINTABLE.findall(value))
+            return _UNPRINTABLE.sub("", value)
+        return value
+    if isinstance(value, list):
+        return [_printable(item, found) for item in value]
+    if isinstance(value, dict):
+        return {name: _printable(item, found) for name, item in value.items()}
+    return value
 
 
 def _pandoc_reason(message: str) -> str:
@@ -300,15 +333,17 @@ class CitationFormatter:
         return digest([self._style_digest, self.language, *parts])
 
     def convert(self, bibliography: Bibliography, keys: list[str]) -> tuple[dict[str, dict], list[Problem]]:
-        """CSL-JSON of the cited entries (cached by the BibLaTeX text they come from)."""
+        """CSL-JSON of the cited entries (cached by the BibLaTeX text they come from), without
+        characters no page can hold, with a warning for each entry that had some."""
         key = self._key("convert", bibliography.biblatex_for(keys))
         cached = self.cache.get("csl-json", key)
         if cached is not None:
-            return cached, []
+            return printable_items(cached, bibliography)
         items, problems = convert_references(self._engine(), bibliography, keys, self.language)
         if not problems:
             self.cache.put("csl-json", key, items)
-        return items, problems
+        items, warnings = printable_items(items, bibliography)
+        return items, problems + warnings
 
     def documents(self, clusters_per_document: list[list[Cluster]], items: dict[str, dict],
                   done=None) -> list[DocumentCitations]:

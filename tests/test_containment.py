@@ -211,6 +211,22 @@ def test_control_characters_in_a_body_and_front_matter_are_warnings_at_their_pla
     assert "Pasted from a PDF" in html and "\x0c" not in html and "\x07" not in html
 
 
+def test_control_characters_in_a_bib_field_are_left_out_with_a_warning(tmp_path):
+    bib = "@book{kim2016, title = {Mar\x0ckets\x07}, author = {Kim, A.}, year = {2016}}\n"
+    root = publication(tmp_path / "pub", bib=bib)
+    for _ in range(2):          # the second build reads the converted entries from the cache
+        result = build(root, pdf=False)
+        assert [str(p) for p in result.warnings] == [
+            "citations/sources.bib:1:1: warning: unprintable characters removed from entry 'kim2016': "
+            "U+0007 (bell), U+000C (form feed)"]
+        (root / "content" / "articles" / "a.md").write_text(
+            (root / "content" / "articles" / "a.md").read_text() + "\nMore.\n")
+    for path in (root / "_site").rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".bib", ".ris"):
+            text = path.read_text()
+            assert "\x0c" not in text and "\x07" not in text, path
+
+
 # --- Ids in a page ---------------------------------------------------------------------------
 
 def test_heading_id_and_evidence_id_that_collide_are_an_error(tmp_path):
