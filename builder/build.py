@@ -33,7 +33,7 @@ from builder.site import assemble_site, source_slugs
 from builder.styles import resolve_style
 from builder.fingerprint import input_fingerprint, output_fingerprint
 from builder.theme import print_css, template_environment, theme_assets, theme_dirs
-from builder.write import check_site_folder, mark_site, site_file, site_folder, write_site
+from builder.write import check_site_folder, is_site, mark_site, site_file, site_folder, write_site
 
 CACHE_DIR = ".dossier-cache"
 
@@ -61,6 +61,8 @@ class _LastBuild:
         try:
             self.data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
+            self.data = {}
+        if not isinstance(self.data, dict) or not isinstance(self.data.get("warnings", []), list):
             self.data = {}
 
     def unchanged(self, fingerprint: str, out_dir: Path) -> bool:
@@ -104,9 +106,10 @@ def _one_at_a_time(root: Path, report: Progress):
 def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool, pdf: bool,
            pdf_only: set[str] | None, use_cache: bool, report: Progress, hold: Callable[[], None]) -> BuildResult:
     settings, problems = load_settings(root)
-    out_dir = _output_dir(settings, out)
+    out_dir = output_folder(settings, out)
     hold()      # from here on the build reads its cache and may write: one build of the publication at a time
     remove_links(root / CACHE_DIR)
+    cache = Cache(root / CACHE_DIR if use_cache else None)     # claimed (or emptied) before anything in it is read
     flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
     record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write and pdf_only is None else None
     fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings), settings.csl) if record else ""
@@ -125,7 +128,6 @@ def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool
     problems += links_outside(root, [root / "citations", settings.theme_dir]) + _check_cover_image(settings, assets)
 
     links = PublicationLinks(root, documents, assets)
-    cache = Cache(root / CACHE_DIR if use_cache else None)
     bodies = Bodies(create_parser(), settings, links, bibliography, cache)
     parsed, parse_problems = bodies.parse(documents, report)
     problems += parse_problems
@@ -228,14 +230,15 @@ def _place_pdfs(result: BuildResult, slugs: set[str] | None, progress: Progress 
         written, folders = [], {}
         for path in sorted((folder / "pdf").glob("*.pdf")):
             target = site_file(site, f"pdf/{path.name}", folders)
-            spare = target.with_name(f".{path.name}.tmp")
-            shutil.copyfile(path, spare)
-            spare.replace(target)
+            handle, spare = tempfile.mkstemp(dir=target.parent, prefix=f".{path.name}.", suffix=".tmp")
+            with os.fdopen(handle, "wb") as stream, path.open("rb") as pdf:
+                shutil.copyfileobj(pdf, stream)
+            os.replace(spare, target)      # a link at target is replaced, never written through
             written.append(target)
     return written
 
 
-def _output_dir(settings: Settings, out: Path | None) -> Path:
+def output_folder(settings: Settings, out: Path | None) -> Path:
     """The output folder, refused where a build would replace the publication, a folder holding
     it, its home folder, a folder of its sources or one Dossier did not build; refused before
     anything is read. Paths are compared resolved (links followed)."""
@@ -256,6 +259,12 @@ def _output_dir(settings: Settings, out: Path | None) -> Path:
     if reason:
         where = settings.position("output") if out is None else (1, 1)
         raise BuildFailed([error("dossier.yml", *where, f"output folder {out_dir} {reason}: choose a folder of its own")])
+    if out is None and not real.is_relative_to(real_root) and not is_site(real):
+        # A link is content, as any file of the publication: it may lead to a site Dossier built
+        # (a deploy folder), but never make a build write into a folder of someone else's.
+        raise BuildFailed([error("dossier.yml", *settings.position("output"), f"output folder {settings.output} is a "
+                                 f"link to {real}, outside the publication, which Dossier did not build: "
+                                 f"build there once with --out {real}, or remove the link")])
     check_site_folder(out_dir, legacy=out is None)
     return out_dir
 

@@ -157,14 +157,22 @@ class LiveSite:
         return self.server is not None and (self.server.location.folder / "index.html").is_file()
 
     def _first_location(self) -> SiteLocation:
-        """Where the site is before the first build: from dossier.yml, or the defaults when it does not load."""
+        """Where the site is before the first build: the output folder of dossier.yml if it passes
+        the build's checks and holds a site Dossier built; else nothing (until a build succeeds)."""
+        from builder.build import output_folder
+        from builder.write import is_site
+
+        nothing = SiteLocation(self.root / CACHE_DIR / "nothing-built")
         try:
             settings, _ = load_settings(self.root)
+            folder = output_folder(settings, None)
         except BuildFailed:
             if not (self.root / SETTINGS_FILE).is_file():
                 raise       # not a publication: nothing to watch
-            return SiteLocation(self.root / "_site")
-        return SiteLocation(self.root / settings.output, base_path_of(settings.base_url))
+            return nothing
+        if not is_site(folder, legacy=True):
+            return nothing
+        return SiteLocation(folder, base_path_of(settings.base_url))
 
     def _spawn(self, name: str, target: Callable[[], None]) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)

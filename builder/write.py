@@ -96,10 +96,22 @@ def is_site(folder: Path, *, legacy: bool = False) -> bool:
 
 def mark_site(folder: Path) -> None:
     """Make folder (absent or empty, or a site already) a site of Dossier's: what `dossier pdf`
-    does before adding PDFs to a publication not built yet."""
+    does before adding PDFs to a publication not built yet. A marker that is a link is replaced."""
     folder.mkdir(parents=True, exist_ok=True)
-    if not (folder / MARKER).is_file():
-        (folder / MARKER).write_bytes(_MARKER_TEXT)
+    marker = folder / MARKER
+    if marker.is_file() and not marker.is_symlink():
+        return
+    if marker.is_symlink():
+        marker.unlink()
+    write_new(marker, _MARKER_TEXT)
+
+
+def write_new(path: Path, content: bytes) -> None:
+    """Create path with content; never through a link, never over an existing file."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_CLOEXEC", 0), 0o644)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(content)
 
 
 def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], None] | None = None,
@@ -252,11 +264,17 @@ def _uninterruptible():
 
 
 def _recover(out_dir: Path) -> None:
-    """Undo what a build killed midway left: restore a retired site, drop unfinished ones."""
-    retired = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
+    """Undo what a build killed midway left: restore a retired site, drop unfinished ones. Only
+    folders a build made are touched: named .NAME.new-PID, or .NAME.old-PID holding the marker."""
+    def made_by_a_build(kind: str) -> list[Path]:
+        return sorted(path for path in out_dir.parent.glob(f".{out_dir.name}.{kind}-*")
+                      if path.name.rsplit("-", 1)[1].isdigit() and not path.is_symlink()
+                      and (kind == "new" or is_site(path)))
+
+    retired = made_by_a_build("old")
     if retired and not out_dir.exists():
         os.replace(retired.pop(), out_dir)
-    for leftover in retired + sorted(out_dir.parent.glob(f".{out_dir.name}.new-*")):
+    for leftover in retired + made_by_a_build("new"):
         _remove(leftover)
 
 

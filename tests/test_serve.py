@@ -535,6 +535,22 @@ def test_without_any_site_a_failed_build_serves_a_placeholder(publication):
     assert serve_threads() == []
 
 
+@pytest.mark.parametrize("how", ["setting", "link"])
+def test_an_output_folder_the_build_refuses_is_never_served(publication, tmp_path, how):
+    root = publication("cited")
+    write(tmp_path / "elsewhere" / "secret.txt", "not for the server\n")
+    if how == "setting":
+        with (root / "dossier.yml").open("a") as settings:
+            settings.write(f"output: ../{tmp_path.name}/elsewhere\n")
+    else:
+        (root / "_site").symlink_to(tmp_path / "elsewhere")
+    with LiveSite(root, port=0, output=Lines()) as site:
+        assert site.output.problems[-1] == "1 error; nothing to serve yet"
+        status, page = get(site, "secret.txt")
+        assert status == 404 and b"not for the server" not in page
+    assert serve_threads() == []
+
+
 def test_the_command_stops_cleanly_on_ctrl_c(publication):
     root = publication("cited")
     command = [sys.executable, "-m", "builder", "-C", str(root), "serve", "--port", "0"]

@@ -108,6 +108,7 @@ def test_recovers_a_site_half_swapped_by_a_killed_build(tmp_path):
     write(tmp_path / "._site.old-4242" / "index.html", "old")
     write(tmp_path / "._site.old-4242" / ".dossier-site", "")
     write(tmp_path / "._site.new-4242" / "index.html", "half written")
+    write(tmp_path / "._site.new-4242" / ".dossier-site", "")
     write_site([page("index.html", "new")], out_dir)
     assert (out_dir / "index.html").read_text() == "new"
     assert leftovers(out_dir) == []
@@ -119,6 +120,7 @@ def test_recovery_restores_the_old_site_when_the_next_build_fails(tmp_path):
     write(tmp_path / "._site.old-4242" / "about" / "index.html", "old about")
     write(tmp_path / "._site.old-4242" / ".dossier-site", "")
     write(tmp_path / "._site.new-4242" / "index.html", "half written")
+    write(tmp_path / "._site.new-4242" / ".dossier-site", "")
     with pytest.raises(BuildFailed):
         write_site([page("index.html", "new"), Output("x.png", source=tmp_path / "missing.png")], out_dir)
     assert (out_dir / "index.html").read_text() == "old"
@@ -128,9 +130,21 @@ def test_recovery_restores_the_old_site_when_the_next_build_fails(tmp_path):
 
 def test_leftovers_beside_an_intact_site_are_removed(old_site):
     write(old_site.parent / f"._site.new-{os.getpid() + 1}" / "index.html", "unfinished")
+    write(old_site.parent / f"._site.new-{os.getpid() + 1}" / ".dossier-site", "")
     write_site([page("index.html", "new")], old_site)
     assert (old_site / "index.html").read_text() == "new"
     assert leftovers(old_site) == []
+
+
+def test_folders_named_like_leftovers_that_a_build_did_not_make_are_left_alone(tmp_path):
+    out_dir = tmp_path / "_site"
+    write(tmp_path / "._site.new-mine" / "notes.txt", "mine")
+    write(tmp_path / "._site.old-notes" / "notes.txt", "mine too")
+    write(tmp_path / "._site.old-123" / "notes.txt", "no marker: not a site")
+    before = snapshot(tmp_path)
+    write_site([page("index.html", "new")], out_dir)
+    after = snapshot(tmp_path)
+    assert {k: v for k, v in after.items() if not k.startswith("_site")} == before
 
 
 # --- Unchanged files are shared with the previous site, not written again -------------------------
