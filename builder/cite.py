@@ -283,6 +283,9 @@ def _target_file(root: Path, file: str | None) -> tuple[Path, str | None, Proble
                 or not inside(root, path)):
             return path, None, error(file, 1, 1,
                                      "--file must name a .bib file in citations/, e.g. citations/news.bib")
+    if not inside(root, path):      # the default file, or citations/, a link leading out (or to nothing)
+        return path, None, error(path.relative_to(root).as_posix(), 1, 1,
+                                 "is a link to a place outside the publication folder: nothing is written there")
     if path.is_dir():
         return path, None, error(path.relative_to(root).as_posix(), 1, 1, "is a folder, not a .bib file")
     if not path.exists():

@@ -42,16 +42,33 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
 _NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]')
 
 
+MAX_SETTINGS_BYTES = 1 << 20
+
+
 def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     """Read root/dossier.yml; return settings and warnings, raise BuildFailed on errors."""
+    from builder.confinement import inside
+
     path = root / SETTINGS_FILE
     name = SETTINGS_FILE
+    if (path.exists() or path.is_symlink()) and not (inside(root, path) and path.is_file()):
+        raise BuildFailed([error(name, 1, 1, "dossier.yml must be a file of the publication, not a folder or "
+                                 "a link leading out of it (or to nothing)")])
     try:
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_SETTINGS_BYTES + 1)
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise BuildFailed([error(name, 1, 1, f"no {SETTINGS_FILE} here: run `dossier init` or use -C DIR")]) from None
     except UnicodeDecodeError as exc:
-        raise BuildFailed([error(name, 1, exc.start + 1, "file is not valid UTF-8")]) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise BuildFailed([error(name, line, col, "file is not valid UTF-8")]) from None
+    except OSError as exc:
+        raise BuildFailed([error(name, 1, 1, f"cannot read dossier.yml ({exc.strerror or exc})")]) from None
+    if len(raw) > MAX_SETTINGS_BYTES:
+        raise BuildFailed([error(name, 1, 1, f"dossier.yml is larger than {MAX_SETTINGS_BYTES // 1024} kB: "
+                                 "settings are a few lines")])
     try:
         doc = parse_yaml(text)
     except YamlError as exc:

@@ -49,8 +49,11 @@ class Snapshots:
         folder = self.root / "citations" / "snapshots"
         for suffix in SNAPSHOT_SUFFIXES:
             path = folder / f"{key}{suffix}"
-            if inside(folder, path) and inside(self.root, path) and path.is_file():
-                return real_path(path)
+            try:
+                if inside(folder, path) and inside(self.root, path) and path.is_file():
+                    return real_path(path)
+            except OSError:     # a key too long for a file name: no snapshot
+                continue
         return None
 
     def get(self, key: str):

@@ -61,6 +61,12 @@ class PublicationLinks:
         real = real_path(candidate)
         if real is None or not inside(self.root, candidate) or not candidate.is_relative_to(self.lexical_root):
             return None, f"link '{target}' points outside the publication folder"
+        try:
+            return self._published(real, target, document, fragment)
+        except OSError:         # a name too long for the file system, say
+            return None, f"link target '{target}' does not exist"
+
+    def _published(self, real: Path, target: str, document: Document, fragment: str) -> tuple[str | None, str | None]:
         if real in self.by_source:
             return relative_url(document.url, self.by_source[real].url) + fragment, None
         if real in self.assets:

@@ -30,6 +30,7 @@ from urllib.parse import unquote
 import jinja2
 from markupsafe import Markup
 
+from builder.confinement import real_path
 from builder.errors import BuildFailed, error
 from builder.model import Settings
 from builder.printhtml import print_body, scope_anchors
@@ -165,9 +166,12 @@ def _referenced_files(html: str, base: Path, site_dir: Path) -> list[str]:
     """Hashes of the local images html uses, so changing an image lays the article out again."""
     hashes = []
     for src in sorted(set(re.findall(r'src="([^":]+)"', html))):
-        path = (base.parent / src).resolve()
-        if path.is_relative_to(site_dir) and path.is_file():
-            hashes.append(f"{src}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+        path = real_path(base.parent / src)
+        try:
+            if path is not None and path.is_relative_to(site_dir) and path.is_file():
+                hashes.append(f"{src}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
+        except OSError:         # a name too long for the file system, say: no such image
+            continue
     return hashes
 
 

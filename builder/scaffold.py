@@ -8,6 +8,7 @@ import os
 import unicodedata
 from pathlib import Path
 
+from builder.confinement import inside
 from builder.errors import BuildFailed, error
 from builder.model import Settings
 from builder.text import slugify
@@ -39,7 +40,7 @@ def new_article(settings: Settings, title: str) -> Path:
             "draft: true\n"
             "---\n\n"
             "Write the analysis here. Set `draft: false` to publish it.\n")
-    if not _create(path, text, relpath):
+    if not _create(path, text, relpath, settings.root):
         raise BuildFailed([error(relpath, 1, 1, "an article with this name exists already")])
     return path
 
@@ -52,10 +53,14 @@ def _check_title(title: str) -> None:
                                      f"(U+{ord(char):04X}): remove it")])
 
 
-def _create(path: Path, text: str, relpath: str) -> bool:
-    """Write a new file at path, never replacing one (nor following a link); False if something is there."""
+def _create(path: Path, text: str, relpath: str, root: Path) -> bool:
+    """Write a new file at path, never replacing one (nor following a link); False if something is there.
+    Its folder must lie in root, links followed: a linked content/articles/ leads nowhere else."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not inside(root, path.parent):
+            reason = "its folder is a link to a place outside the publication folder"
+            raise BuildFailed([error(relpath, 1, 1, f"cannot create the file ({reason})")])
         stream = open(path, "x", encoding="utf-8")
     except OSError as exc:
         if isinstance(exc, FileExistsError) and (path.exists() or path.is_symlink()):
@@ -105,7 +110,7 @@ def init_publication(directory: Path, title: str) -> tuple[list[Path], list[Path
     # dossier.yml last: a publication exists only once everything it names is in place.
     for name in [*list(files)[1:], "dossier.yml"]:
         path = directory / name
-        (created if _create(path, files[name], str(path)) else kept).append(path)
+        (created if _create(path, files[name], str(path), directory) else kept).append(path)
     for folder in ("content/assets", "citations"):
         try:
             (directory / folder).mkdir(parents=True, exist_ok=True)

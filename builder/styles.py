@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.confinement import inside, real_path
 from builder.errors import Problem, error, line_col
 
 _CSL = "http://purl.org/net/xbiblio/csl"
@@ -96,8 +97,8 @@ def _chain(path: Path, root: Path | None, csl: str,
 
 def _find_named(root: Path, csl: str, position: tuple[int, int]) -> Path | Problem:
     if csl.endswith(".csl") or "/" in csl:
-        path = (root / csl).resolve()
-        if not path.is_relative_to(root.resolve()):
+        path = real_path(root / csl)
+        if path is None or not inside(root, root / csl):       # a loop is never inside
             return error("dossier.yml", *position, f"csl file '{csl}' is outside the publication folder")
         if not path.is_file():
             return error("dossier.yml", *position, f"csl file '{csl}' does not exist")
@@ -130,8 +131,8 @@ def _find_parent(root: Path | None, csl: str, href: str, position: tuple[int, in
     if bundled or _URL.match(href) or root is None:
         return error("dossier.yml", *position, f"csl file '{csl}' depends on '{href}', which is not a bundled "
                      "style's id (like http://www.zotero.org/styles/apa) or a .csl file in the publication")
-    path = (root / href).resolve()
-    if Path(href).is_absolute() or not path.is_relative_to(root.resolve()):
+    path = real_path(root / href)
+    if Path(href).is_absolute() or path is None or not inside(root, root / href):
         return error("dossier.yml", *position, f"csl file '{csl}' depends on '{href}', which leads outside "
                      "the publication folder")
     if not path.is_file():
@@ -143,8 +144,9 @@ def _read(path: Path, root: Path | None, position: tuple[int, int]) -> tuple[byt
     """(the style's text, the href of its parent if it is a dependent style), or (the problem, None):
     reported in the file when it is the publication's, else at position in dossier.yml."""
     def at(line: int, col: int) -> tuple[str, int, int]:
-        if root is not None and path.is_relative_to(root.resolve()):
-            return path.relative_to(root.resolve()).as_posix(), line, col
+        real_root = real_path(root) if root is not None else None
+        if real_root is not None and path.is_relative_to(real_root):
+            return path.relative_to(real_root).as_posix(), line, col
         return "dossier.yml", *position
 
     try:

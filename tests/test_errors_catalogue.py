@@ -192,6 +192,8 @@ UNTESTABLE = {
     "internal error (the traceback is in the terminal)": "dossier serve reports a bug in Dossier itself",
     "a ',' is missing between two fields": "bibtexparser 2 reads such a value whole (then 'cannot read the value')",
     "unreadable BibTeX": "bibtexparser gives no reason at all for a block it cannot read",
+    "cannot read dossier.yml (": "a regular file of the publication that cannot be read: a failing disk (as root, "
+                                 "permissions do not stop a read)",
 }
 
 
