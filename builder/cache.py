@@ -48,6 +48,11 @@ def remove_links(folder: Path) -> None:
         pass
 
 
+def _stamp(folder: Path) -> str:
+    info = folder.stat()
+    return f"dossier {__version__} cache {FORMAT} folder {info.st_dev}:{info.st_ino}\n"
+
+
 class Cache:
     """JSON results by namespace and key; a disabled cache stores nothing."""
 
@@ -59,10 +64,12 @@ class Cache:
             self._claim(folder)
 
     def _claim(self, folder: Path) -> None:
+        """Use folder if this Dossier made it here, else empty it. The stamp names the folder's
+        device and inode, so a cache that arrives with the publication (committed by a pull
+        request, copied from elsewhere) is never trusted: its HTML would skip the sanitiser."""
         stamp = folder / "VERSION"
-        expected = f"dossier {__version__} cache {FORMAT}\n"
         try:
-            if stamp.read_text(encoding="utf-8") == expected:
+            if stamp.read_text(encoding="utf-8") == _stamp(folder):
                 return
         except OSError:
             pass
@@ -80,7 +87,7 @@ class Cache:
             elif folder.exists() or folder.is_symlink():
                 folder.unlink()
             folder.mkdir(parents=True, exist_ok=True)
-            stamp.write_text(expected, encoding="utf-8")
+            stamp.write_text(_stamp(folder), encoding="utf-8")
         except OSError:
             self.folder = None  # an unwritable cache only costs time
 
@@ -97,12 +104,11 @@ class Cache:
         except (OSError, ValueError):
             self.misses += 1
             return None
-        value = record.get("value") if isinstance(record, dict) else None
-        if record.get("check") != digest(value):
+        if not isinstance(record, dict) or record.get("check") != digest(record.get("value")):
             self.misses += 1
             return None
         self.hits += 1
-        return value
+        return record["value"]
 
     def put(self, namespace: str, key: str, value) -> None:
         if self.folder is None:

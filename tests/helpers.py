@@ -153,3 +153,17 @@ def time_limit(seconds: int, what: str = "the block"):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def copy_built(source: Path, target: Path) -> Path:
+    """A copy of a built publication whose build cache the copy keeps using: a cache is bound to
+    its folder (builder/cache.py), so the copy's is stamped as its own, as a build there would."""
+    import shutil
+
+    from builder.cache import _stamp
+
+    shutil.copytree(source, target, symlinks=True)
+    cache = target / ".dossier-cache"
+    if (cache / "VERSION").is_file():
+        (cache / "VERSION").write_text(_stamp(cache), encoding="utf-8")
+    return target

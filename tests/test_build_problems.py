@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from builder.build import build
-from helpers import FIXTURES, snapshot, write
+from helpers import FIXTURES, copy_built, snapshot, write
 
 FRONT = "---\ntitle: Bad\ndate: 2016-01-01\n---\n\n"     # the body starts on line 6
 
@@ -23,8 +23,7 @@ def built_minimal(tmp_path_factory):
 @pytest.fixture
 def root(built_minimal, tmp_path):
     copy = tmp_path / "pub"
-    shutil.copytree(built_minimal, copy, symlinks=True)
-    return copy
+    return copy_built(built_minimal, copy)
 
 
 def article(root, text: str | bytes, name: str = "bad.md"):

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from builder.build import build
 from builder.pdf import PdfReport
 from builder.write import write_site
-from helpers import FIXTURES, REPOSITORY, parse_page
+from helpers import FIXTURES, REPOSITORY, copy_built, parse_page
 
 ARTIFACTS = REPOSITORY / "test-artifacts"
 
@@ -440,12 +440,12 @@ def cache_entry_holding(root: Path, text: str) -> Path:
 
 def test_cache_lays_out_only_what_changed_and_gives_the_same_bytes(edition, tmp_path):
     root = tmp_path / "pdf-edition"
-    shutil.copytree(edition.root, root)
+    copy_built(edition.root, root)
     cold = pdf_bytes(edition.site)
     before = cache_state(root)
 
-    # A second build, in another folder: nothing is laid out, not a byte differs, and
-    # WeasyPrint is not even imported.
+    # A second build, in another folder with the same cache: nothing is laid out, not a byte
+    # differs, and WeasyPrint is not even imported.
     shutil.rmtree(root / "_site")
     script = ("import sys; from pathlib import Path; from builder.build import build; "
               f"build(Path({str(root)!r})); print('weasyprint' in sys.modules)")
@@ -485,7 +485,7 @@ def test_cache_lays_out_only_what_changed_and_gives_the_same_bytes(edition, tmp_
 def test_a_build_without_the_cache_lays_everything_out_and_keeps_nothing(edition, tmp_path):
     # build(use_cache=False) must not trust layouts cached by earlier builds, even corrupt ones.
     root = tmp_path / "pdf-edition"
-    shutil.copytree(edition.root, root)
+    copy_built(edition.root, root)
     for cached in (root / ".dossier-cache" / "pdf").glob("*.pdf"):
         cached.write_bytes(b"%PDF-1.7 damaged")
     before = cache_state(root)
@@ -496,7 +496,7 @@ def test_a_build_without_the_cache_lays_everything_out_and_keeps_nothing(edition
 
 def test_reordering_the_edition_and_a_cover_image_reuse_every_article_layout(edition, tmp_path):
     root = tmp_path / "pdf-edition"
-    shutil.copytree(edition.root, root)
+    copy_built(edition.root, root)
     with (root / "dossier.yml").open("a", encoding="utf-8") as settings:
         settings.write("pdf: {order: [short-note, no-such-article], cover_image: assets/prices.png}\n")
     report = typeset(root, tmp_path / "site")
