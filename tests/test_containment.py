@@ -8,6 +8,7 @@ snapshotted before and compared after, so a write or delete anywhere else fails 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -158,6 +159,24 @@ def test_links_planted_inside_the_cache_are_never_written_through(tmp_path):
     assert not any(p.is_symlink() for p in cache.rglob("*"))
 
 
+def test_a_cache_that_arrives_with_the_publication_is_never_trusted(tmp_path):
+    import json
+
+    root = publication(tmp_path / "pub")
+    build(root, pdf=False)
+    for path in (root / ".dossier-cache" / "body").rglob("*.json"):
+        record = json.loads(path.read_text())
+        record["value"]["html"] = "<script>alert('from the cache')</script>"
+        from builder.cache import digest
+        record["check"] = digest(record["value"])
+        path.write_text(json.dumps(record))
+    (root / ".dossier-cache" / "last-build.json").write_text("[1, 2]")
+    copy = tmp_path / "clone"
+    shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns("_site"))   # as a clone would bring it
+    build(copy, pdf=False)
+    assert "from the cache" not in (copy / "_site" / "articles" / "a" / "index.html").read_text()
+
+
 # --- Links that loop ------------------------------------------------------------------------
 
 def test_links_that_loop_are_errors_not_tracebacks(tmp_path, cli):
@@ -176,6 +195,49 @@ def test_links_that_loop_are_errors_not_tracebacks(tmp_path, cli):
         "content/assets/x.png:1:1: error: asset is a link to a file outside the publication folder"]
     for command in (["check"], ["cite", "check"], ["cite", "fmt"], ["cite", "unused"]):
         assert cli("-C", root, *command).exit_code in (0, 1)
+
+
+def test_links_to_devices_and_loops_in_content_neither_hang_nor_fill_memory(tmp_path, cli):
+    from helpers import time_limit
+
+    root = publication(tmp_path / "pub")
+    (root / "content" / "zero").symlink_to("/dev/zero")
+    for name in "abc":
+        (root / "content" / name).symlink_to(".")
+    (root / "content" / "root").symlink_to("/")
+    with time_limit(60, "a build of a publication with links to /dev/zero, / and loops"):
+        result = cli("-C", root, "build", "--no-pdf")
+    assert result.exit_code in (0, 1), result.output
+    assert "content/zero:1:1: warning: not published" in result.stderr
+
+
+@pytest.mark.parametrize("csl", ["loop.csl", "a/x.csl"])
+def test_a_csl_link_that_loops_is_an_error(tmp_path, csl):
+    root = publication(tmp_path / "pub")
+    (root / "loop.csl").symlink_to("loop.csl")
+    (root / "a").symlink_to("b")
+    (root / "b").symlink_to("a")
+    with (root / "dossier.yml").open("a") as settings:
+        settings.write(f"csl: {csl}\n")
+    assert problems_of(root) == [f"dossier.yml:3:6: error: csl file '{csl}' is outside the publication folder"]
+
+
+def test_names_too_long_for_the_file_system_are_errors_not_tracebacks(tmp_path, cli):
+    long = "a" * 300
+    bib = BIB + f"@book{{{long}, title = {{Long}}, author = {{Kim, A.}}, year = {{2016}}}}\n"
+    root = publication(tmp_path / "pub", f"[x]({long}.png) and ![y]({long}.md)\n\n"
+                                         f"::: {{.evidence #ev-a source={long}}}\nA quote.\n:::\n\n"
+                                         f'<img src="{long}.png">\n', bib=bib)
+    result = cli("-C", root, "build")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"content/articles/a.md:6:5: error: link target '{long}.png' does not exist",
+        f"content/articles/a.md:6:320: error: link target '{long}.md' does not exist",
+        "2 errors; nothing was written"]
+    text = (root / "content" / "articles" / "a.md").read_text()
+    (root / "content" / "articles" / "a.md").write_text(text.replace(f"[x]({long}.png) and ![y]({long}.md)", "Text."))
+    result = cli("-C", root, "build")          # the evidence source's snapshot and the PDF's image: none
+    assert result.exit_code == 0, result.output
 
 
 # --- Files the build does not read are not skipped without a word -------------------------
@@ -331,7 +393,7 @@ def test_output_setting_outside_the_publication_is_refused(tmp_path):
 def test_site_symlink_to_a_deploy_folder_is_followed_not_replaced(tmp_path):
     root = publication(tmp_path / "pub")
     deploy = tmp_path / "deploy"
-    deploy.mkdir()
+    build(root, pdf=False, use_cache=False, out=deploy)        # the operator's first build there
     (root / "_site").symlink_to(deploy)
     build(root, pdf=False, use_cache=False)
     assert (root / "_site").is_symlink()
@@ -341,14 +403,27 @@ def test_site_symlink_to_a_deploy_folder_is_followed_not_replaced(tmp_path):
     assert (root / "_site").is_symlink() and not (deploy / "about").exists()
 
 
+@pytest.mark.parametrize("target", ["missing", "empty"])
+def test_site_symlink_out_of_the_publication_to_a_folder_dossier_did_not_build_is_refused(tmp_path, target):
+    root = publication(tmp_path / "pub")
+    (tmp_path / "empty").mkdir()
+    (root / "_site").symlink_to(tmp_path / target)
+    before = snapshot(tmp_path / "empty")
+    assert problems_of(root) == [
+        f"dossier.yml:1:1: error: output folder _site is a link to {tmp_path / target}, outside the publication, "
+        f"which Dossier did not build: build there once with --out {tmp_path / target}, or remove the link"]
+    assert not (tmp_path / "missing").exists() and snapshot(tmp_path / "empty") == before
+
+
 def test_site_symlink_to_a_folder_of_other_files_is_refused(tmp_path):
     root = publication(tmp_path / "pub")
     write(tmp_path / "important" / "thesis.docx", "years of work")
     (root / "_site").symlink_to(tmp_path / "important")
     before = snapshot(tmp_path / "important")
     [problem] = problems_of(root)
-    assert problem == (f"{tmp_path / 'important'}:1:1: error: refusing to replace this folder: it is not empty and "
-                       "Dossier did not build it (no .dossier-site file); empty it or choose another output folder")
+    assert problem == (f"dossier.yml:1:1: error: output folder _site is a link to {tmp_path / 'important'}, outside "
+                       f"the publication, which Dossier did not build: build there once with --out "
+                       f"{tmp_path / 'important'}, or remove the link")
     assert snapshot(tmp_path / "important") == before and (root / "_site").is_symlink()
 
 
@@ -369,6 +444,34 @@ def test_a_publications_own_folder_with_an_index_is_not_taken_for_an_old_site(tm
     assert problems_of(root) == [
         f"{root / 'docs'}:1:1: error: refusing to replace this folder: it is not empty and Dossier did not build it "
         "(no .dossier-site file); empty it or choose another output folder"]
+
+
+# --- dossier.yml ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("target", ["outside.yml", "folder", "loop", "/dev/zero"])
+def test_dossier_yml_is_read_only_as_a_file_of_the_publication(tmp_path, cli, target):
+    root = publication(tmp_path / "pub")
+    write(tmp_path / "outside.yml", "title: From outside\n")
+    (tmp_path / "folder").mkdir()
+    (root / "dossier.yml").unlink()
+    (root / "dossier.yml").symlink_to(target if target != "loop" else root / "dossier.yml")
+    if target in ("outside.yml", "folder"):
+        (root / "dossier.yml").unlink()
+        (root / "dossier.yml").symlink_to(tmp_path / target)
+    result = cli("-C", root, "build", "--no-pdf")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("dossier.yml:1:1: error: dossier.yml must be a file of the publication, not a "
+                                    "folder or a link leading out of it (or to nothing)")
+
+
+def test_dossier_yml_too_large_or_not_utf8_is_an_error_at_its_place(tmp_path, cli):
+    root = publication(tmp_path / "pub")
+    write(root / "dossier.yml", b"title: T\nbase_url: https://example.org/\n" + b"# x\n" * 300_000)
+    result = cli("-C", root, "build", "--no-pdf")
+    assert result.stderr.startswith("dossier.yml:1:1: error: dossier.yml is larger than 1024 kB: settings are a few lines")
+    write(root / "dossier.yml", "title: T\n# 김정은\n".encode() + b"description: caf\xe9\n")
+    result = cli("-C", root, "build", "--no-pdf")
+    assert result.stderr.startswith("dossier.yml:3:17: error: file is not valid UTF-8")
 
 
 # --- Commands ----------------------------------------------------------------------------------
@@ -427,6 +530,44 @@ def test_pdf_before_any_build_leaves_a_site_the_next_build_replaces(tmp_path):
     assert sorted(p.name for p in (root / "_site").iterdir()) == [".dossier-site", "pdf"]
     build(root, pdf=False)
     assert (root / "_site" / "index.html").is_file()
+
+
+def test_pdf_never_writes_through_links_planted_in_the_site(tmp_path):
+    root = publication(tmp_path / "pub")
+    victim = write(tmp_path / "victim.txt", "keep me\n")
+    write(root / "_site" / "index.html", "a site committed with its links\n")
+    write(root / "_site" / "pagefind" / "pagefind-entry.json", "{}")
+    (root / "_site" / "pdf").mkdir()
+    (root / "_site" / "pdf" / "a.pdf").symlink_to(victim)
+    (root / "_site" / ".dossier-site").symlink_to(tmp_path / "created-by-marker")
+    with pytest.raises(BuildFailed) as failed:
+        build_pdfs(root, {"a"})
+    assert [str(p) for p in failed.value.problems] == [
+        f"{root / '_site'}:1:1: error: refusing to write 'pdf/a.pdf': the path would leave the site folder"]
+    assert victim.read_text() == "keep me\n" and not (tmp_path / "created-by-marker").exists()
+    (root / "_site" / "pdf" / "a.pdf").unlink()
+    build_pdfs(root, {"a"})
+    assert victim.read_text() == "keep me\n" and (root / "_site" / "pdf" / "a.pdf").is_file()
+
+
+def test_cite_add_and_new_never_write_through_links_out_of_the_publication(tmp_path, cli):
+    root = publication(tmp_path / "pub")
+    (root / "citations" / "sources.bib").unlink()
+    (root / "citations" / "references.bib").symlink_to(tmp_path / "evil.bib")
+    entry = "@book{park2017, title = {Markets}, author = {Park, C.}, year = {2017}}\n"
+    result = cli("-C", root, "cite", "add", input=entry)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("citations/references.bib:1:1: error: is a link to a place outside the "
+                                    "publication folder: nothing is written there")
+    assert not (tmp_path / "evil.bib").exists()
+    shutil.rmtree(root / "content" / "articles")
+    (tmp_path / "elsewhere").mkdir()
+    (root / "content" / "articles").symlink_to(tmp_path / "elsewhere")
+    result = cli("-C", root, "new", "Hello there")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/articles/hello-there.md:1:1: error: cannot create the file (its folder "
+                                    "is a link to a place outside the publication folder)")
+    assert list((tmp_path / "elsewhere").iterdir()) == []
 
 
 def test_cite_add_and_fmt_keep_a_symlinked_bib_a_symlink(tmp_path, cli):

@@ -208,9 +208,20 @@ def tree(folder: Path) -> dict[str, str]:
     return result
 
 
-def allowed(command: list[str], pub: str) -> tuple[str, ...]:
-    """Paths under the fuzz folder a command may change."""
+def allowed(command: list[str], root: Path) -> tuple[str, ...]:
+    """Paths under the fuzz folder a command may change: the output folder dossier.yml names
+    (inside the publication; one outside is refused), the cache, and what the command is for."""
+    pub = root.name
     paths = (f"{pub}/_site", f"{pub}/._site.", f"{pub}/.dossier-cache")
+    output = _output_setting(root)
+    if output:
+        output = os.path.normpath(f"{pub}/{output}")
+        parent, name = os.path.split(output)
+        paths += (output + "/", f"{parent}/.{name}.")
+        while parent and parent != pub:     # the folders made to hold it, and the site itself
+            paths += (parent + "\0",)
+            parent = os.path.dirname(parent)
+        paths += (output + "\0",)
     if command[:2] == ["cite", "fmt"]:
         paths += (f"{pub}/citations/",)
     if command[0] == "new":
@@ -218,9 +229,22 @@ def allowed(command: list[str], pub: str) -> tuple[str, ...]:
     return paths
 
 
+def _output_setting(root: Path) -> str:
+    import yaml
+
+    try:
+        settings = yaml.safe_load((root / "dossier.yml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return ""
+    output = settings.get("output") if isinstance(settings, dict) else None
+    return output if isinstance(output, str) else ""
+
+
 def changed(before: dict, after: dict, allowed_paths: tuple[str, ...]) -> list[str]:
     keys = set(before) | set(after)
-    return sorted(k for k in keys if before.get(k) != after.get(k) and not k.startswith(allowed_paths))
+    exact = {path[:-1] for path in allowed_paths if path.endswith("\0")}
+    prefixes = tuple(path for path in allowed_paths if not path.endswith("\0"))
+    return sorted(k for k in keys if before.get(k) != after.get(k) and k not in exact and not k.startswith(prefixes))
 
 
 def leaked(site: Path) -> list[str]:
@@ -246,7 +270,7 @@ def run_example(seed: int, folder: Path) -> None:
     for mutation in applied:
         try:
             mutation(rng, root, outside)
-        except OSError:         # an earlier mutation made a link of the file this one edits
+        except (OSError, ValueError):   # an earlier mutation made a link of the file, or broke its front matter
             pass
     commands = [rng.choices([c for c, _ in COMMANDS], weights=[w for _, w in COMMANDS])[0]
                 for _ in range(rng.randint(1, 2))]
@@ -258,7 +282,7 @@ def run_example(seed: int, folder: Path) -> None:
         assert result.exit_code in (0, 1), f"{what}: exit {result.exit_code}\n{result.output}"
         assert "Traceback" not in result.output, f"{what}:\n{result.output}"
         after = tree(folder)
-        assert changed(before, after, allowed(command, "pub")) == [], f"{what}: changed outside its place"
+        assert changed(before, after, allowed(command, root)) == [], f"{what}: changed outside its place"
         assert leaked(root / "_site") == [], f"{what}: the site holds text from outside the publication"
 
 
