@@ -114,6 +114,8 @@ def test_tag_without_letters_is_an_error(tmp_path):
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     "{{ lipsum.__globals__['os'].popen('touch ESCAPED').read() }}",
     "{% for i in range(10**12) %}{% endfor %}",
+    "{{ 'x' * 300000000 }}",
+    "{{ 7 ** 100000000 }}",
 ])
 def test_a_theme_template_cannot_reach_python_or_loop_for_ever(tmp_path, expression):
     root = publication(tmp_path / "pub")
