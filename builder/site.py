@@ -59,7 +59,8 @@ class Site:
 
 
 def source_slugs(keys: list[str]) -> dict[str, str]:
-    """URL-safe, unique folder names for citation keys (keys may hold ':' or '/')."""
+    """URL-safe, unique folder names for citation keys (keys may hold ':' or '/'); unique without
+    regard to case too, or Kim2016 and kim2016 would share one folder on macOS and Windows."""
     taken: set[str] = set()
     return {key: unique_slug(url_segment(key) or "source", taken) for key in sorted(keys)}
 

@@ -18,12 +18,13 @@ def slugify(text: str) -> str:
 
 
 def unique_slug(slug: str, taken: set[str]) -> str:
-    """slug, or slug-2, slug-3, ... whichever is not yet taken; records the choice."""
+    """slug, or slug-2, slug-3, ... whichever is not yet taken, without regard to case (on macOS
+    and Windows Kim2016/ and kim2016/ are one folder); records the choice."""
     candidate, number = slug, 1
-    while candidate in taken:
+    while candidate.casefold() in taken:
         number += 1
         candidate = f"{slug}-{number}"
-    taken.add(candidate)
+    taken.add(candidate.casefold())
     return candidate
 
 

@@ -34,6 +34,7 @@ def test_unique_slug_numbers_repeats_and_records_them():
     taken: set[str] = set()
     assert [unique_slug("findings", taken) for _ in range(3)] == ["findings", "findings-2", "findings-3"]
     assert taken == {"findings", "findings-2", "findings-3"}
+    assert unique_slug("Findings", taken) == "Findings-4"      # one folder where case is not told apart
 
 
 def test_long_date():
