@@ -3,8 +3,8 @@
 tests/golden/NAME/ holds what building tests/fixtures/NAME gives, file by file: text files
 as they are; each PDF as the text of its pages (pdf/NAME.pdf.txt); the search index as its
 pages' URLs, titles, filters and text (pagefind.txt), since Pagefind's own files are named
-by hashes (its scripts are Pagefind's, not Dossier's output); other files (images, fonts)
-by their SHA-256 (binary.txt).
+by hashes (its scripts are Pagefind's, not Dossier's output); the theme's own files copied
+into theme/, and other files (images, fonts), by their SHA-256 (binary.txt).
 A change to any output shows as a readable diff of the files it touched.
 
 After an intended change of the output, write the stored copies anew and read their diff:
@@ -44,7 +44,7 @@ def site_texts(site: Path) -> dict[str, str]:
                 fragments.append(json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):]))
         elif path.suffix == ".pdf":
             texts[name + ".txt"] = _pdf_text(path)
-        elif path.suffix in _TEXT:
+        elif path.suffix in _TEXT and not name.startswith("theme/"):     # theme/ copies the theme's files
             texts[name] = path.read_text(encoding="utf-8")
         else:
             digests.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {name}")
