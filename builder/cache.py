@@ -58,8 +58,6 @@ class Cache:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self.hits = 0
-        self.misses = 0
         if folder is not None:
             self._claim(folder)
 
@@ -102,12 +100,9 @@ class Cache:
         try:
             record = json.loads(self._path(namespace, key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.misses += 1
             return None
         if not isinstance(record, dict) or record.get("check") != digest(record.get("value")):
-            self.misses += 1
             return None
-        self.hits += 1
         return record["value"]
 
     def put(self, namespace: str, key: str, value) -> None:

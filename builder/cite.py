@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -377,8 +376,11 @@ def write_atomically(path: Path, text: str) -> None:
     path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o666 & ~_umask()
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+        temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+        # 0o666 less the umask, applied by the system: reading the umask would mean setting it,
+        # which races with the other threads of dossier serve.
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
     except OSError as exc:
         raise BuildFailed([error(str(path), 1, 1, f"cannot write the file ({exc.strerror or exc}); it is unchanged")]) from None
     try:
@@ -386,7 +388,8 @@ def write_atomically(path: Path, text: str) -> None:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
@@ -395,8 +398,3 @@ def write_atomically(path: Path, text: str) -> None:
         Path(temporary).unlink(missing_ok=True)
         raise
 
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

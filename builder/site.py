@@ -54,9 +54,6 @@ class Site:
     years: tuple[Group, ...]                   # newest first
     sources: tuple[Source, ...] = ()           # the citation style's order
 
-    def source_url(self, key: str) -> str:
-        return next((s.url for s in self.sources if s.key == key), "")
-
 
 def source_slugs(keys: list[str]) -> dict[str, str]:
     """URL-safe, unique folder names for citation keys (keys may hold ':' or '/'); unique without

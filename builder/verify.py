@@ -24,9 +24,9 @@ from pathlib import Path
 from builder.quotes import (DASH_RUN, Literal, Piece, fold_token, join_tokens, match_piece, normalise,
                             parse_quote, similarity_text, strip_edges)
 
-__all__ = ["Snapshot", "Verification", "find_snapshot", "read_snapshot", "snapshot_saved_date"]
+__all__ = ["SNAPSHOT_SUFFIXES", "Snapshot", "Verification", "read_snapshot", "snapshot_saved_date"]
 
-SNAPSHOT_SUFFIXES = (".txt", ".md", ".html")
+SNAPSHOT_SUFFIXES = (".txt", ".md", ".html")     # a source's saved copy, looked for in this order
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,15 +40,6 @@ class Verification:
 
 
 # --- Reading snapshot files -----------------------------------------------------------
-
-def find_snapshot(directory: Path, key: str) -> Path | None:
-    """citations/snapshots/KEY.txt, .md or .html (first that exists, in that order), or None."""
-    for suffix in SNAPSHOT_SUFFIXES:
-        path = directory / f"{key}{suffix}"
-        if path.is_file():
-            return path
-    return None
-
 
 def read_snapshot(path: Path) -> str:
     """Text of a snapshot: .txt as is; .md with any YAML front matter removed; .html reduced to readable text."""

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.verify import (Snapshot, Verification, find_snapshot, read_snapshot,
+from builder.evidence import Snapshots
+from builder.verify import (Snapshot, Verification, read_snapshot,
                             snapshot_saved_date)
 from helpers import time_limit
 
@@ -278,13 +279,15 @@ def write(path, text, encoding="utf-8"):
 
 
 def test_find_snapshot_prefers_txt_then_md_then_html(tmp_path):
-    write(tmp_path / "a.html", "<p>x</p>")
-    assert find_snapshot(tmp_path, "a") == tmp_path / "a.html"
-    write(tmp_path / "a.md", "x")
-    assert find_snapshot(tmp_path, "a") == tmp_path / "a.md"
-    write(tmp_path / "a.txt", "x")
-    assert find_snapshot(tmp_path, "a") == tmp_path / "a.txt"
-    assert find_snapshot(tmp_path, "b") is None
+    folder = tmp_path / "citations" / "snapshots"
+    folder.mkdir(parents=True)
+    write(folder / "a.html", "<p>x</p>")
+    assert Snapshots(tmp_path).find("a") == folder / "a.html"
+    write(folder / "a.md", "x")
+    assert Snapshots(tmp_path).find("a") == folder / "a.md"
+    write(folder / "a.txt", "x")
+    assert Snapshots(tmp_path).find("a") == folder / "a.txt"
+    assert Snapshots(tmp_path).find("b") is None
 
 
 def test_txt_is_read_as_is(tmp_path):
