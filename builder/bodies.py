@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape, unescape
+from html import escape
 from typing import Callable
 
 from builder.bibliography import Bibliography
@@ -32,6 +32,7 @@ from builder.markdown.citations import Cluster
 from builder.markdown.evidence import EvidenceBox
 from builder.model import CitationUse, Document, EvidenceRecord, Heading, RenderedDocument, Settings
 from builder.sanitize import sanitize
+from builder.text import html_text
 
 CACHE_FORMAT = "2"
 PARALLEL_FROM = 64      # from this many documents to parse, a process per core parses them
@@ -40,7 +41,6 @@ _PARSING = None         # (Bodies, documents) while worker processes parse them
 # Markers in a template; markdown-it turns any NUL of the input into U+FFFD, so only these have one.
 _CLUSTER, _CAPTION = "\x00C{}\x00", "\x00E{}\x00"
 _MARKER = re.compile("\x00([CE])(\\d+)\x00")
-_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass
@@ -169,7 +169,7 @@ class Bodies:
         captions = [caption(box, citations.clusters) for box in template.evidence]
         html = _MARKER.sub(lambda m: (clusters if m[1] == "C" else captions)[int(m[2])], result.html)
         html = html if self.settings.unsafe_html else sanitize(html)
-        plain = [" ".join(unescape(_TAG.sub("", cluster)).split()) for cluster in clusters]
+        plain = [html_text(cluster) for cluster in clusters]
         def as_read(text: str) -> str:        # citations as plain text, captions left out
             return " ".join(_MARKER.sub(lambda m: plain[int(m[2])] if m[1] == "C" else "", text).split())
 

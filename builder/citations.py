@@ -13,6 +13,7 @@ from builder.citeproc import Citeproc, CiteprocError
 from builder.errors import Problem, error, warning
 from builder.markdown.citations import Cluster
 from builder.sanitize import sanitize
+from builder.text import strip_tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,13 +198,12 @@ def _label(html: str) -> str:
     """'(J. Kim 2016)' -> 'J. Kim 2016': a source's name in lists and search facets."""
     from html import unescape
 
-    text = unescape(_TAG.sub("", html)).strip()
+    text = unescape(strip_tags(html)).strip()
     return text[1:-1] if text.startswith("(") and text.endswith(")") else text
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[”’\"')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9\u00C0-\u024F\u0400-\u04FF\uAC00-\uD7A3])")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\b(?:p|pp|cf|e\.g|i\.e|vol|no|ch|sec|para|fig|Mr|Mrs|Ms|Dr|St|Gen|Col|Lt|Jr|Sr|U\.S|U\.N|etc|vs|al))\.$")
-_TAG = re.compile(r"<[^>]+>")
 
 
 def citation_uses(clusters: list[Cluster], formatted: tuple[str, ...]) -> tuple:
@@ -215,7 +215,7 @@ def citation_uses(clusters: list[Cluster], formatted: tuple[str, ...]) -> tuple:
 
     from builder.model import CitationUse
 
-    plain = [unescape(_TAG.sub("", html)) for html in formatted] if formatted else [c.source for c in clusters]
+    plain = [unescape(strip_tags(html)) for html in formatted] if formatted else [c.source for c in clusters]
     by_context: dict[str, list[int]] = {}
     for index, cluster in enumerate(clusters):
         by_context.setdefault(cluster.context, []).append(index)

@@ -13,8 +13,8 @@ from builder.grades import CREDIBILITY, RELIABILITY
 from builder.linking import relative_url
 from builder.markdown.evidence import EvidenceBox
 from builder.model import Document, EvidenceRecord
-from builder.verify import SNAPSHOT_SUFFIXES
 from builder.text import long_date, parse_date
+from builder.verify import SNAPSHOT_SUFFIXES
 
 LANGUAGES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian", "en": "English",
              "fr": "French", "de": "German", "es": "Spanish", "ar": "Arabic", "mn": "Mongolian", "vi": "Vietnamese"}

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
 from builder.model import Author, Document, Settings
+from builder.text import strip_tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +211,7 @@ def _year(item: dict) -> str:
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"<[^>]+>", "", str(text))
+    return strip_tags(str(text))
 
 
 def short_label(item: dict) -> str:

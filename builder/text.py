@@ -1,9 +1,13 @@
-"""Small text helpers shared by the stages: slugs and dates."""
+"""Small text helpers shared by the stages: slugs, dates and the text of HTML."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
+from html import unescape
+
+_TAG = re.compile(r"<[^>]+>")
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
            "August", "September", "October", "November", "December")
@@ -50,3 +54,13 @@ def parse_date(value: object) -> dt.date | None:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
         return None
+
+
+def strip_tags(html: str) -> str:
+    """html without its tags; entities stay as written."""
+    return _TAG.sub("", html)
+
+
+def html_text(html: str) -> str:
+    """The text of html as a reader sees it: no tags, entities decoded, white space collapsed."""
+    return " ".join(unescape(_TAG.sub("", html)).split())

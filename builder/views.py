@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -14,7 +13,7 @@ from builder.grades import describe_reliability
 from builder.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_label
 from builder.model import Heading, RenderedDocument, Settings
 from builder.site import Group, Site
-from builder.text import long_date, parse_date, slugify
+from builder.text import long_date, parse_date, slugify, strip_tags
 from builder.urls import url_segment
 
 SUMMARY_WORDS = 45
@@ -294,7 +293,7 @@ def _year_of(item: dict) -> str:
 
 
 def _plain_title(item: dict) -> str:
-    return re.sub(r"<[^>]+>", "", str(item.get("title", "")))
+    return strip_tags(str(item.get("title", "")))
 
 
 def _group_view(group: Group, views: dict) -> GroupView:

@@ -22,7 +22,7 @@ from builder.markdown.highlight import highlight_code
 from builder.markdown.links import LinkResolver, links_plugin
 from builder.markdown.nesting import nesting_plugin
 from builder.model import Heading
-from builder.text import slugify
+from builder.text import html_text, slugify
 
 _WORD = re.compile(r"\w+")
 
@@ -113,18 +113,13 @@ def _validate_link(url: str) -> bool:
     return url.strip().lower().startswith("file:") or validateLink(url)
 
 
-_TAG = re.compile(r"<[^>]+>")
-
-
 def _first_paragraph(md: MarkdownIt, tokens, options, env) -> str:
     """Plain text of the first top-level paragraph (citations as formatted), for a summary when none is given."""
-    from html import unescape
-
     for index, token in enumerate(tokens):
         if token.type == "paragraph_open" and token.level == 0:
             children = [c for c in tokens[index + 1].children or () if c.type != "footnote_ref"]
             html = md.renderer.renderInline(children, options, env)
-            return " ".join(unescape(_TAG.sub("", html)).split())
+            return html_text(html)
     return ""
 
 

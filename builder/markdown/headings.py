@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -11,9 +10,9 @@ from markdown_it.rules_core import StateCore
 from builder.markdown.attributes import AttributeSyntaxError, parse_attributes
 from builder.markdown.report import report
 from builder.model import Heading
+from builder.text import html_text
 
 _TRAILING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
-_TAG = re.compile(r"<[^>]+>")
 
 
 def heading_attributes_plugin(md: MarkdownIt) -> None:
@@ -30,7 +29,7 @@ def table_of_contents(md: MarkdownIt, tokens, env: dict, levels: tuple[int, ...]
         if token.type == "heading_open" and int(token.tag[1]) in levels and token.attrGet("id"):
             children = [c for c in tokens[index + 1].children or () if c.type != "footnote_ref"]
             html = md.renderer.renderInline(children, md.options, env)
-            toc.append(Heading(int(token.tag[1]), str(token.attrGet("id")), " ".join(unescape(_TAG.sub("", html)).split())))
+            toc.append(Heading(int(token.tag[1]), str(token.attrGet("id")), html_text(html)))
     return tuple(toc)
 
 
