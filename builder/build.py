@@ -33,7 +33,7 @@ from builder.site import assemble_site, source_slugs
 from builder.styles import resolve_style
 from builder.fingerprint import input_fingerprint, output_fingerprint
 from builder.theme import print_css, template_environment, theme_assets, theme_dirs
-from builder.write import check_site_folder, is_site, mark_site, site_file, site_folder, write_site
+from builder.write import check_site_folder, is_site, mark_site, replace_file, site_file, site_folder, write_site
 
 CACHE_DIR = ".dossier-cache"
 
@@ -75,8 +75,7 @@ class _LastBuild:
                 "warnings": [{"path": p.path, "line": p.line, "col": p.col, "message": p.message,
                               "severity": p.severity.value} for p in warnings]}
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps(data), encoding="utf-8")
+            replace_file(self.path, json.dumps(data).encode("utf-8"))
         except OSError:
             pass
 

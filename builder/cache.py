@@ -11,11 +11,11 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from builder import __version__
 from builder.lock import LOCK_NAME
+from builder.write import replace_file
 
 FORMAT = "5"   # 5: heading ids avoid the page's own ids; 4: bodies sanitised anew (hardening)
 
@@ -109,10 +109,8 @@ class Cache:
         if self.folder is None:
             return
         path = self._path(namespace, key)
+        record = json.dumps({"check": digest(value), "value": value}, ensure_ascii=False)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False, suffix=".tmp") as handle:
-                json.dump({"check": digest(value), "value": value}, handle, ensure_ascii=False)
-            os.replace(handle.name, path)
+            replace_file(path, record.encode("utf-8"))
         except OSError:
             pass

@@ -369,32 +369,14 @@ def _read_only(path: Path) -> bool:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Replace path with text: write a temporary file in the same folder, then rename it over path.
+    """Replace path with text in one step; a failed write (a full disk) leaves path as it was and
+    raises BuildFailed. A path that is a link (citations/refs.bib -> ../zotero/library.bib) stays
+    one: the file it leads to is replaced."""
+    from builder.write import replace_file
 
-    A failed write (a full disk) leaves path as it was and raises BuildFailed. A path that is a
-    link (citations/refs.bib -> ../zotero/library.bib) stays one: the file it leads to is replaced."""
     path = Path(os.path.realpath(path))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
-        temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
-        # 0o666 less the umask, applied by the system: reading the umask would mean setting it,
-        # which races with the other threads of dossier serve.
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        replace_file(path, text.encode("utf-8"), durable=True)
     except OSError as exc:
         raise BuildFailed([error(str(path), 1, 1, f"cannot write the file ({exc.strerror or exc}); it is unchanged")]) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise BuildFailed([error(str(path), 1, 1, f"cannot write the file ({exc.strerror or exc}); it is unchanged")]) from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 

@@ -114,6 +114,30 @@ def write_new(path: Path, content: bytes) -> None:
         stream.write(content)
 
 
+def replace_file(path: Path, data: bytes, *, durable: bool = False) -> None:
+    """Replace path with data in one step: a new file beside it, renamed over it, so a reader
+    never finds it half written and a failure (a full disk) leaves it as it was (OSError is
+    raised). An existing file's mode is kept; a new one gets 0o666 less the umask, applied by
+    the system (reading the umask would mean setting it, which races with serve's threads).
+    durable: on the disk before this returns (a user's file, not a cache entry)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    temporary = path.with_name(f".{path.name}.{os.urandom(4).hex()}.tmp")
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], None] | None = None,
                *, legacy: bool = False) -> None:
     """Write outputs to a fresh folder next to out_dir and swap it in only when all succeeded.

@@ -246,3 +246,22 @@ def test_files_reached_through_a_symlinked_folder_are_written_not_linked(tmp_pat
     assert not (out_dir / "a").is_symlink()
     assert inode(out_dir / "a" / "index.html") != inode(elsewhere / "index.html")
     assert (elsewhere / "index.html").stat().st_nlink == 1
+
+
+def test_replace_file_keeps_the_mode_gives_new_files_the_umask_and_leaves_no_temporary(tmp_path):
+    from builder.write import replace_file
+
+    kept = write(tmp_path / "kept.bib", "old")
+    kept.chmod(0o640)
+    replace_file(kept, b"new", durable=True)
+    assert kept.read_text() == "new" and oct(kept.stat().st_mode & 0o777) == "0o640"
+    previous = os.umask(0o027)
+    try:
+        replace_file(tmp_path / "fresh.json", b"{}")
+    finally:
+        os.umask(previous)
+    assert oct((tmp_path / "fresh.json").stat().st_mode & 0o777) == "0o640"
+    (tmp_path / "link").symlink_to(kept)
+    replace_file(tmp_path / "link", b"through?")
+    assert kept.read_text() == "new" and not (tmp_path / "link").is_symlink()     # the link is replaced
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.json", "kept.bib", "link"]
