@@ -13,7 +13,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -242,7 +241,7 @@ def _bib_leftovers(root: Path) -> list[str]:
     return sorted(p.name for p in (root / "citations").iterdir() if p.name.startswith("."))
 
 
-@pytest.mark.parametrize("target, name", [(tempfile, "mkstemp"), (os, "fsync"), (os, "replace")])
+@pytest.mark.parametrize("target, name", [(os, "open"), (os, "fdopen"), (os, "fsync"), (os, "replace")])
 def test_cite_fmt_with_a_write_error_leaves_the_bib_file_whole(tmp_path, monkeypatch, cli, target, name):
     root = _with_bib(tmp_path / "pub")
     _disk_full_after(monkeypatch, target, name, 1)
