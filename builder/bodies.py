@@ -24,7 +24,7 @@ from typing import Callable
 from builder.bibliography import Bibliography
 from builder.cache import Cache, digest, file_digest
 from builder.citations import CitationFormatter, citation_uses, unknown_keys
-from builder.errors import Problem, Severity
+from builder.errors import Problem
 from builder.evidence import Snapshots, caption_renderer, verify_boxes
 from builder.linking import PublicationLinks
 from builder.markdown import MarkdownResult, parse_markdown, render_parsed
@@ -80,7 +80,7 @@ class Bodies:
         for document, key, cached in zip(documents, keys, known):
             if cached is not None:
                 bodies.append(_Body(document, key, cached["keys"], cached["evidence"]))
-                problems += [_problem(p) for p in cached["problems"]]
+                problems += [Problem.from_record(p) for p in cached["problems"]]
                 continue
             template = next(templates)
             found = list(template.result.problems) + unknown_keys(document.relpath, document.body_line - 1,
@@ -88,7 +88,7 @@ class Bodies:
             cited = sorted({k for cluster in template.clusters for k in cluster.keys})
             evidence = sorted({box.source for box in template.evidence if box.source})
             if not any(p.is_error for p in found):
-                self.cache.put("parse", key, {"keys": cited, "evidence": evidence, "problems": [_record(p) for p in found]})
+                self.cache.put("parse", key, {"keys": cited, "evidence": evidence, "problems": [p.record() for p in found]})
             bodies.append(_Body(document, key, cited, evidence, template))
             problems += found
         return bodies, problems
@@ -136,7 +136,7 @@ class Bodies:
                 hit = self._render_one(body, next(formatted), source_urls, snapshots, strict)
                 body.template = None
                 self.cache.put("body", key, hit)
-            problems += [_problem(p) for p in hit["problems"]]
+            problems += [Problem.from_record(p) for p in hit["problems"]]
             rendered.append(_rendered(body.document, hit, own.get(body.document.slug, "")))
         return rendered, problems
 
@@ -179,7 +179,7 @@ class Bodies:
                 "bibliography": [list(pair) for pair in citations.bibliography],
                 "uses": [[u.key, u.context] for u in uses],
                 "evidence": [_evidence_record(r) for r in evidence],
-                "problems": [_record(p) for p in evidence_problems]}
+                "problems": [p.record() for p in evidence_problems]}
 
 
 def _template_of(index: int) -> _Template:
@@ -196,11 +196,3 @@ def _rendered(document: Document, data: dict, own: str) -> RenderedDocument:
 
 def _evidence_record(record: EvidenceRecord) -> dict:
     return {name: getattr(record, name) for name in EvidenceRecord.__slots__}
-
-
-def _record(problem: Problem) -> list:
-    return [problem.path, problem.line, problem.col, problem.message, problem.severity.value]
-
-
-def _problem(data: list) -> Problem:
-    return Problem(data[0], data[1], data[2], data[3], Severity(data[4]))

@@ -19,7 +19,7 @@ from builder.config import load_settings
 from builder.confinement import links_outside
 from builder.documents import find_assets, load_documents
 from builder.feeds import render_feeds
-from builder.errors import BuildFailed, Problem, Severity, error, sorted_problems
+from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.linking import PublicationLinks
 from builder.markdown import create_parser
 from builder.metadata import article_item
@@ -62,8 +62,10 @@ class _LastBuild:
             self.data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             self.data = {}
-        if not isinstance(self.data, dict) or not isinstance(self.data.get("warnings", []), list):
-            self.data = {}
+        try:            # anything but what save() wrote is no record
+            self.warnings = [Problem.from_record(p) for p in self.data["warnings"]]
+        except (TypeError, KeyError, ValueError):
+            self.data, self.warnings = {}, []
 
     def unchanged(self, fingerprint: str, out_dir: Path) -> bool:
         return (self.data.get("inputs") == fingerprint and out_dir.is_dir()
@@ -72,8 +74,7 @@ class _LastBuild:
     def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int) -> None:
         files = sum(1 for _ in out_dir.rglob("*") if _.is_file())
         data = {"inputs": fingerprint, "output": output_fingerprint(out_dir), "documents": documents, "files": files,
-                "warnings": [{"path": p.path, "line": p.line, "col": p.col, "message": p.message,
-                              "severity": p.severity.value} for p in warnings]}
+                "warnings": [p.record() for p in warnings]}
         try:
             replace_file(self.path, json.dumps(data).encode("utf-8"))
         except OSError:
@@ -114,8 +115,8 @@ def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool
     fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings), settings.csl) if record else ""
     if record and record.unchanged(fingerprint, out_dir):
         report("Done", 1, 1)
-        return BuildResult(settings, [], [Problem(p["path"], p["line"], p["col"], p["message"], Severity(p["severity"])) for p in record.data["warnings"]], out_dir,
-                           record.data["documents"], unchanged=True, files=record.data["files"])
+        return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,
+                           files=record.data.get("files", 0))
     style, style_problem = resolve_style(root, settings.csl, settings.position("csl"))
     problems += [style_problem] if style_problem else []
     report("Reading documents", 0, 1)

@@ -29,6 +29,18 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    def record(self) -> list:
+        """The problem as JSON data (the build cache, last-build.json)."""
+        return [self.path, self.line, self.col, self.message, self.severity.value]
+
+    @classmethod
+    def from_record(cls, data: list) -> Problem:
+        """A problem from record()'s data; ValueError if it is not such data."""
+        if not (isinstance(data, list) and len(data) == 5 and all(isinstance(v, str) for v in (data[0], data[3]))
+                and all(isinstance(v, int) for v in data[1:3])):
+            raise ValueError(f"not a problem record: {data!r:.80}")
+        return cls(data[0], data[1], data[2], data[3], Severity(data[4]))
+
 
 def error(path: str | Path, line: int, col: int, message: str) -> Problem:
     return Problem(str(path), line, col, message, Severity.ERROR)

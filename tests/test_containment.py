@@ -179,6 +179,17 @@ def test_a_cache_that_arrives_with_the_publication_is_never_trusted(tmp_path):
     assert "from the cache" not in (copy / "_site" / "articles" / "a" / "index.html").read_text()
 
 
+@pytest.mark.parametrize("record", ['[1, 2]', '{"warnings": [{"path": "a"}]}', '{"warnings": 3}', '{"inputs": "x"}',
+                                    '{"warnings": [["a", "1", 1, "m", "warning"]]}'])
+def test_a_last_build_record_that_is_not_what_a_build_wrote_is_ignored(tmp_path, record):
+    root = publication(tmp_path / "pub")
+    build(root, pdf=False)
+    (root / ".dossier-cache" / "last-build.json").write_text(record)
+    result = build(root, pdf=False)
+    assert not result.unchanged and result.warnings == []
+    assert build(root, pdf=False).unchanged        # and the next build writes a good one
+
+
 # --- Links that loop ------------------------------------------------------------------------
 
 def test_links_that_loop_are_errors_not_tracebacks(tmp_path, cli):
