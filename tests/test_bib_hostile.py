@@ -34,7 +34,7 @@ from helpers import REPOSITORY, write
 REFS = "citations/refs.bib"
 
 
-def publication(root: Path, bib: str, cite: str = "a") -> Path:
+def write_publication(root: Path, bib: str, cite: str = "a") -> Path:
     """A publication whose one article cites `cite` from citations/refs.bib."""
     write(root / "dossier.yml", "title: P\nbase_url: https://example.org/\n")
     write(root / "content" / "articles" / "a.md", f"---\ntitle: A\ndate: 2016-01-01\n---\n\nText [@{cite}].\n")
@@ -95,13 +95,13 @@ TWO_LOOP_ERRORS = [
 
 
 def test_an_entry_that_crossrefs_itself_is_an_error_in_cite_check_and_in_the_build(tmp_path):
-    root = publication(tmp_path / "pub", SELF_LOOP)
+    root = write_publication(tmp_path / "pub", SELF_LOOP)
     assert errors_of_check(root) == [SELF_LOOP_ERROR]
     assert errors_of_build(root) == [SELF_LOOP_ERROR]
 
 
 def test_each_link_of_a_loop_is_an_error_naming_the_next_link(tmp_path):
-    root = publication(tmp_path / "pub", TWO_LOOP)
+    root = write_publication(tmp_path / "pub", TWO_LOOP)
     assert errors_of_check(root) == TWO_LOOP_ERRORS
     assert errors_of_build(root) == TWO_LOOP_ERRORS
 
@@ -118,7 +118,7 @@ def test_loops_through_xdata_longer_cycles_and_strings_are_found():
 
 
 def test_pandoc_is_never_given_an_entry_in_a_loop_nor_follows_one(tmp_path):
-    root = publication(tmp_path / "pub", TWO_LOOP + "@book{c, title = {V}, crossref = {a}}\n")
+    root = write_publication(tmp_path / "pub", TWO_LOOP + "@book{c, title = {V}, crossref = {a}}\n")
     bibliography, _ = load_bibliography(root)
     text = bibliography.biblatex_for(["a", "b", "c"])
     assert "@book{c," in text and "@book{a," not in text and "@book{b," not in text
@@ -126,14 +126,14 @@ def test_pandoc_is_never_given_an_entry_in_a_loop_nor_follows_one(tmp_path):
 
 def test_a_looping_build_stops_at_once_in_bounded_memory(tmp_path):
     """Before, pandoc grew past 8 GB on this; the child process may use 3 GB at most."""
-    root = publication(tmp_path / "pub", SELF_LOOP)
+    root = write_publication(tmp_path / "pub", SELF_LOOP)
     status, megabytes, output = run_dossier(root, "build", "--no-pdf", seconds=60)
     assert (status, output.splitlines()) == (1, [SELF_LOOP_ERROR, "1 error; nothing was written"])
     assert megabytes < 400
 
 
 def test_a_missing_parent_is_a_warning_and_the_entry_builds(tmp_path):
-    root = publication(tmp_path / "pub", "@incollection{a, title = {T}, author = {A}, year = {2000}, "
+    root = write_publication(tmp_path / "pub", "@incollection{a, title = {T}, author = {A}, year = {2000}, "
                                          "crossref = {nobody}}\n")
     result = build(root, pdf=False, use_cache=False)
     assert f"{REFS}:1:60: warning: crossref names 'nobody', which no entry has" in [str(p) for p in result.warnings]
@@ -174,7 +174,7 @@ DOUBLING_ERROR = (f"{REFS}:17:15: error: @string s16: the value is 131,072 chara
 
 
 def test_strings_that_double_are_an_error_at_the_first_past_the_limit(tmp_path):
-    root = publication(tmp_path / "pub", doubling(32))
+    root = write_publication(tmp_path / "pub", doubling(32))
     assert errors_of_check(root) == [DOUBLING_ERROR]
     assert errors_of_build(root) == [DOUBLING_ERROR]
 
@@ -183,7 +183,7 @@ def test_strings_that_double_are_an_error_at_the_first_past_the_limit(tmp_path):
                                      ("cite", "fmt", "--check"), ("build", "--no-pdf")])
 def test_forty_doublings_need_little_time_or_memory_in_every_command(tmp_path, command):
     """cite check took 4 GB at 32 doublings and was killed at 39; the child may use 1.5 GB."""
-    root = publication(tmp_path / "pub", doubling(40))
+    root = write_publication(tmp_path / "pub", doubling(40))
     status, megabytes, output = run_dossier(root, *command, seconds=30, megabytes=1500)
     assert status is not None and "Traceback" not in output and "MemoryError" not in output, output[-2000:]
     assert megabytes < 400
@@ -199,7 +199,7 @@ def test_strings_that_double_nothing_expand_in_time_proportional_to_their_length
 
 
 def test_pandoc_is_given_only_the_strings_the_entries_use_and_none_past_the_limit(tmp_path):
-    root = publication(tmp_path / "pub", "@string{used = {U}}\n@string{unused = {N}}\n" + doubling(20, cited="used"))
+    root = write_publication(tmp_path / "pub", "@string{used = {U}}\n@string{unused = {N}}\n" + doubling(20, cited="used"))
     bibliography, problems = load_bibliography(root)
     text = bibliography.biblatex_for(["a"])
     assert text == "@string{used = {U}}\n@book{a, title = used, author = {A}, year = {2000}}\n"
@@ -226,7 +226,7 @@ def test_string_expansion_is_bounded_across_all_entries():
 def test_a_two_megabyte_field_is_an_error_at_once(tmp_path):
     """It took the build 74 s in pandoc (time growing with the square of the length)."""
     words = ("the regime market cadres loyalty " * 70_000)[:2_000_000]
-    root = publication(tmp_path / "pub", "@book{a, author = {Kim, A.}, year = {2000}, title = {T},\n"
+    root = write_publication(tmp_path / "pub", "@book{a, author = {Kim, A.}, year = {2000}, title = {T},\n"
                                          f"  abstract = {{{words}}}}}\n")
     message = (f"{REFS}:2:14: error: abstract: the value is 2,000,002 characters long; "
                "the most a value may hold is 100,000")
@@ -245,7 +245,7 @@ def test_braces_nested_deeper_than_the_limit_are_an_error():
 
 def test_a_value_at_the_limit_builds_quickly(tmp_path):
     words = ("the regime market cadres loyalty " * 3_000)[:99_000]
-    root = publication(tmp_path / "pub", f"@book{{a, author = {{Kim, A.}}, year = {{2000}}, title = {{T}}, "
+    root = write_publication(tmp_path / "pub", f"@book{{a, author = {{Kim, A.}}, year = {{2000}}, title = {{T}}, "
                                          f"abstract = {{{words}}}}}\n")
     started = time.perf_counter()
     build(root, pdf=False, write=False, use_cache=False)
@@ -255,7 +255,7 @@ def test_a_value_at_the_limit_builds_quickly(tmp_path):
 # --- what the reader accepts and pandoc reads differently ------------------------------------------
 
 def test_entries_and_strings_in_parentheses_build(tmp_path):
-    root = publication(tmp_path / "pub", "@string(pub = {Seoul Press})\n"
+    root = write_publication(tmp_path / "pub", "@string(pub = {Seoul Press})\n"
                                          "@book(a, title = {Parenthesised}, author = {Kim, A.}, year = 2000,\n"
                                          "  publisher = pub)\n")
     assert errors_of_check(root) == []
@@ -265,7 +265,7 @@ def test_entries_and_strings_in_parentheses_build(tmp_path):
 
 
 def test_an_entry_without_fields_builds(tmp_path):
-    root = publication(tmp_path / "pub", "@misc{a}\n")
+    root = write_publication(tmp_path / "pub", "@misc{a}\n")
     assert errors_of_check(root) == []
     build(root, pdf=False, write=False, use_cache=False)
 
@@ -283,14 +283,14 @@ def test_an_entry_without_fields_builds(tmp_path):
      None),
 ])
 def test_what_pandoc_does_not_read_is_an_error_where_it_is_written(tmp_path, bib, cite, check, built):
-    root = publication(tmp_path / "pub", bib, cite)
+    root = write_publication(tmp_path / "pub", bib, cite)
     assert f"{REFS}:{check}" in errors_of_check(root)
     if built is not None:       # the build reports pandoc's own reason, where pandoc stopped
         assert errors_of_build(root) == [f"{REFS}:{built}"]
 
 
 def test_a_string_pandoc_does_not_read_is_reported_where_it_is_written(tmp_path):
-    root = publication(tmp_path / "pub", "@string{x.y = {X}}\n@book{a, title = x.y, year = {2000}}\n")
+    root = write_publication(tmp_path / "pub", "@string{x.y = {X}}\n@book{a, title = x.y, year = {2000}}\n")
     assert errors_of_build(root) == [f"{REFS}:1:13: error: pandoc cannot read @string x.y: unexpected '='",
                                      f"{REFS}:2:19: error: pandoc cannot read entry 'a': unexpected '.'"]
 
@@ -312,7 +312,7 @@ def test_a_closing_brace_after_percent_is_an_error_for_that_entry(tmp_path):
     into the next entry and reported 'unexpected @' there."""
     message = (f"{REFS}:6:1: error: '%' hides the rest of this line from pandoc, braces included, so pandoc would "
                "not end entry 'b' where BibTeX does: delete the line, or write \\% for a percent sign")
-    root = publication(tmp_path / "pub", COMMENTED_OUT, cite="c")
+    root = write_publication(tmp_path / "pub", COMMENTED_OUT, cite="c")
     assert errors_of_check(root) == [message]
     assert errors_of_build(root) == [message]
     bibliography, _ = load_bibliography(root)
@@ -362,7 +362,7 @@ class FailingEngine:
 
 
 def test_a_pandoc_failure_without_a_position_is_found_entry_by_entry(tmp_path):
-    root = publication(tmp_path / "pub", "@book{ok, title = {T}}\n\n@book{bad, title = {U}}\n")
+    root = write_publication(tmp_path / "pub", "@book{ok, title = {T}}\n\n@book{bad, title = {U}}\n")
     bibliography, _ = load_bibliography(root)
     items, problems = convert_references(FailingEngine(), bibliography, ["bad", "ok"])
     assert sorted(items) == ["ok"]
@@ -389,6 +389,6 @@ def test_many_unreadable_blocks_take_time_in_proportion():
 
 
 def test_cite_fmt_writes_parenthesised_entries_in_braces(tmp_path):
-    root = publication(tmp_path / "pub", "@book(a, title = {T}, year = 2000)\n")
+    root = write_publication(tmp_path / "pub", "@book(a, title = {T}, year = 2000)\n")
     formatted, problems = format_citations(root)
     assert problems == [] and formatted[0].text == "@book{a,\n  title = {T},\n  year = {2000},\n}\n"

@@ -21,7 +21,7 @@ THEME_INDEX = (Path(__file__).resolve().parent.parent / "themes" / "default" / "
 BIB = "@book{kim2016, title = {Markets}, author = {Kim, A.}, year = {2016}}\n"
 
 
-def publication(root: Path, body: str = "Text [@kim2016].\n", front: str = "", bib: str = BIB) -> Path:
+def write_publication(root: Path, body: str = "Text [@kim2016].\n", front: str = "", bib: str = BIB) -> Path:
     write(root / "dossier.yml", "title: Contained\nbase_url: https://example.org/\n")
     write(root / "content" / "articles" / "a.md", f"---\ntitle: A\ndate: 2016-01-01\n{front}---\n\n{body}")
     write(root / "content" / "pages" / "about.md", "---\ntitle: About\n---\n\nAbout.\n")
@@ -52,7 +52,7 @@ def problems_of(root: Path, **options) -> list[str]:
     ("index.html", "evidence id '#index.html' cannot name the box's page: choose another id"),
 ])
 def test_evidence_id_with_path_segments_writes_nowhere(tmp_path, box_id, message):
-    root = publication(tmp_path / "pub", f"::: {{.evidence #{box_id} source=kim2016}}\nA quote.\n:::\n")
+    root = write_publication(tmp_path / "pub", f"::: {{.evidence #{box_id} source=kim2016}}\nA quote.\n:::\n")
     before = around(tmp_path, root)
     [problem] = problems_of(root)
     assert problem.startswith("content/articles/a.md:6:16: error: " + message)
@@ -61,21 +61,21 @@ def test_evidence_id_with_path_segments_writes_nowhere(tmp_path, box_id, message
 
 
 def test_evidence_id_given_as_id_attribute_is_checked_too(tmp_path):
-    root = publication(tmp_path / "pub", '::: {.evidence id=".." source=kim2016}\nA quote.\n:::\n')
+    root = write_publication(tmp_path / "pub", '::: {.evidence id=".." source=kim2016}\nA quote.\n:::\n')
     assert problems_of(root) == [
         "content/articles/a.md:6:16: error: evidence id '#..' is not an identifier: begin with a letter, "
         "then use letters, digits, '-', '_', ':' or '.'"]
 
 
 def test_evidence_ids_that_give_one_page_are_duplicates(tmp_path):
-    root = publication(tmp_path / "pub", "::: {.evidence #ev:a source=kim2016}\nA.\n:::\n\n"
+    root = write_publication(tmp_path / "pub", "::: {.evidence #ev:a source=kim2016}\nA.\n:::\n\n"
                                          "::: {.evidence #ev-a source=kim2016}\nB.\n:::\n")
     assert problems_of(root) == [
         "content/articles/a.md:10:16: error: duplicate evidence id '#ev-a': first used on line 6"]
 
 
 def test_check_reports_a_hostile_evidence_id(tmp_path, cli):
-    root = publication(tmp_path / "pub", "::: {.evidence #../../x source=kim2016}\nA quote.\n:::\n")
+    root = write_publication(tmp_path / "pub", "::: {.evidence #../../x source=kim2016}\nA quote.\n:::\n")
     result = cli("-C", root, "check")
     assert result.exit_code == 1
     assert "content/articles/a.md:6:16: error: evidence id '#../../x' is not an identifier" in result.stderr
@@ -84,7 +84,7 @@ def test_check_reports_a_hostile_evidence_id(tmp_path, cli):
 @pytest.mark.parametrize("key", ["index.html", "feed.xml", "INDEX.HTML", "{..}", "{a/../../b}", "{../../x}"])
 def test_citation_key_that_is_a_file_name_gets_a_page_of_its_own(tmp_path, key):
     bib = f"@book{{{key.strip('{}')}, title = {{Hostile}}, author = {{Kim, A.}}, year = {{2016}}}}\n" + BIB
-    root = publication(tmp_path / "pub", f"Text [@kim2016] and [@{key}].\n", bib=bib)
+    root = write_publication(tmp_path / "pub", f"Text [@kim2016] and [@{key}].\n", bib=bib)
     before = around(tmp_path, root)
     result = build(root, pdf=False, use_cache=False)
     pages = sorted(o.path for o in result.outputs if o.path.startswith("sources/"))
@@ -96,14 +96,14 @@ def test_citation_key_that_is_a_file_name_gets_a_page_of_its_own(tmp_path, key):
 
 @pytest.mark.parametrize("authors, name", [('["!!!"]', "!!!"), ('[{name: "..."}]', "...")])
 def test_author_name_without_letters_is_an_error(tmp_path, authors, name):
-    root = publication(tmp_path / "pub", front=f"authors: {authors}\n")
+    root = write_publication(tmp_path / "pub", front=f"authors: {authors}\n")
     assert problems_of(root) == [
         f"content/articles/a.md:4:11: error: author name '{name}' has no letter or digit to make the author's page "
         "address of: write the name in letters"]
 
 
 def test_tag_without_letters_is_an_error(tmp_path):
-    root = publication(tmp_path / "pub", front='tags: ["..", ok]\n')
+    root = write_publication(tmp_path / "pub", front='tags: ["..", ok]\n')
     assert problems_of(root) == ["content/articles/a.md:4:8: error: tag '..' is not usable as a tag"]
 
 
@@ -118,7 +118,7 @@ def test_tag_without_letters_is_an_error(tmp_path):
     "{{ 7 ** 100000000 }}",
 ])
 def test_a_theme_template_cannot_reach_python_or_loop_for_ever(tmp_path, expression):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     write(root / "themes" / "default" / "templates" / "index.html", THEME_INDEX.replace("{% block main %}",
                                                                                        "{% block main %}" + expression))
     before = around(tmp_path, root)
@@ -130,7 +130,7 @@ def test_a_theme_template_cannot_reach_python_or_loop_for_ever(tmp_path, express
 # --- The cache ----------------------------------------------------------------------------------
 
 def test_a_cache_folder_that_is_a_link_out_is_never_written_through(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     outside = tmp_path / "outside"
     write(outside / "keep.txt", "keep\n")
     (root / ".dossier-cache").symlink_to(outside)
@@ -141,7 +141,7 @@ def test_a_cache_folder_that_is_a_link_out_is_never_written_through(tmp_path):
 
 
 def test_links_planted_inside_the_cache_are_never_written_through(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     build(root, pdf=False)
     outside = tmp_path / "outside"
     write(outside / "secret.json", "{}")
@@ -164,7 +164,7 @@ def test_links_planted_inside_the_cache_are_never_written_through(tmp_path):
 def test_a_cache_that_arrives_with_the_publication_is_never_trusted(tmp_path):
     import json
 
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     build(root, pdf=False)
     for path in (root / ".dossier-cache" / "body").rglob("*.json"):
         record = json.loads(path.read_text())
@@ -182,7 +182,7 @@ def test_a_cache_that_arrives_with_the_publication_is_never_trusted(tmp_path):
 @pytest.mark.parametrize("record", ['[1, 2]', '{"warnings": [{"path": "a"}]}', '{"warnings": 3}', '{"inputs": "x"}',
                                     '{"warnings": [["a", "1", 1, "m", "warning"]]}'])
 def test_a_last_build_record_that_is_not_what_a_build_wrote_is_ignored(tmp_path, record):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     build(root, pdf=False)
     (root / ".dossier-cache" / "last-build.json").write_text(record)
     result = build(root, pdf=False)
@@ -193,7 +193,7 @@ def test_a_last_build_record_that_is_not_what_a_build_wrote_is_ignored(tmp_path,
 # --- Links that loop ------------------------------------------------------------------------
 
 def test_links_that_loop_are_errors_not_tracebacks(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     (root / "citations" / "loop.bib").symlink_to("loop.bib")
     (root / "content" / "articles" / "b.md").symlink_to("c.md")
     (root / "content" / "articles" / "c.md").symlink_to("b.md")
@@ -213,7 +213,7 @@ def test_links_that_loop_are_errors_not_tracebacks(tmp_path, cli):
 def test_links_to_devices_and_loops_in_content_neither_hang_nor_fill_memory(tmp_path, cli):
     from helpers import time_limit
 
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     (root / "content" / "zero").symlink_to("/dev/zero")
     for name in "abc":
         (root / "content" / name).symlink_to(".")
@@ -226,7 +226,7 @@ def test_links_to_devices_and_loops_in_content_neither_hang_nor_fill_memory(tmp_
 
 @pytest.mark.parametrize("csl", ["loop.csl", "a/x.csl"])
 def test_a_csl_link_that_loops_is_an_error(tmp_path, csl):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     (root / "loop.csl").symlink_to("loop.csl")
     (root / "a").symlink_to("b")
     (root / "b").symlink_to("a")
@@ -238,7 +238,7 @@ def test_a_csl_link_that_loops_is_an_error(tmp_path, csl):
 def test_names_too_long_for_the_file_system_are_errors_not_tracebacks(tmp_path, cli):
     long = "a" * 300
     bib = BIB + f"@book{{{long}, title = {{Long}}, author = {{Kim, A.}}, year = {{2016}}}}\n"
-    root = publication(tmp_path / "pub", f"[x]({long}.png) and ![y]({long}.md)\n\n"
+    root = write_publication(tmp_path / "pub", f"[x]({long}.png) and ![y]({long}.md)\n\n"
                                          f"::: {{.evidence #ev-a source={long}}}\nA quote.\n:::\n\n"
                                          f'<img src="{long}.png">\n', bib=bib)
     result = cli("-C", root, "build")
@@ -256,7 +256,7 @@ def test_names_too_long_for_the_file_system_are_errors_not_tracebacks(tmp_path, 
 # --- Files the build does not read are not skipped without a word -------------------------
 
 def test_upper_case_md_and_subfolders_are_not_skipped_silently(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     write(root / "content" / "articles" / "b.MD", "---\ntitle: B\ndate: 2016-01-02\n---\n\nB.\n")
     write(root / "content" / "articles" / "sub" / "c.md", "---\ntitle: C\ndate: 2016-01-03\n---\n\nC.\n")
     write(root / "content" / "articles" / "photo.png", b"\x89PNG")
@@ -276,7 +276,7 @@ def test_upper_case_md_and_subfolders_are_not_skipped_silently(tmp_path):
 # --- Control characters -------------------------------------------------------------------------
 
 def test_control_characters_in_a_body_and_front_matter_are_warnings_at_their_place(tmp_path):
-    root = publication(tmp_path / "pub", "Pasted\x0cfrom a PDF [@kim2016].\n\nA bell\x07.\n", front="summary: \"a\\x07b\"\n")
+    root = write_publication(tmp_path / "pub", "Pasted\x0cfrom a PDF [@kim2016].\n\nA bell\x07.\n", front="summary: \"a\\x07b\"\n")
     result = build(root, pdf=False, use_cache=False)
     assert [str(p) for p in result.warnings] == [
         "content/articles/a.md:4:10: warning: unprintable character U+0007 (bell) removed from the value",
@@ -288,7 +288,7 @@ def test_control_characters_in_a_body_and_front_matter_are_warnings_at_their_pla
 
 def test_control_characters_in_a_bib_field_are_left_out_with_a_warning(tmp_path):
     bib = "@book{kim2016, title = {Mar\x0ckets\x07}, author = {Kim, A.}, year = {2016}}\n"
-    root = publication(tmp_path / "pub", bib=bib)
+    root = write_publication(tmp_path / "pub", bib=bib)
     for _ in range(2):          # the second build reads the converted entries from the cache
         result = build(root, pdf=False)
         assert [str(p) for p in result.warnings] == [
@@ -305,26 +305,26 @@ def test_control_characters_in_a_bib_field_are_left_out_with_a_warning(tmp_path)
 # --- Ids in a page ---------------------------------------------------------------------------
 
 def test_heading_id_and_evidence_id_that_collide_are_an_error(tmp_path):
-    root = publication(tmp_path / "pub", "## Findings {#ev-a}\n\n::: {.evidence #ev-a source=kim2016}\nA.\n:::\n")
+    root = write_publication(tmp_path / "pub", "## Findings {#ev-a}\n\n::: {.evidence #ev-a source=kim2016}\nA.\n:::\n")
     assert problems_of(root) == ["content/articles/a.md:8:1: error: duplicate id '#ev-a': first used on line 6"]
 
 
 def test_a_written_id_the_page_uses_is_an_error(tmp_path):
-    root = publication(tmp_path / "pub", "::: {#main}\nA.\n:::\n\n## Notes {#fn1}\n")
+    root = write_publication(tmp_path / "pub", "::: {#main}\nA.\n:::\n\n## Notes {#fn1}\n")
     assert problems_of(root) == [
         "content/articles/a.md:6:1: error: id '#main' is one the page itself uses: choose another",
         "content/articles/a.md:10:1: error: id '#fn1' is one the page itself uses: choose another"]
 
 
 def test_a_heading_made_id_gives_way_to_a_written_one(tmp_path):
-    root = publication(tmp_path / "pub", "## Findings\n\n::: {#findings}\nA.\n:::\n")
+    root = write_publication(tmp_path / "pub", "## Findings\n\n::: {#findings}\nA.\n:::\n")
     build(root, pdf=False, use_cache=False)
     html = (root / "_site" / "articles" / "a" / "index.html").read_text()
     assert html.count('id="findings"') == 1 and 'id="findings-1"' in html
 
 
 def test_table_of_contents_shows_text_not_tags_and_keeps_citations(tmp_path):
-    root = publication(tmp_path / "pub", '## The <abbr title="Korean People\'s Army">KPA</abbr> and *markets* '
+    root = write_publication(tmp_path / "pub", '## The <abbr title="Korean People\'s Army">KPA</abbr> and *markets* '
                                          "[@kim2016] too[^1]\n\nText.\n\n## Second\n\n[^1]: A note.\n")
     result = build(root, pdf=False, use_cache=False)
     html = (root / "_site" / "articles" / "a" / "index.html").read_text()
@@ -338,7 +338,7 @@ def test_table_of_contents_shows_text_not_tags_and_keeps_citations(tmp_path):
 # --- The output folder ------------------------------------------------------------------------
 
 def test_out_with_dotdot_cannot_delete_the_theme(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     before = snapshot(tmp_path)
     result = cli("-C", root, "build", "--no-pdf", "--out", f"{root}/x/../themes/default/templates")
     assert result.exit_code == 1
@@ -349,7 +349,7 @@ def test_out_with_dotdot_cannot_delete_the_theme(tmp_path, cli):
 def test_out_that_holds_the_publication_through_a_symlink_is_refused(tmp_path, cli):
     www = tmp_path / "data" / "www"
     write(www / "notes.txt", "keep me\n")
-    publication(www / "ledger")
+    write_publication(www / "ledger")
     (tmp_path / "home").mkdir()
     (tmp_path / "home" / "ledger").symlink_to(www / "ledger")
     before = snapshot(tmp_path / "data")
@@ -360,7 +360,7 @@ def test_out_that_holds_the_publication_through_a_symlink_is_refused(tmp_path, c
 
 
 def test_out_that_is_the_home_folder_is_refused(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     home = tmp_path / "home"
     home.mkdir()
     result = cli("-C", root, "build", "--no-pdf", "--out", tmp_path, env={"HOME": str(home)})
@@ -372,7 +372,7 @@ def test_out_that_is_the_home_folder_is_refused(tmp_path, cli):
 
 
 def test_out_that_holds_files_dossier_did_not_write_is_refused_even_with_an_index(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     deploy = tmp_path / "deploy"
     write(deploy / "index.html", "a hand-made home page\n")
     write(deploy / "notes.txt", "keep me\n")
@@ -384,7 +384,7 @@ def test_out_that_holds_files_dossier_did_not_write_is_refused_even_with_an_inde
 
 
 def test_out_that_dossier_built_is_replaced(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     public = tmp_path / "public"
     assert cli("-C", root, "build", "--no-pdf", "--out", public).exit_code == 0
     (root / "content" / "pages" / "about.md").unlink()
@@ -393,7 +393,7 @@ def test_out_that_dossier_built_is_replaced(tmp_path, cli):
 
 
 def test_output_setting_outside_the_publication_is_refused(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     with (root / "dossier.yml").open("a") as settings:
         settings.write("output: ../www\n")
     before = snapshot(tmp_path)
@@ -404,7 +404,7 @@ def test_output_setting_outside_the_publication_is_refused(tmp_path):
 
 
 def test_site_symlink_to_a_deploy_folder_is_followed_not_replaced(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     deploy = tmp_path / "deploy"
     build(root, pdf=False, use_cache=False, out=deploy)        # the operator's first build there
     (root / "_site").symlink_to(deploy)
@@ -418,7 +418,7 @@ def test_site_symlink_to_a_deploy_folder_is_followed_not_replaced(tmp_path):
 
 @pytest.mark.parametrize("target", ["missing", "empty"])
 def test_site_symlink_out_of_the_publication_to_a_folder_dossier_did_not_build_is_refused(tmp_path, target):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     (tmp_path / "empty").mkdir()
     (root / "_site").symlink_to(tmp_path / target)
     before = snapshot(tmp_path / "empty")
@@ -429,7 +429,7 @@ def test_site_symlink_out_of_the_publication_to_a_folder_dossier_did_not_build_i
 
 
 def test_site_symlink_to_a_folder_of_other_files_is_refused(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     write(tmp_path / "important" / "thesis.docx", "years of work")
     (root / "_site").symlink_to(tmp_path / "important")
     before = snapshot(tmp_path / "important")
@@ -441,7 +441,7 @@ def test_site_symlink_to_a_folder_of_other_files_is_refused(tmp_path):
 
 
 def test_a_site_built_before_markers_is_still_replaced(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     write(root / "_site" / "index.html", "an older build\n")
     write(root / "_site" / "old" / "index.html", "an older page\n")
     write(root / "_site" / "pagefind" / "pagefind-entry.json", "{}")
@@ -450,7 +450,7 @@ def test_a_site_built_before_markers_is_still_replaced(tmp_path):
 
 
 def test_a_publications_own_folder_with_an_index_is_not_taken_for_an_old_site(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     with (root / "dossier.yml").open("a") as settings:
         settings.write("output: docs\n")
     write(root / "docs" / "index.html", "hand-written documentation\n")
@@ -463,7 +463,7 @@ def test_a_publications_own_folder_with_an_index_is_not_taken_for_an_old_site(tm
 
 @pytest.mark.parametrize("target", ["outside.yml", "folder", "loop", "/dev/zero"])
 def test_dossier_yml_is_read_only_as_a_file_of_the_publication(tmp_path, cli, target):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     write(tmp_path / "outside.yml", "title: From outside\n")
     (tmp_path / "folder").mkdir()
     (root / "dossier.yml").unlink()
@@ -478,7 +478,7 @@ def test_dossier_yml_is_read_only_as_a_file_of_the_publication(tmp_path, cli, ta
 
 
 def test_dossier_yml_too_large_or_not_utf8_is_an_error_at_its_place(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     write(root / "dossier.yml", b"title: T\nbase_url: https://example.org/\n" + b"# x\n" * 300_000)
     result = cli("-C", root, "build", "--no-pdf")
     assert result.stderr.startswith("dossier.yml:1:1: error: dossier.yml is larger than 1024 kB: settings are a few lines")
@@ -514,7 +514,7 @@ def test_init_below_a_file_or_on_a_dangling_link_is_an_error(tmp_path, cli):
 
 
 def test_new_where_articles_cannot_be_written_is_an_error(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     import shutil
     shutil.rmtree(root / "content" / "articles")
     write(root / "content" / "articles", "a file where the folder should be")
@@ -524,7 +524,7 @@ def test_new_where_articles_cannot_be_written_is_an_error(tmp_path, cli):
 
 
 def test_new_with_a_control_character_or_a_long_title(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     result = cli("-C", root, "new", "a\x01b")
     assert result.exit_code == 1
     assert result.stderr.startswith("<title>:1:2: error: the title holds a control character (U+0001): remove it")
@@ -537,7 +537,7 @@ def test_new_with_a_control_character_or_a_long_title(tmp_path, cli):
 
 @pytest.mark.slow
 def test_pdf_before_any_build_leaves_a_site_the_next_build_replaces(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     [path] = build_pdfs(root, {"a"})
     assert path == root / "_site" / "pdf" / "a.pdf"
     assert sorted(p.name for p in (root / "_site").iterdir()) == [".dossier-site", "pdf"]
@@ -546,7 +546,7 @@ def test_pdf_before_any_build_leaves_a_site_the_next_build_replaces(tmp_path):
 
 
 def test_pdf_never_writes_through_links_planted_in_the_site(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     victim = write(tmp_path / "victim.txt", "keep me\n")
     write(root / "_site" / "index.html", "a site committed with its links\n")
     write(root / "_site" / "pagefind" / "pagefind-entry.json", "{}")
@@ -564,7 +564,7 @@ def test_pdf_never_writes_through_links_planted_in_the_site(tmp_path):
 
 
 def test_cite_add_and_new_never_write_through_links_out_of_the_publication(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     (root / "citations" / "sources.bib").unlink()
     (root / "citations" / "references.bib").symlink_to(tmp_path / "evil.bib")
     entry = "@book{park2017, title = {Markets}, author = {Park, C.}, year = {2017}}\n"
@@ -584,7 +584,7 @@ def test_cite_add_and_new_never_write_through_links_out_of_the_publication(tmp_p
 
 
 def test_cite_add_and_fmt_keep_a_symlinked_bib_a_symlink(tmp_path, cli):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     library = write(root / "zotero" / "library.bib", "@book{lee2015,title={Cadres},author={Lee, B.},year={2015}}\n")
     (root / "citations" / "refs.bib").symlink_to(Path("..") / "zotero" / "library.bib")
     result = cli("-C", root, "cite", "fmt")

@@ -18,7 +18,7 @@ from helpers import write
 ARTICLE = "---\ntitle: A\ndate: 2016-01-01\n---\n\nText [@a].\n"
 
 
-def publication(root: Path, bib: str | None = "@book{a, title = {T}, author = {Kim, A.}, year = {2016}}\n",
+def write_publication(root: Path, bib: str | None = "@book{a, title = {T}, author = {Kim, A.}, year = {2016}}\n",
                 settings: str = "", article: str = ARTICLE, files: dict[str, str] | None = None) -> Path:
     write(root / "dossier.yml", "title: P\nbase_url: https://example.org/\n" + settings)
     write(root / "content" / "articles" / "a.md", article)
@@ -53,18 +53,18 @@ def bib_problems(root: Path) -> list[str]:
     ("@book{a, 1abc = {x}, title = {T}}\n", "citations/refs.bib:1:10: error: cannot read field name '1abc' in entry 'a'"),
 ])
 def test_unreadable_bib_text_is_reported_where_it_starts(tmp_path, bib, expected):
-    assert expected in bib_problems(publication(tmp_path / "pub", bib))
+    assert expected in bib_problems(write_publication(tmp_path / "pub", bib))
 
 
 def test_cite_fmt_warns_of_each_block_it_keeps_as_written(tmp_path):
-    root = publication(tmp_path / "pub", "@book{a, title = {T}, author = {A}, year = {2016}}\n\n@book{\n")
+    root = write_publication(tmp_path / "pub", "@book{a, title = {T}, author = {A}, year = {2016}}\n\n@book{\n")
     _, problems = format_citations(root)
     assert [str(p) for p in problems] == [
         "citations/refs.bib:3:1: warning: cannot read this block (see dossier cite check); kept as written"]
 
 
 def test_cite_add_refuses_an_entry_it_cannot_format(tmp_path):
-    addition, problems = plan_addition(publication(tmp_path / "pub"), "@{z, title={x}}\n")
+    addition, problems = plan_addition(write_publication(tmp_path / "pub"), "@{z, title={x}}\n")
     assert addition is None
     assert [str(p) for p in problems] == [
         "<stdin>:1:1: error: cannot format the entry: entry type '@' is not a BibTeX name",
@@ -72,7 +72,7 @@ def test_cite_add_refuses_an_entry_it_cannot_format(tmp_path):
 
 
 def test_cite_add_refuses_a_folder_named_like_a_bib_file(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     (root / "citations" / "folder.bib").mkdir()
     addition, problems = plan_addition(root, "@book{z, title={x}, author={A}, year={1}}\n", "citations/folder.bib")
     assert addition is None
@@ -83,35 +83,35 @@ def test_cite_add_refuses_a_folder_named_like_a_bib_file(tmp_path):
 
 
 def test_a_menu_page_that_is_not_published(tmp_path):
-    assert build_problems(publication(tmp_path / "pub", settings="menu: [nope]\n")) == [
+    assert build_problems(write_publication(tmp_path / "pub", settings="menu: [nope]\n")) == [
         "dossier.yml:3:7: error: menu names page 'nope', but content/pages/nope.md is not published"]
 
 
 def test_an_unknown_citation_style(tmp_path):
-    assert build_problems(publication(tmp_path / "pub", settings="csl: nosuchstyle\n")) == [
+    assert build_problems(write_publication(tmp_path / "pub", settings="csl: nosuchstyle\n")) == [
         "dossier.yml:3:6: error: unknown citation style 'nosuchstyle': use a name like 'apa' or "
         "'chicago-author-date', or a path to a .csl file"]
 
 
 def test_a_style_pandoc_cannot_use(tmp_path):
-    root = publication(tmp_path / "pub", settings="csl: house.csl\n", files={"house.csl": "<style>not csl</style>\n"})
+    root = write_publication(tmp_path / "pub", settings="csl: house.csl\n", files={"house.csl": "<style>not csl</style>\n"})
     assert build_problems(root) == ["dossier.yml:3:6: error: pandoc could not format the citations with style "
                                     "'house.csl': CiteprocParseError: No citation element present"]
 
 
 def test_authors_in_front_matter_that_are_not_a_list(tmp_path):
-    root = publication(tmp_path / "pub", article="---\ntitle: A\ndate: 2016-01-01\nauthors: 5\n---\n\nText.\n")
+    root = write_publication(tmp_path / "pub", article="---\ntitle: A\ndate: 2016-01-01\nauthors: 5\n---\n\nText.\n")
     assert build_problems(root) == ["content/articles/a.md:4:10: error: 'authors' must be a list of names"]
 
 
 def test_a_file_name_with_no_letters(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     os.rename(root / "content" / "articles" / "a.md", root / "content" / "articles" / "!!!.md")
     assert build_problems(root) == ["content/articles/!!!.md:1:1: error: file name gives an empty slug: rename the file"]
 
 
 def test_bad_table_caption_attributes(tmp_path):
-    root = publication(tmp_path / "pub", article="---\ntitle: A\ndate: 2016-01-01\n---\n\n| a |\n|---|\n| b |\n\n"
+    root = write_publication(tmp_path / "pub", article="---\ntitle: A\ndate: 2016-01-01\n---\n\n| a |\n|---|\n| b |\n\n"
                                                   ": Caption {#tbl-x key=\"open}\n")
     assert build_problems(root) == [
         "content/articles/a.md:10:1: error: bad table caption attributes: unterminated quoted attribute value"]
@@ -137,7 +137,7 @@ def test_template_errors_name_the_template_and_line(tmp_path, monkeypatch, templ
 
     if parallel:        # pages rendered by worker processes report the same problem
         monkeypatch.setattr(builder.render, "PARALLEL_FROM", 1)
-    root = publication(tmp_path / "pub", files={"themes/default/templates/page.html": template,
+    root = write_publication(tmp_path / "pub", files={"themes/default/templates/page.html": template,
                                                 "content/pages/about.md": PAGE})
     assert build_problems(root) == [expected]
 
@@ -152,7 +152,7 @@ def test_template_errors_name_the_template_and_line(tmp_path, monkeypatch, templ
 def test_search_indexing_that_fails_is_an_error_and_keeps_the_previous_site(tmp_path, monkeypatch, executable, detail):
     import builder.search
 
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     monkeypatch.setattr(builder.search.sys, "executable", executable)
     with pytest.raises(BuildFailed) as failed:
         build(root, pdf=False, use_cache=False)
@@ -168,30 +168,30 @@ def test_search_indexing_that_fails_is_an_error_and_keeps_the_previous_site(tmp_
 
 def test_a_citation_key_with_white_space(tmp_path):
     assert ('citations/refs.bib:1:1: error: citation key \'a b\' contains white space or one of , { } ( ) " = \\'
-            in bib_problems(publication(tmp_path / "pub", "@book{a b, title = {T}}\n")))
+            in bib_problems(write_publication(tmp_path / "pub", "@book{a b, title = {T}}\n")))
 
 
 def test_cite_fmt_keeps_entries_it_cannot_rewrite_safely(tmp_path):
-    _, problems = format_citations(publication(tmp_path / "pub", "@book{a b, title = {T}}\n\n@book{c, 1abc = {x}}\n"))
+    _, problems = format_citations(write_publication(tmp_path / "pub", "@book{a b, title = {T}}\n\n@book{c, 1abc = {x}}\n"))
     assert [str(p) for p in problems] == [
         "citations/refs.bib:1:1: warning: citation key 'a b' is not a valid key; kept as written",
         "citations/refs.bib:3:1: warning: entry 'c': '1abc' is not a field name; kept as written"]
 
 
 def test_a_key_defined_twice_in_one_file(tmp_path):
-    root = publication(tmp_path / "pub", "@book{a, title = {T}, author = {A}, year = {2016}}\n\n"
+    root = write_publication(tmp_path / "pub", "@book{a, title = {T}, author = {A}, year = {2016}}\n\n"
                                          "@book{a, title = {U}, author = {B}, year = {2016}}\n")
     assert build_problems(root) == ["citations/refs.bib:3:1: error: citation key 'a' is defined twice: first at citations/refs.bib:1"]
 
 
 def test_a_key_defined_in_two_files(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     write(root / "citations" / "more.bib", "@book{a, title = {V}, author = {C}, year = {2016}}\n")
     assert build_problems(root) == ["citations/refs.bib:1:1: error: citation key 'a' is defined twice: first at citations/more.bib:1"]
 
 
 def test_a_url_with_a_latex_escape(tmp_path):
-    root = publication(tmp_path / "pub", "@online{a, title = {T}, author = {A}, date = {2016}, url = {http://example.org/a\\_b}}\n")
+    root = write_publication(tmp_path / "pub", "@online{a, title = {T}, author = {A}, date = {2016}, url = {http://example.org/a\\_b}}\n")
     assert bib_problems(root) == ["citations/refs.bib:1:60: error: url 'http://example.org/a\\_b' contains a backslash: "
                                   "write the URL as it is, with no LaTeX escapes"]
 
@@ -200,7 +200,7 @@ def test_a_url_with_a_latex_escape(tmp_path):
 
 
 def test_links_to_what_is_not_published_are_errors_where_written(tmp_path):
-    root = publication(tmp_path / "pub", article="---\ntitle: A\ndate: 2016-01-01\n---\n\n"
+    root = write_publication(tmp_path / "pub", article="---\ntitle: A\ndate: 2016-01-01\n---\n\n"
                        "[draft](wip.md) [folder](../assets) [notes](../../notes.txt) [nul](a.md%00.png)\n",
                        files={"content/articles/wip.md": "---\ntitle: W\ndate: 2016-01-01\ndraft: true\n---\n\nx\n",
                               "notes.txt": "n\n", "content/assets/x.png": "x"})
@@ -212,12 +212,12 @@ def test_links_to_what_is_not_published_are_errors_where_written(tmp_path):
 
 
 def test_an_evidence_source_that_cannot_be_a_key(tmp_path):
-    root = publication(tmp_path / "pub", article="---\ntitle: A\ndate: 2016-01-01\n---\n\n::: {.evidence source=\"a b\"}\nQuote.\n:::\n")
+    root = write_publication(tmp_path / "pub", article="---\ntitle: A\ndate: 2016-01-01\n---\n\n::: {.evidence source=\"a b\"}\nQuote.\n:::\n")
     assert build_problems(root) == ["content/articles/a.md:6:16: error: evidence source 'a b' is not a citation key"]
 
 
 def test_a_template_that_extends_a_missing_one(tmp_path):
-    root = publication(tmp_path / "pub", files={"themes/default/templates/page.html": "{% extends 'nope.html' %}\n",
+    root = write_publication(tmp_path / "pub", files={"themes/default/templates/page.html": "{% extends 'nope.html' %}\n",
                                                 "content/pages/about.md": PAGE})
     assert build_problems(root) == ["themes/page.html:1:1: error: template 'nope.html' not found in the theme"]
 
@@ -229,7 +229,7 @@ def test_a_template_that_extends_a_missing_one(tmp_path):
     ("<html>\n{% include 'nope.html' %}\n", "2:1: error: template 'nope.html' not found in the theme"),
 ])
 def test_errors_in_the_print_templates_name_the_template_and_line(tmp_path, template, expected):
-    root = publication(tmp_path / "pub", files={"themes/default/templates/print/article.html": template})
+    root = write_publication(tmp_path / "pub", files={"themes/default/templates/print/article.html": template})
     with pytest.raises(BuildFailed) as failed:
         build(root, use_cache=False)
     assert [str(p) for p in failed.value.problems] == [f"themes/default/templates/print/article.html:{expected}"]

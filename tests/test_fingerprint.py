@@ -16,7 +16,7 @@ DEPENDENT = ('<?xml version="1.0" encoding="utf-8"?>\n<style xmlns="http://purl.
              '<link href="styles/base.csl" rel="independent-parent"/></info>\n</style>\n')
 
 
-def publication(root: Path, csl: str, files: dict[str, str]) -> Path:
+def write_publication(root: Path, csl: str, files: dict[str, str]) -> Path:
     write(root / "dossier.yml", f"title: P\nbase_url: https://example.org/\ncsl: {csl}\n")
     write(root / "content" / "articles" / "a.md", ARTICLE)
     write(root / "citations" / "refs.bib", "@book{a, title = {Markets}, author = {Kim, Ann}, year = {2016}}\n")
@@ -37,13 +37,13 @@ def citation_after_edit(root: Path, edited: Path) -> str:
 
 
 def test_editing_the_publication_style_rebuilds(tmp_path):
-    root = publication(tmp_path / "pub", "styles/mine.csl", {"styles/mine.csl": STYLE})
+    root = write_publication(tmp_path / "pub", "styles/mine.csl", {"styles/mine.csl": STYLE})
     html = citation_after_edit(root, root / "styles" / "mine.csl")
     assert "VERSION-2" in html and "VERSION-1" not in html
 
 
 def test_editing_the_parent_of_a_dependent_style_rebuilds(tmp_path):
-    root = publication(tmp_path / "pub", "styles/journal.csl",
+    root = write_publication(tmp_path / "pub", "styles/journal.csl",
                        {"styles/journal.csl": DEPENDENT, "styles/base.csl": STYLE})
     html = citation_after_edit(root, root / "styles" / "base.csl")
     assert "VERSION-2" in html and "VERSION-1" not in html

@@ -36,7 +36,7 @@ def outside(tmp_path) -> Path:
     return folder
 
 
-def publication(root: Path, body: str = "Text.\n", settings: str = "") -> Path:
+def write_publication(root: Path, body: str = "Text.\n", settings: str = "") -> Path:
     write(root / "dossier.yml", "title: Paths\nbase_url: https://example.org/\n" + settings)
     write(root / "content" / "articles" / "a.md", f"---\ntitle: A\ndate: 2016-01-01\n---\n\n{body}")
     write(root / "content" / "pages" / "about.md", "---\ntitle: About\n---\n\nAbout.\n")
@@ -82,7 +82,7 @@ LINKS = """\
 
 
 def test_every_link_out_of_the_publication_is_an_error_where_it_is_written(tmp_path, outside):
-    root = publication(tmp_path / "pub", LINKS)
+    root = write_publication(tmp_path / "pub", LINKS)
     path = "content/articles/a.md"
     assert problems_of(root) == [
         f"{path}:6:5: error: link '../../../outside/canary.txt' points outside the publication folder",
@@ -113,7 +113,7 @@ def link(path: Path, target: Path) -> None:
 
 
 def test_every_file_that_links_out_of_the_publication_is_an_error(tmp_path, outside):
-    root = publication(tmp_path / "pub", "See [the map](../assets/map.png).\n")
+    root = write_publication(tmp_path / "pub", "See [the map](../assets/map.png).\n")
     link(root / "content" / "articles" / "leak.md", outside / "canary.md")
     link(root / "content" / "pages" / "leak.md", outside / "canary.md")
     link(root / "content" / "assets" / "leak.txt", outside / "canary.txt")
@@ -137,7 +137,7 @@ def test_every_file_that_links_out_of_the_publication_is_an_error(tmp_path, outs
 
 
 def test_a_theme_folder_that_links_out_of_the_publication_is_an_error(tmp_path, outside):
-    root = publication(tmp_path / "pub", settings="theme: borrowed\n")
+    root = write_publication(tmp_path / "pub", settings="theme: borrowed\n")
     link(root / "themes" / "borrowed", outside)
     assert problems_of(root) == ["themes/borrowed:1:1: error: folder is a link to a place outside the publication "
                                  "folder: copy what it holds into the publication"]
@@ -145,12 +145,12 @@ def test_a_theme_folder_that_links_out_of_the_publication_is_an_error(tmp_path, 
 
 @pytest.mark.parametrize("theme", ["../../outside", "/etc", "..", "a/b"])
 def test_a_theme_named_by_path_is_an_error(tmp_path, outside, theme):
-    root = publication(tmp_path / "pub", settings=f"theme: '{theme}'\n")
+    root = write_publication(tmp_path / "pub", settings=f"theme: '{theme}'\n")
     assert problems_of(root) == [f"dossier.yml:3:8: error: 'theme' must be the name of a folder in themes/, not '{theme}'"]
 
 
 def test_links_inside_the_publication_are_fine(tmp_path):
-    root = publication(tmp_path / "pub", "See [the map](../assets/map.png) and ![again](../assets/alias.png).\n")
+    root = write_publication(tmp_path / "pub", "See [the map](../assets/map.png) and ![again](../assets/alias.png).\n")
     link(root / "content" / "assets" / "alias.png", root / "content" / "assets" / "map.png")
     link(root / "content" / "articles" / "b.md", root / "content" / "articles" / "a.md")
     result = build(root, pdf=False, use_cache=False)
@@ -159,7 +159,7 @@ def test_links_inside_the_publication_are_fine(tmp_path):
 
 
 def test_a_folder_or_broken_link_named_like_a_document_is_an_error(tmp_path):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     (root / "content" / "articles" / "folder.md").mkdir()
     link(root / "content" / "articles" / "gone.md", root / "content" / "articles" / "nothing-here.md")
     assert problems_of(root) == [
@@ -169,7 +169,7 @@ def test_a_folder_or_broken_link_named_like_a_document_is_an_error(tmp_path):
 
 
 def test_cite_commands_neither_read_nor_rewrite_a_bib_file_outside(tmp_path, outside, cli):
-    root = publication(tmp_path / "pub", "As @kim2016 shows.\n")
+    root = write_publication(tmp_path / "pub", "As @kim2016 shows.\n")
     link(root / "citations" / "leak.bib", outside / "canary.bib")
     before = (outside / "canary.bib").read_bytes()
     result = cli("-C", root, "cite", "check")
@@ -187,13 +187,13 @@ def test_cite_commands_neither_read_nor_rewrite_a_bib_file_outside(tmp_path, out
 
 def test_a_csl_file_outside_the_publication_is_an_error(tmp_path, outside):
     write(outside / "style.csl", "<style/>\n")
-    root = publication(tmp_path / "pub", settings="csl: ../outside/style.csl\n")
+    root = write_publication(tmp_path / "pub", settings="csl: ../outside/style.csl\n")
     assert problems_of(root) == ["dossier.yml:3:6: error: csl file '../outside/style.csl' is outside the publication folder"]
 
 
 def test_a_csl_file_that_links_out_of_the_publication_is_an_error(tmp_path, outside):
     write(outside / "style.csl", "<style/>\n")
-    root = publication(tmp_path / "pub", settings="csl: styles/house.csl\n")
+    root = write_publication(tmp_path / "pub", settings="csl: styles/house.csl\n")
     link(root / "styles" / "house.csl", outside / "style.csl")
     assert problems_of(root) == ["dossier.yml:3:6: error: csl file 'styles/house.csl' is outside the publication folder"]
 
@@ -201,14 +201,14 @@ def test_a_csl_file_that_links_out_of_the_publication_is_an_error(tmp_path, outs
 @pytest.mark.parametrize("image", ["../../outside/canary.svg", "/etc/passwd", "file:///etc/passwd",
                                    "https://example.org/cover.jpg", "assets/missing.jpg", "content/assets/map.png"])
 def test_a_cover_image_that_is_not_a_file_of_the_site_is_an_error(tmp_path, outside, image):
-    root = publication(tmp_path / "pub", settings=f"pdf:\n  variant: null\n  cover_image: '{image}'\n")
+    root = write_publication(tmp_path / "pub", settings=f"pdf:\n  variant: null\n  cover_image: '{image}'\n")
     assert problems_of(root) == [
         f"dossier.yml:5:16: error: pdf cover_image '{image}' is not a file of the site: put the image in "
         "content/assets/ and write its path from there, e.g. assets/cover.jpg"]
 
 
 def test_a_cover_image_among_the_assets_is_fine(tmp_path):
-    root = publication(tmp_path / "pub", settings="pdf:\n  cover_image: assets/map.png\n")
+    root = write_publication(tmp_path / "pub", settings="pdf:\n  cover_image: assets/map.png\n")
     build(root, pdf=False, write=False, use_cache=False)
 
 
@@ -229,7 +229,7 @@ A [[link]](../assets/map.png) and ![the map](../assets/map.png).
 @pytest.mark.parametrize("unsafe_html", [False, True])
 def test_raw_html_pointing_outside_copies_nothing_into_the_site(tmp_path, outside, unsafe_html):
     """Raw HTML is not resolved like Markdown links, but neither the site nor the PDFs read through it."""
-    root = publication(tmp_path / "pub", RAW_HTML.format(outside=outside.as_posix()),
+    root = write_publication(tmp_path / "pub", RAW_HTML.format(outside=outside.as_posix()),
                        settings="unsafe_html: true\n" if unsafe_html else "")
     result = build(root, use_cache=False)
     site = result.out_dir
@@ -239,7 +239,7 @@ def test_raw_html_pointing_outside_copies_nothing_into_the_site(tmp_path, outsid
 
 
 def test_a_failed_build_leaves_the_previous_site(tmp_path, outside):
-    root = publication(tmp_path / "pub")
+    root = write_publication(tmp_path / "pub")
     site = build(root, pdf=False, use_cache=False).out_dir
     before = snapshot(site)
     link(root / "content" / "articles" / "leak.md", outside / "canary.md")

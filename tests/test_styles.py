@@ -121,7 +121,7 @@ def dependent(href: str, extra: str = "") -> str:
             f'    <link href="{href}" rel="independent-parent"/>{extra}\n  </info>\n</style>\n')
 
 
-def publication(root: Path, csl: str, files: dict[str, str | bytes]) -> Path:
+def write_publication(root: Path, csl: str, files: dict[str, str | bytes]) -> Path:
     write(root / "dossier.yml", f"title: P\nbase_url: https://example.org/\ncsl: {csl}\n")
     write(root / "content" / "articles" / "a.md", ARTICLE)
     write(root / "citations" / "refs.bib", "@book{a, title = {Markets}, author = {Kim, Ann}, year = {2016}}\n")
@@ -169,14 +169,14 @@ def server():
 
 
 def test_a_parent_at_an_absolute_path_is_not_read(tmp_path, secret):
-    root = publication(tmp_path / "pub", "styles/dep.csl", {"styles/dep.csl": dependent(str(secret))})
+    root = write_publication(tmp_path / "pub", "styles/dep.csl", {"styles/dep.csl": dependent(str(secret))})
     assert build_problems(root) == [f"dossier.yml:3:6: error: csl file 'styles/dep.csl' depends on '{secret}', "
                                     "which leads outside the publication folder"]
 
 
 @pytest.mark.parametrize("href", ["../outside/secret.csl", "styles/leak.csl"])
 def test_a_parent_leading_out_of_the_publication_is_not_read(tmp_path, secret, href):
-    root = publication(tmp_path / "pub", "styles/dep.csl", {"styles/dep.csl": dependent(href)})
+    root = write_publication(tmp_path / "pub", "styles/dep.csl", {"styles/dep.csl": dependent(href)})
     (root / "styles" / "leak.csl").symlink_to(secret)
     assert build_problems(root) == [f"dossier.yml:3:6: error: csl file 'styles/dep.csl' depends on '{href}', "
                                     "which leads outside the publication folder"]
@@ -187,7 +187,7 @@ def test_a_parent_url_is_never_fetched(tmp_path, secret, server):
     hrefs = [f"{url}/apa", secret.as_uri(), "http://www.zotero.org/styles/no-such-style",
              "data:text/plain,abc", f"//127.0.0.1:{url.rsplit(':', 1)[1]}/apa"]
     for index, href in enumerate(hrefs):
-        root = publication(tmp_path / f"pub{index}", "styles/dep.csl", {"styles/dep.csl": dependent(href)})
+        root = write_publication(tmp_path / f"pub{index}", "styles/dep.csl", {"styles/dep.csl": dependent(href)})
         message = (f"dossier.yml:3:6: error: csl file 'styles/dep.csl' depends on '{href}', which is not a bundled "
                    "style's id (like http://www.zotero.org/styles/apa) or a .csl file in the publication")
         expected = message if not href.startswith("//") else message.split(", which")[0] + \
@@ -197,7 +197,7 @@ def test_a_parent_url_is_never_fetched(tmp_path, secret, server):
 
 
 def test_a_missing_parent(tmp_path):
-    root = publication(tmp_path / "pub", "styles/dep.csl", {"styles/dep.csl": dependent("styles/base.csl")})
+    root = write_publication(tmp_path / "pub", "styles/dep.csl", {"styles/dep.csl": dependent("styles/base.csl")})
     assert build_problems(root) == ["dossier.yml:3:6: error: csl file 'styles/dep.csl' depends on 'styles/base.csl', "
                                     "which does not exist"]
 
@@ -208,14 +208,14 @@ def test_a_bundled_parent_is_taken_by_its_id_never_looked_up_where_pandoc_runs(t
     write(tmp_path / "elsewhere" / "ieee.csl", decoy)
     monkeypatch.chdir(tmp_path / "elsewhere")
     for index, href in enumerate(["http://www.zotero.org/styles/ieee", "https://www.zotero.org/styles/ieee"]):
-        root = publication(tmp_path / f"pub{index}", "styles/dep.csl", {"styles/dep.csl": dependent(href)})
+        root = write_publication(tmp_path / f"pub{index}", "styles/dep.csl", {"styles/dep.csl": dependent(href)})
         html = article_html(root)
         assert "DECOY" not in html and "[1]" in html
 
 
 def test_a_parent_in_the_publication(tmp_path):
     base = Path(get_style_filepath("ieee")).read_text(encoding="utf-8")
-    root = publication(tmp_path / "pub", "styles/journal/dep.csl",
+    root = write_publication(tmp_path / "pub", "styles/journal/dep.csl",
                        {"styles/journal/dep.csl": dependent("styles/base.csl"), "styles/base.csl": base})
     assert "[1]" in article_html(root)
 
@@ -224,14 +224,14 @@ def test_a_style_with_a_doctype_is_refused_where_it_declares_it(tmp_path, secret
     style = ('<?xml version="1.0"?>\n<!DOCTYPE style [<!ENTITY x SYSTEM "' + secret.as_uri() + '">]>\n'
              '<style xmlns="http://purl.org/net/xbiblio/csl" version="1.0"><citation><layout>'
              '<text value="&x;"/></layout></citation></style>\n')
-    root = publication(tmp_path / "pub", "styles/x.csl", {"styles/x.csl": style})
+    root = write_publication(tmp_path / "pub", "styles/x.csl", {"styles/x.csl": style})
     assert build_problems(root) == ["styles/x.csl:2:1: error: a CSL style must not have a DOCTYPE declaration "
                                     "(pandoc would expand its entities): remove it"]
 
 
 def test_a_parent_with_a_doctype_is_refused_where_it_declares_it(tmp_path):
     files = {"styles/dep.csl": dependent("styles/base.csl"), "styles/base.csl": '<!DOCTYPE style SYSTEM "x.dtd"><style/>'}
-    root = publication(tmp_path / "pub", "styles/dep.csl", files)
+    root = write_publication(tmp_path / "pub", "styles/dep.csl", files)
     assert build_problems(root) == ["styles/base.csl:1:1: error: a CSL style must not have a DOCTYPE declaration "
                                     "(pandoc would expand its entities): remove it"]
 
@@ -244,7 +244,7 @@ def test_a_parent_with_a_doctype_is_refused_where_it_declares_it(tmp_path):
 ])
 def test_a_style_that_is_not_xml_is_reported_where_it_goes_wrong(tmp_path, content, expected):
     # Pandoc read such a dependent style its own way, and fetched its parent.
-    root = publication(tmp_path / "pub", "styles/x.csl", {"styles/x.csl": content})
+    root = write_publication(tmp_path / "pub", "styles/x.csl", {"styles/x.csl": content})
     assert build_problems(root) == [expected]
 
 
@@ -256,6 +256,6 @@ def test_includes_templates_and_locales_named_by_url_are_never_fetched(tmp_path,
     style = style.replace("<info>", f'<info><link href="{url}/template" rel="template"/>'
                                     f'<link href="{url}/self" rel="self"/>', 1)
     style = style.replace("<citation ", f'<xi:include href="{url}/include"/><citation ', 1)
-    root = publication(tmp_path / "pub", "styles/x.csl", {"styles/x.csl": style})
+    root = write_publication(tmp_path / "pub", "styles/x.csl", {"styles/x.csl": style})
     assert "Kim" in article_html(root)
     assert asked == []
