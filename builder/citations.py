@@ -13,7 +13,7 @@ from builder.citeproc import Citeproc, CiteprocError
 from builder.errors import Problem, error, warning
 from builder.markdown.citations import Cluster
 from builder.sanitize import sanitize
-from builder.text import strip_tags
+from builder.text import UNPRINTABLE, strip_tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,10 +96,6 @@ def _convert_batch(engine: Citeproc, bibliography: Bibliography, keys: list[str]
                                   f"pandoc cannot read entry '{key}': {_pandoc_reason(str(exc))}"))
 
 
-# Characters HTML and XML cannot hold or show (a form feed pasted into a .bib field from a PDF).
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
 def printable_items(items: dict[str, dict], bibliography: Bibliography) -> tuple[dict[str, dict], list[Problem]]:
     """items with unprintable characters removed from every value; a warning at each entry that had any."""
     from builder.yamlfile import describe_character
@@ -118,9 +114,9 @@ def printable_items(items: dict[str, dict], bibliography: Bibliography) -> tuple
 
 def _printable(value, found: set[str]):
     if isinstance(value, str):
-        if _UNPRINTABLE.search(value):
-            found.update(_UNPRINTABLE.findall(value))
-            return _UNPRINTABLE.sub("", value)
+        if UNPRINTABLE.search(value):
+            found.update(UNPRINTABLE.findall(value))
+            return UNPRINTABLE.sub("", value)
         return value
     if isinstance(value, list):
         return [_printable(item, found) for item in value]

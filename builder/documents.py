@@ -9,7 +9,7 @@ from builder.config import parse_authors
 from builder.confinement import inside, real_path
 from builder.errors import Problem, error, line_col, warning
 from builder.model import Asset, Document
-from builder.text import parse_date, slugify
+from builder.text import UNPRINTABLE, parse_date, slugify
 from builder.yamlfile import YamlError, describe_character, parse_yaml
 
 KINDS = {"articles": "article", "pages": "page"}
@@ -116,17 +116,13 @@ def _load_document(root: Path, path: Path, relpath: str, kind: str,
                     body=body, body_line=body_line, **fields)
 
 
-# Characters HTML and XML cannot hold or show: pasted from PDFs (form feeds) or terminals.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
 def _without_unprintable(body: str, relpath: str, body_line: int, problems: list[Problem]) -> str:
     """body with each unprintable character replaced by a space (columns stay right), a warning for each."""
-    for match in _UNPRINTABLE.finditer(body):
+    for match in UNPRINTABLE.finditer(body):
         line, col = line_col(body, match.start())
         problems.append(warning(relpath, body_line + line - 1, col,
                                 f"unprintable character {describe_character(match.group())} replaced by a space"))
-    return _UNPRINTABLE.sub(" ", body)
+    return UNPRINTABLE.sub(" ", body)
 
 
 def _split_front_matter(text: str, relpath: str, problems: list[Problem]):

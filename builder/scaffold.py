@@ -12,6 +12,7 @@ from builder.confinement import inside
 from builder.errors import BuildFailed, error
 from builder.model import Settings
 from builder.text import slugify
+from builder.write import write_new
 
 
 def today() -> dt.date:
@@ -61,14 +62,12 @@ def _create(path: Path, text: str, relpath: str, root: Path) -> bool:
         if not inside(root, path.parent):
             reason = "its folder is a link to a place outside the publication folder"
             raise BuildFailed([error(relpath, 1, 1, f"cannot create the file ({reason})")])
-        stream = open(path, "x", encoding="utf-8")
+        write_new(path, text.encode("utf-8"))
     except OSError as exc:
         if isinstance(exc, FileExistsError) and (path.exists() or path.is_symlink()):
             return False
         reason = f"{path.parent.name} is not a folder" if isinstance(exc, FileExistsError) else exc.strerror or exc
         raise BuildFailed([error(relpath, 1, 1, f"cannot create the file ({reason})")]) from None
-    with stream:
-        stream.write(text)
     return True
 
 

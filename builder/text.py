@@ -9,6 +9,9 @@ from html import unescape
 
 _TAG = re.compile(r"<[^>]+>")
 
+# Characters HTML and XML cannot hold or show: pasted from PDFs (form feeds) or terminals.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
            "August", "September", "October", "November", "December")
 
