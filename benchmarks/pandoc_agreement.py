@@ -41,9 +41,9 @@ from markdown_it import MarkdownIt
 REPOSITORY = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPOSITORY))
 
-from builder.bibliography import load_bib_files  # noqa: E402
-from builder.citations import convert_references, format_document  # noqa: E402
-from builder.citeproc import Citeproc  # noqa: E402
+from builder.bib.bibliography import load_bib_files  # noqa: E402
+from builder.csl.citations import convert_references, format_document  # noqa: E402
+from builder.csl.pandoc import Citeproc  # noqa: E402
 from builder.markdown import ParsedMarkdown, create_parser, parse_markdown, render_parsed  # noqa: E402
 
 # The shared corpus sits in shared/ beside the repository (on CI too); DOSSIER_CORPUS overrides.

@@ -5,7 +5,7 @@ it with `dossier build`, then reports
 
 - the wall-clock time of the whole build, and of each build stage;
 - the Pagefind bundle on disk (pagefind/: total bytes and files, by kind);
-- the time Pagefind takes to index: builder.search.index_site() inside the build, and again
+- the time Pagefind takes to index: builder.site.search.index_site() inside the build, and again
   on a copy of the built site (without its pagefind/ and pdf/ folders);
 - the bytes a browser fetches for one query, measured in headless Chromium (Playwright)
   against the site served on 127.0.0.1: a fresh browser context opens /search/?q=WORD,

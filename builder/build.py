@@ -10,30 +10,30 @@ from typing import Callable
 
 import jinja2
 
-from builder.bibliography import load_bibliography
-from builder.cache import Cache, remove_links
-from builder.bodies import Bodies
-from builder.citations import CitationFormatter
-from builder.citeproc import CiteprocError
-from builder.config import load_settings
-from builder.confinement import links_outside
-from builder.documents import find_assets, load_documents
-from builder.feeds import render_feeds
+from builder.bib.bibliography import load_bibliography
+from builder.config.settings import load_settings
+from builder.content.documents import find_assets, load_documents
+from builder.content.links import PublicationLinks
+from builder.content.sanitize import scripted_assets
+from builder.csl.citations import CitationFormatter
+from builder.csl.pandoc import CiteprocError
+from builder.csl.styles import resolve_style, style_files
 from builder.errors import BuildFailed, Problem, error, sorted_problems
-from builder.linking import PublicationLinks
 from builder.markdown import create_parser
-from builder.metadata import article_item
 from builder.model import Document, Output, Settings
-from builder.render import failing_template, render_site, template_problem
-from builder.sanitize import scripted_assets
-from builder.views import build_views
-from builder.pdf import PdfReport, pdf_articles, pdf_sources, render_pdfs
-from builder.search import index_site
-from builder.site import assemble_site, source_slugs
-from builder.styles import resolve_style
-from builder.fingerprint import input_fingerprint, output_fingerprint
-from builder.theme import print_css, template_environment, theme_assets, theme_dirs
-from builder.write import check_site_folder, is_site, mark_site, replace_file, site_file, site_folder, write_site
+from builder.pdf.typeset import PdfReport, pdf_articles, pdf_sources, render_pdfs
+from builder.run.cache import Cache, remove_links
+from builder.run.confinement import links_outside
+from builder.run.fingerprint import input_fingerprint, output_fingerprint
+from builder.run.write import check_site_folder, is_site, mark_site, replace_file, site_file, site_folder, write_site
+from builder.site.bodies import Bodies
+from builder.site.feeds import render_feeds
+from builder.site.metadata import article_item
+from builder.site.render import failing_template, render_site, template_problem
+from builder.site.search import index_site
+from builder.site.structure import assemble_site, source_slugs
+from builder.site.theme import print_css, template_environment, theme_assets, theme_dirs
+from builder.site.views import build_views
 
 CACHE_DIR = ".dossier-cache"
 
@@ -97,7 +97,7 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
 
 
 def _one_at_a_time(root: Path, report: Progress):
-    from builder.lock import publication_lock
+    from builder.run.lock import publication_lock
 
     return publication_lock(root.absolute() / CACHE_DIR, lambda: report("Waiting for another build of this "
                                                                         "publication to finish", 0, 1))
@@ -112,7 +112,7 @@ def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool
     cache = Cache(root / CACHE_DIR if use_cache else None)     # claimed (or emptied) before anything in it is read
     flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
     record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write and pdf_only is None else None
-    fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings), settings.csl) if record else ""
+    fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings) + style_files(root, settings.csl)) if record else ""
     if record and record.unchanged(fingerprint, out_dir):
         report("Done", 1, 1)
         return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,

@@ -115,7 +115,7 @@ def build(root: Path, drafts: bool, no_pdf: bool, out: Path | None) -> None:
 @click.pass_obj
 def serve(root: Path, port: int, drafts: bool, with_pdf: bool) -> None:
     """Build, serve on 127.0.0.1, rebuild and reload the browser on every change."""
-    from builder.serve import serve as run_serve
+    from builder.serve.live import serve as run_serve
 
     def output(line: str, is_problem: bool) -> None:
         click.echo(line, err=is_problem)
@@ -159,8 +159,8 @@ def check(root: Path, drafts: bool) -> None:
 @click.pass_obj
 def new(root: Path, title: str) -> None:
     """Start a new article (a draft) from TITLE."""
-    from builder.config import load_settings
-    from builder.scaffold import new_article
+    from builder.config.settings import load_settings
+    from builder.content.scaffold import new_article
 
     settings, _ = _run(lambda: load_settings(root))
     path = _run(lambda: new_article(settings, title))
@@ -173,7 +173,7 @@ def new(root: Path, title: str) -> None:
 @click.pass_obj
 def init(root: Path, directory: Path | None, title: str) -> None:
     """Start a new publication in DIRECTORY (default: here)."""
-    from builder.scaffold import init_publication
+    from builder.content.scaffold import init_publication
 
     target = directory if directory is not None else root
     created, kept = _run(lambda: init_publication(target, title))
@@ -196,7 +196,7 @@ def cite_check(root: Path, output_format: str) -> None:
     """Check the .bib files and the keys the content cites; exit 1 on errors."""
     import json
 
-    from builder.cite import check_citations
+    from builder.bib.cite import check_citations
 
     problems = _run(lambda: check_citations(root))
     if output_format == "json":
@@ -218,7 +218,7 @@ def cite_check(root: Path, output_format: str) -> None:
 @click.pass_obj
 def cite_fmt(root: Path, check_only: bool, sort: bool) -> None:
     """Rewrite every citations/*.bib in one canonical form, losing nothing."""
-    from builder.cite import format_citations, write_atomically
+    from builder.bib.cite import format_citations, write_atomically
 
     results, problems = _run(lambda: format_citations(root, sort))
     _print_problems(problems)
@@ -245,7 +245,7 @@ def cite_fmt(root: Path, check_only: bool, sort: bool) -> None:
 @click.pass_obj
 def cite_where(root: Path, key: str) -> None:
     """Every path:line:col that cites KEY."""
-    from builder.cite import where_cited
+    from builder.bib.cite import where_cited
 
     found, problems = _run(lambda: where_cited(root, key))
     _print_problems(problems)
@@ -265,7 +265,7 @@ def cite_where(root: Path, key: str) -> None:
 @click.pass_obj
 def cite_unused(root: Path) -> None:
     """Entries nothing cites, as path:line: key."""
-    from builder.cite import unused_entries
+    from builder.bib.cite import unused_entries
 
     entries, problems = _run(lambda: unused_entries(root))
     _print_problems(problems)
@@ -281,8 +281,8 @@ def cite_unused(root: Path) -> None:
 @click.pass_obj
 def cite_add(root: Path, file: str | None) -> None:
     """Add one BibTeX entry, read from standard input, to a .bib file."""
-    from builder.bibsource import decode_bib
-    from builder.cite import STDIN, plan_addition, write_atomically
+    from builder.bib.source import decode_bib
+    from builder.bib.cite import STDIN, plan_addition, write_atomically
 
     stdin = getattr(sys.stdin, "buffer", None)
     raw = stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")

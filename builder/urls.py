@@ -4,7 +4,7 @@ Ids, citation keys, tags, author names and file names all end up as folders of t
 (`evidence/ARTICLE/ID/`, `sources/KEY/`, `tags/TAG/`). Each goes through url_segment(),
 which yields a segment that cannot leave its folder or stand where the build writes a file,
 or '' when nothing usable is left (the caller reports that at its position).
-`builder/write.py` refuses to write any path that would leave the site folder, so a path
+`builder/run/write.py` refuses to write any path that would leave the site folder, so a path
 made any other way cannot escape either.
 """
 

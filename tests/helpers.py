@@ -157,10 +157,10 @@ def time_limit(seconds: int, what: str = "the block"):
 
 def copy_built(source: Path, target: Path) -> Path:
     """A copy of a built publication whose build cache the copy keeps using: a cache is bound to
-    its folder (builder/cache.py), so the copy's is stamped as its own, as a build there would."""
+    its folder (builder/run/cache.py), so the copy's is stamped as its own, as a build there would."""
     import shutil
 
-    from builder.cache import _stamp
+    from builder.run.cache import _stamp
 
     shutil.copytree(source, target, symlinks=True)
     cache = target / ".dossier-cache"

@@ -169,11 +169,11 @@ def test_a_full_disk_leaves_the_previous_site(tmp_path, monkeypatch, cli, target
 def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch, restore_fails):
     """The second rename (new site into place) fails: the old site goes back, or the next build puts it back."""
     from builder.model import Output
-    from builder.write import write_site
+    from builder.run.write import write_site
 
     site = tmp_path / "_site"
     write_site([Output("index.html", b"old")], site)
-    monkeypatch.setattr("builder.write._exchange", lambda new, current: False)     # the two-rename swap
+    monkeypatch.setattr("builder.run.write._exchange", lambda new, current: False)     # the two-rename swap
     _disk_full_after(monkeypatch, os, "replace", 2 if restore_fails else 99)
     if not restore_fails:
         original, calls = os.replace, []
@@ -278,7 +278,7 @@ def test_cite_commands_killed_while_writing_leave_the_bib_file_whole(tmp_path, c
     root = _with_bib(tmp_path / "pub")
     before = (root / "citations" / "sources.bib").read_text()
     probe = ("import os, signal, sys\n"
-             "import builder.cite\n"
+             "import builder.bib.cite\n"
              "original = os.fsync\n"
              "def fsync_then_die(fd):\n"
              "    os.kill(os.getpid(), signal.SIGKILL)\n"

@@ -3,7 +3,7 @@
 import pytest
 
 from builder.markdown.attributes import (Attributes, AttributeSyntaxError, find_closing_brace,
-                                          parse_attributes)
+                                         parse_attributes)
 
 
 def test_id_classes_and_pairs():

@@ -2,7 +2,7 @@
 
 Each case is reported at its path:line:col by `dossier cite check` and by the build, before
 pandoc reads anything, in bounded time and memory; and pandoc is never given what would hang
-it (builder.bibliography.Bibliography.biblatex). Legal BibTeX that pandoc reads only in
+it (builder.bib.bibliography.Bibliography.biblatex). Legal BibTeX that pandoc reads only in
 another form (`@book(...)`) builds. The cases that could take the machine's memory on a
 mistake run in a child process with an address-space limit, their peak memory read from
 os.wait4.
@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from builder.bibcheck import check_files
-from builder.bibliography import BibLaTeX, Placed, load_bibliography
-from builder.bibsource import parse_bib
+from builder.bib.bibliography import BibLaTeX, Placed, load_bibliography
+from builder.bib.check import check_files
+from builder.bib.cite import check_citations, format_citations
+from builder.bib.source import parse_bib
 from builder.build import build
-from builder.cite import check_citations, format_citations
-from builder.citations import convert_references
-from builder.citeproc import CiteprocError
+from builder.csl.citations import convert_references
+from builder.csl.pandoc import CiteprocError
 from builder.errors import BuildFailed
 from helpers import REPOSITORY, write
 

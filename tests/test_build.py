@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from builder.build import build
-from builder.theme import shipped_theme_dir
+from builder.site.theme import shipped_theme_dir
 from helpers import FIXTURES, REPOSITORY, broken_links, parse_page, site_pages, snapshot
 
 BASE_URL = "https://example.org/minimal/"

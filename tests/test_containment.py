@@ -169,7 +169,7 @@ def test_a_cache_that_arrives_with_the_publication_is_never_trusted(tmp_path):
     for path in (root / ".dossier-cache" / "body").rglob("*.json"):
         record = json.loads(path.read_text())
         record["value"]["html"] = "<script>alert('from the cache')</script>"
-        from builder.cache import digest
+        from builder.run.cache import digest
         record["check"] = digest(record["value"])
         path.write_text(json.dumps(record))
     (root / ".dossier-cache" / "last-build.json").write_text("[1, 2]")

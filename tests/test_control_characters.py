@@ -1,7 +1,7 @@
 """Control characters pasted into a publication (a form feed copied from a PDF, a terminal's escape
 sequence, a YAML escape such as "\\x07") never crash a build: in YAML values (dossier.yml, front
-matter) each is a warning at its position and is removed (builder/yamlfile.py); XML outputs drop
-what XML cannot hold (builder/feeds.py). The publication below has them everywhere a writer types
+matter) each is a warning at its position and is removed (builder/config/yamlfile.py); XML outputs drop
+what XML cannot hold (builder/site/feeds.py). The publication below has them everywhere a writer types
 text and is built once, PDFs included, through the command line.
 """
 

@@ -1,4 +1,4 @@
-"""builder/documents.py: front matter validated with positions; drafts; assets inside the folder only."""
+"""builder/content/documents.py: front matter validated with positions; drafts; assets inside the folder only."""
 
 import datetime as dt
 import os
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.documents import find_assets, load_documents
+from builder.content.documents import find_assets, load_documents
 from builder.model import Author
 from helpers import write
 

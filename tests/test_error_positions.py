@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from builder.bib.cite import check_citations, format_citations, plan_addition
 from builder.build import build
-from builder.cite import check_citations, format_citations, plan_addition
 from builder.errors import BuildFailed
 from helpers import write
 
@@ -133,10 +133,10 @@ PAGE = "---\ntitle: About\n---\n\nAbout.\n"
 ])
 @pytest.mark.parametrize("parallel", [False, True])
 def test_template_errors_name_the_template_and_line(tmp_path, monkeypatch, template, expected, parallel):
-    import builder.render
+    import builder.site.render
 
     if parallel:        # pages rendered by worker processes report the same problem
-        monkeypatch.setattr(builder.render, "PARALLEL_FROM", 1)
+        monkeypatch.setattr(builder.site.render, "PARALLEL_FROM", 1)
     root = write_publication(tmp_path / "pub", files={"themes/default/templates/page.html": template,
                                                 "content/pages/about.md": PAGE})
     assert build_problems(root) == [expected]
@@ -150,10 +150,10 @@ def test_template_errors_name_the_template_and_line(tmp_path, monkeypatch, templ
     ("/bin/false", "no output"),
 ])
 def test_search_indexing_that_fails_is_an_error_and_keeps_the_previous_site(tmp_path, monkeypatch, executable, detail):
-    import builder.search
+    import builder.site.search
 
     root = write_publication(tmp_path / "pub")
-    monkeypatch.setattr(builder.search.sys, "executable", executable)
+    monkeypatch.setattr(builder.site.search.sys, "executable", executable)
     with pytest.raises(BuildFailed) as failed:
         build(root, pdf=False, use_cache=False)
     monkeypatch.undo()

@@ -2,7 +2,7 @@
 
 The message templates are read from builder/'s source: the message given to error(),
 warning(), report() and Problem(), the reasons returned by the functions that explain a
-problem (builder/bibrules.py, builder/latex.py, the link resolver, bibtexparser's failures)
+problem (builder/bib/rules.py, builder/bib/latex.py, the link resolver, bibtexparser's failures)
 and the command line's own `error:` lines. Each template's literal text (up to its first
 placeholder) must occur in docs/errors.md, and in some test that asserts it with its position.
 
@@ -24,11 +24,11 @@ TESTS = Path(__file__).resolve().parent
 MESSAGE_CALLS = {"error", "warning", "report", "Problem"}
 # Functions whose returned (or collected) strings are messages, or the reasons inside one.
 MESSAGE_MAKERS = {
-    "bibrules.py": {"date_problem", "year_problem", "url_problem", "doi_problem"},
-    "latex.py": {"latex_problems"},
-    "bibcheck.py": {"_friendly", "_unknown_type_message"},
-    "linking.py": {"resolve"},
-    "bibformat.py": {"format_entry", "_format_block"},
+    "bib/rules.py": {"date_problem", "year_problem", "url_problem", "doi_problem"},
+    "bib/latex.py": {"latex_problems"},
+    "bib/check.py": {"_friendly", "_unknown_type_message"},
+    "content/links.py": {"resolve"},
+    "bib/format.py": {"format_entry", "_format_block"},
 }
 _SHORTEST = 4   # literal text shorter than this says nothing ("{name}: {reason}")
 
@@ -92,7 +92,7 @@ def message_templates() -> list[Template]:
     for path in sorted(BUILDER.rglob("*.py")):
         relative = path.relative_to(REPOSITORY).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        makers = MESSAGE_MAKERS.get(path.name, set())
+        makers = MESSAGE_MAKERS.get(path.relative_to(BUILDER).as_posix(), set())
         for node in ast.walk(tree):
             found: list[ast.AST] = []
             if isinstance(node, ast.Call):

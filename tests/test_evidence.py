@@ -1,4 +1,4 @@
-"""Evidence boxes: builder/markdown/evidence.py (syntax) and builder/evidence.py (grades, verification, captions),
+"""Evidence boxes: builder/markdown/evidence.py (syntax) and builder/evidence/boxes.py (grades, verification, captions),
 through the parser and through builds of tests/fixtures/evidence-*/."""
 
 import re

@@ -1,4 +1,4 @@
-"""builder/feeds.py: the Atom feeds (site and per tag), sitemap.xml and robots.txt of tests/fixtures/feeds/,
+"""builder/site/feeds.py: the Atom feeds (site and per tag), sitemap.xml and robots.txt of tests/fixtures/feeds/,
 read back with feedparser and ElementTree."""
 
 import re
@@ -147,7 +147,7 @@ UNPRINTABLE = "\x00\x07\x0b\x0c\x1b\ufffe\uffff"
 
 
 def test_xml_text_drops_what_xml_cannot_hold_and_keeps_the_rest():
-    from builder.feeds import xml_text
+    from builder.site.feeds import xml_text
 
     assert xml_text("a\x0cb\x0bc\x07d\x00e\x1b[1mf\ufffeg\ud800h") == "abcde[1mfgh"
     assert xml_text("tab\there\nnewline\r, 김정은, \U0001F600, \x85") == "tab\there\nnewline\r, 김정은, \U0001F600, \x85"

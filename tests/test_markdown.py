@@ -1,7 +1,7 @@
 """builder/markdown/__init__.py and highlight.py: the dialect, end to end through one parser."""
 
+from builder.content.sanitize import sanitize
 from builder.markdown import create_parser, render_markdown
-from builder.sanitize import sanitize
 
 
 def html(text: str) -> str:

@@ -1,4 +1,4 @@
-"""builder/parallel.py: parsing and rendering in forked workers fail cleanly, never hang."""
+"""builder/run/parallel.py: parsing and rendering in forked workers fail cleanly, never hang."""
 
 import os
 import signal
@@ -33,31 +33,31 @@ def deadline():
 
 @pytest.mark.parametrize("stage", ["parsing", "rendering"])
 def test_a_worker_that_dies_fails_the_build_with_a_message(tmp_path, monkeypatch, deadline, stage):
-    import builder.bodies
-    import builder.render
+    import builder.site.bodies
+    import builder.site.render
 
     root = small(tmp_path / "pub")
-    monkeypatch.setattr(builder.bodies, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(builder.render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(builder.site.bodies, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(builder.site.render, "PARALLEL_FROM", 1)
     parent = os.getpid()
     if stage == "parsing":
-        original = builder.bodies.Bodies._template
+        original = builder.site.bodies.Bodies._template
 
         def dying(self, document):
             if os.getpid() != parent and document.slug == "a2":
                 os.kill(os.getpid(), signal.SIGKILL)     # as the kernel's out-of-memory killer would
             return original(self, document)
-        monkeypatch.setattr(builder.bodies.Bodies, "_template", dying)
+        monkeypatch.setattr(builder.site.bodies.Bodies, "_template", dying)
         expected = ("content:1:1: error: a worker process parsing documents stopped unexpectedly (killed, or out of "
                     "memory); nothing was written")
     else:
-        original = builder.render._render
+        original = builder.site.render._render
 
         def dying(*args, **kwargs):
             if os.getpid() != parent:
                 os.kill(os.getpid(), signal.SIGKILL)
             return original(*args, **kwargs)
-        monkeypatch.setattr(builder.render, "_render", dying)
+        monkeypatch.setattr(builder.site.render, "_render", dying)
         expected = ("themes:1:1: error: a worker process rendering pages stopped unexpectedly (killed, or out of "
                     "memory); nothing was written")
     with pytest.raises(BuildFailed) as failed:
@@ -68,14 +68,14 @@ def test_a_worker_that_dies_fails_the_build_with_a_message(tmp_path, monkeypatch
 
 
 def test_an_exception_in_a_worker_reaches_the_build_as_itself(tmp_path, monkeypatch, deadline):
-    import builder.bodies
+    import builder.site.bodies
 
     root = small(tmp_path / "pub")
-    monkeypatch.setattr(builder.bodies, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(builder.site.bodies, "PARALLEL_FROM", 1)
 
     def failing(self, document):
         raise RecursionError("too deep")
-    monkeypatch.setattr(builder.bodies.Bodies, "_template", failing)
+    monkeypatch.setattr(builder.site.bodies.Bodies, "_template", failing)
     with pytest.raises(RecursionError, match="too deep"):
         build(root, pdf=False, use_cache=False)
 
@@ -129,7 +129,7 @@ def test_a_build_that_was_killed_leaves_nothing_locked(tmp_path, deadline):
 def test_clearing_a_stale_cache_keeps_the_lock_of_the_running_build(tmp_path):
     # The first build after a cache format change clears .dossier-cache/: the lock file the
     # build holds must stay, or a second build would lock a new file and run alongside.
-    from builder.cache import Cache
+    from builder.run.cache import Cache
 
     folder = tmp_path / ".dossier-cache"
     write(folder / "VERSION", "dossier 0.0 cache 0\n")

@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builder.evidence.verify import Snapshot
 from builder.markdown import create_parser, render_markdown
 from builder.markdown.attributes import AttributeSyntaxError, parse_attributes
 from builder.markdown.citation_syntax import bracketed_at, key_at, narrative_at
-from builder.verify import Snapshot
 from helpers import REPOSITORY, time_limit
 
 _spec = importlib.util.spec_from_file_location("pathological", REPOSITORY / "benchmarks" / "pathological.py")
@@ -126,7 +126,7 @@ def test_a_long_quote_against_a_long_snapshot(tmp_path):
 @pytest.mark.parametrize("tag, depth", [("div", 200_000), ("blockquote", 50_000), ("ul><li", 20_000),
                                         ("table><tr><td", 20_000)])
 def test_raw_html_nested_deep_is_flattened_in_bounded_time(tag, depth):
-    from builder.sanitize import MAX_DEPTH, sanitize
+    from builder.content.sanitize import MAX_DEPTH, sanitize
 
     opening = "".join(f"<{part}>" for part in tag.split("><"))
     closing = "".join(f"</{part}>" for part in reversed(tag.split("><")))

@@ -1,4 +1,4 @@
-"""The PDF edition: builder/pdf.py with builder/printhtml.py, the print templates and print.css.
+"""The PDF edition: builder/pdf/typeset.py with builder/pdf/printhtml.py, the print templates and print.css.
 
 tests/fixtures/pdf-edition holds three articles: one in Korean (Hangul, a footnote, a table,
 a PNG figure, an evidence box, citations), one of three pages (nested headings, two
@@ -20,8 +20,8 @@ import pytest
 from pypdf import PdfReader
 
 from builder.build import build
-from builder.pdf import PdfReport
-from builder.write import write_site
+from builder.pdf.typeset import PdfReport
+from builder.run.write import write_site
 from helpers import FIXTURES, REPOSITORY, copy_built, parse_page
 
 ARTIFACTS = REPOSITORY / "test-artifacts"

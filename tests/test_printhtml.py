@@ -1,10 +1,10 @@
-"""Print HTML (builder/printhtml.py): page footnotes, absolute links, citation anchors, scoped ids."""
+"""Print HTML (builder/pdf/printhtml.py): page footnotes, absolute links, citation anchors, scoped ids."""
 
 from __future__ import annotations
 
 import pytest
 
-from builder.printhtml import absolute_links, anchor_citations, page_footnotes, print_body, scope_anchors
+from builder.pdf.printhtml import absolute_links, anchor_citations, page_footnotes, print_body, scope_anchors
 
 # markdown-it-py's footnote plugin, as serialised with and without XHTML-style void elements.
 FOOTNOTES = """<p>Trains cross at night.<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> Boats too.\

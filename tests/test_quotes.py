@@ -1,4 +1,4 @@
-"""builder/quotes.py: the matcher finds exactly what trying every gap from every position finds.
+"""builder/evidence/quotes.py: the matcher finds exactly what trying every gap from every position finds.
 
 The matcher follows every way through a piece at once and skips work it can prove useless
 (starts that cannot be nearest, text far from the rarest literal, windows past the first
@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.quotes import Bracket, Literal, match_piece, normalise, parse_quote
+from builder.evidence.matching import match_piece
+from builder.evidence.quotes import Bracket, Literal, normalise, parse_quote
 
 
 def reference_match(text: str, items: tuple, start: int) -> int | None:

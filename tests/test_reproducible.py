@@ -127,13 +127,13 @@ def test_a_rebuild_with_a_warm_cache_gives_the_same_bytes(two_builds):
 def test_parsing_and_rendering_in_worker_processes_give_the_same_bytes(tmp_path, monkeypatch):
     # Large publications are parsed and rendered by a process per core; the example publication
     # is small, so the thresholds are lowered to compare both paths on it.
-    import builder.bodies
-    import builder.render
+    import builder.site.bodies
+    import builder.site.render
     from builder.build import build
 
     build(REPOSITORY, out=tmp_path / "serial", pdf=False, use_cache=False)
-    monkeypatch.setattr(builder.bodies, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(builder.render, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(builder.site.bodies, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(builder.site.render, "PARALLEL_FROM", 1)
     build(REPOSITORY, out=tmp_path / "parallel", pdf=False, use_cache=False)
     serial, parallel = snapshot(tmp_path / "serial"), snapshot(tmp_path / "parallel")
     assert len(serial) > 100 and serial == parallel

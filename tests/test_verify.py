@@ -1,4 +1,4 @@
-"""builder/verify.py: quotes checked against saved sources, with editorial conventions."""
+"""builder/evidence/verify.py: quotes checked against saved sources, with editorial conventions."""
 
 import os
 import random
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.evidence import Snapshots
-from builder.verify import (Snapshot, Verification, read_snapshot,
-                            snapshot_saved_date)
+from builder.evidence.boxes import Snapshots
+from builder.evidence.snapshots import read_snapshot, snapshot_saved_date
+from builder.evidence.verify import Snapshot, Verification
 from helpers import time_limit
 
 SOURCE = """\

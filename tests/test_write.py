@@ -1,4 +1,4 @@
-"""builder/write.py: the site is written aside and swapped in; a failure changes nothing."""
+"""builder/run/write.py: the site is written aside and swapped in; a failure changes nothing."""
 
 import os
 
@@ -6,7 +6,7 @@ import pytest
 
 from builder.errors import BuildFailed
 from builder.model import Output
-from builder.write import write_site
+from builder.run.write import write_site
 from helpers import snapshot, write
 
 
@@ -205,7 +205,7 @@ def test_the_site_folder_is_never_missing_while_rebuilds_swap_it_in(tmp_path):
     import sys
     import threading
 
-    from builder.write import _exchange
+    from builder.run.write import _exchange
 
     probe = tmp_path / "probe"
     (probe / "a").mkdir(parents=True)
@@ -249,7 +249,7 @@ def test_files_reached_through_a_symlinked_folder_are_written_not_linked(tmp_pat
 
 
 def test_replace_file_keeps_the_mode_gives_new_files_the_umask_and_leaves_no_temporary(tmp_path):
-    from builder.write import replace_file
+    from builder.run.write import replace_file
 
     kept = write(tmp_path / "kept.bib", "old")
     kept.chmod(0o640)

@@ -19,8 +19,8 @@ from urllib.parse import urljoin
 import pytest
 
 from builder.build import build
+from builder.content.sanitize import sanitize
 from builder.errors import BuildFailed
-from builder.sanitize import sanitize
 from hostile import HTML_VECTORS, MARKDOWN_VECTORS, TEMPLATE_TEXT, make_hostile_publication
 from helpers import write
 

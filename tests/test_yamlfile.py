@@ -1,12 +1,12 @@
-"""builder/yamlfile.py: YAML with the position of every key and value; unprintable characters
+"""builder/config/yamlfile.py: YAML with the position of every key and value; unprintable characters
 removed with a warning at each, positions still those of the text as written; numbers too long
-to handle refused. Front matter (builder/documents.py) and dossier.yml (tests/test_config.py) both
+to handle refused. Front matter (builder/content/documents.py) and dossier.yml (tests/test_config.py) both
 read YAML through it."""
 
 import pytest
 
-from builder.documents import load_documents
-from builder.yamlfile import YamlError, parse_yaml
+from builder.config.yamlfile import YamlError, parse_yaml
+from builder.content.documents import load_documents
 from helpers import write
 
 HUGE_NUMBER = "9" * 5000
@@ -84,7 +84,7 @@ def test_long_numbers_in_quotes_and_long_floats_are_fine():
     assert doc.data["a"] == HUGE_NUMBER and doc.data["b"] == float("inf") and doc.data["c"] == 10 ** 400 - 1
 
 
-# --- front matter, read through builder/documents.py -------------------------------------------------
+# --- front matter, read through builder/content/documents.py -------------------------------------------------
 
 def test_front_matter_with_control_characters_loads_without_them(tmp_path):
     write(tmp_path / "content" / "articles" / "a.md", (

@@ -1,4 +1,10 @@
-"""The Markdown dialect: CommonMark plus Pandoc's extensions, as markdown-it-py plugins."""
+"""The Markdown dialect: CommonMark plus Pandoc's extensions, as markdown-it-py plugins: attributes,
+fenced divs, headings and the table of contents, citation syntax, evidence box syntax,
+cross-references, unique ids, links handed to a resolver, code highlighting, a nesting limit.
+It parses and renders; what a citation or a box means is decided later (csl, evidence).
+
+May import: the base modules only.
+"""
 
 from __future__ import annotations
 
@@ -17,8 +23,8 @@ from builder.markdown.crossrefs import crossrefs_plugin
 from builder.markdown.evidence import EvidenceBox, evidence_plugin
 from builder.markdown.fenced_divs import fenced_divs_plugin
 from builder.markdown.headings import heading_attributes_plugin, table_of_contents
-from builder.markdown.ids import PAGE_IDS, ids_plugin
 from builder.markdown.highlight import highlight_code
+from builder.markdown.ids import PAGE_IDS, ids_plugin
 from builder.markdown.links import LinkResolver, links_plugin
 from builder.markdown.nesting import nesting_plugin
 from builder.model import Heading

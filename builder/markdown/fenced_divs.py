@@ -8,7 +8,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from builder.markdown.attributes import (Attributes, AttributeSyntaxError, find_closing_brace,
-                                          parse_attributes)
+                                         parse_attributes)
 from builder.markdown.report import report
 
 _FENCE = re.compile(r"(:{3,})[ \t]*(.*?)[ \t]*$")

@@ -1,0 +1,5 @@
+"""dossier.yml: YAML read with the position of every value (yamlfile), validated into Settings
+(settings).
+
+May import: run.
+"""

@@ -1,0 +1,6 @@
+"""The publication's own files before any Markdown is read: articles and pages with their front
+matter (documents), assets, the resolver that turns a Markdown link into a site URL (links),
+HTML sanitising (sanitize), and the files `dossier new` and `dossier init` write (scaffold).
+
+May import: run, config.
+"""

@@ -1,0 +1,230 @@
+"""Load content/articles/*.md and content/pages/*.md with validated front matter."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from builder.config.settings import parse_authors
+from builder.config.yamlfile import YamlError, describe_character, parse_yaml
+from builder.errors import Problem, error, line_col, warning
+from builder.model import Asset, Document
+from builder.run.confinement import inside, real_path
+from builder.text import UNPRINTABLE, parse_date, slugify
+
+KINDS = {"articles": "article", "pages": "page"}
+
+# Page slugs that would collide with folders the site generates.
+RESERVED_SLUGS = frozenset({"articles", "assets", "authors", "tags", "archive", "sources",
+                            "evidence", "search", "pdf", "theme", "pagefind", "feeds", "404"})
+
+_FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
+
+_KNOWN_KEYS = {"title", "subtitle", "date", "updated", "authors", "tags", "summary", "draft"}
+
+
+def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], list[Problem]]:
+    """Every article and page, sorted by path; problems for each bad file."""
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    slugs: dict[tuple[str, str], str] = {}
+    problems += _unpublished(root)
+    for folder, kind in KINDS.items():
+        for path in sorted(p for p in (root / "content" / folder).glob("*") if _is_markdown(p)):
+            relpath = path.relative_to(root).as_posix()
+            if not inside(root, path):
+                problems.append(error(relpath, 1, 1, "document is a link to a file outside the publication folder"))
+                continue
+            if not path.is_file():
+                problems.append(error(relpath, 1, 1, "not a readable file (a folder, or a link to nothing)"))
+                continue
+            document = _load_document(root, path, relpath, kind, problems)
+            if document is None or (document.draft and not include_drafts):
+                continue
+            key = (kind, document.slug)
+            if key in slugs:
+                problems.append(error(relpath, 1, 1, f"slug '{document.slug}' is already used by {slugs[key]}"))
+                continue
+            slugs[key] = relpath
+            documents.append(document)
+    return documents, problems
+
+
+def _is_markdown(path: Path) -> bool:
+    """A document's file: NAME.md in any case (pandoc reads a.MD too), not hidden."""
+    return path.suffix.lower() == ".md" and not path.name.startswith(".")
+
+
+def _unpublished(root: Path) -> list[Problem]:
+    """A warning for each file under content/ that no build reads, so that nothing is left out
+    without a word: Markdown in subfolders or beside the known folders, other files beside
+    the documents. Hidden files and editors' backups (NAME~) are passed over."""
+    content = root / "content"
+    if not content.is_dir():
+        return []
+    problems = []
+    for path in sorted(content.rglob("*")):
+        relative = path.relative_to(content)
+        if any(part.startswith(".") for part in relative.parts) or path.name.endswith("~") or path.is_dir():
+            continue
+        top = relative.parts[0]
+        if top == "assets" and len(relative.parts) > 1:
+            continue
+        relpath = path.relative_to(root).as_posix()
+        if top in KINDS and len(relative.parts) == 2 and _is_markdown(path):
+            continue
+        if top in KINDS and len(relative.parts) > 2:
+            reason = f"it is in a subfolder: documents are read from content/{top}/ itself; move it there"
+        elif top in KINDS:
+            reason = f"only .md files of content/{top}/ are read; put images and downloads in content/assets/"
+        else:
+            reason = "content/ holds articles/, pages/ and assets/ only; move it into one of them"
+        problems.append(warning(relpath, 1, 1, f"not published: {reason}"))
+    return problems
+
+
+def _load_document(root: Path, path: Path, relpath: str, kind: str,
+                   problems: list[Problem]) -> Document | None:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(error(relpath, line, col, "file is not valid UTF-8 (save it as UTF-8)"))
+        return None
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    slug = slugify(path.stem)
+    if not slug:
+        problems.append(error(relpath, 1, 1, "file name gives an empty slug: rename the file"))
+        return None
+    if kind == "page" and slug in RESERVED_SLUGS:
+        problems.append(error(relpath, 1, 1, f"page slug '{slug}' is reserved for generated pages: rename the file"))
+        return None
+    before = len(problems)
+    front, body, body_line = _split_front_matter(text, relpath, problems)
+    body = _without_unprintable(body, relpath, body_line, problems)
+    if front is None:
+        return None
+    fields = _validate_front_matter(front, relpath, problems)
+    if kind == "article" and "date" not in fields and fields.get("title"):
+        problems.append(error(relpath, 1, 1, "missing date: articles need 'date: YYYY-MM-DD' in the front matter"))
+    if len(problems) > before and any(p.is_error for p in problems[before:]):
+        return None
+    url = f"articles/{slug}/" if kind == "article" else f"{slug}/"
+    return Document(source=path, relpath=relpath, kind=kind, slug=slug, url=url,
+                    body=body, body_line=body_line, **fields)
+
+
+def _without_unprintable(body: str, relpath: str, body_line: int, problems: list[Problem]) -> str:
+    """body with each unprintable character replaced by a space (columns stay right), a warning for each."""
+    for match in UNPRINTABLE.finditer(body):
+        line, col = line_col(body, match.start())
+        problems.append(warning(relpath, body_line + line - 1, col,
+                                f"unprintable character {describe_character(match.group())} replaced by a space"))
+    return UNPRINTABLE.sub(" ", body)
+
+
+def _split_front_matter(text: str, relpath: str, problems: list[Problem]):
+    """(front matter text, body, body's first line) or (None, ...) after recording a problem."""
+    if not text.startswith("---\n") and text.strip() != "---":
+        problems.append(error(relpath, 1, 1, "missing front matter: the file must begin with a '---' line, then 'title: ...'"))
+        return None, "", 1
+    end = _FRONT_MATTER_END.search(text, 4)
+    if end is None:
+        problems.append(error(relpath, 1, 1, "front matter is not closed: add a '---' line after it"))
+        return None, "", 1
+    front = text[4:end.start()]
+    body_start = end.end() + 1 if end.end() < len(text) else len(text)
+    body_line = text.count("\n", 0, body_start) + 1
+    return front, text[body_start:], body_line
+
+
+def _validate_front_matter(front: str, relpath: str, problems: list[Problem]) -> dict:
+    offset = 1  # front matter starts on line 2
+    try:
+        doc = parse_yaml(front)
+    except YamlError as exc:
+        problems.append(error(relpath, exc.line + offset, exc.col, exc.message))
+        return {}
+    problems += doc.warnings(relpath, offset)
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        problems.append(error(relpath, 2, 1, "front matter must be a YAML mapping (key: value lines)"))
+        return {}
+
+    def where(*path: object) -> tuple[int, int]:
+        line, col = doc.value_position(*path)
+        return line + offset, col
+
+    def text_field(key: str) -> str:
+        value = data.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        problems.append(error(relpath, *where(key), f"'{key}' must be text"))
+        return ""
+
+    fields: dict = {}
+    reported = len(problems)
+    title = text_field("title")
+    if not title and len(problems) == reported:   # a title of the wrong type is reported once
+        line, col = (where("title") if "title" in data else (1, 1))
+        problems.append(error(relpath, line, col, "missing title: add 'title: ...' to the front matter"))
+    fields["title"] = title
+    fields["subtitle"] = text_field("subtitle")
+    fields["summary"] = text_field("summary")
+    for key in ("date", "updated"):
+        if data.get(key) is None:
+            continue
+        date = parse_date(data[key])
+        if date is None:
+            problems.append(error(relpath, *where(key), f"invalid {key} '{data[key]}': use YYYY-MM-DD"))
+        fields[key] = date
+    fields["authors"] = parse_authors(data.get("authors", []), relpath, doc, ("authors",), problems, offset)
+    for index, author in enumerate(fields["authors"]):
+        if not author.slug:
+            problems.append(error(relpath, *where("authors", index), f"author name '{author.name}' has no letter "
+                                  "or digit to make the author's page address of: write the name in letters"))
+    fields["tags"] = _tags(data.get("tags", []), relpath, where, problems)
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        problems.append(error(relpath, *where("draft"), "'draft' must be true or false"))
+        draft = False
+    fields["draft"] = draft
+    fields["extra"] = {str(k): v for k, v in data.items() if k not in _KNOWN_KEYS}
+    return fields
+
+
+def _tags(value: object, relpath: str, where, problems: list[Problem]) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [part.strip() for part in value.split(",")]
+    if not isinstance(value, list):
+        problems.append(error(relpath, *where("tags"), "'tags' must be a list"))
+        return ()
+    tags: list[str] = []
+    for index, tag in enumerate(value):
+        if not isinstance(tag, (str, int)) or not slugify(str(tag)):
+            problems.append(error(relpath, *where("tags", index), f"tag {tag!r} is not usable as a tag"))
+        elif str(tag).strip() not in tags:
+            tags.append(str(tag).strip())
+    return tuple(tags)
+
+
+def find_assets(root: Path) -> tuple[list[Asset], list[Problem]]:
+    """Files under content/assets/, refusing any that resolve outside the publication."""
+    assets_dir = root / "content" / "assets"
+    assets: list[Asset] = []
+    problems: list[Problem] = []
+    if not assets_dir.is_dir():
+        return assets, problems
+    for path in sorted(assets_dir.rglob("*")):
+        relpath = path.relative_to(root).as_posix()
+        real = real_path(path)
+        if real is None or not inside(root, path):
+            problems.append(error(relpath, 1, 1, "asset is a link to a file outside the publication folder"))
+            continue
+        if path.is_file():
+            assets.append(Asset(source=real, target="assets/" + path.relative_to(assets_dir).as_posix()))
+    return assets, problems

@@ -1,0 +1,119 @@
+"""Files for `dossier new` and `dossier init`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import unicodedata
+from pathlib import Path
+
+from builder.errors import BuildFailed, error
+from builder.model import Settings
+from builder.run.confinement import inside
+from builder.run.write import write_new
+from builder.text import slugify
+
+
+def today() -> dt.date:
+    """Today, or the day of SOURCE_DATE_EPOCH when set (reproducible output)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def new_article(settings: Settings, title: str) -> Path:
+    """Create content/articles/SLUG.md from the title; refuse to overwrite."""
+    _check_title(title)
+    slug = slugify(title)
+    if not slug:
+        raise BuildFailed([error("<title>", 1, 1, "the title gives an empty file name: use letters or digits")])
+    path = settings.root / "content" / "articles" / f"{slug}.md"
+    relpath = path.relative_to(settings.root).as_posix()
+    authors = ", ".join(json.dumps(a.name, ensure_ascii=False) for a in settings.authors)
+    text = ("---\n"
+            f"title: {json.dumps(title, ensure_ascii=False)}\n"
+            f"date: {today().isoformat()}\n"
+            f"authors: [{authors}]\n"
+            "tags: []\n"
+            'summary: ""\n'
+            "draft: true\n"
+            "---\n\n"
+            "Write the analysis here. Set `draft: false` to publish it.\n")
+    if not _create(path, text, relpath, settings.root):
+        raise BuildFailed([error(relpath, 1, 1, "an article with this name exists already")])
+    return path
+
+
+def _check_title(title: str) -> None:
+    """A title fit for a file name and front matter: no control characters (a pasted form feed)."""
+    for index, char in enumerate(title):
+        if unicodedata.category(char) in ("Cc", "Cs") or char in "\u2028\u2029":
+            raise BuildFailed([error("<title>", 1, index + 1, f"the title holds a control character "
+                                     f"(U+{ord(char):04X}): remove it")])
+
+
+def _create(path: Path, text: str, relpath: str, root: Path) -> bool:
+    """Write a new file at path, never replacing one (nor following a link); False if something is there.
+    Its folder must lie in root, links followed: a linked content/articles/ leads nowhere else."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not inside(root, path.parent):
+            reason = "its folder is a link to a place outside the publication folder"
+            raise BuildFailed([error(relpath, 1, 1, f"cannot create the file ({reason})")])
+        write_new(path, text.encode("utf-8"))
+    except OSError as exc:
+        if isinstance(exc, FileExistsError) and (path.exists() or path.is_symlink()):
+            return False
+        reason = f"{path.parent.name} is not a folder" if isinstance(exc, FileExistsError) else exc.strerror or exc
+        raise BuildFailed([error(relpath, 1, 1, f"cannot create the file ({reason})")]) from None
+    return True
+
+
+def init_publication(directory: Path, title: str) -> tuple[list[Path], list[Path]]:
+    """A minimal publication: settings, an article, a page and an empty bibliography folder.
+
+    Returns (files created, files kept): a file of the scaffold's names that exists is never replaced."""
+    _check_title(title)
+    if (directory / "dossier.yml").exists() or (directory / "dossier.yml").is_symlink():
+        raise BuildFailed([error(str(directory / "dossier.yml"), 1, 1, "a publication exists here already")])
+    if directory.is_symlink() and not directory.exists():
+        raise BuildFailed([error(str(directory), 1, 1, "cannot start a publication here: it is a link to nothing")])
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildFailed([error(str(directory), 1, 1, "cannot start a publication here "
+                                 f"({exc.strerror or exc})")]) from None
+    files = {
+        "dossier.yml": (f"title: {json.dumps(title, ensure_ascii=False)}\n"
+                        'description: "Sourced analysis."\n'
+                        "base_url: https://example.org/\n"
+                        "language: en\n"
+                        "authors: [Your Name]\n"),
+        "content/articles/first-analysis.md": (
+            "---\n"
+            'title: "A first analysis"\n'
+            f"date: {today().isoformat()}\n"
+            "authors: [Your Name]\n"
+            "tags: [example]\n"
+            'summary: "What this publication is about."\n'
+            "---\n\n"
+            "## Findings\n\n"
+            "1. Write numbered findings first.\n"
+            "2. Then the evidence for each.\n\n"
+            "See [the about page](../pages/about.md).\n"),
+        "content/pages/about.md": "---\ntitle: About\n---\n\nWho writes this publication, and why.\n",
+    }
+    created, kept = [], []
+    # dossier.yml last: a publication exists only once everything it names is in place.
+    for name in [*list(files)[1:], "dossier.yml"]:
+        path = directory / name
+        (created if _create(path, files[name], str(path), directory) else kept).append(path)
+    for folder in ("content/assets", "citations"):
+        try:
+            (directory / folder).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BuildFailed([error(str(directory / folder), 1, 1, "cannot start a publication here "
+                                     f"({exc.strerror or exc})")]) from None
+    return created, kept

@@ -1,0 +1,328 @@
+"""Format each document's citations and bibliography, and the publication's list of sources."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.bib.bibliography import Bibliography, Placed
+from builder.content.sanitize import sanitize
+from builder.csl.pandoc import Citeproc, CiteprocError
+from builder.errors import Problem, error, warning
+from builder.markdown.citations import Cluster
+from builder.text import UNPRINTABLE, strip_tags
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCitations:
+    clusters: tuple[str, ...] = ()                    # HTML of each cluster, in reading order
+    bibliography: tuple[tuple[str, str], ...] = ()    # (key, entry HTML) in the style's order
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Every cited source: the style's order and its full reference."""
+
+    order: tuple[str, ...] = ()
+    references: dict[str, str] = field(default_factory=dict)
+    items: dict[str, dict] = field(default_factory=dict)   # CSL-JSON by key
+    labels: dict[str, str] = field(default_factory=dict)   # short citation text, disambiguated publication-wide
+
+
+def unknown_keys(path: str, line_offset: int, clusters: list[Cluster], bibliography: Bibliography) -> list[Problem]:
+    """An error for each cited key no .bib defines, with the closest keys suggested."""
+    problems = []
+    for cluster in clusters:
+        for key, line, col in zip(cluster.keys, cluster.key_lines, cluster.key_cols):
+            if key in bibliography:
+                continue
+            close = difflib.get_close_matches(key, bibliography.entries.keys(), n=2, cutoff=0.6)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            problems.append(error(path, line_offset + line + 1, col + 1, f"unknown citation key '{key}'{hint}"))
+    return problems
+
+
+# Pandoc compares every crossref and xdata with every entry it is given: entries go to it
+# this many at a time (with their parents), which keeps that quadratic cost small.
+_CONVERT_BATCH = 500
+# Each block pandoc refuses costs a request; past this many in a batch the build has enough to report.
+_REFUSALS_REPORTED = 20
+
+
+def convert_references(engine: Citeproc, bibliography: Bibliography, keys: list[str],
+                       language: str = "en-US") -> tuple[dict[str, dict], list[Problem]]:
+    """CSL-JSON for the given keys, read as for a document in language (English titles get
+    sentence case); what pandoc cannot read is an error where it is written."""
+    converted: dict[str, dict] = {}
+    problems: list[Problem] = []
+    for start in range(0, len(keys), _CONVERT_BATCH):
+        _convert_batch(engine, bibliography, keys[start:start + _CONVERT_BATCH], language, converted, problems)
+    return converted, problems
+
+
+def _convert_batch(engine: Citeproc, bibliography: Bibliography, keys: list[str], language: str,
+                   converted: dict[str, dict], problems: list[Problem]) -> None:
+    """Convert keys. A block pandoc refuses is an error where it is written, and the rest is
+    converted without it; an error pandoc gives no position for is looked for one entry at a time."""
+    refused: set[Placed] = set()
+    while True:
+        request = bibliography.biblatex(keys, without=refused)
+        try:
+            items = engine.convert(request.text, language)
+        except CiteprocError as exc:
+            placed = request.place(str(exc))
+            if placed is None:
+                break
+            block, line, col, ran_on = placed
+            reason = "it does not end where BibTeX ends it" if ran_on else _pandoc_reason(str(exc))
+            problems.append(error(block.path, line, col, f"pandoc cannot read {block.what}: {reason}"))
+            refused.add(block)
+            if len(refused) == _REFUSALS_REPORTED:
+                return       # the build fails on these; more would cost a request each
+            continue
+        for item in items:
+            converted.setdefault(item["id"], item)
+        return
+    for key in keys:
+        try:
+            for item in engine.convert(bibliography.biblatex([key], without=refused).text, language):
+                converted.setdefault(item["id"], item)
+        except CiteprocError as exc:
+            entry = bibliography.entries[key]
+            problems.append(error(entry.path, entry.line, entry.col,
+                                  f"pandoc cannot read entry '{key}': {_pandoc_reason(str(exc))}"))
+
+
+def printable_items(items: dict[str, dict], bibliography: Bibliography) -> tuple[dict[str, dict], list[Problem]]:
+    """items with unprintable characters removed from every value; a warning at each entry that had any."""
+    from builder.config.yamlfile import describe_character
+
+    cleaned, problems = {}, []
+    for key, item in items.items():
+        found: set[str] = set()
+        cleaned[key] = _printable(item, found)
+        if found and key in bibliography.entries:
+            entry = bibliography.entries[key]
+            names = ", ".join(describe_character(char) for char in sorted(found))
+            problems.append(warning(entry.path, entry.line, entry.col,
+                                    f"unprintable characters removed from entry '{key}': {names}"))
+    return cleaned, problems
+
+
+def _printable(value, found: set[str]):
+    if isinstance(value, str):
+        if UNPRINTABLE.search(value):
+            found.update(UNPRINTABLE.findall(value))
+            return UNPRINTABLE.sub("", value)
+        return value
+    if isinstance(value, list):
+        return [_printable(item, found) for item in value]
+    if isinstance(value, dict):
+        return {name: _printable(item, found) for name, item in value.items()}
+    return value
+
+
+def _pandoc_reason(message: str) -> str:
+    """What pandoc says went wrong, without its position and its copy of the line."""
+    lines = [line.strip() for line in message.splitlines()[1:] if line.startswith(("unexpected", "expecting"))]
+    reason = "; ".join(lines) or " ".join(message.split())
+    return reason[:300]
+
+
+def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, dict],
+                    style: Path, language: str) -> DocumentCitations:
+    """Format one document's clusters together, so disambiguation sees all of them."""
+    if not clusters:
+        return DocumentCitations()
+    keys = sorted({key for cluster in clusters for key in cluster.keys})
+    formatted = engine.format([c.source for c in clusters], [items[k] for k in keys if k in items], style, language)
+    return DocumentCitations(tuple(sanitize(html) for html in formatted.citations),
+                             tuple((key, sanitize(html)) for key, html in formatted.bibliography))
+
+
+_NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",
+                   "director", "editorial-director", "illustrator", "interviewer", "original-author",
+                   "recipient", "reviewed-author", "chair", "compiler", "contributor", "curator",
+                   "executive-producer", "guest", "host", "narrator", "organizer", "performer",
+                   "producer", "script-writer", "series-creator")
+
+
+def name_keys(item: dict) -> set[str]:
+    """What a style may tell this item apart from others by: every family name (or literal
+    name) it has, or, without names, the first word of the title that stands in for them."""
+    keys = set()
+    for variable in _NAME_VARIABLES:
+        for name in item.get(variable) or ():
+            if isinstance(name, dict):
+                keys.add("name:" + str(name.get("family") or name.get("literal") or "").casefold())
+    if not keys:
+        title = str(item.get("title") or "").casefold().split()
+        keys.add("title:" + (title[0] if title else ""))
+    return keys
+
+
+def separate_names(entries: list, item_of) -> list[list]:
+    """entries in groups, in order, no two items of a group sharing a name_keys() key (first fit)."""
+    groups: list[tuple[set[str], list]] = []
+    for entry in entries:
+        keys = name_keys(item_of(entry))
+        for used, members in groups:
+            if not used & keys:
+                used |= keys
+                members.append(entry)
+                break
+        else:
+            groups.append((set(keys), [entry]))
+    return [members for _, members in groups]
+
+
+def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, language: str) -> Sources:
+    """Every cited source's full reference, in the style's bibliography order."""
+    if not items:
+        return Sources()
+    keys = sorted(items)
+    formatted = engine.format([f"[@{{{key}}}]" for key in keys], [items[k] for k in keys], style, language, nocite=True)
+    labels = {key: _label(html) for key, html in zip(keys, formatted.citations)}
+    references = {key: sanitize(html) for key, html in formatted.bibliography}
+    return Sources(tuple(key for key, _ in formatted.bibliography), references, items, labels)
+
+
+def _label(html: str) -> str:
+    """'(J. Kim 2016)' -> 'J. Kim 2016': a source's name in lists and search facets."""
+    from html import unescape
+
+    text = unescape(strip_tags(html)).strip()
+    return text[1:-1] if text.startswith("(") and text.endswith(")") else text
+
+
+class CitationFormatter:
+    """Formats a build's citations: cached by a hash of their inputs, spread over worker processes.
+
+    A document's citations depend only on its own clusters, the CSL-JSON of the sources it
+    cites, the style and the language (disambiguation is per document), so that is the key.
+    """
+
+    def __init__(self, style: Path, language: str, cache, workers: int = 2):
+        import tempfile
+        import threading
+
+        from builder.run.cache import file_digest
+        from builder.csl.styles import compact_style
+
+        self.language, self.cache, self.workers = language, cache, max(1, workers)
+        self._style_digest = file_digest(style)
+        self._folder = tempfile.TemporaryDirectory(prefix="dossier-csl-")
+        self.style = compact_style(style, Path(self._folder.name))     # what pandoc reads: the same style, parsed faster
+        # Numbered entries (or a dependent style, whose parent may number them) are formatted one per request.
+        self._numbered = any(mark in self.style.read_bytes() for mark in (b"citation-number", b"independent-parent"))
+        self._local = threading.local()
+        self._engines: list[Citeproc] = []
+        self._lock = threading.Lock()
+
+    def _engine(self) -> Citeproc:
+        engine = getattr(self._local, "engine", None)
+        if engine is None:
+            engine = self._local.engine = Citeproc()
+            with self._lock:
+                self._engines.append(engine)
+        return engine
+
+    @property
+    def signature(self) -> str:
+        """What every formatted result depends on besides its own input: style and language."""
+        return f"{self._style_digest}:{self.language}"
+
+    def _key(self, *parts) -> str:
+        from builder.run.cache import digest
+
+        return digest([self._style_digest, self.language, *parts])
+
+    def convert(self, bibliography: Bibliography, keys: list[str]) -> tuple[dict[str, dict], list[Problem]]:
+        """CSL-JSON of the cited entries (cached by the BibLaTeX text they come from), without
+        characters no page can hold, with a warning for each entry that had some."""
+        key = self._key("convert", bibliography.biblatex_for(keys))
+        cached = self.cache.get("csl-json", key)
+        if cached is not None:
+            return printable_items(cached, bibliography)
+        items, problems = convert_references(self._engine(), bibliography, keys, self.language)
+        if not problems:
+            self.cache.put("csl-json", key, items)
+        items, warnings = printable_items(items, bibliography)
+        return items, problems + warnings
+
+    def documents(self, clusters_per_document: list[list[Cluster]], items: dict[str, dict],
+                  done=None) -> list[DocumentCitations]:
+        """Each document's formatted clusters and bibliography, in the given order."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def one(clusters: list[Cluster]) -> DocumentCitations:
+            if not clusters:
+                return DocumentCitations()
+            keys = sorted({k for cluster in clusters for k in cluster.keys})
+            key = self._key("document", [c.source for c in clusters], [items.get(k) for k in keys])
+            cached = self.cache.get("citations", key)
+            if cached is not None:
+                return DocumentCitations(tuple(cached[0]), tuple(tuple(pair) for pair in cached[1]))
+            result = format_document(self._engine(), clusters, items, self.style, self.language)
+            self.cache.put("citations", key, [list(result.clusters), [list(pair) for pair in result.bibliography]])
+            return result
+
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            results = []
+            try:
+                for index, result in enumerate(pool.map(one, clusters_per_document)):
+                    results.append(result)
+                    if done:
+                        done(index + 1, len(clusters_per_document))
+            except BaseException:      # interrupted: do not format the documents still waiting
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return results
+
+    def own_references(self, own_items: list[dict]) -> list[str]:
+        """Each document's recommended citation (its own entry in the style).
+
+        Entries are formatted many to a request (a request's fixed cost is ten times an entry's),
+        but never two that share a name: a bibliography disambiguates entries by the same
+        names (year suffixes, 'same author' dashes), so each entry is formatted among others
+        it cannot be confused with and reads as it would alone."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        keys = [self._key("own", item) for item in own_items]
+        found = {key: self.cache.get("own-reference", key) for key in set(keys)}
+        missing = {key: item for key, item in zip(keys, own_items) if found[key] is None}
+
+        def batch(group: list[tuple[str, dict]]) -> None:
+            items = [dict(item, id=f"own{index}") for index, (_, item) in enumerate(group)]
+            formatted = dict(self._engine().format([], items, self.style, self.language, nocite=True).bibliography)
+            for index, (key, _) in enumerate(group):
+                found[key] = sanitize(formatted.get(f"own{index}", ""))
+                self.cache.put("own-reference", key, found[key])
+
+        pairs = list(missing.items())
+        # In a numeric style an entry's number is its place in the bibliography: one per request.
+        groups = [[pair] for pair in pairs] if self._numbered else separate_names(pairs, lambda pair: pair[1])
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            try:
+                list(pool.map(batch, groups))
+            except BaseException:      # interrupted: do not format the items still waiting
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
+        return [found[key] for key in keys]
+
+    def sources(self, items: dict[str, dict]) -> Sources:
+        """The publication's list of sources (cached by every cited item)."""
+        key = self._key("sources", [items[k] for k in sorted(items)])
+        cached = self.cache.get("sources", key)
+        if cached is not None:
+            return Sources(tuple(cached["order"]), cached["references"], items, cached["labels"])
+        result = format_sources(self._engine(), items, self.style, self.language)
+        self.cache.put("sources", key, {"order": list(result.order), "references": result.references,
+                                        "labels": result.labels})
+        return result
+
+    def close(self) -> None:
+        for engine in self._engines:
+            engine.close()
+        self._folder.cleanup()

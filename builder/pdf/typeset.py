@@ -1,0 +1,263 @@
+"""The PDF edition: one PDF per article and edition.pdf, typeset by WeasyPrint.
+
+WeasyPrint's layout is the slow part, so each article is laid out once, without page
+numbers, and cached by a hash of its print HTML. Page numbers are stamped on afterwards
+(the pages of one WeasyPrint document that holds only the theme's page numbers, merged
+page by page with pypdf): the article PDF gets 1..n, the edition gets the article's place
+in the edition. Editing one article therefore lays out that article, the contents and the
+source index again, never the others; the edition is re-assembled from cached parts with
+pypdf. A full build deletes the cache entries it did not use. The layout and its cache are
+builder/pdf/layout.py's.
+
+Every id in an article's print HTML is prefixed with the article's slug, so that links
+inside one article (citation to reference, cross-reference to table) still land in that
+article once all of them share the edition's named destinations.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from markupsafe import Markup
+
+from builder.errors import BuildFailed, error
+from builder.model import Settings
+from builder.pdf.layout import Layout, PageNumbers, Part
+from builder.pdf.printhtml import print_body, scope_anchors
+
+@dataclass(frozen=True, slots=True)
+class PdfArticle:
+    """What the PDF stage needs of one article: its template view and its web HTML."""
+
+    slug: str
+    view: object              # site.views.ArticleView
+    page_url: str             # absolute web URL, for links in the PDF
+    date: str                 # ISO date, for ordering and metadata
+    keywords: str
+
+
+@dataclass(frozen=True)
+class PdfReport:
+    articles: int
+    laid_out: int             # WeasyPrint layouts actually run (cache misses), number stamps included
+    edition_pages: int
+    laid_out_articles: tuple[str, ...] = ()   # slugs of the articles whose layout was not cached
+
+
+def pdf_articles(site, views, settings: Settings) -> list[PdfArticle]:
+    """The articles of the site as the PDF stage needs them."""
+    return [PdfArticle(r.document.slug, views.documents[id(r)], settings.base_url + r.document.url,
+                       r.document.date.isoformat() if r.document.date else "", ", ".join(r.document.tags))
+            for r in site.articles]
+
+
+def pdf_sources(views) -> list[dict]:
+    """Every cited source in the style's order, for the edition's index of sources."""
+    return [{"key": source.key, "reference": source.reference} for source in views.sources]
+
+
+def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
+                css: str, site_dir: Path, cache_dir: Path, only: set[str] | None = None,
+                progress: Callable[[str, int, int], None] | None = None) -> PdfReport:
+    """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and pdf/edition.pdf
+    into site_dir (site: the SiteView)."""
+    report = progress or (lambda stage, done, total: None)
+    options = settings.pdf
+    layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings))
+    out = site_dir / "pdf"
+    out.mkdir(parents=True, exist_ok=True)
+    order = _edition_order(articles, options.get("order"))
+    wanted = [article for article in order if only is None or article.slug in only]
+    parts: dict[str, Part] = {}
+    numbers = PageNumbers(css, layout)
+    laid_out = []
+    for index, article in enumerate(wanted):
+        report("Typesetting PDFs", index, len(wanted))
+        base = site_dir / article.view.url / "index.html"
+        scope = f"{article.slug}--"
+        body, cited = print_body(str(article.view.body), article.page_url)
+        cited = {scope + anchor: keys for anchor, keys in cited.items()}
+        runs = layout.runs
+        if layout.variant:
+            # A tagged PDF must come straight from WeasyPrint: stamping would drop the structure tree.
+            direct = layout.part(_page(env, site, css, article, body, scope, numbered=True), base, cited)
+        if only is None or not layout.variant:
+            parts[article.slug] = layout.part(_page(env, site, css, article, body, scope, numbered=False), base, cited)
+        if layout.runs > runs:
+            laid_out.append(article.slug)
+        _write(out / f"{article.slug}.pdf",
+               direct.pdf if layout.variant else _article_pdf(parts[article.slug], numbers, settings))
+    report("Typesetting PDFs", len(wanted), len(wanted))
+    pages = 0
+    if only is None and order:
+        report("Assembling the edition", 0, 1)
+        pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out)
+        layout.prune()
+    return PdfReport(len(wanted), layout.runs, pages, tuple(laid_out))
+
+
+def _variant(settings: Settings) -> str | None:
+    """The `pdf: {variant: ...}` setting, checked against the variants WeasyPrint knows."""
+    variant = settings.pdf.get("variant")
+    if variant is None:
+        return None
+    from weasyprint.pdf import VARIANTS
+
+    if variant not in VARIANTS:
+        known = ", ".join(sorted(VARIANTS))
+        raise BuildFailed([error("dossier.yml", *settings.position("pdf"), f"unknown PDF variant '{variant}' (known: {known})")])
+    return variant
+
+
+def _edition_order(articles: list[PdfArticle], order) -> list[PdfArticle]:
+    """The articles named in `pdf: {order: [...]}` first, in that order, then the others by date."""
+    rank = {slug: index for index, slug in enumerate(dict.fromkeys(order or ()))}
+    return sorted(articles, key=lambda a: (rank.get(a.slug, len(rank)), a.date, a.slug))
+
+
+def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: str, scope: str, numbered: bool) -> str:
+    """The print HTML of one article; every id and #link prefixed with scope, unique across the edition."""
+    pdf = {"css": Markup(css + ("" if numbered else "\n@page { @bottom-center { content: none; } }")),
+           "mode": "numbered" if numbered else "unnumbered", "keywords": article.keywords,
+           "created": article.date, "modified": article.view.updated}
+    part = {"anchor": f"article-{article.slug}", "body": Markup(body), "first_page": 1}
+    return scope_anchors(env.get_template("print/article.html").render(site=site, article=article.view, pdf=pdf, part=part),
+                         scope)
+
+
+def _append_numbered(writer, part: Part, first: int, numbers: PageNumbers):
+    """Append part's pages to writer, numbered from first, with its bookmarks; return part's reader."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(part.pdf))
+    start = len(writer.pages)
+    writer.append(reader, import_outline=True)
+    for index, number in zip(range(start, len(writer.pages)), numbers.pages(first, part.pages)):
+        writer.pages[index].merge_page(number)
+    return reader
+
+
+def _article_pdf(part: Part, numbers: PageNumbers, settings: Settings) -> bytes:
+    """The article's own PDF: its pages numbered from 1, its metadata and language."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    reader = _append_numbered(writer, part, 1, numbers)
+    if reader.metadata:
+        writer.add_metadata(dict(reader.metadata))
+    _set_language(writer, settings)
+    return _bytes(writer)
+
+
+def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], site, settings: Settings,
+             env: jinja2.Environment, css: str, site_dir: Path, layout: Layout, numbers: PageNumbers,
+             out: Path) -> int:
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.annotations import Link
+
+    base = site_dir / "index.html"
+    with_index = bool(sources) and any(parts[article.slug].citations for article in order)
+    front = layout.part(_front(env, site, css, order, settings, None, with_index), base)
+    for _ in range(3):  # the contents' length decides where the articles start; settle it
+        starts, index_page = _page_plan(front.pages, order, parts)
+        front_final = layout.part(_front(env, site, css, order, settings, (starts, index_page), with_index), base)
+        if front_final.pages == front.pages:
+            break
+        front = front_final
+    front = front_final
+    index = None
+    if with_index:
+        index_html = env.get_template("print/sources.html").render(
+            site=site, pdf={"css": Markup(css)},
+            edition={"index_page": index_page, "sources": _source_index(order, parts, sources, starts)})
+        index = layout.part(index_html, base)
+
+    writer = PdfWriter()
+    writer.append(PdfReader(io.BytesIO(front.pdf)), import_outline=False)
+    _pad(writer)
+    for article in order:
+        _append_numbered(writer, parts[article.slug], starts[article.slug], numbers)  # its h1 is its top bookmark
+        _pad(writer)
+    if index is not None:
+        writer.append(PdfReader(io.BytesIO(index.pdf)), outline_item="Index of sources", import_outline=False)
+    anchors = {f"article-{a.slug}": starts[a.slug] - 1 for a in order}
+    anchors["source-index"] = index_page - 1
+    for page_index, target, rect in front.links:
+        if target in anchors and anchors[target] < len(writer.pages):
+            writer.add_annotation(page_number=page_index, annotation=Link(rect=rect, target_page_index=anchors[target]))
+    authors = sorted({a.name for article in order for a in article.view.authors})
+    latest = max(article.date for article in order)
+    writer.add_metadata({"/Title": f"{settings.title}: edition of {latest}", "/Author": ", ".join(authors),
+                         "/Subject": settings.description, "/Creator": "Dossier", "/Producer": "Dossier with WeasyPrint and pypdf",
+                         "/CreationDate": "D:" + latest.replace("-", "")})
+    _set_language(writer, settings)
+    writer.page_mode = "/UseOutlines"
+    _write(out / "edition.pdf", _bytes(writer))
+    return len(writer.pages)
+
+
+def _page_plan(front_pages: int, order: list[PdfArticle], parts: dict[str, Part]) -> tuple[dict[str, int], int]:
+    """First page of each article (always a right-hand, odd page) and of the source index."""
+    page = front_pages + 1 + (front_pages % 2)
+    starts = {}
+    for article in order:
+        starts[article.slug] = page
+        pages = parts[article.slug].pages
+        page += pages + (pages % 2)
+    return starts, page
+
+
+def _front(env, site, css: str, order: list[PdfArticle], settings: Settings, start, with_index: bool) -> str:
+    """The cover and contents; start (first pages of the articles, of the index) None: placeholders."""
+    starts, index_page = start if start else ({a.slug: 888 for a in order}, 888)
+    toc = [{"anchor": f"article-{a.slug}", "title": a.view.title, "page": starts[a.slug],
+            "authors": ", ".join(author.name for author in a.view.authors)} for a in order]
+    latest = max(a.date for a in order)
+    from builder.text import long_date, parse_date
+    edition = {"toc": toc, "index_page": index_page if with_index else 0, "kicker": "Edition", "date_text": long_date(parse_date(latest)),
+               "cover_image": settings.pdf.get("cover_image", "")}
+    return env.get_template("print/front.html").render(site=site, pdf={"css": Markup(css)}, edition=edition)
+
+
+def _source_index(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], starts: dict[str, int]) -> list[dict]:
+    entries = []
+    for source in sources:
+        uses = []
+        for article in order:
+            pages = parts[article.slug].citations.get(source["key"], [])
+            if pages:
+                uses.append({"title": article.view.title,
+                             "pages": ", ".join(str(starts[article.slug] + p) for p in sorted(pages))})
+        if uses:
+            entries.append({"reference": source["reference"], "uses": uses})
+    return entries
+
+
+def _pad(writer) -> None:
+    """Keep the next article on a right-hand page."""
+    if len(writer.pages) % 2:
+        last = writer.pages[-1]
+        writer.add_blank_page(width=last.mediabox.width, height=last.mediabox.height)
+
+
+def _set_language(writer, settings: Settings) -> None:
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer._root_object[NameObject("/Lang")] = TextStringObject(settings.language)
+
+
+def _bytes(writer) -> bytes:
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        raise BuildFailed([error(str(path), 1, 1, f"cannot write the PDF ({exc.strerror or exc})")]) from None

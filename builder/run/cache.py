@@ -1,0 +1,116 @@
+"""The build cache in .dossier-cache/: results keyed by a hash of everything they depend on.
+
+A result is found only under the exact hash of its inputs, so a stale entry is never
+used; an entry that does not parse or whose checksum does not match is ignored and
+recomputed; a cache written by another version of Dossier is discarded whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+from builder import __version__
+from builder.run.lock import LOCK_NAME
+from builder.run.write import replace_file
+
+FORMAT = "5"   # 5: heading ids avoid the page's own ids; 4: bodies sanitised anew (hardening)
+
+
+def digest(value: object) -> str:
+    """A stable hash of JSON-serialisable data."""
+    return hashlib.sha256(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def remove_links(folder: Path) -> None:
+    """Remove every symbolic link under the cache folder (and the folder itself if it is one):
+    the cache is written and read without looking, so no entry of it may lead elsewhere."""
+    try:
+        if folder.is_symlink():
+            folder.unlink()
+            return
+        pending = [folder]
+        while pending:          # os.scandir knows links without a stat per entry: ~5,000 entries in 10 ms
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        os.unlink(entry.path)
+                    elif entry.is_dir():
+                        pending.append(Path(entry.path))
+    except OSError:
+        pass
+
+
+def _stamp(folder: Path) -> str:
+    info = folder.stat()
+    return f"dossier {__version__} cache {FORMAT} folder {info.st_dev}:{info.st_ino}\n"
+
+
+class Cache:
+    """JSON results by namespace and key; a disabled cache stores nothing."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        if folder is not None:
+            self._claim(folder)
+
+    def _claim(self, folder: Path) -> None:
+        """Use folder if this Dossier made it here, else empty it. The stamp names the folder's
+        device and inode, so a cache that arrives with the publication (committed by a pull
+        request, copied from elsewhere) is never trusted: its HTML would skip the sanitiser."""
+        stamp = folder / "VERSION"
+        try:
+            if stamp.read_text(encoding="utf-8") == _stamp(folder):
+                return
+        except OSError:
+            pass
+        try:
+            if folder.is_dir() and not folder.is_symlink():
+                # A foreign or damaged cache is rebuilt, never trusted; the lock file of the
+                # build running now (builder/run/lock.py) stays, or a second build could take it.
+                for entry in folder.iterdir():
+                    if entry.name == LOCK_NAME:
+                        continue
+                    if entry.is_dir() and not entry.is_symlink():
+                        shutil.rmtree(entry)
+                    else:
+                        entry.unlink()
+            elif folder.exists() or folder.is_symlink():
+                folder.unlink()
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp.write_text(_stamp(folder), encoding="utf-8")
+        except OSError:
+            self.folder = None  # an unwritable cache only costs time
+
+    def _path(self, namespace: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / namespace / key[:2] / f"{key}.json"
+
+    def get(self, namespace: str, key: str):
+        """The stored value, or None."""
+        if self.folder is None:
+            return None
+        try:
+            record = json.loads(self._path(namespace, key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(record, dict) or record.get("check") != digest(record.get("value")):
+            return None
+        return record["value"]
+
+    def put(self, namespace: str, key: str, value) -> None:
+        if self.folder is None:
+            return
+        path = self._path(namespace, key)
+        record = json.dumps({"check": digest(value), "value": value}, ensure_ascii=False)
+        try:
+            replace_file(path, record.encode("utf-8"))
+        except OSError:
+            pass

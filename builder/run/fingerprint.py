@@ -1,0 +1,85 @@
+"""Fingerprints of a build's inputs and output, to skip a rebuild that nothing invalidated."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import builder
+from builder.run.confinement import inside, real_path
+
+_PACKAGE = Path(builder.__file__).parent
+
+
+def _walk(folder: Path, skip: set[Path], within: Path | None = None):
+    """Every file under folder, in order. Links to folders are followed once each, and with
+    within only to folders inside it (the read gate), so a link out, or in a loop, ends there."""
+    seen: set[Path] = set()
+
+    def visit(directory: Path):
+        real = real_path(directory)
+        if real is None or real in seen or (within is not None and not inside(within, directory)):
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_folder = entry.is_dir()
+            except OSError:
+                is_folder = False
+            if is_folder:
+                if path not in skip and not entry.name.startswith(".dossier-"):
+                    yield from visit(path)
+            else:
+                yield path
+
+    if folder.is_dir():
+        yield from visit(folder)
+
+
+def _content(path: Path, within: Path | None) -> bytes:
+    """What stands for path in the fingerprint: its bytes if it is a regular file the build may
+    read, else where it links to (a link out, to nothing, or to a device is never read)."""
+    if path.is_file() and (within is None or inside(within, path)):
+        try:
+            return path.read_bytes()
+        except OSError:
+            return b""
+    try:
+        return b"link:" + os.fsencode(os.readlink(path))
+    except OSError:
+        return b""
+
+
+def input_fingerprint(root: Path, out_dir: Path, flags: dict, read: list[Path]) -> str:
+    """A hash of every file a build reads (the publication, the folders and files in read: theme,
+    citation style; Dossier itself) and its options."""
+    hasher = hashlib.sha256(json.dumps(flags, sort_keys=True).encode())
+    skip = {out_dir, root / ".dossier-cache", root / ".git"}
+    folders = [root / "dossier.yml", root / "content", root / "citations", _PACKAGE, *read]
+    for folder in folders:
+        within = root if inside(root, folder) or folder.is_relative_to(root) else None   # the publication's own
+        paths = [folder] if not folder.is_dir() else _walk(folder, skip, within)
+        for path in paths:
+            if path.suffix in (".pyc",) or "__pycache__" in path.parts:
+                continue
+            hasher.update(str(path).encode() + b"\0" + hashlib.sha256(_content(path, within)).digest())
+    return hasher.hexdigest()
+
+
+def output_fingerprint(out_dir: Path) -> str:
+    """A cheap fingerprint of the built site (paths, sizes, modification times)."""
+    hasher = hashlib.sha256()
+    for path in _walk(out_dir, set(), out_dir):
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        hasher.update(f"{path.relative_to(out_dir)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return hasher.hexdigest()

@@ -1,0 +1,97 @@
+"""Atom feeds (the site's and one per tag), sitemap.xml and robots.txt; pure, returns Outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from urllib.parse import quote
+from xml.sax.saxutils import escape
+
+from builder.model import Output, RenderedDocument, Settings
+from builder.site.structure import Site
+
+FEED_ENTRIES = 50
+# Characters XML 1.0 cannot hold, even escaped; a body may carry them (a form feed pasted from a
+# PDF), and lxml refuses the whole feed for one of them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """text without the characters XML cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+def render_feeds(site: Site, settings: Settings, extra_urls: list[str]) -> list[Output]:
+    """feed.xml, tags/TAG/feed.xml, sitemap.xml and robots.txt."""
+    outputs = [Output("feed.xml", _atom(settings, settings.title, "feed.xml", "", site.articles))]
+    for tag in site.tags:
+        outputs.append(Output(f"{tag.url}feed.xml", _atom(settings, f"{settings.title}: {tag.name}",
+                                                          f"{tag.url}feed.xml", tag.url, tag.articles)))
+    outputs.append(Output("sitemap.xml", _sitemap(site, settings, extra_urls)))
+    outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}sitemap.xml\n".encode()))
+    return outputs
+
+
+def _timestamp(date: dt.date | None) -> dt.datetime:
+    day = date or dt.date(1970, 1, 1)
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+
+
+def _atom(settings: Settings, title: str, path: str, page_url: str,
+          articles: tuple[RenderedDocument, ...]) -> bytes:
+    from feedgen.feed import FeedGenerator
+
+    feed = FeedGenerator()
+    feed.id(settings.base_url + path)
+    feed.title(xml_text(title))
+    feed.subtitle(xml_text(settings.description or title))
+    feed.link(href=settings.base_url + path, rel="self")
+    feed.link(href=settings.base_url + page_url, rel="alternate")
+    feed.language(settings.language)
+    feed.generator("Dossier")
+    for author in settings.authors:
+        feed.author(name=xml_text(author.name))
+    entries = articles[:FEED_ENTRIES]
+    latest = max((a.document.updated or a.document.date for a in entries if a.document.date), default=None)
+    feed.updated(_timestamp(latest))
+    # feedgen prepends entries, so add the oldest first to list the newest first.
+    for article in reversed(entries):
+        document = article.document
+        entry = feed.add_entry()
+        url = settings.base_url + document.url
+        entry.id(url)
+        entry.title(xml_text(document.title))
+        entry.link(href=url, rel="alternate")
+        entry.published(_timestamp(document.date))
+        entry.updated(_timestamp(document.updated or document.date))
+        for author in document.authors:
+            entry.author(name=xml_text(author.name))
+        for tag in document.tags:
+            entry.category(term=xml_text(tag))
+        if document.summary:
+            entry.summary(xml_text(document.summary))
+        if settings.feed_full_content:
+            entry.content(xml_text(_absolute_links(article.html, url)), type="html")
+    return feed.atom_str(pretty=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _absolute_links(html: str, page_url: str) -> str:
+    """Feed readers resolve relative links against the feed, not the article: anchor them,
+    in-page links ("#fn1", "#ev-one") included, since a fragment alone names the feed."""
+    from urllib.parse import urljoin
+
+    return re.sub(r'(href|src)="(?![a-z][a-z0-9+.-]*:)([^"]*)"',
+                  lambda m: f'{m.group(1)}="{urljoin(page_url, m.group(2))}"', html)
+
+
+def _sitemap(site: Site, settings: Settings, extra_urls: list[str]) -> bytes:
+    lastmod = {r.document.url: (r.document.updated or r.document.date) for r in site.articles + site.pages}
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for url in sorted(set(extra_urls)):
+        lines.append(f"  <url><loc>{escape(settings.base_url + quote(url))}</loc>"
+                     + (f"<lastmod>{lastmod[url].isoformat()}</lastmod>" if lastmod.get(url) else "") + "</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")

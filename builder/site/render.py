@@ -1,0 +1,175 @@
+"""Pages of the site from the theme's templates: pure, returns Outputs, writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+
+from builder.errors import BuildFailed, error
+from builder.model import Output, RenderedDocument, Settings
+from builder.site.metadata import article_bibtex, article_item, article_ris
+from builder.site.structure import Site
+from builder.site.views import DOWNLOADS, PageMeta, SiteView, Views, page_meta
+
+
+def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Environment) -> list[Output]:
+    """Every HTML page of the site, and each article's citation downloads."""
+    site_view, articles, tags, authors, years = views.site, views.articles, views.tags, views.authors, views.years
+    pages: list[tuple[str, str, PageMeta, dict]] = [
+        ("index.html", "", page_meta("index", settings.title, settings.description, "", settings),
+         {"articles": articles[:settings.index_articles], "has_more": len(articles) > settings.index_articles,
+          "tags": tags, "years": years, "top_sources": views.most_cited}),
+        ("archive.html", "archive/", page_meta("archive", "Archive", f"All articles of {settings.title}", "archive/", settings),
+         {"years": years}),
+        ("tags.html", "tags/", page_meta("tags", "Topics", f"Topics of {settings.title}", "tags/", settings),
+         {"tags": tags}),
+        ("authors.html", "authors/", page_meta("authors", "Authors", f"Authors of {settings.title}", "authors/", settings),
+         {"authors": authors}),
+        ("search.html", "search/", page_meta("search", "Search", f"Search {settings.title}", "search/", settings), {}),
+    ]
+    source_views = views.sources
+    evidence_groups = tuple(source for source in source_views if source.evidence)
+    if evidence_groups:
+        count = sum(len(s.evidence) for s in evidence_groups)
+        pages.append(("evidence.html", "evidence/", page_meta("evidence", "Evidence", f"{count} evidence boxes, grouped by source",
+                                                          "evidence/", settings), {"groups": evidence_groups}))
+        for box in (box for group in evidence_groups for box in group.evidence):
+            title = f"{box.label}: {box.article.title}"
+            pages.append(("evidence_box.html", box.page_url, page_meta("evidence-box", title, box.summary, box.page_url, settings),
+                          {"box": box}))
+    if source_views:
+        pages.append(("sources.html", "sources/", page_meta("sources", "Sources", f"Every source cited in {settings.title}",
+                                                        "sources/", settings), {"sources": source_views}))
+    for source in source_views:
+        pages.append(("source.html", source.url, page_meta("source", f"Source: {source.key}", "", source.url, settings),
+                      {"source": source}))
+    for article in articles:
+        pages.append(("article.html", article.url, page_meta("article", article.title, article.summary, article.url, settings),
+                      {"article": article}))
+    for view in views.pages:
+        pages.append(("page.html", view.url, page_meta("page", view.title, view.summary, view.url, settings),
+                      {"article": view}))
+    for kind, template, groups, label in (("tag", "tag.html", tags, "Articles tagged “{}”"),
+                                          ("author", "author.html", authors, "Articles by {}"),
+                                          ("year", "year.html", years, "Articles from {}")):
+        for group in groups:
+            meta = page_meta(kind, group.name, label.format(group.name), group.url, settings,
+                         feed=f"{group.url}feed.xml" if kind == "tag" else "")
+            pages.append((template, group.url, meta, {"group": group, "tags": tags, "authors": authors, "years": years}))
+    outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
+    rendered = _render_pages(env, site_view, pages, settings.root)
+    outputs += [Output(url + "index.html", html) for (_, url, _, _), html in zip(pages, rendered)]
+    # The 404 page is served at any depth, so its links start from the site's base path.
+    not_found = page_meta("404", "Page not found", "", "404.html", settings)
+    outputs.append(Output("404.html", _render(env, "404.html", site_view, not_found,
+                                              urlsplit(settings.base_url).path or "/", {}, settings.root)))
+    return outputs
+
+
+PARALLEL_FROM = 200     # from this many pages, a process per core renders them
+_RENDERING = None       # (env, site view, pages, publication) while worker processes render them
+_PART = 64              # pages per task
+
+
+def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[bytes]:
+    """Each page's HTML, in order; many pages are rendered by forked processes, one per core."""
+    from builder.run.parallel import forked_map, workers
+
+    processes = workers()
+    if len(pages) < PARALLEL_FROM or processes < 2:
+        return _render_all(env, site, pages, publication)
+    global _RENDERING
+    _RENDERING = (env, site, pages, publication)
+    try:
+        rendered = []
+        for part in forked_map(_render_part, range(0, len(pages), _PART), processes, 1, "themes", "rendering pages"):
+            if isinstance(part, tuple):
+                raise BuildFailed(list(part))
+            rendered += part
+        return rendered
+    finally:
+        _RENDERING = None
+
+
+def _render_part(start: int):
+    """Worker: pages start .. start + _PART; a template's problems come back as a tuple (an
+    exception would lose them on the way)."""
+    env, site, pages, publication = _RENDERING
+    try:
+        return _render_all(env, site, pages[start:start + _PART], publication)
+    except BuildFailed as failed:
+        return tuple(failed.problems)
+
+
+def _render_all(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[bytes]:
+    return [_render(env, template, site, meta, "../" * url.count("/"), context, publication)
+            for template, url, meta, context in pages]
+
+
+def _render(env: jinja2.Environment, template: str, site: SiteView, page: PageMeta,
+            root: str, context: dict, publication: Path | None = None) -> bytes:
+    try:
+        html = env.get_template(template).render(site=site, page=page, root=root, **context)
+    except Exception as exc:    # the theme's error (a template, or an expression in one: {{ 1 / 0 }})
+        raise BuildFailed([template_problem(env, template, exc, publication)]) from None
+    return html.encode("utf-8")
+
+
+def template_problem(env: jinja2.Environment, template: str, exc: Exception, publication: Path | None = None):
+    """The problem a template raised while rendering template, at its file and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return error(_shown(exc.filename or template, publication), exc.lineno or 1, 1,
+                     f"template syntax error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        if Path(template).is_absolute():        # included or extended by this template file
+            return error(_shown(template, publication), _template_line(exc, template), 1,
+                         f"template '{exc.name}' not found in the theme")
+        return error(f"themes/{template}", 1, 1, f"template '{exc.name}' not found in the theme")
+    path = _template_path(env, template)
+    reason = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    return error(_shown(path, publication), _template_line(exc, path), 1, f"template error: {reason}")
+
+
+def failing_template(exc: BaseException) -> str | None:
+    """The file of the template in whose code exc was raised (Jinja's traceback names it), if any."""
+    found, frame = None, exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename.endswith((".html", ".xml", ".txt")):
+            found = frame.tb_frame.f_code.co_filename
+        frame = frame.tb_next
+    return found
+
+
+def _template_path(env: jinja2.Environment, template: str) -> str:
+    try:
+        return env.get_template(template).filename or template
+    except jinja2.TemplateError:
+        return template
+
+
+def _template_line(exc: BaseException, path: str) -> int:
+    """The line of the template where exc happened (Jinja's traceback frames name the template file)."""
+    line, frame = 1, exc.__traceback__
+    while frame is not None:
+        if frame.tb_frame.f_code.co_filename == path:
+            line = frame.tb_lineno
+        frame = frame.tb_next
+    return line
+
+
+def _shown(path: str, publication: Path | None) -> str:
+    """A template's path as messages give it: relative to the publication when it is the publication's."""
+    if publication is not None and Path(path).is_absolute() and Path(path).is_relative_to(publication):
+        return Path(path).relative_to(publication).as_posix()
+    return path
+
+
+def _citation_downloads(rendered: RenderedDocument, settings: Settings) -> list[Output]:
+    doc = rendered.document
+    item = json.dumps([article_item(doc, settings)], ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    texts = {"cite.bib": article_bibtex(doc, settings), "cite.ris": article_ris(doc, settings), "cite.json": item}
+    return [Output(doc.url + name, texts[name].encode("utf-8")) for _, name in DOWNLOADS]
+

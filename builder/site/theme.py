@@ -1,0 +1,90 @@
+"""Find the theme: the publication's own files first, then the default theme shipped with Dossier."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from builder.model import Asset, Settings
+
+_PACKAGE_THEME = Path(__file__).parent.parent / "themes" / "default"
+_REPOSITORY_THEME = Path(__file__).parent.parent.parent / "themes" / "default"
+
+
+def shipped_theme_dir() -> Path:
+    """The default theme: inside the installed package, or the repository's themes/default."""
+    return _PACKAGE_THEME if _PACKAGE_THEME.is_dir() else _REPOSITORY_THEME
+
+
+def theme_dirs(settings: Settings) -> list[Path]:
+    """Theme folders in lookup order; a file in an earlier folder overrides a later one."""
+    dirs = []
+    own = settings.theme_dir
+    if own.is_dir():
+        dirs.append(own)
+    shipped = shipped_theme_dir()
+    if not dirs or own.resolve() != shipped.resolve():
+        dirs.append(shipped)
+    return dirs
+
+
+def template_environment(settings: Settings) -> jinja2.Environment:
+    """Jinja2 with autoescaping and strict undefined variables over the theme folders.
+
+    A publication's own templates are content (a pull request may change them), so they run
+    sandboxed: no reaching Python's internals ({{ cycler.__init__.__globals__.os }}), no
+    range() of billions. The shipped templates are Dossier's own code and run without the
+    sandbox, which costs ~70% more rendering time (1.2 s at 1,000 articles)."""
+    dirs = theme_dirs(settings)
+    loader = jinja2.FileSystemLoader([str(d / "templates") for d in dirs])
+    own_templates = any((d / "templates").is_dir() for d in dirs if d != shipped_theme_dir())
+    kind = _sandbox() if own_templates else jinja2.Environment
+    return kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+
+
+MAX_PRODUCT = 1_000_000     # items of a string or list a template may make with * (or numbers with **)
+
+
+def _sandbox() -> type:
+    """Jinja's sandbox, with * and ** bounded: {{ "x" * 300000000 }} would take gigabytes."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class BoundedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**"])
+
+        def call_binop(self, context, operator, left, right):
+            if operator == "*":
+                for sized, times in ((left, right), (right, left)):
+                    if isinstance(sized, (str, list, tuple)) and isinstance(times, int) and len(sized) * times > MAX_PRODUCT:
+                        raise SecurityError(f"a template may not make more than {MAX_PRODUCT:,} items with *")
+            if operator == "**" and isinstance(right, int) and abs(right) > 1000:
+                raise SecurityError("a template may not raise a number to a power over 1,000")
+            return super().call_binop(context, operator, left, right)
+
+    return BoundedSandbox
+
+
+def theme_assets(settings: Settings) -> list[Asset]:
+    """The theme's static/ files, copied to theme/ in the site; overrides win by path."""
+    chosen: dict[str, Asset] = {}
+    for directory in reversed(theme_dirs(settings)):
+        static = directory / "static"
+        if not static.is_dir():
+            continue
+        for path in sorted(static.rglob("*")):
+            if path.is_file():
+                target = "theme/" + path.relative_to(static).as_posix()
+                chosen[target] = Asset(source=path, target=target)
+    return [chosen[target] for target in sorted(chosen)]
+
+
+def print_css(settings: Settings) -> str:
+    """The theme's print stylesheet (static/print.css), the publication's own first."""
+    for directory in theme_dirs(settings):
+        path = directory / "static" / "print.css"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return ""

@@ -1,0 +1,307 @@
+"""What templates receive: ready-to-print views of the site's data; pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from builder.bib.bibliography import Bibliography
+from builder.csl.citations import Sources
+from builder.evidence.boxes import describe_grade
+from builder.evidence.grades import describe_reliability
+from builder.model import Heading, RenderedDocument, Settings
+from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_label
+from builder.site.structure import Group, Site
+from builder.text import long_date, parse_date, slugify, strip_tags
+from builder.urls import url_segment
+
+SUMMARY_WORDS = 45
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    name: str
+    url: str                  # site-relative; templates prefix `root`
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFacet:
+    name: str                 # tag, author, source, year, type
+    value: str
+
+    @property
+    def indexed(self) -> str:
+        """The value as the template writes it for Pagefind (which escapes it once more).
+
+        Pagefind decodes a filter value twice (as an attribute, then its entities again) and
+        its UI shows filter values as HTML: escaped three times in all, a value reaches the
+        reader as the text it is, never as markup (tests/test_xss_browser.py)."""
+        from html import escape
+
+        return escape(escape(self.value, quote=False), quote=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceView:
+    """A formatted bibliography entry and the page of its source."""
+
+    key: str
+    html: Markup
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """What a template shows of a document; every value ready to print."""
+
+    kind: str
+    title: str
+    subtitle: str
+    url: str
+    summary: str
+    date: str
+    date_text: str
+    updated: str
+    updated_text: str
+    authors: tuple[Link, ...]
+    tags: tuple[Link, ...]
+    reading_minutes: int
+    word_count: int
+    toc: tuple[Heading, ...]
+    body: Markup
+    bibliography: tuple[ReferenceView, ...] = ()
+    cite_this: Markup = Markup("")
+    downloads: tuple[Link, ...] = ()
+    head_tags: tuple[MetaTag, ...] = ()
+    json_ld: Markup = Markup("")
+    search_type: str = ""
+    search_date: str = ""
+    search_filters: tuple[SearchFacet, ...] = ()
+    pdf_url: str = ""         # site-relative, when the PDF edition is built
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class CitingView:
+    article: ArticleView
+    contexts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    """An evidence box as the indexes list it."""
+
+    id: str
+    label: str
+    url: str                  # site-relative, with the box's anchor
+    quote: str
+    grade: str
+    grade_text: str
+    date: str
+    status: str
+    status_text: str
+    article: "ArticleView"
+    page_url: str = ""        # the box's own page, evidence/ARTICLE/ID/
+    full_quote: str = ""
+    source_label: str = ""
+    source_url: str = ""
+    search_type: str = "evidence"
+    search_date: str = ""
+    search_filters: tuple[SearchFacet, ...] = ()
+    summary: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    key: str
+    url: str
+    label: str
+    summary: str
+    search_type: str
+    search_date: str
+    search_filters: tuple[SearchFacet, ...]
+    reference: Markup
+    reliability: str
+    entry_type: str
+    citing: tuple[CitingView, ...]
+    evidence: tuple[EvidenceView, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    name: str
+    url: str
+    detail: str
+    count: int
+    articles: tuple[ArticleView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    base_url: str
+    menu: tuple[Link, ...]
+    years: tuple[Link, ...]
+    has_sources: bool
+    has_evidence: bool
+    extra: dict
+    has_pdf: bool = False     # pdf/edition.pdf is built
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    kind: str
+    title: str
+    description: str
+    url: str
+    canonical: str
+    feed: str = ""            # site-relative URL of this page's own feed (tag pages)
+
+
+DOWNLOADS = (("BibTeX", "cite.bib"), ("RIS", "cite.ris"), ("CSL-JSON", "cite.json"))
+
+
+@dataclass(frozen=True)
+class Views:
+    """Every view the templates need, built once per build."""
+
+    site: SiteView
+    documents: dict            # id(RenderedDocument) -> ArticleView
+    articles: tuple[ArticleView, ...]
+    pages: tuple[ArticleView, ...]
+    tags: tuple[GroupView, ...]
+    authors: tuple[GroupView, ...]
+    years: tuple[GroupView, ...]
+    sources: tuple[SourceView, ...]
+    most_cited: tuple[SourceView, ...] = ()
+
+
+MOST_CITED = 8
+
+
+def build_views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
+                with_pdf: bool) -> Views:
+    """Views of every document, grouping and source; with_pdf links each article's PDF."""
+    source_urls = {source.key: source.url for source in site.sources}
+    documents = {id(r): _article_view(r, source_urls, sources, settings, with_pdf) for r in site.articles + site.pages}
+    years = tuple(_group_view(g, documents) for g in site.years)
+    source_views = tuple(_source_view(source, sources, bibliography, documents) for source in site.sources)
+    site_view = SiteView(settings.title, settings.description, settings.language, settings.base_url,
+                         tuple(Link(documents[id(p)].title, documents[id(p)].url) for p in site.pages),
+                         tuple(Link(y.name, y.url) for y in years), bool(site.sources),
+                         any(s.evidence for s in site.sources), settings.extra, with_pdf and bool(site.articles))
+    return Views(site_view, documents, tuple(documents[id(r)] for r in site.articles),
+                 tuple(documents[id(r)] for r in site.pages),
+                 tuple(_group_view(g, documents) for g in site.tags),
+                 tuple(_group_view(g, documents) for g in site.authors), years,
+                 source_views, _most_cited(source_views))
+
+
+def _most_cited(sources: tuple[SourceView, ...]) -> tuple[SourceView, ...]:
+    """Sources cited by the most documents; ties keep the style's order."""
+    ranked = sorted(enumerate(sources), key=lambda pair: (-len(pair[1].citing), pair[0]))
+    return tuple(source for _, source in ranked[:MOST_CITED] if source.citing)
+
+
+def page_meta(kind: str, title: str, description: str, url: str, settings: Settings, feed: str = "") -> PageMeta:
+    return PageMeta(kind, title, description, url, settings.base_url + url, feed)
+
+
+def _source_view(source, sources: Sources, bibliography: Bibliography, views: dict) -> SourceView:
+    entry = bibliography.entries.get(source.key)
+    reliability = describe_reliability(entry.field("reliability") or "") if entry else ""
+    item = sources.items.get(source.key, {})
+    label = sources.labels.get(source.key) or (short_label(item) if item else source.key)
+    year = _year_of(item)
+    facets = (SearchFacet("type", "source"), SearchFacet("source", label)) + ((SearchFacet("year", year),) if year else ())
+    return SourceView(source.key, source.url, label, _plain_title(item), "source", year, facets,
+                      Markup(sources.references.get(source.key, "")), reliability,
+                      entry.entry_type if entry else "",
+                      tuple(CitingView(views[id(use.document)], use.contexts) for use in source.uses),
+                      tuple(_evidence_view(use, views, label, source.url) for use in source.evidence))
+
+
+_STATUS = {"verified": "Verified against saved source", "not-found": "Not found in saved source",
+           "no-snapshot": "No saved source"}
+
+
+def _evidence_view(use, views: dict, source_label: str, source_url: str) -> EvidenceView:
+    record = use.record
+    article = views[id(use.document)]
+    date = parse_date(record.date)
+    document = use.document.document
+    facets = [SearchFacet("type", "evidence"), SearchFacet("source", source_label)]
+    facets += [SearchFacet("tag", tag) for tag in document.tags]
+    facets += [SearchFacet("author", author.name) for author in document.authors]
+    if document.date:
+        facets.append(SearchFacet("year", str(document.date.year)))
+    return EvidenceView(record.id, f"Evidence {record.number}", f"{article.url}#{record.id}",
+                        _shorten(record.quote, 60), record.grade, describe_grade(record.grade) if record.grade else "",
+                        long_date(date) if date else record.date, record.status, _STATUS[record.status], article,
+                        f"evidence/{document.slug}/{url_segment(record.id)}/", record.quote, source_label, source_url,
+                        search_date=date.isoformat() if date else article.search_date,
+                        search_filters=tuple(facets), summary=_shorten(record.quote, 30))
+
+
+def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sources: Sources,
+                  settings: Settings, with_pdf: bool) -> ArticleView:
+    doc = rendered.document
+    references = [sources.items[key] for key, _ in rendered.bibliography if key in sources.items]
+    is_article = doc.kind == "article"
+    pdf_url = f"pdf/{doc.slug}.pdf" if is_article and with_pdf else ""
+    summary = doc.summary or _shorten(rendered.first_paragraph, SUMMARY_WORDS)
+    return ArticleView(
+        kind=doc.kind, title=doc.title, subtitle=doc.subtitle, url=doc.url, summary=summary,
+        date=doc.date.isoformat() if doc.date else "", date_text=long_date(doc.date) if doc.date else "",
+        updated=doc.updated.isoformat() if doc.updated else "",
+        updated_text=long_date(doc.updated) if doc.updated else "",
+        authors=tuple(Link(a.name, f"authors/{a.slug}/", a.affiliation) for a in doc.authors),
+        tags=tuple(Link(t, f"tags/{slugify(t)}/") for t in doc.tags),
+        reading_minutes=rendered.reading_minutes, word_count=rendered.word_count,
+        toc=rendered.toc, body=Markup(rendered.html),
+        bibliography=tuple(ReferenceView(key, Markup(html), source_urls.get(key, ""))
+                           for key, html in rendered.bibliography),
+        cite_this=Markup(rendered.cite_this),
+        downloads=tuple(Link(label, doc.url + name) for label, name in DOWNLOADS) if is_article else (),
+        head_tags=(highwire_tags(doc, settings, references, settings.base_url + pdf_url if pdf_url else "")
+                   if is_article else ()) + open_graph(doc, settings),
+        json_ld=Markup(json_ld(doc, settings, references)) if is_article else Markup(""),
+        search_type=doc.kind, search_date=doc.date.isoformat() if doc.date else "",
+        search_filters=_facets(rendered, references, sources.labels), pdf_url=pdf_url,
+        extra=doc.extra)
+
+
+def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str, str]) -> tuple[SearchFacet, ...]:
+    doc = rendered.document
+    facets = [SearchFacet("type", doc.kind)]
+    facets += [SearchFacet("tag", tag) for tag in doc.tags]
+    facets += [SearchFacet("author", author.name) for author in doc.authors]
+    if doc.date:
+        facets.append(SearchFacet("year", str(doc.date.year)))
+    facets += [SearchFacet("source", label)
+               for label in sorted({labels.get(item["id"]) or short_label(item) for item in references})]
+    return tuple(facets)
+
+
+def _year_of(item: dict) -> str:
+    parts = (item.get("issued") or {}).get("date-parts") or []
+    return str(parts[0][0]) if parts and parts[0] else ""
+
+
+def _plain_title(item: dict) -> str:
+    return strip_tags(str(item.get("title", "")))
+
+
+def _group_view(group: Group, views: dict) -> GroupView:
+    return GroupView(group.name, group.url, group.detail, len(group.articles),
+                     tuple(views[id(a)] for a in group.articles))
+
+
+def _shorten(text: str, words: int) -> str:
+    parts = text.split()
+    return text if len(parts) <= words else " ".join(parts[:words]) + " …"
+
