@@ -24,9 +24,9 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
-from builder.errors import BuildFailed, error
+from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.model import Settings
-from builder.pdf.layout import Layout, PageNumbers, Part
+from builder.pdf.layout import Layout, PageNumbers, Part, Stylesheet
 from builder.pdf.printhtml import print_body, scope_anchors
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +46,7 @@ class PdfReport:
     laid_out: int             # WeasyPrint layouts actually run (cache misses), number stamps included
     edition_pages: int
     laid_out_articles: tuple[str, ...] = ()   # slugs of the articles whose layout was not cached
+    problems: tuple[Problem, ...] = ()        # warnings about the theme's print.css, each once, cached layouts' too
 
 
 def pdf_articles(site, views, settings: Settings) -> list[PdfArticle]:
@@ -64,10 +65,11 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
                 css: str, site_dir: Path, cache_dir: Path, only: set[str] | None = None,
                 progress: Callable[[str, int, int], None] | None = None) -> PdfReport:
     """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and pdf/edition.pdf
-    into site_dir (site: the SiteView)."""
+    into site_dir (site: the SiteView); css is the theme's print.css. The report holds WeasyPrint's
+    warnings about that CSS (builder/pdf/layout.py's stylesheet_problems)."""
     report = progress or (lambda stage, done, total: None)
     options = settings.pdf
-    layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings))
+    layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings), _own_stylesheet(settings, css))
     out = site_dir / "pdf"
     out.mkdir(parents=True, exist_ok=True)
     order = _edition_order(articles, options.get("order"))
@@ -97,7 +99,14 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
         report("Assembling the edition", 0, 1)
         pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out)
         layout.prune()
-    return PdfReport(len(wanted), layout.runs, pages, tuple(laid_out))
+    return PdfReport(len(wanted), layout.runs, pages, tuple(laid_out), tuple(sorted_problems(list(layout.problems))))
+
+
+def _own_stylesheet(settings: Settings, css: str) -> Stylesheet | None:
+    """css as the publication's own themes/THEME/static/print.css, which builder/site/theme.py's
+    print_css reads first; None if there is none (css is then Dossier's shipped print.css)."""
+    path = f"themes/{settings.theme}/static/print.css"
+    return Stylesheet(path, css) if (settings.root / path).is_file() else None
 
 
 def _variant(settings: Settings) -> str | None:
