@@ -1,16 +1,26 @@
-"""The build: a flat sequence of stages, each taking and returning plain data."""
+"""The build: a flat list of named stages, each a plain function from data to data, timed.
+
+    load -> parse -> references -> bodies -> sources -> assemble -> views -> pages
+         -> write (aside) -> pdf -> search -> publish
+
+Every stage before write is pure (it reads the publication, writes nothing but the cache);
+write puts the site aside next to the output folder, pdf and search add to it there, and
+publish swaps it in, so a failure anywhere leaves the previous site as it was.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import jinja2
 
-from builder.bib.bibliography import load_bibliography
+from builder.bib.bibliography import Bibliography, load_bibliography
 from builder.config.settings import load_settings
 from builder.content.documents import find_assets, load_documents
 from builder.content.links import PublicationLinks
@@ -20,22 +30,23 @@ from builder.csl.pandoc import CiteprocError
 from builder.csl.styles import resolve_style, style_files
 from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.markdown import create_parser
-from builder.model import Document, Output, Settings
+from builder.model import Asset, Document, Output, RenderedDocument, Settings
 from builder.pdf.typeset import PdfReport, pdf_articles, pdf_sources, render_pdfs
-from builder.run.cache import Cache, remove_links
+from builder.run.cache import CACHE_DIR, Cache, remove_links
 from builder.run.confinement import links_outside
 from builder.run.fingerprint import input_fingerprint, output_fingerprint
-from builder.run.write import check_site_folder, is_site, mark_site, replace_file, site_file, site_folder, write_site
-from builder.site.bodies import Bodies
+from builder.run.lock import publication_lock
+from builder.run.output import output_folder
+from builder.run.write import mark_site, replace_file, site_file, site_folder, stage_site
+from builder.site.bodies import BodyRenderer, ParsedBody
 from builder.site.feeds import render_feeds
 from builder.site.metadata import article_item
 from builder.site.render import failing_template, render_site, template_problem
 from builder.site.search import index_site
-from builder.site.structure import assemble_site, source_slugs
+from builder.site.structure import Site, assemble_site
 from builder.site.theme import print_css, template_environment, theme_assets, theme_dirs
-from builder.site.views import build_views
-
-CACHE_DIR = ".dossier-cache"
+from builder.site.views import Views, build_views
+from builder.urls import source_urls
 
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
@@ -48,9 +59,19 @@ class BuildResult:
     warnings: list[Problem]
     out_dir: Path
     documents: int
-    typeset: Callable | None = None     # typeset(site_folder, only=None): the PDF stage
     unchanged: bool = False             # nothing changed since the last build: nothing was done
     files: int = 0
+    timings: tuple[tuple[str, float], ...] = ()     # (stage, seconds), in the order they ran
+    pdf: PdfReport | None = None        # what the PDF stage did, if it ran
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    """What `dossier pdf` did."""
+
+    paths: list[Path]                   # the PDFs put into the site's pdf/ folder
+    report: PdfReport
+    warnings: list[Problem]
 
 
 class _LastBuild:
@@ -81,197 +102,253 @@ class _LastBuild:
             pass
 
 
+class _Stages:
+    """Runs the stages, timing each. A stage that fails reports its problems with those found
+    before it (problems: the build's list so far), so no warning is lost to a later error."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        self.timings: list[tuple[str, float]] = []
+
+    def __call__(self, name: str, stage: Callable, *args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return stage(*args, **kwargs)
+        except BuildFailed as failed:
+            raise BuildFailed(self.problems + [p for p in failed.problems if p not in self.problems]) from None
+        finally:
+            self.timings.append((name, round(time.perf_counter() - start, 3)))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The publication as read: what every later stage starts from."""
+
+    settings: Settings
+    style: Path | None
+    bibliography: Bibliography
+    documents: list[Document]
+    assets: list[Asset]
+
+
+@dataclass(frozen=True)
+class Pages:
+    """The site up to its files: what the write, PDF and search stages are handed."""
+
+    inputs: Inputs
+    site: Site
+    views: Views
+    env: jinja2.Environment
+    outputs: list[Output]
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """Document bodies rendered with their citations formatted, and what the site says of its sources."""
+
+    rendered: list[RenderedDocument]
+    sources: object                     # csl.citations.Sources
+    own: dict[str, str]                 # each article's own reference ("cite this"), by slug
+    source_urls: dict[str, str]         # each cited source's page
+
+
 def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: bool = True,
-          strict: bool = False, pdf: bool = True, pdf_only: set[str] | None = None,
-          use_cache: bool = True, progress: Progress | None = None) -> BuildResult:
+          strict: bool = False, pdf: bool = True, use_cache: bool = True,
+          progress: Progress | None = None) -> BuildResult:
     """Build the publication at root; raise BuildFailed with every problem found.
 
     strict (`dossier check`) makes a quote missing from its saved source an error, not a warning.
     Builds of one publication run one at a time: a second one waits for the first."""
-    from contextlib import ExitStack
+    report = progress or _silent
+    root = root.absolute()
+    settings, problems = load_settings(root)
+    out_dir = output_folder(settings, out)
+    with _one_at_a_time(root, report):  # from here on the build reads its cache and may write
+        return _build(settings, problems, out_dir, drafts=drafts, legacy=out is None, write=write, strict=strict,
+                      pdf=pdf, use_cache=use_cache, report=report)
 
-    report = progress or (lambda stage, done, total: None)
-    with ExitStack() as held:
-        return _build(root.absolute(), drafts, out, write=write, strict=strict, pdf=pdf, pdf_only=pdf_only,
-                      use_cache=use_cache, report=report, hold=lambda: held.enter_context(_one_at_a_time(root, report)))
+
+def _silent(stage: str, done: int, total: int) -> None:
+    pass
 
 
 def _one_at_a_time(root: Path, report: Progress):
-    from builder.run.lock import publication_lock
-
-    return publication_lock(root.absolute() / CACHE_DIR, lambda: report("Waiting for another build of this "
-                                                                        "publication to finish", 0, 1))
+    return publication_lock(root / CACHE_DIR, lambda: report("Waiting for another build of this "
+                                                             "publication to finish", 0, 1))
 
 
-def _build(root: Path, drafts: bool, out: Path | None, write: bool, strict: bool, pdf: bool,
-           pdf_only: set[str] | None, use_cache: bool, report: Progress, hold: Callable[[], None]) -> BuildResult:
-    settings, problems = load_settings(root)
-    out_dir = output_folder(settings, out)
-    hold()      # from here on the build reads its cache and may write: one build of the publication at a time
+def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts: bool, legacy: bool, write: bool,
+           strict: bool, pdf: bool, use_cache: bool, report: Progress) -> BuildResult:
+    root = settings.root
     remove_links(root / CACHE_DIR)
     cache = Cache(root / CACHE_DIR if use_cache else None)     # claimed (or emptied) before anything in it is read
     flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
-    record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write and pdf_only is None else None
+    record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write else None
     fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings) + style_files(root, settings.csl)) if record else ""
     if record and record.unchanged(fingerprint, out_dir):
         report("Done", 1, 1)
         return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,
                            files=record.data.get("files", 0))
-    style, style_problem = resolve_style(root, settings.csl, settings.position("csl"))
-    problems += [style_problem] if style_problem else []
+    stage = _Stages(problems)
+    built = _pages(settings, drafts, cache, strict, pdf, report, stage)
+    outputs, pdf_report = built.outputs, None
+    if write:
+        report("Writing site", 0, 1)
+        with stage("write", stage_site, outputs, out_dir, legacy=legacy) as staged:
+            if pdf:
+                layouts = root / CACHE_DIR / "pdf" if use_cache else None
+                pdf_report = stage("pdf", typeset, built, staged.folder, layouts, report=report)
+                problems += pdf_report.problems
+            report("Indexing for search", 0, 1)
+            stage("search", index_site, staged.folder, settings.language)
+            stage("publish", staged.publish)
+        if record:
+            record.save(fingerprint, out_dir, sorted_problems(problems), len(built.inputs.documents))
+    report("Done", 1, 1)
+    return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(built.inputs.documents),
+                       files=len(outputs), timings=tuple(stage.timings), pdf=pdf_report)
+
+
+def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bool, report: Progress,
+           stage: _Stages) -> Pages:
+    """The stages from reading the publication to its pages (stage.problems gathers what they find)."""
+    problems = stage.problems
     report("Reading documents", 0, 1)
+    inputs, found = stage("load", load, settings, drafts)
+    problems += found
+    renderer = BodyRenderer(create_parser(), settings, PublicationLinks(settings.root, inputs.documents, inputs.assets),
+                            inputs.bibliography, cache)
+    parsed, found = stage("parse", renderer.parse, inputs.documents, report)
+    problems += found
+    _fail_on_errors(problems)
+    formatted, found = stage("citations and bodies", format_bodies, inputs, renderer, parsed, cache, strict, report)
+    problems += found
+    _fail_on_errors(problems)
+    report("Rendering pages", 0, 1)
+    site = stage("assemble", assemble_site, formatted.rendered, settings.menu, formatted.sources.order,
+                 formatted.source_urls)
+    views = stage("views", build_views, site, formatted.sources, inputs.bibliography, settings, pdf, formatted.own)
+    env = template_environment(settings)
+    return Pages(inputs, site, views, env, stage("pages", render_pages, site, views, settings, env, inputs.assets))
+
+
+# --- The stages ------------------------------------------------------------------------------
+
+def load(settings: Settings, drafts: bool) -> tuple[Inputs, list[Problem]]:
+    """Read the publication: its style, bibliography, documents and assets, each checked."""
+    root = settings.root
+    style, style_problem = resolve_style(root, settings.csl, settings.position("csl"))
+    problems = [style_problem] if style_problem else []
     bibliography, bib_problems = load_bibliography(root)
     documents, found = load_documents(root, drafts)
     assets, asset_problems = find_assets(root)
     problems += bib_problems + found + asset_problems + _check_menu(settings, documents)
     problems += [] if settings.unsafe_html else scripted_assets(assets)
     problems += links_outside(root, [root / "citations", settings.theme_dir]) + _check_cover_image(settings, assets)
+    return Inputs(settings, style, bibliography, documents, assets), problems
 
-    links = PublicationLinks(root, documents, assets)
-    bodies = Bodies(create_parser(), settings, links, bibliography, cache)
-    parsed, parse_problems = bodies.parse(documents, report)
-    problems += parse_problems
-    _fail_on_errors(problems)
 
-    formatter = CitationFormatter(style, settings.language, cache, workers=os.cpu_count() or 1)
-    try:
-        cited = sorted({key for body in parsed for key in body.keys})
-        items, convert_problems = formatter.convert(bibliography, cited)
-        problems += convert_problems
+def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBody], cache: Cache, strict: bool,
+                  report: Progress) -> tuple[Formatted, list[Problem]]:
+    """The cited references converted to CSL-JSON, each body rendered with its citations formatted
+    and its evidence verified, each article's own reference, and the list of sources."""
+    settings = inputs.settings
+    cited = sorted({key for body in parsed for key in body.keys})
+    with _formatting(inputs, cache) as formatter:
+        items, problems = formatter.convert(inputs.bibliography, cited)
         _fail_on_errors(problems)
-        articles = [d for d in documents if d.kind == "article"]
+        urls = source_urls(set(cited) | set(items))     # items: the cited entries and those they cross-reference
+        articles = [d for d in inputs.documents if d.kind == "article"]
         own = dict(zip([d.slug for d in articles], formatter.own_references([article_item(d, settings) for d in articles])))
-        source_urls = {key: f"sources/{slug}/" for key, slug in source_slugs(cited).items()}
-        rendered, render_problems = bodies.render(parsed, items, formatter, source_urls, own, strict, report)
-        problems += render_problems
+        rendered, found = renderer.render(parsed, items, formatter, urls, strict, report)
         sources = formatter.sources(items)
+    return Formatted(rendered, sources, own, urls), problems + found
+
+
+@contextmanager
+def _formatting(inputs: Inputs, cache: Cache):
+    """A citation formatter (pandoc workers) for the stages inside; pandoc's failure is the style's."""
+    settings = inputs.settings
+    formatter = CitationFormatter(inputs.style, settings.language, cache, workers=os.cpu_count() or 1)
+    try:
+        yield formatter
     except CiteprocError as exc:
         reason = " ".join(str(exc).split())[:300]
         raise BuildFailed([error("dossier.yml", *settings.position("csl"), f"pandoc could not format the citations "
                                  f"with style '{settings.csl}': {reason}")]) from None
     finally:
         formatter.close()
-    _fail_on_errors(problems)
 
-    report("Rendering pages", 0, 1)
-    site = assemble_site(rendered, settings.menu, sources.order)
-    views = build_views(site, sources, bibliography, settings, with_pdf=pdf)
-    env = template_environment(settings)
+
+def render_pages(site: Site, views: Views, settings: Settings, env: jinja2.Environment,
+                 assets: list[Asset]) -> list[Output]:
+    """Every file of the site but the PDFs and the search index: pages, feeds, assets."""
     outputs = render_site(site, views, settings, env)
     pages = [o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
     outputs += render_feeds(site, settings, pages)
-    outputs += [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
+    return outputs + [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
 
-    def typeset(folder: Path, only: set[str] | None = None, progress: Progress | None = None) -> PdfReport:
-        if not use_cache:       # lay every article out afresh, in a folder of its own
-            import tempfile
 
-            with tempfile.TemporaryDirectory(prefix="dossier-pdf-") as scratch:
-                return _typeset(folder, only, progress, Path(scratch))
-        return _typeset(folder, only, progress, root / CACHE_DIR / "pdf")
+def typeset(built: Pages, folder: Path, layouts: Path | None, *, only: set[str] | None = None,
+            report: Progress = _silent) -> PdfReport:
+    """The PDFs, into folder's pdf/; layouts is the layout cache (None: every article afresh)."""
+    if layouts is None:
+        import tempfile
 
-    def _typeset(folder: Path, only: set[str] | None, progress: Progress | None, layouts: Path) -> PdfReport:
-        try:
-            return render_pdfs(pdf_articles(site, views, settings), pdf_sources(views), views.site, settings, env,
-                               print_css(settings), folder, layouts, only=only, progress=progress or report)
-        except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
-            raise BuildFailed([error("dossier.yml", *settings.position("unsafe_html"),
-                                     "the PDF edition cannot be typeset: an article's raw HTML nests too deeply "
-                                     "(unsafe_html leaves it as written); nest it less, or build with --no-pdf")]) from None
-        except Exception as exc:                # an error of the theme's print/ templates, else a bug: raised
-            template = failing_template(exc)
-            if template is None and not isinstance(exc, jinja2.TemplateError):
-                raise
-            raise BuildFailed([template_problem(env, template or "print/article.html", exc, settings.root)]) from None
+        with tempfile.TemporaryDirectory(prefix="dossier-pdf-") as scratch:
+            return typeset(built, folder, Path(scratch), only=only, report=report)
+    settings, env = built.inputs.settings, built.env
+    try:
+        return render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
+                           settings, env, print_css(settings), folder, layouts, only=only, progress=report)
+    except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
+        raise BuildFailed([error("dossier.yml", *settings.position("unsafe_html"),
+                                 "the PDF edition cannot be typeset: an article's raw HTML nests too deeply "
+                                 "(unsafe_html leaves it as written); nest it less, or build with --no-pdf")]) from None
+    except Exception as exc:                # an error of the theme's print/ templates, else a bug: raised
+        template = failing_template(exc)
+        if template is None and not isinstance(exc, jinja2.TemplateError):
+            raise
+        raise BuildFailed([template_problem(env, template or "print/article.html", exc, settings.root)]) from None
 
-    if write:
-        def finish(folder: Path) -> None:
-            if pdf:
-                typeset(folder)
-            report("Indexing for search", 0, 1)
-            index_site(folder, settings.language)
 
-        report("Writing site", 0, 1)
-        write_site(outputs, out_dir, finish=finish, legacy=out is None)
-        if record:
-            record.save(fingerprint, out_dir, sorted_problems(problems), len(documents))
-    report("Done", 1, 1)
-    return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(documents), typeset,
-                       files=len(outputs))
-
+# --- `dossier pdf` ---------------------------------------------------------------------------
 
 def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out: Path | None = None,
-               progress: Progress | None = None) -> list[Path]:
-    """`dossier pdf`: typeset PDFs without rewriting the site; slugs None means all and the edition."""
-    from contextlib import ExitStack
-
-    report = progress or (lambda stage, done, total: None)
-    with ExitStack() as held:   # the lock is held until the PDFs are in place
-        result = _build(root.absolute(), drafts, out, write=False, strict=False, pdf=False, pdf_only=None,
-                        use_cache=True, report=report, hold=lambda: held.enter_context(_one_at_a_time(root, report)))
-        return _place_pdfs(result, slugs, progress, legacy=out is None)
-
-
-def _place_pdfs(result: BuildResult, slugs: set[str] | None, progress: Progress | None, *, legacy: bool) -> list[Path]:
-    """Typeset the PDFs in a scratch site, then put them into the site's pdf/ folder; a site not
-    built yet gets only its pdf/ folder (and the marker that lets the next build replace it)."""
+               progress: Progress | None = None) -> PdfResult:
+    """`dossier pdf`: typeset PDFs without rewriting the site; slugs None means all and the edition.
+    The PDFs are typeset in a scratch copy of the site, then put into the site's pdf/ folder; a
+    site not built yet gets only its pdf/ folder (and the marker that lets the next build replace it)."""
     import shutil
     import tempfile
 
-    known = {o.path.split("/")[1] for o in result.outputs if o.path.startswith("articles/") and o.path.endswith("/index.html")}
-    unknown = sorted((slugs or set()) - known)
-    if unknown:
-        raise BuildFailed([error(f"content/articles/{slug}.md", 1, 1, "no such article") for slug in unknown])
-    site = site_folder(result.out_dir, legacy=legacy)
-    with tempfile.TemporaryDirectory(prefix=".dossier-pdf-", dir=site.parent) as staging:
-        folder = Path(staging) / "site"
-        write_site(result.outputs, folder, finish=lambda site_dir: result.typeset(site_dir, slugs, progress))
-        mark_site(site)
-        written, folders = [], {}
-        for path in sorted((folder / "pdf").glob("*.pdf")):
-            target = site_file(site, f"pdf/{path.name}", folders)
-            handle, spare = tempfile.mkstemp(dir=target.parent, prefix=f".{path.name}.", suffix=".tmp")
-            with os.fdopen(handle, "wb") as stream, path.open("rb") as pdf:
-                shutil.copyfileobj(pdf, stream)
-            os.replace(spare, target)      # a link at target is replaced, never written through
-            written.append(target)
-    return written
-
-
-def output_folder(settings: Settings, out: Path | None) -> Path:
-    """The output folder, refused where a build would replace the publication, a folder holding
-    it, its home folder, a folder of its sources or one Dossier did not build; refused before
-    anything is read. Paths are compared resolved (links followed)."""
-    root = settings.root.absolute()
-    real_root = Path(os.path.realpath(root))
-    if out is None and not _inside(root / settings.output, root):
-        raise BuildFailed([error("dossier.yml", *settings.position("output"), f"'output' must be a folder inside the "
-                                 f"publication, not '{settings.output}' (to build elsewhere, use --out)")])
-    out_dir = (out if out is not None else root / settings.output).absolute()
-    real = Path(os.path.realpath(out_dir))
-    own = [real_root / name for name in ("content", "citations", "themes", CACHE_DIR, ".git")]
-    home = Path(os.path.realpath(os.path.expanduser("~")))
-    reason = ""
-    if real == real_root or real_root.is_relative_to(real) or any(real.is_relative_to(p) for p in own):
-        reason = "would overwrite the publication's own files"
-    elif home.is_relative_to(real):
-        reason = "is the home folder or holds it"
-    if reason:
-        where = settings.position("output") if out is None else (1, 1)
-        raise BuildFailed([error("dossier.yml", *where, f"output folder {out_dir} {reason}: choose a folder of its own")])
-    if out is None and not real.is_relative_to(real_root) and not is_site(real):
-        # A link is content, as any file of the publication: it may lead to a site Dossier built
-        # (a deploy folder), but never make a build write into a folder of someone else's.
-        raise BuildFailed([error("dossier.yml", *settings.position("output"), f"output folder {settings.output} is a "
-                                 f"link to {real}, outside the publication, which Dossier did not build: "
-                                 f"build there once with --out {real}, or remove the link")])
-    check_site_folder(out_dir, legacy=out is None)
-    return out_dir
-
-
-def _inside(path: Path, root: Path) -> bool:
-    """Whether path, written relative to root, stays inside it (by its text: '..' parts count)."""
-    return os.path.normpath(path).startswith(os.path.normpath(root) + os.sep)
+    report = progress or _silent
+    root = root.absolute()
+    settings, problems = load_settings(root)
+    out_dir = output_folder(settings, out)
+    with _one_at_a_time(root, report):      # held until the PDFs are in place
+        remove_links(root / CACHE_DIR)
+        stage = _Stages(problems)
+        built = _pages(settings, drafts, Cache(root / CACHE_DIR), False, False, report, stage)
+        articles = {r.document.slug for r in built.site.articles}
+        unknown = sorted((slugs or set()) - articles)
+        if unknown:
+            raise BuildFailed([error(f"content/articles/{slug}.md", 1, 1, "no such article") for slug in unknown])
+        site_dir = site_folder(out_dir, legacy=out is None)
+        with tempfile.TemporaryDirectory(prefix=".dossier-pdf-", dir=site_dir.parent) as scratch:
+            with stage_site(built.outputs, Path(scratch) / "site") as staged:
+                pdf_report = stage("pdf", typeset, built, staged.folder, root / CACHE_DIR / "pdf", only=slugs, report=report)
+                staged.publish()
+            mark_site(site_dir)
+            written, folders = [], {}
+            for path in sorted((Path(scratch) / "site" / "pdf").glob("*.pdf")):
+                target = site_file(site_dir, f"pdf/{path.name}", folders)
+                handle, spare = tempfile.mkstemp(dir=target.parent, prefix=f".{path.name}.", suffix=".tmp")
+                with os.fdopen(handle, "wb") as stream, path.open("rb") as pdf:
+                    shutil.copyfileobj(pdf, stream)
+                os.replace(spare, target)      # a link at target is replaced, never written through
+                written.append(target)
+    return PdfResult(written, pdf_report, sorted_problems(problems + list(pdf_report.problems)))
 
 
 def _check_menu(settings: Settings, documents: list[Document]) -> list[Problem]:

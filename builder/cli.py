@@ -138,8 +138,10 @@ def pdf(root: Path, articles: tuple[str, ...], drafts: bool, out: Path | None) -
 
     started = time.perf_counter()
     with _progress() as progress:
-        written = _run(lambda: build_pdfs(root, set(articles) or None, drafts=drafts, out=out, progress=progress))
-    click.echo(f"Wrote {len(written)} PDF{'s' if len(written) != 1 else ''} in {time.perf_counter() - started:.2f} s")
+        result = _run(lambda: build_pdfs(root, set(articles) or None, drafts=drafts, out=out, progress=progress))
+    _print_problems(result.warnings)
+    written = len(result.paths)
+    click.echo(f"Wrote {written} PDF{'s' if written != 1 else ''} in {time.perf_counter() - started:.2f} s")
 
 
 @main.command()

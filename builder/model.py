@@ -86,7 +86,6 @@ class RenderedDocument:
     first_paragraph: str = ""
     bibliography: tuple[tuple[str, str], ...] = ()   # (key, entry HTML) in the style's order
     citations: tuple["CitationUse", ...] = ()
-    cite_this: str = ""                               # the document's own reference, as HTML
     evidence: tuple["EvidenceRecord", ...] = ()
 
     @property

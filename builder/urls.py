@@ -1,4 +1,4 @@
-"""The one way a name becomes part of a site path.
+"""The one way a name becomes part of a site path, and where each page of the site lives.
 
 Ids, citation keys, tags, author names and file names all end up as folders of the site
 (`evidence/ARTICLE/ID/`, `sources/KEY/`, `tags/TAG/`). Each goes through url_segment(),
@@ -47,3 +47,59 @@ def is_safe_segment(segment: str) -> bool:
     return (_SAFE.fullmatch(segment) is not None and not segment.startswith(".")
             and segment.casefold() not in RESERVED_NAMES and len(segment.encode("utf-8")) <= 255)
 
+
+def unique_slug(slug: str, taken: set[str]) -> str:
+    """slug, or slug-2, slug-3, ... whichever is not yet taken, without regard to case (on macOS
+    and Windows Kim2016/ and kim2016/ are one folder); records the choice."""
+    candidate, number = slug, 1
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{slug}-{number}"
+    taken.add(candidate.casefold())
+    return candidate
+
+
+# --- Where each page lives: site-relative URLs, a folder's ending in '/' ---------------------
+
+ARCHIVE, TAGS, AUTHORS, SOURCES, EVIDENCE, SEARCH = "archive/", "tags/", "authors/", "sources/", "evidence/", "search/"
+NOT_FOUND = "404.html"              # served at any depth
+FEED = "feed.xml"                   # in the site's folder and in each tag's
+EDITION_PDF = "pdf/edition.pdf"
+DOWNLOADS = (("BibTeX", "cite.bib"), ("RIS", "cite.ris"), ("CSL-JSON", "cite.json"))   # in each article's folder
+
+
+def article_url(slug: str) -> str:
+    return f"articles/{slug}/"
+
+
+def page_url(slug: str) -> str:
+    return f"{slug}/"
+
+
+def tag_url(slug: str) -> str:
+    return f"{TAGS}{slug}/"
+
+
+def author_url(slug: str) -> str:
+    return f"{AUTHORS}{slug}/"
+
+
+def year_url(year: int | str) -> str:
+    return f"{ARCHIVE}{year}/"
+
+
+def article_pdf_url(slug: str) -> str:
+    return f"pdf/{slug}.pdf"
+
+
+def evidence_url(article_slug: str, box_id: str) -> str:
+    """The page of one evidence box (its id was checked to be a segment where it was written)."""
+    return f"{EVIDENCE}{article_slug}/{url_segment(box_id)}/"
+
+
+def source_urls(keys) -> dict[str, str]:
+    """Each cited source's page, sources/SLUG/, decided once for the whole build: the key as a
+    segment, numbered where two keys would share a folder, without regard to case too, or
+    Kim2016 and kim2016 would share one folder on macOS and Windows."""
+    taken: set[str] = set()
+    return {key: f"{SOURCES}{unique_slug(url_segment(key) or 'source', taken)}/" for key in sorted(keys)}

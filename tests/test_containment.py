@@ -538,7 +538,7 @@ def test_new_with_a_control_character_or_a_long_title(tmp_path, cli):
 @pytest.mark.slow
 def test_pdf_before_any_build_leaves_a_site_the_next_build_replaces(tmp_path):
     root = write_publication(tmp_path / "pub")
-    [path] = build_pdfs(root, {"a"})
+    [path] = build_pdfs(root, {"a"}).paths
     assert path == root / "_site" / "pdf" / "a.pdf"
     assert sorted(p.name for p in (root / "_site").iterdir()) == [".dossier-site", "pdf"]
     build(root, pdf=False)

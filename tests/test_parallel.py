@@ -41,13 +41,13 @@ def test_a_worker_that_dies_fails_the_build_with_a_message(tmp_path, monkeypatch
     monkeypatch.setattr(builder.site.render, "PARALLEL_FROM", 1)
     parent = os.getpid()
     if stage == "parsing":
-        original = builder.site.bodies.Bodies._template
+        original = builder.site.bodies.BodyRenderer._draft
 
         def dying(self, document):
             if os.getpid() != parent and document.slug == "a2":
                 os.kill(os.getpid(), signal.SIGKILL)     # as the kernel's out-of-memory killer would
             return original(self, document)
-        monkeypatch.setattr(builder.site.bodies.Bodies, "_template", dying)
+        monkeypatch.setattr(builder.site.bodies.BodyRenderer, "_draft", dying)
         expected = ("content:1:1: error: a worker process parsing documents stopped unexpectedly (killed, or out of "
                     "memory); nothing was written")
     else:
@@ -75,7 +75,7 @@ def test_an_exception_in_a_worker_reaches_the_build_as_itself(tmp_path, monkeypa
 
     def failing(self, document):
         raise RecursionError("too deep")
-    monkeypatch.setattr(builder.site.bodies.Bodies, "_template", failing)
+    monkeypatch.setattr(builder.site.bodies.BodyRenderer, "_draft", failing)
     with pytest.raises(RecursionError, match="too deep"):
         build(root, pdf=False, use_cache=False)
 

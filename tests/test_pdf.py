@@ -19,9 +19,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from builder.build import build
+from builder.build import build, build_pdfs
 from builder.pdf.typeset import PdfReport
-from builder.run.write import write_site
 from helpers import FIXTURES, REPOSITORY, copy_built, parse_page
 
 ARTIFACTS = REPOSITORY / "test-artifacts"
@@ -110,11 +109,11 @@ def annotations(reader: PdfReader, page_index: int) -> list[dict]:
 
 
 def typeset(root: Path, site: Path, only: set[str] | None = None) -> PdfReport:
-    """Build root's site into site and typeset its PDFs as `dossier build` does; the PDF stage's report."""
-    result = build(root, write=False)
-    reports = []
-    write_site(result.outputs, site, finish=lambda folder: reports.append(result.typeset(folder, only)))
-    return reports[0]
+    """Build root's site into site with its PDFs as `dossier build` does (with only, as `dossier pdf`
+    does); the PDF stage's report."""
+    if only is None:
+        return build(root, out=site).pdf
+    return build_pdfs(root, only, out=site).report
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,8 @@ import unicodedata
 
 import pytest
 
-from builder.text import long_date, parse_date, slugify, unique_slug
+from builder.text import long_date, parse_date, slugify
+from builder.urls import unique_slug
 
 
 @pytest.mark.parametrize(("text", "slug"), [

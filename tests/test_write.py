@@ -4,9 +4,9 @@ import os
 
 import pytest
 
-from builder.errors import BuildFailed
+from builder.errors import BuildFailed, error
 from builder.model import Output
-from builder.run.write import write_site
+from builder.run.write import stage_site, write_site
 from helpers import snapshot, write
 
 
@@ -170,18 +170,38 @@ def test_a_rebuild_links_unchanged_files_and_writes_changed_ones(tmp_path):
     assert leftovers(out_dir) == []
 
 
-def test_files_written_by_the_finishing_step_are_linked_too(tmp_path):
+def test_files_the_later_stages_add_to_the_staged_site_are_linked_too(tmp_path):
     out_dir = tmp_path / "_site"
-
-    def index(folder):
-        write(folder / "pagefind" / "same.pf", b"same bytes")
-        write(folder / "pagefind" / "new.pf", b"new bytes")
-
-    write_site([page("index.html", "home")], out_dir, finish=lambda folder: write(folder / "pagefind" / "same.pf", b"same bytes"))
+    with stage_site([page("index.html", "home")], out_dir) as staged:
+        write(staged.folder / "pagefind" / "same.pf", b"same bytes")
+        staged.publish()
     first = inode(out_dir / "pagefind" / "same.pf")
-    write_site([page("index.html", "home")], out_dir, finish=index)
+    with stage_site([page("index.html", "home")], out_dir) as staged:
+        write(staged.folder / "pagefind" / "same.pf", b"same bytes")
+        write(staged.folder / "pagefind" / "new.pf", b"new bytes")
+        staged.publish()
     assert inode(out_dir / "pagefind" / "same.pf") == first
     assert sorted(p.name for p in (out_dir / "pagefind").iterdir()) == ["new.pf", "same.pf"]
+
+
+def test_a_staged_site_that_a_later_stage_fails_is_removed_and_the_site_kept(tmp_path):
+    out_dir = tmp_path / "_site"
+    write_site([page("index.html", "old")], out_dir)
+    with pytest.raises(BuildFailed) as failed:
+        with stage_site([page("index.html", "new")], out_dir) as staged:
+            raise BuildFailed([error(str(staged.folder / "pdf" / "a.pdf"), 1, 1, "the PDF stage failed")])
+    assert (out_dir / "index.html").read_text() == "old"
+    assert leftovers(out_dir) == []
+    # the problem names the file of the site it was to be, not of the staging folder that is gone
+    assert str(failed.value.problems[0]) == f"{out_dir / 'pdf' / 'a.pdf'}:1:1: error: the PDF stage failed"
+
+
+def test_a_staged_site_never_published_is_removed(tmp_path):
+    out_dir = tmp_path / "_site"
+    with stage_site([page("index.html", "new")], out_dir):
+        pass
+    assert not out_dir.exists()
+    assert leftovers(out_dir) == []
 
 
 def test_a_file_with_another_name_outside_the_site_is_never_shared(tmp_path):

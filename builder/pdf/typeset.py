@@ -51,7 +51,7 @@ class PdfReport:
 
 def pdf_articles(site, views, settings: Settings) -> list[PdfArticle]:
     """The articles of the site as the PDF stage needs them."""
-    return [PdfArticle(r.document.slug, views.documents[id(r)], settings.base_url + r.document.url,
+    return [PdfArticle(r.document.slug, views.documents[r.document.url], settings.base_url + r.document.url,
                        r.document.date.isoformat() if r.document.date else "", ", ".join(r.document.tags))
             for r in site.articles]
 

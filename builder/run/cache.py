@@ -17,6 +17,8 @@ from builder import __version__
 from builder.run.lock import LOCK_NAME
 from builder.run.write import replace_file
 
+CACHE_DIR = ".dossier-cache"    # in the publication's folder
+
 FORMAT = "5"   # 5: heading ids avoid the page's own ids; 4: bodies sanitised anew (hardening)
 
 

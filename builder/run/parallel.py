@@ -1,5 +1,6 @@
 """Process pools for CPU-bound stages (parsing, page rendering): forked, so workers inherit
-the parser, templates and views instead of receiving them pickled."""
+the parser, templates and views instead of receiving them pickled. The function a pool runs may
+be any callable, a closure too: the workers inherit it, as they inherit everything else."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Callable, Iterable, Iterator
 from builder.errors import BuildFailed, error
 
 PARALLEL_WORKERS = 8    # at most, whatever the core count
+_JOB: Callable | None = None   # what the workers forked by forked_map run, each on its tasks
 
 
 def workers() -> int:
@@ -29,14 +31,21 @@ def forked_map(function: Callable, tasks: Iterable, processes: int, chunksize: i
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    global _JOB
+    _JOB = function         # set before the pool forks: every worker has it
     executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"), initializer=_quiet)
     try:
-        yield from executor.map(function, tasks, chunksize=chunksize)
+        yield from executor.map(_run, tasks, chunksize=chunksize)
     except BrokenProcessPool:
         raise BuildFailed([error(path, 1, 1, f"a worker process {doing} stopped unexpectedly (killed, or out of "
                                              "memory); nothing was written")]) from None
     finally:
         executor.shutdown(wait=False, cancel_futures=True)
+        _JOB = None
+
+
+def _run(task):
+    return _JOB(task)
 
 
 def _quiet() -> None:

@@ -10,7 +10,6 @@ import stat
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
 
 from builder.errors import BuildFailed, error
 from builder.model import Output
@@ -138,17 +137,73 @@ def replace_file(path: Path, data: bytes, *, durable: bool = False) -> None:
         raise
 
 
-def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], None] | None = None,
-               *, legacy: bool = False) -> None:
-    """Write outputs to a fresh folder next to out_dir and swap it in only when all succeeded.
+def write_site(outputs: list[Output], out_dir: Path, *, legacy: bool = False) -> None:
+    """Write outputs to a fresh folder next to out_dir and swap it in only when all succeeded."""
+    with stage_site(outputs, out_dir, legacy=legacy) as staged:
+        staged.publish()
 
-    finish(folder) runs on the complete new folder before the swap (the search indexer)."""
+
+class StagedSite:
+    """The next site, written aside next to the output folder (its folder): later stages add to it
+    (the PDFs, the search index), publish() swaps it in. Used as a context manager, it is removed
+    if it was not published, whatever happened, and problems naming files in it name the site's."""
+
+    def __init__(self, out_dir: Path, folder: Path, previous: Path | None, real: dict[Path, bool]):
+        self.out_dir, self.folder, self.previous, self._real = out_dir, folder, previous, real
+        self._published = False
+
+    def __enter__(self) -> StagedSite:
+        return self
+
+    def __exit__(self, kind, exc, traceback) -> None:
+        if self._published:
+            return
+        _remove(self.folder)
+        if isinstance(exc, BuildFailed):   # the later stages name files of the staging folder, which is gone
+            raise BuildFailed([_in_site(problem, self.folder, self.out_dir) for problem in exc.problems]) from None
+        if isinstance(exc, OSError):
+            raise BuildFailed([error(str(self.out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "
+                                     "the previous site is unchanged")]) from None
+
+    def publish(self) -> None:
+        """Swap the staged folder in for the site, in one step where the system can."""
+        out_dir, staging = self.out_dir, self.folder
+        if self.previous is not None:        # what the PDF stage and the search indexer wrote
+            for folder in ("pdf", "pagefind"):
+                _relink_unchanged(self.previous, staging, folder, self._real)
+        retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        with _uninterruptible():
+            try:
+                if out_dir.exists() and _exchange(staging, out_dir):
+                    self._published = True
+                    _remove(staging)        # now the previous site: out_dir was never missing
+                    return
+                if out_dir.exists():
+                    os.replace(out_dir, retired)
+                os.replace(staging, out_dir)
+            except OSError as exc:
+                kept = "the previous site is unchanged"
+                if retired.exists() and not out_dir.exists():
+                    try:
+                        os.replace(retired, out_dir)
+                    except OSError:
+                        kept = f"the previous site is in {retired.name}, and the next build puts it back"
+                _remove(staging)
+                self._published = True      # nothing left to discard
+                raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); {kept}")]) from None
+            self._published = True
+            _remove(retired)
+
+
+def stage_site(outputs: list[Output], out_dir: Path, *, legacy: bool = False) -> StagedSite:
+    """Write outputs to a fresh folder next to out_dir (hard-linking the previous site's files
+    that did not change); nothing of the site changes until the result is published."""
     check_unique(outputs)
     out_dir = site_folder(out_dir, legacy=legacy)
     staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     previous = out_dir if out_dir.is_dir() else None
     real: dict[Path, bool] = {}     # folders of the previous site: reached without a symlink?
+    staged = StagedSite(out_dir, staging, previous, real)
     try:
         staging.mkdir()
         mark_site(staging)
@@ -161,40 +216,10 @@ def write_site(outputs: list[Output], out_dir: Path, finish: Callable[[Path], No
                 target.write_bytes(output.content)
             else:
                 shutil.copyfile(output.source, target)
-        if finish is not None:
-            finish(staging)
-            if previous is not None:        # what the PDF stage and the search indexer wrote
-                for folder in ("pdf", "pagefind"):
-                    _relink_unchanged(previous, staging, folder, real)
-    except BuildFailed as failed:
-        _remove(staging)
-        # The finishing steps (PDFs, search) name files in the staging folder, which is gone: name the site's.
-        raise BuildFailed([_in_site(problem, staging, out_dir) for problem in failed.problems]) from None
-    except OSError as exc:
-        _remove(staging)
-        raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "
-                                 "the previous site is unchanged")]) from None
-    except BaseException:               # interrupted (Ctrl-C, SIGTERM) or a bug: leave nothing half-made
-        _remove(staging)
-        raise
-    with _uninterruptible():
-        try:
-            if out_dir.exists() and _exchange(staging, out_dir):
-                _remove(staging)        # now the previous site: out_dir was never missing
-                return
-            if out_dir.exists():
-                os.replace(out_dir, retired)
-            os.replace(staging, out_dir)
-        except OSError as exc:
-            kept = "the previous site is unchanged"
-            if retired.exists() and not out_dir.exists():
-                try:
-                    os.replace(retired, out_dir)
-                except OSError:
-                    kept = f"the previous site is in {retired.name}, and the next build puts it back"
-            _remove(staging)
-            raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); {kept}")]) from None
-        _remove(retired)
+    except BaseException:       # interrupted (Ctrl-C, SIGTERM) or a bug too: leave nothing half-made
+        with staged:            # not published: removed, and an OSError becomes the build's error
+            raise
+    return staged
 
 
 def _exchange(new: Path, current: Path) -> bool:

@@ -20,7 +20,8 @@ from typing import Callable
 
 import watchfiles
 
-from builder.build import CACHE_DIR, BuildResult, build
+from builder.build import BuildResult, build
+from builder.run.cache import CACHE_DIR
 from builder.config.settings import load_settings
 from builder.errors import BuildFailed, Problem, error
 from builder.serve.http import BuildState, BuildStatus, SiteLocation, SiteServer, base_path_of

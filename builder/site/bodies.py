@@ -1,8 +1,8 @@
 """Document bodies: Markdown parsed, citations formatted, evidence verified, HTML rendered.
 
-Each document is parsed once and rendered at once into a template: its HTML with a marker
+Each document is parsed once and rendered at once into a draft: its HTML with a marker
 where each citation cluster and each evidence box's caption go, since those wait for the
-citations to be formatted. Holding templates, not tokens, keeps memory small (tokens of
+citations to be formatted. Holding drafts, not tokens, keeps memory small (tokens of
 1,000 articles took ~0.7 GB) without parsing anything twice.
 
 Each document's result is cached under a hash of everything it depends on, in two steps
@@ -37,15 +37,14 @@ from builder.text import html_text
 
 CACHE_FORMAT = "2"
 PARALLEL_FROM = 64      # from this many documents to parse, a process per core parses them
-_PARSING = None         # (Bodies, documents) while worker processes parse them
 
-# Markers in a template; markdown-it turns any NUL of the input into U+FFFD, so only these have one.
+# Markers in a draft; markdown-it turns any NUL of the input into U+FFFD, so only these have one.
 _CLUSTER, _CAPTION = "\x00C{}\x00", "\x00E{}\x00"
 _MARKER = re.compile("\x00([CE])(\\d+)\x00")
 
 
-@dataclass
-class _Template:
+@dataclass(frozen=True)
+class _Draft:
     """A document rendered before its citations are formatted."""
 
     result: MarkdownResult          # html and first paragraph hold markers
@@ -53,103 +52,98 @@ class _Template:
     evidence: list[EvidenceBox]
 
 
-@dataclass
-class _Body:
+@dataclass(frozen=True)
+class ParsedBody:
+    """What a document's parse found: the citation keys and evidence sources it uses."""
+
     document: Document
     parse_key: str
     keys: list[str]
     evidence_sources: list[str]
-    template: _Template | None = None   # None when the cache knew the parse
+    draft: _Draft | None = None     # None when the cache knew the parse
 
 
-class Bodies:
+class BodyRenderer:
     """Parses and renders the bodies of a build's documents, reusing what the cache holds."""
 
     def __init__(self, md, settings: Settings, links: PublicationLinks, bibliography: Bibliography, cache: Cache):
         self.md, self.settings, self.links, self.bibliography, self.cache = md, settings, links, bibliography, cache
         self._site_map = digest(sorted(links.site_map()))
 
-    def parse(self, documents: list[Document], report: Callable) -> tuple[list[_Body], list[Problem]]:
+    def parse(self, documents: list[Document], report: Callable) -> tuple[list[ParsedBody], list[Problem]]:
         """Every document's citation keys (parsing only what the cache does not know)."""
         report("Parsing Markdown", 0, len(documents))
         keys = [digest([CACHE_FORMAT, d.relpath, d.body_line, d.body, self._site_map]) for d in documents]
         known = [self.cache.get("parse", key) for key in keys]
         known = [k if k is not None and all(c in self.bibliography for c in k["keys"]) else None for k in known]
-        templates = iter(self._templates([d for d, k in zip(documents, known) if k is None],
-                                         lambda done, total: report("Parsing Markdown", done, total)))
+        drafts = iter(self._drafts([d for d, k in zip(documents, known) if k is None],
+                                   lambda done, total: report("Parsing Markdown", done, total)))
         bodies, problems = [], []
         for document, key, cached in zip(documents, keys, known):
             if cached is not None:
-                bodies.append(_Body(document, key, cached["keys"], cached["evidence"]))
+                bodies.append(ParsedBody(document, key, cached["keys"], cached["evidence"]))
                 problems += [Problem.from_record(p) for p in cached["problems"]]
                 continue
-            template = next(templates)
-            found = list(template.result.problems) + unknown_keys(document.relpath, document.body_line - 1,
-                                                                  template.clusters, self.bibliography)
-            cited = sorted({k for cluster in template.clusters for k in cluster.keys})
-            evidence = sorted({box.source for box in template.evidence if box.source})
+            draft = next(drafts)
+            found = list(draft.result.problems) + unknown_keys(document.relpath, document.body_line - 1,
+                                                               draft.clusters, self.bibliography)
+            cited = sorted({k for cluster in draft.clusters for k in cluster.keys})
+            evidence = sorted({box.source for box in draft.evidence if box.source})
             if not any(p.is_error for p in found):
                 self.cache.put("parse", key, {"keys": cited, "evidence": evidence, "problems": [p.record() for p in found]})
-            bodies.append(_Body(document, key, cited, evidence, template))
+            bodies.append(ParsedBody(document, key, cited, evidence, draft))
             problems += found
         return bodies, problems
 
-    def _templates(self, documents: list[Document], done: Callable) -> list[_Template]:
-        """The documents' templates, in order; many documents are parsed by a process per core."""
+    def _drafts(self, documents: list[Document], done: Callable) -> list[_Draft]:
+        """The documents' drafts, in order; many documents are parsed by a process per core."""
         from builder.run.parallel import forked_map, workers
 
         processes = workers()
+        drafts: list[_Draft] = []
         if len(documents) < PARALLEL_FROM or processes < 2:
-            templates = []
             for document in documents:
-                templates.append(self._template(document))
-                done(len(templates), len(documents))
-            return templates
-        global _PARSING
-        _PARSING = (self, documents)        # what the forked workers parse, without pickling the parser
-        try:
-            templates = []
-            for template in forked_map(_template_of, range(len(documents)), processes, 8, "content",
-                                       "parsing documents"):
-                templates.append(template)
-                done(len(templates), len(documents))
-            return templates
-        finally:
-            _PARSING = None
+                drafts.append(self._draft(document))
+                done(len(drafts), len(documents))
+            return drafts
+        for draft in forked_map(lambda index: self._draft(documents[index]), range(len(documents)), processes, 8,
+                                "content", "parsing documents"):
+            drafts.append(draft)
+            done(len(drafts), len(documents))
+        return drafts
 
-    def render(self, bodies: list[_Body], items: dict[str, dict], formatter: CitationFormatter,
-               source_urls: dict[str, str], own: dict[str, str], strict: bool,
-               report: Callable) -> tuple[list[RenderedDocument], list[Problem]]:
+    def render(self, bodies: list[ParsedBody], items: dict[str, dict], formatter: CitationFormatter,
+               source_urls: dict[str, str], strict: bool, report: Callable) -> tuple[list[RenderedDocument], list[Problem]]:
         """Every document rendered, in order; problems are the evidence checks' (cached ones included)."""
         snapshots = Snapshots(self.settings.root)
         keys = [self._render_key(body, items, formatter, snapshots, source_urls, strict) for body in bodies]
         cached = [self.cache.get("body", key) for key in keys]
-        missing = [body for body, hit in zip(bodies, cached) if hit is None]
-        unparsed = [body for body in missing if body.template is None]    # known from the cache until now
-        for body, template in zip(unparsed, self._templates([body.document for body in unparsed],
-                                                            lambda done, total: report("Parsing Markdown", done, total))):
-            body.template = template
-        formatted = iter(formatter.documents([body.template.clusters for body in missing], items,
+        missing = [index for index, hit in enumerate(cached) if hit is None]
+        drafts = {index: bodies[index].draft for index in missing}
+        unparsed = [index for index in missing if drafts[index] is None]    # known from the cache until now
+        for index, draft in zip(unparsed, self._drafts([bodies[index].document for index in unparsed],
+                                                       lambda done, total: report("Parsing Markdown", done, total))):
+            drafts[index] = draft
+        formatted = iter(formatter.documents([drafts[index].clusters for index in missing], items,
                                              done=lambda done, total: report("Formatting citations", done, total)))
         rendered, problems = [], []
-        for body, key, hit in zip(bodies, keys, cached):
+        for index, (body, key, hit) in enumerate(zip(bodies, keys, cached)):
             if hit is None:
-                hit = self._render_one(body, next(formatted), source_urls, snapshots, strict)
-                body.template = None
+                hit = self._render_one(body.document, drafts.pop(index), next(formatted), source_urls, snapshots, strict)
                 self.cache.put("body", key, hit)
             problems += [Problem.from_record(p) for p in hit["problems"]]
-            rendered.append(_rendered(body.document, hit, own.get(body.document.slug, "")))
+            rendered.append(_rendered(body.document, hit))
         return rendered, problems
 
-    def _template(self, document: Document) -> _Template:
+    def _draft(self, document: Document) -> _Draft:
         parsed = parse_markdown(self.md, document.body, path=document.relpath, line_offset=document.body_line - 1,
                                 resolve_link=self.links.resolver_for(document))
         boxes = {id(box): index for index, box in enumerate(parsed.evidence)}
         markers = tuple(_CLUSTER.format(index) for index in range(len(parsed.clusters)))
         result = render_parsed(self.md, parsed, markers, lambda box, _: _CAPTION.format(boxes[id(box)]))
-        return _Template(result, parsed.clusters, parsed.evidence)
+        return _Draft(result, parsed.clusters, parsed.evidence)
 
-    def _render_key(self, body: _Body, items, formatter: CitationFormatter, snapshots: Snapshots,
+    def _render_key(self, body: ParsedBody, items, formatter: CitationFormatter, snapshots: Snapshots,
                     source_urls, strict: bool) -> str:
         snapshot_digests = []
         for source in body.evidence_sources:
@@ -159,22 +153,22 @@ class Bodies:
                        snapshot_digests, [source_urls.get(k, "") for k in body.keys], strict,
                        self.settings.unsafe_html, self.settings.language])
 
-    def _render_one(self, body: _Body, citations, source_urls, snapshots: Snapshots, strict: bool) -> dict:
-        document, template = body.document, body.template
-        result = template.result
-        evidence, evidence_problems = verify_boxes(document, template.evidence, self.bibliography, snapshots, strict)
+    def _render_one(self, document: Document, draft: _Draft, citations, source_urls, snapshots: Snapshots,
+                    strict: bool) -> dict:
+        result = draft.result
+        evidence, evidence_problems = verify_boxes(document, draft.evidence, self.bibliography, snapshots, strict)
         caption = caption_renderer(document, evidence, source_urls)
         clusters = [citations.clusters[index] if index < len(citations.clusters)
                     else f'<span class="citation">{escape(cluster.source)}</span>'
-                    for index, cluster in enumerate(template.clusters)]
-        captions = [caption(box, citations.clusters) for box in template.evidence]
+                    for index, cluster in enumerate(draft.clusters)]
+        captions = [caption(box, citations.clusters) for box in draft.evidence]
         html = _MARKER.sub(lambda m: (clusters if m[1] == "C" else captions)[int(m[2])], result.html)
         html = html if self.settings.unsafe_html else sanitize(html)
         plain = [html_text(cluster) for cluster in clusters]
         def as_read(text: str) -> str:        # citations as plain text, captions left out
             return " ".join(_MARKER.sub(lambda m: plain[int(m[2])] if m[1] == "C" else "", text).split())
 
-        uses = citation_uses(template.clusters, citations.clusters)
+        uses = citation_uses(draft.clusters, citations.clusters)
         return {"html": html, "toc": [[h.level, h.anchor, as_read(h.text)] for h in result.toc],
                 "words": result.word_count, "first": as_read(result.first_paragraph),
                 "bibliography": [list(pair) for pair in citations.bibliography],
@@ -183,16 +177,11 @@ class Bodies:
                 "problems": [p.record() for p in evidence_problems]}
 
 
-def _template_of(index: int) -> _Template:
-    bodies, documents = _PARSING
-    return bodies._template(documents[index])
-
-
-def _rendered(document: Document, data: dict, own: str) -> RenderedDocument:
+def _rendered(document: Document, data: dict) -> RenderedDocument:
     return RenderedDocument(document, data["html"], tuple(Heading(*h) for h in data["toc"]), data["words"],
                             data["first"], tuple(tuple(pair) for pair in data["bibliography"]),
-                            tuple(CitationUse(*u) for u in data["uses"]), own if document.kind == "article" else "",
-                            tuple(EvidenceRecord(**r) for r in data["evidence"]))
+                            tuple(CitationUse(*u) for u in data["uses"]),
+                            evidence=tuple(EvidenceRecord(**r) for r in data["evidence"]))
 
 
 def _evidence_record(record: EvidenceRecord) -> dict:

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 from builder.model import Output, RenderedDocument, Settings
 from builder.site.structure import Site
+from builder.urls import FEED
 
 FEED_ENTRIES = 50
 # Characters XML 1.0 cannot hold, even escaped; a body may carry them (a form feed pasted from a
@@ -24,10 +25,10 @@ def xml_text(text: str) -> str:
 
 def render_feeds(site: Site, settings: Settings, extra_urls: list[str]) -> list[Output]:
     """feed.xml, tags/TAG/feed.xml, sitemap.xml and robots.txt."""
-    outputs = [Output("feed.xml", _atom(settings, settings.title, "feed.xml", "", site.articles))]
+    outputs = [Output(FEED, _atom(settings, settings.title, FEED, "", site.articles))]
     for tag in site.tags:
-        outputs.append(Output(f"{tag.url}feed.xml", _atom(settings, f"{settings.title}: {tag.name}",
-                                                          f"{tag.url}feed.xml", tag.url, tag.articles)))
+        outputs.append(Output(tag.url + FEED, _atom(settings, f"{settings.title}: {tag.name}",
+                                                    tag.url + FEED, tag.url, tag.articles)))
     outputs.append(Output("sitemap.xml", _sitemap(site, settings, extra_urls)))
     outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}sitemap.xml\n".encode()))
     return outputs

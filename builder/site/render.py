@@ -12,7 +12,8 @@ from builder.errors import BuildFailed, error
 from builder.model import Output, RenderedDocument, Settings
 from builder.site.metadata import article_bibtex, article_item, article_ris
 from builder.site.structure import Site
-from builder.site.views import DOWNLOADS, PageMeta, SiteView, Views, page_meta
+from builder.site.views import PageMeta, SiteView, Views, page_meta
+from builder.urls import ARCHIVE, AUTHORS, DOWNLOADS, EVIDENCE, FEED, NOT_FOUND, SEARCH, SOURCES, TAGS
 
 
 def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Environment) -> list[Output]:
@@ -22,27 +23,27 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
         ("index.html", "", page_meta("index", settings.title, settings.description, "", settings),
          {"articles": articles[:settings.index_articles], "has_more": len(articles) > settings.index_articles,
           "tags": tags, "years": years, "top_sources": views.most_cited}),
-        ("archive.html", "archive/", page_meta("archive", "Archive", f"All articles of {settings.title}", "archive/", settings),
+        ("archive.html", ARCHIVE, page_meta("archive", "Archive", f"All articles of {settings.title}", ARCHIVE, settings),
          {"years": years}),
-        ("tags.html", "tags/", page_meta("tags", "Topics", f"Topics of {settings.title}", "tags/", settings),
+        ("tags.html", TAGS, page_meta("tags", "Topics", f"Topics of {settings.title}", TAGS, settings),
          {"tags": tags}),
-        ("authors.html", "authors/", page_meta("authors", "Authors", f"Authors of {settings.title}", "authors/", settings),
+        ("authors.html", AUTHORS, page_meta("authors", "Authors", f"Authors of {settings.title}", AUTHORS, settings),
          {"authors": authors}),
-        ("search.html", "search/", page_meta("search", "Search", f"Search {settings.title}", "search/", settings), {}),
+        ("search.html", SEARCH, page_meta("search", "Search", f"Search {settings.title}", SEARCH, settings), {}),
     ]
     source_views = views.sources
     evidence_groups = tuple(source for source in source_views if source.evidence)
     if evidence_groups:
         count = sum(len(s.evidence) for s in evidence_groups)
-        pages.append(("evidence.html", "evidence/", page_meta("evidence", "Evidence", f"{count} evidence boxes, grouped by source",
-                                                          "evidence/", settings), {"groups": evidence_groups}))
+        pages.append(("evidence.html", EVIDENCE, page_meta("evidence", "Evidence", f"{count} evidence boxes, grouped by source",
+                                                         EVIDENCE, settings), {"groups": evidence_groups}))
         for box in (box for group in evidence_groups for box in group.evidence):
             title = f"{box.label}: {box.article.title}"
             pages.append(("evidence_box.html", box.page_url, page_meta("evidence-box", title, box.summary, box.page_url, settings),
                           {"box": box}))
     if source_views:
-        pages.append(("sources.html", "sources/", page_meta("sources", "Sources", f"Every source cited in {settings.title}",
-                                                        "sources/", settings), {"sources": source_views}))
+        pages.append(("sources.html", SOURCES, page_meta("sources", "Sources", f"Every source cited in {settings.title}",
+                                                       SOURCES, settings), {"sources": source_views}))
     for source in source_views:
         pages.append(("source.html", source.url, page_meta("source", f"Source: {source.key}", "", source.url, settings),
                       {"source": source}))
@@ -57,20 +58,19 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
                                           ("year", "year.html", years, "Articles from {}")):
         for group in groups:
             meta = page_meta(kind, group.name, label.format(group.name), group.url, settings,
-                         feed=f"{group.url}feed.xml" if kind == "tag" else "")
+                             feed=group.url + FEED if kind == "tag" else "")
             pages.append((template, group.url, meta, {"group": group, "tags": tags, "authors": authors, "years": years}))
     outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
     rendered = _render_pages(env, site_view, pages, settings.root)
     outputs += [Output(url + "index.html", html) for (_, url, _, _), html in zip(pages, rendered)]
     # The 404 page is served at any depth, so its links start from the site's base path.
-    not_found = page_meta("404", "Page not found", "", "404.html", settings)
-    outputs.append(Output("404.html", _render(env, "404.html", site_view, not_found,
+    not_found = page_meta("404", "Page not found", "", NOT_FOUND, settings)
+    outputs.append(Output(NOT_FOUND, _render(env, "404.html", site_view, not_found,
                                               urlsplit(settings.base_url).path or "/", {}, settings.root)))
     return outputs
 
 
 PARALLEL_FROM = 200     # from this many pages, a process per core renders them
-_RENDERING = None       # (env, site view, pages, publication) while worker processes render them
 _PART = 64              # pages per task
 
 
@@ -81,27 +81,21 @@ def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publicat
     processes = workers()
     if len(pages) < PARALLEL_FROM or processes < 2:
         return _render_all(env, site, pages, publication)
-    global _RENDERING
-    _RENDERING = (env, site, pages, publication)
-    try:
-        rendered = []
-        for part in forked_map(_render_part, range(0, len(pages), _PART), processes, 1, "themes", "rendering pages"):
-            if isinstance(part, tuple):
-                raise BuildFailed(list(part))
-            rendered += part
-        return rendered
-    finally:
-        _RENDERING = None
 
+    def render_part(start: int):
+        """Worker: pages start .. start + _PART; a template's problems come back as a tuple (an
+        exception would lose them on the way)."""
+        try:
+            return _render_all(env, site, pages[start:start + _PART], publication)
+        except BuildFailed as failed:
+            return tuple(failed.problems)
 
-def _render_part(start: int):
-    """Worker: pages start .. start + _PART; a template's problems come back as a tuple (an
-    exception would lose them on the way)."""
-    env, site, pages, publication = _RENDERING
-    try:
-        return _render_all(env, site, pages[start:start + _PART], publication)
-    except BuildFailed as failed:
-        return tuple(failed.problems)
+    rendered = []
+    for part in forked_map(render_part, range(0, len(pages), _PART), processes, 1, "themes", "rendering pages"):
+        if isinstance(part, tuple):
+            raise BuildFailed(list(part))
+        rendered += part
+    return rendered
 
 
 def _render_all(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[bytes]:

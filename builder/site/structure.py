@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from builder.model import Author, EvidenceRecord, RenderedDocument
-from builder.text import slugify, unique_slug
-from builder.urls import url_segment
+from builder.text import slugify
+from builder.urls import author_url, tag_url, year_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +55,10 @@ class Site:
     sources: tuple[Source, ...] = ()           # the citation style's order
 
 
-def source_slugs(keys: list[str]) -> dict[str, str]:
-    """URL-safe, unique folder names for citation keys (keys may hold ':' or '/'); unique without
-    regard to case too, or Kim2016 and kim2016 would share one folder on macOS and Windows."""
-    taken: set[str] = set()
-    return {key: unique_slug(url_segment(key) or "source", taken) for key in sorted(keys)}
-
-
 def assemble_site(rendered: list[RenderedDocument], menu: tuple[str, ...] | None,
-                  source_order: tuple[str, ...] = ()) -> Site:
-    """Order the documents, group the articles and gather each source's citing documents; pure."""
+                  source_order: tuple[str, ...] = (), source_urls: dict[str, str] | None = None) -> Site:
+    """Order the documents, group the articles and gather each source's citing documents; pure.
+    source_urls: each source's page (builder/urls.py source_urls(), decided before the bodies)."""
     articles = sorted((r for r in rendered if r.document.kind == "article"), key=_newest_first)
     pages = [r for r in rendered if r.document.kind == "page"]
     if menu is not None:
@@ -74,11 +68,10 @@ def assemble_site(rendered: list[RenderedDocument], menu: tuple[str, ...] | None
         pages.sort(key=lambda r: (r.document.extra.get("order", 0) if isinstance(r.document.extra.get("order", 0), int) else 0,
                                   r.document.title.casefold()))
     return Site(tuple(articles), tuple(pages), _tags(articles), _authors(articles), _years(articles),
-                _sources(articles + pages, source_order))
+                _sources(articles + pages, source_order, source_urls or {}))
 
 
-def _sources(documents: list[RenderedDocument], order: tuple[str, ...]) -> tuple[Source, ...]:
-    slugs = source_slugs(list(order))
+def _sources(documents: list[RenderedDocument], order: tuple[str, ...], urls: dict[str, str]) -> tuple[Source, ...]:
     sources = []
     for key in order:
         uses = []
@@ -88,7 +81,7 @@ def _sources(documents: list[RenderedDocument], order: tuple[str, ...]) -> tuple
                 uses.append(SourceUse(document, contexts))
         evidence = tuple(EvidenceUse(document, record) for document in documents
                          for record in document.evidence if record.source == key)
-        sources.append(Source(key, f"sources/{slugs[key]}/", tuple(uses), evidence))
+        sources.append(Source(key, urls[key], tuple(uses), evidence))
     return tuple(sources)
 
 
@@ -105,7 +98,7 @@ def _tags(articles: list[RenderedDocument]) -> tuple[Group, ...]:
             slug = slugify(tag)
             names.setdefault(slug, tag)
             members[slug].append(article)
-    return tuple(Group(names[slug], slug, f"tags/{slug}/", tuple(members[slug]))
+    return tuple(Group(names[slug], slug, tag_url(slug), tuple(members[slug]))
                  for slug in sorted(members, key=lambda s: (names[s].casefold(), s)))
 
 
@@ -117,7 +110,7 @@ def _authors(articles: list[RenderedDocument]) -> tuple[Group, ...]:
             if author.slug not in people or (author.affiliation and not people[author.slug].affiliation):
                 people[author.slug] = author
             members[author.slug].append(article)
-    return tuple(Group(people[slug].name, slug, f"authors/{slug}/", tuple(members[slug]),
+    return tuple(Group(people[slug].name, slug, author_url(slug), tuple(members[slug]),
                        people[slug].affiliation)
                  for slug in sorted(members, key=lambda s: (people[s].name.casefold(), s)))
 
@@ -127,5 +120,5 @@ def _years(articles: list[RenderedDocument]) -> tuple[Group, ...]:
     for article in articles:
         if article.document.date:
             members[article.document.date.year].append(article)
-    return tuple(Group(str(year), str(year), f"archive/{year}/", tuple(members[year]))
+    return tuple(Group(str(year), str(year), year_url(year), tuple(members[year]))
                  for year in sorted(members, reverse=True))

@@ -14,7 +14,7 @@ from builder.model import Heading, RenderedDocument, Settings
 from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_label
 from builder.site.structure import Group, Site
 from builder.text import long_date, parse_date, slugify, strip_tags
-from builder.urls import url_segment
+from builder.urls import DOWNLOADS, article_pdf_url, author_url, evidence_url, tag_url
 
 SUMMARY_WORDS = 45
 
@@ -162,7 +162,6 @@ class PageMeta:
     feed: str = ""            # site-relative URL of this page's own feed (tag pages)
 
 
-DOWNLOADS = (("BibTeX", "cite.bib"), ("RIS", "cite.ris"), ("CSL-JSON", "cite.json"))
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,7 @@ class Views:
     """Every view the templates need, built once per build."""
 
     site: SiteView
-    documents: dict            # id(RenderedDocument) -> ArticleView
+    documents: dict            # a document's URL (site-relative) -> its ArticleView
     articles: tuple[ArticleView, ...]
     pages: tuple[ArticleView, ...]
     tags: tuple[GroupView, ...]
@@ -184,18 +183,20 @@ MOST_CITED = 8
 
 
 def build_views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
-                with_pdf: bool) -> Views:
-    """Views of every document, grouping and source; with_pdf links each article's PDF."""
+                with_pdf: bool, own: dict[str, str]) -> Views:
+    """Views of every document, grouping and source; with_pdf links each article's PDF; own is each
+    article's own reference by slug, as HTML ("cite this")."""
     source_urls = {source.key: source.url for source in site.sources}
-    documents = {id(r): _article_view(r, source_urls, sources, settings, with_pdf) for r in site.articles + site.pages}
+    documents = {r.document.url: _article_view(r, source_urls, sources, settings, with_pdf, own.get(r.document.slug, ""))
+                 for r in site.articles + site.pages}
     years = tuple(_group_view(g, documents) for g in site.years)
     source_views = tuple(_source_view(source, sources, bibliography, documents) for source in site.sources)
     site_view = SiteView(settings.title, settings.description, settings.language, settings.base_url,
-                         tuple(Link(documents[id(p)].title, documents[id(p)].url) for p in site.pages),
+                         tuple(Link(documents[p.document.url].title, documents[p.document.url].url) for p in site.pages),
                          tuple(Link(y.name, y.url) for y in years), bool(site.sources),
                          any(s.evidence for s in site.sources), settings.extra, with_pdf and bool(site.articles))
-    return Views(site_view, documents, tuple(documents[id(r)] for r in site.articles),
-                 tuple(documents[id(r)] for r in site.pages),
+    return Views(site_view, documents, tuple(documents[r.document.url] for r in site.articles),
+                 tuple(documents[r.document.url] for r in site.pages),
                  tuple(_group_view(g, documents) for g in site.tags),
                  tuple(_group_view(g, documents) for g in site.authors), years,
                  source_views, _most_cited(source_views))
@@ -221,7 +222,7 @@ def _source_view(source, sources: Sources, bibliography: Bibliography, views: di
     return SourceView(source.key, source.url, label, _plain_title(item), "source", year, facets,
                       Markup(sources.references.get(source.key, "")), reliability,
                       entry.entry_type if entry else "",
-                      tuple(CitingView(views[id(use.document)], use.contexts) for use in source.uses),
+                      tuple(CitingView(views[use.document.document.url], use.contexts) for use in source.uses),
                       tuple(_evidence_view(use, views, label, source.url) for use in source.evidence))
 
 
@@ -231,7 +232,7 @@ _STATUS = {"verified": "Verified against saved source", "not-found": "Not found 
 
 def _evidence_view(use, views: dict, source_label: str, source_url: str) -> EvidenceView:
     record = use.record
-    article = views[id(use.document)]
+    article = views[use.document.document.url]
     date = parse_date(record.date)
     document = use.document.document
     facets = [SearchFacet("type", "evidence"), SearchFacet("source", source_label)]
@@ -242,30 +243,30 @@ def _evidence_view(use, views: dict, source_label: str, source_url: str) -> Evid
     return EvidenceView(record.id, f"Evidence {record.number}", f"{article.url}#{record.id}",
                         _shorten(record.quote, 60), record.grade, describe_grade(record.grade) if record.grade else "",
                         long_date(date) if date else record.date, record.status, _STATUS[record.status], article,
-                        f"evidence/{document.slug}/{url_segment(record.id)}/", record.quote, source_label, source_url,
+                        evidence_url(document.slug, record.id), record.quote, source_label, source_url,
                         search_date=date.isoformat() if date else article.search_date,
                         search_filters=tuple(facets), summary=_shorten(record.quote, 30))
 
 
 def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sources: Sources,
-                  settings: Settings, with_pdf: bool) -> ArticleView:
+                  settings: Settings, with_pdf: bool, own: str) -> ArticleView:
     doc = rendered.document
     references = [sources.items[key] for key, _ in rendered.bibliography if key in sources.items]
     is_article = doc.kind == "article"
-    pdf_url = f"pdf/{doc.slug}.pdf" if is_article and with_pdf else ""
+    pdf_url = article_pdf_url(doc.slug) if is_article and with_pdf else ""
     summary = doc.summary or _shorten(rendered.first_paragraph, SUMMARY_WORDS)
     return ArticleView(
         kind=doc.kind, title=doc.title, subtitle=doc.subtitle, url=doc.url, summary=summary,
         date=doc.date.isoformat() if doc.date else "", date_text=long_date(doc.date) if doc.date else "",
         updated=doc.updated.isoformat() if doc.updated else "",
         updated_text=long_date(doc.updated) if doc.updated else "",
-        authors=tuple(Link(a.name, f"authors/{a.slug}/", a.affiliation) for a in doc.authors),
-        tags=tuple(Link(t, f"tags/{slugify(t)}/") for t in doc.tags),
+        authors=tuple(Link(a.name, author_url(a.slug), a.affiliation) for a in doc.authors),
+        tags=tuple(Link(t, tag_url(slugify(t))) for t in doc.tags),
         reading_minutes=rendered.reading_minutes, word_count=rendered.word_count,
         toc=rendered.toc, body=Markup(rendered.html),
         bibliography=tuple(ReferenceView(key, Markup(html), source_urls.get(key, ""))
                            for key, html in rendered.bibliography),
-        cite_this=Markup(rendered.cite_this),
+        cite_this=Markup(own if is_article else ""),
         downloads=tuple(Link(label, doc.url + name) for label, name in DOWNLOADS) if is_article else (),
         head_tags=(highwire_tags(doc, settings, references, settings.base_url + pdf_url if pdf_url else "")
                    if is_article else ()) + open_graph(doc, settings),
@@ -298,7 +299,7 @@ def _plain_title(item: dict) -> str:
 
 def _group_view(group: Group, views: dict) -> GroupView:
     return GroupView(group.name, group.url, group.detail, len(group.articles),
-                     tuple(views[id(a)] for a in group.articles))
+                     tuple(views[a.document.url] for a in group.articles))
 
 
 def _shorten(text: str, words: int) -> str:
