@@ -216,8 +216,8 @@ def test_missing_required_fields_are_warnings_and_crossref_fields_count():
 def test_unknown_entry_types_are_errors_with_a_hint():
     text = "@web_page{w, title = {Page}}\n\n@artcle{x, author = {A}, title = {T}, journal = {J}, year = {2001}}\n"
     assert bib_problems(text) == [
-        "refs.bib:1:1: error: unknown entry type '@web_page' (did you mean @online?)",
-        "refs.bib:3:1: error: unknown entry type '@artcle' (did you mean @article?)",
+        "refs.bib:1:1: error: unknown entry type '@web_page' (did you mean '@online'?)",
+        "refs.bib:3:1: error: unknown entry type '@artcle' (did you mean '@article'?)",
     ]
 
 
@@ -584,7 +584,7 @@ def test_add_keeps_a_comment_with_its_entry_and_the_file_line_endings(cli, tmp_p
 @pytest.mark.parametrize("entry, message", [
     (NEW_ENTRY.replace("jeon2015", "lee2015"),
      "<stdin>:1:1: error: citation key 'lee2015' already exists at citations/main.bib:12"),
-    (NEW_ENTRY.replace("Book", "Bok"), "<stdin>:1:1: error: unknown entry type '@bok' (did you mean @book?)"),
+    (NEW_ENTRY.replace("Book", "Bok"), "<stdin>:1:1: error: unknown entry type '@bok' (did you mean '@book' or '@mvbook'?)"),
     (NEW_ENTRY.replace('  Title = "Sanctions Evasion",\n', ""),
      "<stdin>:1:1: error: entry 'jeon2015' has no title (required for @book)"),
     (NEW_ENTRY.replace("Jeon, Hye-rin}", "Jeon, Hye-rin"),

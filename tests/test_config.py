@@ -108,7 +108,7 @@ def test_missing_file_says_what_to_do(tmp_path):
 
 
 def test_non_utf8_settings(tmp_path):
-    assert problems_from(tmp_path, b"title: Caf\xe9\n") == ["dossier.yml:1:11: error: file is not valid UTF-8"]
+    assert problems_from(tmp_path, b"title: Caf\xe9\n") == ["dossier.yml:1:11: error: file is not valid UTF-8 (save it as UTF-8)"]
 
 
 # --- every setting with every wrong type -------------------------------------------------------------

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.bib.inherit import CROSS_REFERENCES, split_keys
-from builder.bib.source import BibFile, SourceBlock, read_bib, split_value
+from builder.bib.source import BibFile, SourceBlock, bib_files, read_bib, split_value
 from builder.bib.values import StringTable
 from builder.errors import Problem, error
 
@@ -159,10 +159,7 @@ class Bibliography:
 
 def load_bibliography(root: Path) -> tuple[Bibliography, list[Problem]]:
     """Every citations/*.bib, merged; the problems that keep them from being read."""
-    # A link outside the publication is never read (builder.run.confinement reports it); a folder is no .bib.
-    files = [path for path in sorted((root / "citations").glob("*.bib"))
-             if path.is_file() and path.resolve().is_relative_to(root.resolve())]
-    return load_bib_files(files, root)
+    return load_bib_files(bib_files(root), root)
 
 
 def load_bib_files(files: list[Path], root: Path) -> tuple[Bibliography, list[Problem]]:

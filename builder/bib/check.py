@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from builder.bib.source import (BibFile, FieldSpan, SourceBlock, braces_balanced
                                 split_value, string_value_offset, unreadable_key_character)
 from builder.bib.values import Definition, StringTable, limit_problems, over_limit
 from builder.errors import Problem, Severity, error, warning
+from builder.text import close_matches, suggestion
 
 _FORMATTED_FIELDS = frozenset({*DATE_FIELDS, "year", "url", "doi"})
 _PLACES_NAMED = 5
@@ -169,10 +169,8 @@ def linked_keys(raw: str) -> list[str]:
 
 
 def _unknown_type_message(entry_type: str) -> str:
-    close = difflib.get_close_matches(entry_type, REQUIRED_FIELDS, 1, 0.75)
-    hint = TYPE_HINTS.get(entry_type) or (close[0] if close else None)
-    suggestion = f" (did you mean @{hint}?)" if hint else ""
-    return f"unknown entry type '@{entry_type}'{suggestion}"
+    names = [TYPE_HINTS[entry_type]] if entry_type in TYPE_HINTS else close_matches(entry_type, REQUIRED_FIELDS)
+    return f"unknown entry type '@{entry_type}'{suggestion([f'@{name}' for name in names])}"
 
 
 def _missing_fields(source: Source, names: set[str], cat: Catalogue, at: tuple) -> list[Problem]:

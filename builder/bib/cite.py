@@ -7,7 +7,7 @@ or failed command never touches a file.
 
 from __future__ import annotations
 
-import difflib
+import codecs
 import os
 import stat
 from dataclasses import dataclass
@@ -16,11 +16,10 @@ from pathlib import Path
 from builder.bib.check import (Catalogue, Source, catalogue, check_entry, check_files, failed_block_problem,
                                linked_keys, missing_fields, near_duplicates, reading_problems)
 from builder.bib.format import format_entry, format_file
-from builder.bib.source import BibFile, decode_bib, parse_bib, read_bib
+from builder.bib.source import CITATIONS, BibFile, bib_files, decode_bib, parse_bib, read_bib
 from builder.errors import BuildFailed, Problem, error, sorted_problems, warning
 from builder.run.confinement import inside, links_outside, real_path
-
-CITATIONS = "citations"
+from builder.text import close_matches, decode_utf8, did_you_mean
 DEFAULT_BIB = "citations/references.bib"
 STDIN = "<stdin>"
 # Fields naming other entries: an entry cited through them counts as used.
@@ -64,17 +63,10 @@ class WhereCited:
     suggestions: tuple[str, ...]
 
 
-def bib_paths(root: Path) -> list[Path]:
-    """Every citations/*.bib, in the order the build merges them."""
-    # A link outside the publication is neither read nor rewritten (check_citations reports it).
-    return sorted(path for path in (root / CITATIONS).glob("*.bib")
-                  if inside(root, path) and path.is_file())
-
-
 def read_bib_files(root: Path) -> tuple[list[BibFile], list[Problem]]:
     """Every citations/*.bib split into blocks; an error for each file that is not UTF-8."""
     files, problems = [], []
-    for path in bib_paths(root):
+    for path in bib_files(root):
         bib, problem = read_bib(path, path.relative_to(root).as_posix())
         if bib is not None:
             files.append(bib)
@@ -147,18 +139,12 @@ def check_citations(root: Path) -> list[Problem]:
 
 def unknown_citations(citations: list[Citation], cat: Catalogue) -> list[Problem]:
     """An error for each citation of a key no .bib defines, with the closest keys suggested."""
-    keys = [key for key in cat.entries if key]
     problems = []
     for citation in citations:
         if citation.key not in cat.entries:
             problems.append(error(citation.path, citation.line, citation.col,
-                                  f"unknown citation key '{citation.key}'{_did_you_mean(citation.key, keys)}"))
+                                  f"unknown citation key '{citation.key}'{did_you_mean(citation.key, cat.entries)}"))
     return problems
-
-
-def _did_you_mean(key: str, keys: list[str]) -> str:
-    close = difflib.get_close_matches(key, keys, n=2, cutoff=0.6)
-    return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
 
 def unused(cat: Catalogue, citations: list[Citation]) -> list[Source]:
@@ -193,8 +179,7 @@ def where_cited(root: Path, key: str) -> tuple[WhereCited, list[Problem]]:
     cat = catalogue(files)
     citations, document_problems = find_citations(root)
     problems += document_problems + _unreadable_blocks(files)
-    suggestions = () if key in cat.entries else tuple(
-        difflib.get_close_matches(key, [k for k in cat.entries if k], n=3, cutoff=0.6))
+    suggestions = () if key in cat.entries else tuple(close_matches(key, cat.entries))
     places = tuple(c for c in citations if c.key == key)
     return WhereCited(key, cat.first(key), places, suggestions), sorted_problems(problems)
 
@@ -207,7 +192,7 @@ def format_citations(root: Path, sort: bool = False) -> tuple[list[FormattedFile
     """Every citations/*.bib in canonical form; errors for files that cannot be read."""
     _settings(root)
     results, problems = [], []
-    for path in bib_paths(root):
+    for path in bib_files(root):
         relpath = path.relative_to(root).as_posix()
         raw = path.read_bytes()
         text, problem = decode_bib(raw, relpath)
@@ -274,7 +259,7 @@ def plan_addition(root: Path, entry_text: str, file: str | None = None) -> tuple
 def _target_file(root: Path, file: str | None) -> tuple[Path, str | None, Problem | None]:
     """The .bib to add to, its current text (None if it does not exist yet), or why it cannot be used."""
     if file is None:
-        existing = bib_paths(root)
+        existing = bib_files(root)
         path = existing[0] if existing else root / DEFAULT_BIB
     else:
         path = root / file
@@ -293,8 +278,11 @@ def _target_file(root: Path, file: str | None) -> tuple[Path, str | None, Proble
         return path, None, error(path.relative_to(root).as_posix(), 1, 1,
                                  "file is read-only: make it writable to add to it")
     raw = path.read_bytes()
-    text, problem = decode_bib(raw, path.relative_to(root).as_posix())
-    return path, (raw.decode("utf-8") if text is not None else None), problem
+    text, problem = decode_utf8(raw, path.relative_to(root).as_posix())
+    if text is None:
+        return path, None, problem
+    # _insert writes the file back as it was, with its byte order mark and line endings.
+    return path, ("\ufeff" if raw.startswith(codecs.BOM_UTF8) else "") + text, None
 
 
 def _the_one_entry(bib: BibFile) -> tuple[Source | None, list[Problem]]:

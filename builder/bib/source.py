@@ -14,7 +14,11 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.errors import Problem, error, line_col
+from builder.errors import Problem, line_col
+from builder.run.confinement import inside
+from builder.text import decode_utf8
+
+CITATIONS = "citations"
 
 # A BibTeX name for a citation key: no white space and none of the characters that end it.
 _VALID_KEY = re.compile(r"[^\s,{}()\"=\\]+")
@@ -85,15 +89,16 @@ class FieldSpan:
     value_offset: int
 
 
+def bib_files(root: Path) -> list[Path]:
+    """Every citations/*.bib of the publication, sorted: the order the build merges them in."""
+    # A link leading out of the publication is neither read nor rewritten (links_outside reports it).
+    return sorted(path for path in (root / CITATIONS).glob("*.bib") if inside(root, path) and path.is_file())
+
+
 def decode_bib(raw: bytes, relpath: str) -> tuple[str | None, Problem | None]:
     """The text of a .bib file (BOM dropped, CRLF as LF), or an error at the first bad byte."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, error(relpath, line, col, "file is not valid UTF-8 (save it as UTF-8)")
-    return text.removeprefix("\ufeff").replace("\r\n", "\n"), None
+    text, problem = decode_utf8(raw, relpath)
+    return (text.replace("\r\n", "\n") if text is not None else None), problem
 
 
 def read_bib(path: Path, relpath: str) -> tuple[BibFile | None, Problem | None]:

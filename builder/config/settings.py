@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from builder.config.yamlfile import YamlDocument, YamlError, parse_yaml
 from builder.errors import BuildFailed, Problem, error, warning
 from builder.model import DEFAULT_BASE_URL, Author, Settings
-from builder.text import slugify
+from builder.text import decode_utf8, did_you_mean, slugify
 
 SETTINGS_FILE = "dossier.yml"
 
@@ -57,18 +57,17 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
     try:
         with path.open("rb") as stream:
             raw = stream.read(MAX_SETTINGS_BYTES + 1)
-        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise BuildFailed([error(name, 1, 1, f"no {SETTINGS_FILE} here: run `dossier init` or use -C DIR")]) from None
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise BuildFailed([error(name, line, col, "file is not valid UTF-8")]) from None
     except OSError as exc:
         raise BuildFailed([error(name, 1, 1, f"cannot read dossier.yml ({exc.strerror or exc})")]) from None
+    # The size first: the read may have cut a character in two.
     if len(raw) > MAX_SETTINGS_BYTES:
         raise BuildFailed([error(name, 1, 1, f"dossier.yml is larger than {MAX_SETTINGS_BYTES // 1024} kB: "
                                  "settings are a few lines")])
+    text, problem = decode_utf8(raw, name)
+    if text is None:
+        raise BuildFailed([problem])
     try:
         doc = parse_yaml(text)
     except YamlError as exc:
@@ -87,7 +86,8 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
         key = str(key)
         line, col = doc.key_position(key)
         if key not in _FIELDS:
-            problems.append(warning(name, line, col, f"unknown setting '{key}' (kept for templates; free keys belong under 'extra:')"))
+            problems.append(warning(name, line, col, f"unknown setting '{key}'{did_you_mean(key, _FIELDS)} "
+                                                     "(kept for templates; free keys belong under 'extra:')"))
             extra[key] = value
             continue
         if _has_type(value, *_FIELDS[key], name, doc, (key,), problems):

@@ -10,7 +10,7 @@ from builder.config.yamlfile import YamlError, describe_character, parse_yaml
 from builder.errors import Problem, error, line_col, warning
 from builder.model import Asset, Document
 from builder.run.confinement import inside, real_path
-from builder.text import UNPRINTABLE, parse_date, slugify
+from builder.text import UNPRINTABLE, decode_utf8, parse_date, slugify
 
 KINDS = {"articles": "article", "pages": "page"}
 
@@ -85,15 +85,11 @@ def _unpublished(root: Path) -> list[Problem]:
 
 def _load_document(root: Path, path: Path, relpath: str, kind: str,
                    problems: list[Problem]) -> Document | None:
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        problems.append(error(relpath, line, col, "file is not valid UTF-8 (save it as UTF-8)"))
+    text, problem = decode_utf8(path.read_bytes(), relpath)
+    if text is None:
+        problems.append(problem)
         return None
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
     slug = slugify(path.stem)
     if not slug:
         problems.append(error(relpath, 1, 1, "file name gives an empty slug: rename the file"))

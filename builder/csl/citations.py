@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from builder.content.sanitize import sanitize
 from builder.csl.pandoc import Citeproc, CiteprocError
 from builder.errors import Problem, error, warning
 from builder.markdown.citations import Cluster
-from builder.text import UNPRINTABLE, strip_tags
+from builder.text import UNPRINTABLE, did_you_mean, strip_tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,9 +36,8 @@ def unknown_keys(path: str, line_offset: int, clusters: list[Cluster], bibliogra
         for key, line, col in zip(cluster.keys, cluster.key_lines, cluster.key_cols):
             if key in bibliography:
                 continue
-            close = difflib.get_close_matches(key, bibliography.entries.keys(), n=2, cutoff=0.6)
-            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
-            problems.append(error(path, line_offset + line + 1, col + 1, f"unknown citation key '{key}'{hint}"))
+            problems.append(error(path, line_offset + line + 1, col + 1,
+                                  f"unknown citation key '{key}'{did_you_mean(key, bibliography.entries)}"))
     return problems
 
 
