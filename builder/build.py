@@ -216,8 +216,9 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
     report("Reading documents", 0, 1)
     inputs, found = stage("load", load, settings, drafts)
     problems += found
+    env = template_environment(settings)
     renderer = BodyRenderer(create_parser(), settings, PublicationLinks(settings.root, inputs.documents, inputs.assets),
-                            inputs.bibliography, cache)
+                            inputs.bibliography, cache, env)
     parsed, found = stage("parse", renderer.parse, inputs.documents, report)
     problems += found
     _fail_on_errors(problems)
@@ -228,7 +229,6 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
     site = stage("assemble", assemble_site, formatted.rendered, settings.menu, formatted.sources.order,
                  formatted.source_urls)
     views = stage("views", build_views, site, formatted.sources, inputs.bibliography, settings, pdf, formatted.own)
-    env = template_environment(settings)
     return Pages(inputs, site, views, env, stage("pages", render_pages, site, views, settings, env, inputs.assets))
 
 

@@ -33,17 +33,6 @@ def slugify(text: str) -> str:
     return url_segment(unicodedata.normalize("NFC", text).casefold(), keep_dots=False)
 
 
-def unique_slug(slug: str, taken: set[str]) -> str:
-    """slug, or slug-2, slug-3, ... whichever is not yet taken, without regard to case (on macOS
-    and Windows Kim2016/ and kim2016/ are one folder); records the choice."""
-    candidate, number = slug, 1
-    while candidate.casefold() in taken:
-        number += 1
-        candidate = f"{slug}-{number}"
-    taken.add(candidate.casefold())
-    return candidate
-
-
 def long_date(date: dt.date) -> str:
     """'8 April 2016'."""
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"

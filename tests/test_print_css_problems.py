@@ -10,7 +10,6 @@ import logging
 from pathlib import Path
 
 from builder.build import BuildResult, build
-from builder.errors import Problem
 from builder.pdf.layout import Stylesheet, stylesheet_problems
 from builder.site.theme import shipped_theme_dir
 from helpers import write

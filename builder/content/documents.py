@@ -11,6 +11,7 @@ from builder.errors import Problem, error, line_col, warning
 from builder.model import Asset, Document
 from builder.run.confinement import inside, real_path
 from builder.text import UNPRINTABLE, decode_utf8, parse_date, slugify
+from builder.urls import article_url, page_url
 
 KINDS = {"articles": "article", "pages": "page"}
 
@@ -107,7 +108,7 @@ def _load_document(root: Path, path: Path, relpath: str, kind: str,
         problems.append(error(relpath, 1, 1, "missing date: articles need 'date: YYYY-MM-DD' in the front matter"))
     if len(problems) > before and any(p.is_error for p in problems[before:]):
         return None
-    url = f"articles/{slug}/" if kind == "article" else f"{slug}/"
+    url = article_url(slug) if kind == "article" else page_url(slug)
     return Document(source=path, relpath=relpath, kind=kind, slug=slug, url=url,
                     body=body, body_line=body_line, **fields)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 
 from builder.bib.bibliography import Bibliography
@@ -90,43 +89,44 @@ def verify_boxes(document: Document, boxes: list[EvidenceBox], bibliography: Bib
     return tuple(records), problems
 
 
-def caption_renderer(document: Document, records: tuple[EvidenceRecord, ...], source_urls: dict[str, str]):
-    """The function the Markdown renderer calls for each box's <figcaption>."""
+@dataclass(frozen=True, slots=True)
+class CaptionView:
+    """What the theme's caption under an evidence box shows (templates/_evidence_caption.html)."""
+
+    number: int
+    citation: str = ""          # the box's citation as the style formats it, HTML
+    date: str = ""              # ISO date, when the box's date is one
+    date_text: str = ""         # the date as shown (as written, when it is no date)
+    grade: str = ""
+    grade_text: str = ""        # what the grade means
+    translated_from: str = ""   # the original's language, by name
+    source_page: str = ""       # relative URL of the source's page on the site
+    original: str = ""          # the source's URL, and an archived copy's
+    archived: str = ""
+    verified: bool = False
+    saved_text: str = ""        # when the snapshot verified against was saved
+    note: str = ""
+
+
+def caption_views(document: Document, boxes: list[EvidenceBox], records: tuple[EvidenceRecord, ...],
+                  source_urls: dict[str, str], citations_html: tuple[str, ...]) -> list[CaptionView]:
+    """What each box's caption shows, in the order of the boxes."""
     by_id = {record.id: record for record in records}
-
-    def caption(box: EvidenceBox, citations_html: tuple[str, ...]) -> str:
+    views = []
+    for box in boxes:
         record = by_id.get(box.id)
-        parts = [f'<span class="evidence__label">Evidence {box.number}</span>']
-        if 0 <= box.cluster_index < len(citations_html):
-            parts.append(f'<span class="evidence__citation">{citations_html[box.cluster_index]}</span>')
         date = parse_date(box.get("date"))
-        if date:
-            parts.append(f'<time class="evidence__date" datetime="{date.isoformat()}">{long_date(date)}</time>')
-        elif box.get("date"):
-            parts.append(f'<span class="evidence__date">{escape(box.get("date"))}</span>')
-        if record and record.grade:
-            description = describe_grade(record.grade)
-            parts.append(f'<span class="grade grade--{escape(record.grade[:1].lower())}" title="{escape(description)}">'
-                         f'<span aria-hidden="true">{escape(record.grade)}</span>'
-                         f'<span class="visually-hidden">Grade {escape(description)}</span></span>')
         language = box.get("translated")
-        if language:
-            name = LANGUAGES.get(language.lower().split("-")[0], language)
-            parts.append(f'<span class="evidence__translated">translated from {escape(name)}</span>')
-        links = []
-        if box.source in source_urls:
-            links.append(f'<a href="{escape(relative_url(document.url, source_urls[box.source]))}">Source page</a>')
-        for name, label in (("url", "Original"), ("archived", "Archived copy")):
-            url = box.get(name)
-            if url.startswith(("http://", "https://")):
-                links.append(f'<a href="{escape(url)}" rel="external noopener">{label}</a>')
-        if links:
-            parts.append('<span class="evidence__links">' + " · ".join(links) + "</span>")
-        if record and record.status == "verified":
-            when = f", {long_date(parse_date(record.saved))}" if parse_date(record.saved) else ""
-            parts.append(f'<span class="evidence__verified">✓ verified against saved source{when}</span>')
-        if box.get("note"):
-            parts.append(f'<span class="evidence__note">{escape(box.get("note"))}</span>')
-        return '<figcaption class="evidence__caption">' + "\n".join(parts) + "</figcaption>"
-
-    return caption
+        saved = parse_date(record.saved) if record else None
+        links = {name: box.get(name) for name in ("url", "archived") if box.get(name).startswith(("http://", "https://"))}
+        views.append(CaptionView(
+            number=box.number,
+            citation=citations_html[box.cluster_index] if 0 <= box.cluster_index < len(citations_html) else "",
+            date=date.isoformat() if date else "", date_text=long_date(date) if date else box.get("date"),
+            grade=record.grade if record else "", grade_text=describe_grade(record.grade) if record and record.grade else "",
+            translated_from=LANGUAGES.get(language.lower().split("-")[0], language) if language else "",
+            source_page=relative_url(document.url, source_urls[box.source]) if box.source in source_urls else "",
+            original=links.get("url", ""), archived=links.get("archived", ""),
+            verified=bool(record and record.status == "verified"), saved_text=long_date(saved) if saved else "",
+            note=box.get("note")))
+    return views

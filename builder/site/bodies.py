@@ -21,13 +21,16 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable
 
+import jinja2
+from markupsafe import Markup
+
 from builder.bib.bibliography import Bibliography
 from builder.content.links import PublicationLinks
 from builder.content.sanitize import sanitize
 from builder.csl.citations import CitationFormatter, unknown_keys
 from builder.csl.contexts import citation_uses
-from builder.errors import Problem
-from builder.evidence.boxes import Snapshots, caption_renderer, verify_boxes
+from builder.errors import BuildFailed, Problem
+from builder.evidence.boxes import Snapshots, caption_views, verify_boxes
 from builder.markdown import MarkdownResult, parse_markdown, render_parsed
 from builder.markdown.citations import Cluster
 from builder.markdown.evidence import EvidenceBox
@@ -36,6 +39,7 @@ from builder.run.cache import Cache, digest, file_digest
 from builder.text import html_text
 
 CACHE_FORMAT = "2"
+CAPTION_TEMPLATES = ("_evidence_caption.html", "_macros.html")    # the first imports the second
 PARALLEL_FROM = 64      # from this many documents to parse, a process per core parses them
 
 # Markers in a draft; markdown-it turns any NUL of the input into U+FFFD, so only these have one.
@@ -66,9 +70,13 @@ class ParsedBody:
 class BodyRenderer:
     """Parses and renders the bodies of a build's documents, reusing what the cache holds."""
 
-    def __init__(self, md, settings: Settings, links: PublicationLinks, bibliography: Bibliography, cache: Cache):
+    def __init__(self, md, settings: Settings, links: PublicationLinks, bibliography: Bibliography, cache: Cache,
+                 env: jinja2.Environment):
         self.md, self.settings, self.links, self.bibliography, self.cache = md, settings, links, bibliography, cache
         self._site_map = digest(sorted(links.site_map()))
+        self._env = env
+        # The theme's caption of an evidence box is part of each body, so its templates are part of the key.
+        self._captions = digest([env.loader.get_source(env, name)[0] for name in CAPTION_TEMPLATES])
 
     def parse(self, documents: list[Document], report: Callable) -> tuple[list[ParsedBody], list[Problem]]:
         """Every document's citation keys (parsing only what the cache does not know)."""
@@ -151,17 +159,26 @@ class BodyRenderer:
             snapshot_digests.append([source, file_digest(path) if path else ""])
         return digest([CACHE_FORMAT, body.parse_key, formatter.signature, [items.get(k) for k in body.keys],
                        snapshot_digests, [source_urls.get(k, "") for k in body.keys], strict,
-                       self.settings.unsafe_html, self.settings.language])
+                       self.settings.unsafe_html, self.settings.language, self._captions])
+
+    def _captions_of(self, document: Document, draft: _Draft, records, source_urls: dict[str, str],
+                     citations_html: tuple[str, ...]) -> list[str]:
+        """Each box's caption, from the theme's templates/_evidence_caption.html."""
+        try:
+            caption = self._env.get_template(CAPTION_TEMPLATES[0]).module.evidence_caption
+            return [str(caption(view)) for view in caption_views(document, draft.evidence, records, source_urls,
+                                                                   tuple(Markup(html) for html in citations_html))]
+        except Exception as exc:    # the theme's error (its caption template or an expression in it)
+            raise _caption_problem(self._env, exc, self.settings.root) from None
 
     def _render_one(self, document: Document, draft: _Draft, citations, source_urls, snapshots: Snapshots,
                     strict: bool) -> dict:
         result = draft.result
         evidence, evidence_problems = verify_boxes(document, draft.evidence, self.bibliography, snapshots, strict)
-        caption = caption_renderer(document, evidence, source_urls)
         clusters = [citations.clusters[index] if index < len(citations.clusters)
                     else f'<span class="citation">{escape(cluster.source)}</span>'
                     for index, cluster in enumerate(draft.clusters)]
-        captions = [caption(box, citations.clusters) for box in draft.evidence]
+        captions = self._captions_of(document, draft, evidence, source_urls, citations.clusters)
         html = _MARKER.sub(lambda m: (clusters if m[1] == "C" else captions)[int(m[2])], result.html)
         html = html if self.settings.unsafe_html else sanitize(html)
         plain = [html_text(cluster) for cluster in clusters]
@@ -175,6 +192,12 @@ class BodyRenderer:
                 "uses": [[u.key, u.context] for u in uses],
                 "evidence": [_evidence_record(r) for r in evidence],
                 "problems": [p.record() for p in evidence_problems]}
+
+
+def _caption_problem(env: jinja2.Environment, exc: Exception, root) -> BuildFailed:
+    from builder.site.render import template_problem
+
+    return BuildFailed([template_problem(env, CAPTION_TEMPLATES[0], exc, root)])
 
 
 def _rendered(document: Document, data: dict) -> RenderedDocument:
