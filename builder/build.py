@@ -29,7 +29,6 @@ from builder.csl.citations import CitationFormatter
 from builder.csl.pandoc import CiteprocError
 from builder.csl.styles import resolve_style, style_files
 from builder.errors import BuildFailed, Problem, error, sorted_problems
-from builder.markdown import create_parser
 from builder.model import Asset, Document, Output, RenderedDocument, Settings
 from builder.pdf.typeset import PdfReport, pdf_articles, pdf_sources, render_pdfs
 from builder.run.cache import CACHE_DIR, Cache, remove_links
@@ -46,6 +45,7 @@ from builder.site.search import index_site
 from builder.site.structure import Site, assemble_site
 from builder.site.theme import print_css, template_environment, theme_assets, theme_dirs
 from builder.site.views import Views, build_views
+from builder.site.words import Words, load_words
 from builder.urls import source_urls
 
 # progress(stage, done, total)
@@ -129,6 +129,7 @@ class Inputs:
     bibliography: Bibliography
     documents: list[Document]
     assets: list[Asset]
+    words: Words
 
 
 @dataclass(frozen=True)
@@ -216,8 +217,8 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
     report("Reading documents", 0, 1)
     inputs, found = stage("load", load, settings, drafts)
     problems += found
-    env = template_environment(settings)
-    renderer = BodyRenderer(create_parser(), settings, PublicationLinks(settings.root, inputs.documents, inputs.assets),
+    env = template_environment(settings, inputs.words)
+    renderer = BodyRenderer(settings, PublicationLinks(settings.root, inputs.documents, inputs.assets),
                             inputs.bibliography, cache, env)
     parsed, found = stage("parse", renderer.parse, inputs.documents, report)
     problems += found
@@ -228,8 +229,10 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
     report("Rendering pages", 0, 1)
     site = stage("assemble", assemble_site, formatted.rendered, settings.menu, formatted.sources.order,
                  formatted.source_urls)
-    views = stage("views", build_views, site, formatted.sources, inputs.bibliography, settings, pdf, formatted.own)
-    return Pages(inputs, site, views, env, stage("pages", render_pages, site, views, settings, env, inputs.assets))
+    views = stage("views", build_views, site, formatted.sources, inputs.bibliography, settings, pdf, formatted.own,
+                  inputs.words)
+    return Pages(inputs, site, views, env, stage("pages", render_pages, site, views, settings, env, inputs.assets,
+                                                 inputs.words))
 
 
 # --- The stages ------------------------------------------------------------------------------
@@ -245,7 +248,8 @@ def load(settings: Settings, drafts: bool) -> tuple[Inputs, list[Problem]]:
     problems += bib_problems + found + asset_problems + _check_menu(settings, documents)
     problems += [] if settings.unsafe_html else scripted_assets(assets)
     problems += links_outside(root, [root / "citations", settings.theme_dir]) + _check_cover_image(settings, assets)
-    return Inputs(settings, style, bibliography, documents, assets), problems
+    words, word_problems = load_words(settings, theme_dirs(settings))
+    return Inputs(settings, style, bibliography, documents, assets, words), problems + word_problems
 
 
 def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBody], cache: Cache, strict: bool,
@@ -281,9 +285,9 @@ def _formatting(inputs: Inputs, cache: Cache):
 
 
 def render_pages(site: Site, views: Views, settings: Settings, env: jinja2.Environment,
-                 assets: list[Asset]) -> list[Output]:
+                 assets: list[Asset], words: Words) -> list[Output]:
     """Every file of the site but the PDFs and the search index: pages, feeds, assets."""
-    outputs = render_site(site, views, settings, env)
+    outputs = render_site(site, views, settings, env, words)
     pages = [o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
     outputs += render_feeds(site, settings, pages)
     return outputs + [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
@@ -300,7 +304,8 @@ def typeset(built: Pages, folder: Path, layouts: Path | None, *, only: set[str] 
     settings, env = built.inputs.settings, built.env
     try:
         return render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
-                           settings, env, print_css(settings), folder, layouts, only=only, progress=report)
+                           settings, env, print_css(settings), folder, layouts, built.inputs.words, only=only,
+                           progress=report)
     except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
         raise BuildFailed([error("dossier.yml", *settings.position("unsafe_html"),
                                  "the PDF edition cannot be typeset: an article's raw HTML nests too deeply "

@@ -2,6 +2,7 @@
 
 from builder.markdown import create_parser, render_markdown
 from builder.model import Heading
+from builder.site.theme import shipped_theme_dir, template_ids
 
 
 def render(text: str, line_offset: int = 0):
@@ -52,19 +53,26 @@ def test_bad_heading_attributes_name_line_and_column():
 def test_a_heading_never_takes_an_id_the_page_or_the_body_uses():
     # "## Main" would give a second id="main" (the page's <main>); "References" is free, but
     # "Ref Kim2016" would be a bibliography entry's id and "Ev Ningbo" an evidence box's.
-    result = render("## Main\n\n## Search\n\n## Ref Kim2016\n\n## Ev Ningbo\n\n## Fn1\n\n## References\n\n## Main 1\n")
+    md = create_parser(template_ids([shipped_theme_dir()]))
+    result = render_markdown(md, "## Main\n\n## Search\n\n## Ref Kim2016\n\n## Ev Ningbo\n\n## Fn1\n\n## References\n\n## Main 1\n",
+                             path="content/articles/a.md")
     assert [h.anchor for h in result.toc] == ["main-1", "search-1", "ref-kim2016-1", "ev-ningbo-1", "fn1-1",
                                               "references", "main-1-1"]
 
 
-def test_the_default_theme_ids_a_heading_must_not_take_are_all_reserved():
-    import re
+def test_the_ids_a_heading_must_not_take_are_the_themes_own():
+    """Every literal id of the default theme's templates, and those of a publication's own
+    templates, which hide the shipped template of the same name."""
+    shipped = template_ids([shipped_theme_dir()])
+    assert {"main", "search", "refs", "article-title", "toc-heading", "site-search-input"} <= shipped
+    assert not any("{" in i for i in shipped)
 
-    from builder.markdown import _TAKEN_PREFIX
-    from builder.markdown.ids import PAGE_IDS as _TAKEN_IDS
-    from helpers import REPOSITORY
 
-    used = set()
-    for template in (REPOSITORY / "themes" / "default" / "templates").rglob("*.html"):
-        used |= set(re.findall(r'\bid="([a-z][a-z-]*)"', template.read_text(encoding="utf-8")))
-    assert {i for i in used if not _TAKEN_PREFIX.match(i)} <= _TAKEN_IDS
+def test_a_publication_template_s_ids_are_reserved_and_those_it_hides_are_not(tmp_path):
+    own = tmp_path / "theme"
+    (own / "templates").mkdir(parents=True)
+    (own / "templates" / "base.html").write_text('<main id="content"><nav id=\'crumbs\'></nav>{% block main %}{% endblock %}</main>')
+    ids = template_ids([own, shipped_theme_dir()])
+    assert {"content", "crumbs"} <= ids and "main" not in ids
+    result = render_markdown(create_parser(ids), "## Content\n\n## Main\n", path="content/articles/a.md")
+    assert [h.anchor for h in result.toc] == ["content-1", "main"]

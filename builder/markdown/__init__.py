@@ -9,6 +9,7 @@ May import: the base modules only.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -24,7 +25,7 @@ from builder.markdown.evidence import EvidenceBox, evidence_plugin
 from builder.markdown.fenced_divs import fenced_divs_plugin
 from builder.markdown.headings import heading_attributes_plugin, table_of_contents
 from builder.markdown.highlight import highlight_code
-from builder.markdown.ids import PAGE_IDS, ids_plugin
+from builder.markdown.ids import ids_plugin
 from builder.markdown.links import LinkResolver, links_plugin
 from builder.markdown.nesting import nesting_plugin
 from builder.model import Heading
@@ -42,8 +43,10 @@ class MarkdownResult:
     problems: tuple[Problem, ...]
 
 
-def create_parser() -> MarkdownIt:
-    """The parser every document goes through; raw HTML is escaped unless unsafe_html."""
+def create_parser(page_ids: Iterable[str] = ()) -> MarkdownIt:
+    """The parser every document goes through; raw HTML is escaped unless unsafe_html. page_ids:
+    the ids the page around a body uses (the theme's), which no id of the body may take."""
+    page_ids = frozenset(page_ids)
     md = MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True,
                                    "highlight": highlight_code})
     md.enable(["table", "strikethrough", "replacements", "smartquotes", "linkify"])
@@ -55,12 +58,12 @@ def create_parser() -> MarkdownIt:
     md.use(attrs_plugin)
     md.use(attrs_block_plugin)
     md.use(heading_attributes_plugin)
-    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_slug)
+    md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda text: _heading_slug(text, page_ids))
     md.use(links_plugin)
     md.use(citations_plugin)
     md.use(evidence_plugin)
     md.use(crossrefs_plugin)
-    md.use(ids_plugin)
+    md.use(ids_plugin, page_ids)
     return md
 
 
@@ -134,8 +137,8 @@ def _first_paragraph(md: MarkdownIt, tokens, options, env) -> str:
 _TAKEN_PREFIX = re.compile(r"^(?:ref-|ev-|fig-|tbl-|fn\d|fnref\d)")
 
 
-def _heading_slug(text: str) -> str:
+def _heading_slug(text: str, page_ids: frozenset[str]) -> str:
     """A heading's id; headings of only punctuation or symbols still get one, and none takes an
     id the page or the body's other parts use ('## Main' would make a second id="main")."""
     slug = slugify(text) or "section"
-    return f"{slug}-1" if slug in PAGE_IDS or _TAKEN_PREFIX.match(slug) else slug
+    return f"{slug}-1" if slug in page_ids or _TAKEN_PREFIX.match(slug) else slug

@@ -15,20 +15,16 @@ from markdown_it.rules_core import StateCore
 
 from builder.markdown.report import report
 
-# Ids the page around a body uses (the default theme's landmarks and headings): a body's own
-# id among them would make the page's second one.
-PAGE_IDS = frozenset({"main", "search", "refs", "article-title", "toc-heading", "references-heading",
-                      "cite-this-heading", "cited-heading", "evidence-heading", "evidence-title",
-                      "latest-heading", "sources-heading", "source-title", "source-index", "topics-heading",
-                      "years-heading", "search-options", "search-sort-date", "site-search-input"})
 # Ids other parts of a body get when rendered: footnotes and their references.
 _RENDERED_IDS = re.compile(r"^(?:fn\d+|fnref\d+(?::\d+)?)$")
 
 
-def ids_plugin(md: MarkdownIt) -> None:
-    """Mark the ids headings are written with (before anchors are made), then check every id."""
+def ids_plugin(md: MarkdownIt, page_ids: frozenset[str] = frozenset()) -> None:
+    """Mark the ids headings are written with (before anchors are made), then check every id.
+    page_ids: the ids the page around a body uses (the theme's landmarks and headings), which a
+    body's own id would make the page's second one."""
     md.core.ruler.before("anchor", "written_heading_ids", _mark_written)
-    md.core.ruler.push("unique_ids", _check_ids)
+    md.core.ruler.push("unique_ids", lambda state: _check_ids(state, page_ids))
 
 
 def _mark_written(state: StateCore) -> None:
@@ -37,7 +33,7 @@ def _mark_written(state: StateCore) -> None:
             token.meta["written_id"] = True
 
 
-def _check_ids(state: StateCore) -> None:
+def _check_ids(state: StateCore, page_ids: frozenset[str]) -> None:
     written: dict[str, tuple[int, str]] = {}     # id -> (0-based line, kind)
     made = []                                   # headings whose id was made from their text
     for token, line in _with_lines(state.tokens):
@@ -47,7 +43,7 @@ def _check_ids(state: StateCore) -> None:
         if token.type == "heading_open" and not token.meta.get("written_id"):
             made.append(token)
             continue
-        if kind != "generated" and (identifier in PAGE_IDS or _RENDERED_IDS.match(identifier)):
+        if kind != "generated" and (identifier in page_ids or _RENDERED_IDS.match(identifier)):
             report(state.env, line, 0, f"id '#{identifier}' is one the page itself uses: choose another")
         elif identifier in written:
             first, first_kind = written[identifier]

@@ -28,6 +28,7 @@ from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.model import Settings
 from builder.pdf.layout import Layout, PageNumbers, Part, Stylesheet
 from builder.pdf.printhtml import print_body, scope_anchors
+from builder.pdf.views import ContentsEntry, IndexedSource, PrintDocument, PrintEdition, PrintPart, SourceUse
 
 @dataclass(frozen=True, slots=True)
 class PdfArticle:
@@ -62,7 +63,7 @@ def pdf_sources(views) -> list[dict]:
 
 
 def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
-                css: str, site_dir: Path, cache_dir: Path, only: set[str] | None = None,
+                css: str, site_dir: Path, cache_dir: Path, words: Callable[..., str], only: set[str] | None = None,
                 progress: Callable[[str, int, int], None] | None = None) -> PdfReport:
     """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and pdf/edition.pdf
     into site_dir (site: the SiteView); css is the theme's print.css. The report holds WeasyPrint's
@@ -97,7 +98,7 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     pages = 0
     if only is None and order:
         report("Assembling the edition", 0, 1)
-        pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out)
+        pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out, words)
         layout.prune()
     return PdfReport(len(wanted), layout.runs, pages, tuple(laid_out), tuple(sorted_problems(list(layout.problems))))
 
@@ -130,10 +131,9 @@ def _edition_order(articles: list[PdfArticle], order) -> list[PdfArticle]:
 
 def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: str, scope: str, numbered: bool) -> str:
     """The print HTML of one article; every id and #link prefixed with scope, unique across the edition."""
-    pdf = {"css": Markup(css + ("" if numbered else "\n@page { @bottom-center { content: none; } }")),
-           "mode": "numbered" if numbered else "unnumbered", "keywords": article.keywords,
-           "created": article.date, "modified": article.view.updated}
-    part = {"anchor": f"article-{article.slug}", "body": Markup(body), "first_page": 1}
+    pdf = PrintDocument(Markup(css + ("" if numbered else "\n@page { @bottom-center { content: none; } }")),
+                        "numbered" if numbered else "unnumbered", article.keywords, article.date, article.view.updated)
+    part = PrintPart(f"article-{article.slug}", Markup(body))
     return scope_anchors(env.get_template("print/article.html").render(site=site, article=article.view, pdf=pdf, part=part),
                          scope)
 
@@ -164,16 +164,16 @@ def _article_pdf(part: Part, numbers: PageNumbers, settings: Settings) -> bytes:
 
 def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], site, settings: Settings,
              env: jinja2.Environment, css: str, site_dir: Path, layout: Layout, numbers: PageNumbers,
-             out: Path) -> int:
+             out: Path, words: Callable[..., str]) -> int:
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Link
 
     base = site_dir / "index.html"
     with_index = bool(sources) and any(parts[article.slug].citations for article in order)
-    front = layout.part(_front(env, site, css, order, settings, None, with_index), base)
+    front = layout.part(_front(env, site, css, order, settings, None, with_index, words), base)
     for _ in range(3):  # the contents' length decides where the articles start; settle it
         starts, index_page = _page_plan(front.pages, order, parts)
-        front_final = layout.part(_front(env, site, css, order, settings, (starts, index_page), with_index), base)
+        front_final = layout.part(_front(env, site, css, order, settings, (starts, index_page), with_index, words), base)
         if front_final.pages == front.pages:
             break
         front = front_final
@@ -181,8 +181,8 @@ def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict
     index = None
     if with_index:
         index_html = env.get_template("print/sources.html").render(
-            site=site, pdf={"css": Markup(css)},
-            edition={"index_page": index_page, "sources": _source_index(order, parts, sources, starts)})
+            site=site, pdf=PrintDocument(Markup(css)),
+            edition=PrintEdition(index_page, sources=_source_index(order, parts, sources, starts)))
         index = layout.part(index_html, base)
 
     writer = PdfWriter()
@@ -192,7 +192,7 @@ def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict
         _append_numbered(writer, parts[article.slug], starts[article.slug], numbers)  # its h1 is its top bookmark
         _pad(writer)
     if index is not None:
-        writer.append(PdfReader(io.BytesIO(index.pdf)), outline_item="Index of sources", import_outline=False)
+        writer.append(PdfReader(io.BytesIO(index.pdf)), outline_item=words("pdf.source_index"), import_outline=False)
     anchors = {f"article-{a.slug}": starts[a.slug] - 1 for a in order}
     anchors["source-index"] = index_page - 1
     for page_index, target, rect in front.links:
@@ -200,7 +200,7 @@ def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict
             writer.add_annotation(page_number=page_index, annotation=Link(rect=rect, target_page_index=anchors[target]))
     authors = sorted({a.name for article in order for a in article.view.authors})
     latest = max(article.date for article in order)
-    writer.add_metadata({"/Title": f"{settings.title}: edition of {latest}", "/Author": ", ".join(authors),
+    writer.add_metadata({"/Title": words("pdf.title", title=settings.title, date=latest), "/Author": ", ".join(authors),
                          "/Subject": settings.description, "/Creator": "Dossier", "/Producer": "Dossier with WeasyPrint and pypdf",
                          "/CreationDate": "D:" + latest.replace("-", "")})
     _set_language(writer, settings)
@@ -220,30 +220,31 @@ def _page_plan(front_pages: int, order: list[PdfArticle], parts: dict[str, Part]
     return starts, page
 
 
-def _front(env, site, css: str, order: list[PdfArticle], settings: Settings, start, with_index: bool) -> str:
+def _front(env, site, css: str, order: list[PdfArticle], settings: Settings, start, with_index: bool,
+           words: Callable[..., str]) -> str:
     """The cover and contents; start (first pages of the articles, of the index) None: placeholders."""
     starts, index_page = start if start else ({a.slug: 888 for a in order}, 888)
-    toc = [{"anchor": f"article-{a.slug}", "title": a.view.title, "page": starts[a.slug],
-            "authors": ", ".join(author.name for author in a.view.authors)} for a in order]
+    toc = tuple(ContentsEntry(f"article-{a.slug}", a.view.title, starts[a.slug], ", ".join(author.name for author in a.view.authors))
+                for a in order)
     latest = max(a.date for a in order)
     from builder.text import long_date, parse_date
-    edition = {"toc": toc, "index_page": index_page if with_index else 0, "kicker": "Edition", "date_text": long_date(parse_date(latest)),
-               "cover_image": settings.pdf.get("cover_image", "")}
-    return env.get_template("print/front.html").render(site=site, pdf={"css": Markup(css)}, edition=edition)
+    edition = PrintEdition(index_page if with_index else 0, toc, words("pdf.kicker"), long_date(parse_date(latest)),
+                           settings.pdf.get("cover_image", ""))
+    return env.get_template("print/front.html").render(site=site, pdf=PrintDocument(Markup(css)), edition=edition)
 
 
-def _source_index(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], starts: dict[str, int]) -> list[dict]:
+def _source_index(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict],
+                  starts: dict[str, int]) -> tuple[IndexedSource, ...]:
     entries = []
     for source in sources:
         uses = []
         for article in order:
             pages = parts[article.slug].citations.get(source["key"], [])
             if pages:
-                uses.append({"title": article.view.title,
-                             "pages": ", ".join(str(starts[article.slug] + p) for p in sorted(pages))})
+                uses.append(SourceUse(article.view.title, ", ".join(str(starts[article.slug] + p) for p in sorted(pages))))
         if uses:
-            entries.append({"reference": source["reference"], "uses": uses})
-    return entries
+            entries.append(IndexedSource(source["reference"], tuple(uses)))
+    return tuple(entries)
 
 
 def _pad(writer) -> None:

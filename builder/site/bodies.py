@@ -31,11 +31,12 @@ from builder.csl.citations import CitationFormatter, unknown_keys
 from builder.csl.contexts import citation_uses
 from builder.errors import BuildFailed, Problem
 from builder.evidence.boxes import Snapshots, caption_views, verify_boxes
-from builder.markdown import MarkdownResult, parse_markdown, render_parsed
+from builder.markdown import MarkdownResult, create_parser, parse_markdown, render_parsed
 from builder.markdown.citations import Cluster
 from builder.markdown.evidence import EvidenceBox
 from builder.model import CitationUse, Document, EvidenceRecord, Heading, RenderedDocument, Settings
 from builder.run.cache import Cache, digest, file_digest
+from builder.site.theme import page_ids
 from builder.text import html_text
 
 CACHE_FORMAT = "2"
@@ -70,13 +71,16 @@ class ParsedBody:
 class BodyRenderer:
     """Parses and renders the bodies of a build's documents, reusing what the cache holds."""
 
-    def __init__(self, md, settings: Settings, links: PublicationLinks, bibliography: Bibliography, cache: Cache,
+    def __init__(self, settings: Settings, links: PublicationLinks, bibliography: Bibliography, cache: Cache,
                  env: jinja2.Environment):
-        self.md, self.settings, self.links, self.bibliography, self.cache = md, settings, links, bibliography, cache
-        self._site_map = digest(sorted(links.site_map()))
+        self.settings, self.links, self.bibliography, self.cache = settings, links, bibliography, cache
+        ids = page_ids(settings)        # the theme's: no id of a body may take one
+        self.md = create_parser(ids)
+        self._site_map = digest([sorted(links.site_map()), sorted(ids)])
         self._env = env
         # The theme's caption of an evidence box is part of each body, so its templates are part of the key.
-        self._captions = digest([env.loader.get_source(env, name)[0] for name in CAPTION_TEMPLATES])
+        self._captions = digest([[env.loader.get_source(env, name)[0] for name in CAPTION_TEMPLATES],
+                                 env.globals["words"].signature()])
 
     def parse(self, documents: list[Document], report: Callable) -> tuple[list[ParsedBody], list[Problem]]:
         """Every document's citation keys (parsing only what the cache does not know)."""

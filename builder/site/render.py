@@ -13,39 +13,47 @@ from builder.model import Output, RenderedDocument, Settings
 from builder.site.metadata import article_bibtex, article_item, article_ris
 from builder.site.structure import Site
 from builder.site.views import PageMeta, SiteView, Views, page_meta
+from builder.site.words import Words
 from builder.urls import ARCHIVE, AUTHORS, DOWNLOADS, EVIDENCE, FEED, NOT_FOUND, SEARCH, SOURCES, TAGS
 
 
-def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Environment) -> list[Output]:
+def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Environment, words: Words) -> list[Output]:
     """Every HTML page of the site, and each article's citation downloads."""
     site_view, articles, tags, authors, years = views.site, views.articles, views.tags, views.authors, views.years
+    title = settings.title
     pages: list[tuple[str, str, PageMeta, dict]] = [
         ("index.html", "", page_meta("index", settings.title, settings.description, "", settings),
          {"articles": articles[:settings.index_articles], "has_more": len(articles) > settings.index_articles,
           "tags": tags, "years": years, "top_sources": views.most_cited}),
-        ("archive.html", ARCHIVE, page_meta("archive", "Archive", f"All articles of {settings.title}", ARCHIVE, settings),
+        ("archive.html", ARCHIVE, page_meta("archive", words("page.archive"), words("page.archive.description", title=title),
+                                            ARCHIVE, settings),
          {"years": years}),
-        ("tags.html", TAGS, page_meta("tags", "Topics", f"Topics of {settings.title}", TAGS, settings),
+        ("tags.html", TAGS, page_meta("tags", words("page.tags"), words("page.tags.description", title=title), TAGS, settings),
          {"tags": tags}),
-        ("authors.html", AUTHORS, page_meta("authors", "Authors", f"Authors of {settings.title}", AUTHORS, settings),
+        ("authors.html", AUTHORS, page_meta("authors", words("page.authors"), words("page.authors.description", title=title),
+                                            AUTHORS, settings),
          {"authors": authors}),
-        ("search.html", SEARCH, page_meta("search", "Search", f"Search {settings.title}", SEARCH, settings), {}),
+        ("search.html", SEARCH, page_meta("search", words("page.search"), words("page.search.description", title=title),
+                                          SEARCH, settings), {}),
     ]
     source_views = views.sources
     evidence_groups = tuple(source for source in source_views if source.evidence)
     if evidence_groups:
         count = sum(len(s.evidence) for s in evidence_groups)
-        pages.append(("evidence.html", EVIDENCE, page_meta("evidence", "Evidence", f"{count} evidence boxes, grouped by source",
-                                                         EVIDENCE, settings), {"groups": evidence_groups}))
+        pages.append(("evidence.html", EVIDENCE, page_meta("evidence", words("page.evidence"),
+                                                         words("page.evidence.description", count=count), EVIDENCE, settings),
+                      {"groups": evidence_groups}))
         for box in (box for group in evidence_groups for box in group.evidence):
-            title = f"{box.label}: {box.article.title}"
-            pages.append(("evidence_box.html", box.page_url, page_meta("evidence-box", title, box.summary, box.page_url, settings),
+            name = words("page.evidence_box", label=box.label, article=box.article.title)
+            pages.append(("evidence_box.html", box.page_url, page_meta("evidence-box", name, box.summary, box.page_url, settings),
                           {"box": box}))
     if source_views:
-        pages.append(("sources.html", SOURCES, page_meta("sources", "Sources", f"Every source cited in {settings.title}",
-                                                       SOURCES, settings), {"sources": source_views}))
+        pages.append(("sources.html", SOURCES, page_meta("sources", words("page.sources"),
+                                                       words("page.sources.description", title=title), SOURCES, settings),
+                      {"sources": source_views}))
     for source in source_views:
-        pages.append(("source.html", source.url, page_meta("source", f"Source: {source.key}", "", source.url, settings),
+        pages.append(("source.html", source.url, page_meta("source", words("page.source", key=source.key), "", source.url,
+                                                           settings),
                       {"source": source}))
     for article in articles:
         pages.append(("article.html", article.url, page_meta("article", article.title, article.summary, article.url, settings),
@@ -53,18 +61,17 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
     for view in views.pages:
         pages.append(("page.html", view.url, page_meta("page", view.title, view.summary, view.url, settings),
                       {"article": view}))
-    for kind, template, groups, label in (("tag", "tag.html", tags, "Articles tagged “{}”"),
-                                          ("author", "author.html", authors, "Articles by {}"),
-                                          ("year", "year.html", years, "Articles from {}")):
+    for kind, template, groups in (("tag", "tag.html", tags), ("author", "author.html", authors),
+                                   ("year", "year.html", years)):
         for group in groups:
-            meta = page_meta(kind, group.name, label.format(group.name), group.url, settings,
+            meta = page_meta(kind, group.name, words(f"page.{kind}.description", name=group.name), group.url, settings,
                              feed=group.url + FEED if kind == "tag" else "")
             pages.append((template, group.url, meta, {"group": group, "tags": tags, "authors": authors, "years": years}))
     outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
     rendered = _render_pages(env, site_view, pages, settings.root)
     outputs += [Output(url + "index.html", html) for (_, url, _, _), html in zip(pages, rendered)]
     # The 404 page is served at any depth, so its links start from the site's base path.
-    not_found = page_meta("404", "Page not found", "", NOT_FOUND, settings)
+    not_found = page_meta("404", words("page.not_found"), "", NOT_FOUND, settings)
     outputs.append(Output(NOT_FOUND, _render(env, "404.html", site_view, not_found,
                                               urlsplit(settings.base_url).path or "/", {}, settings.root)))
     return outputs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -29,7 +30,7 @@ def theme_dirs(settings: Settings) -> list[Path]:
     return dirs
 
 
-def template_environment(settings: Settings) -> jinja2.Environment:
+def template_environment(settings: Settings, words=None) -> jinja2.Environment:
     """Jinja2 with autoescaping and strict undefined variables over the theme folders.
 
     A publication's own templates are content (a pull request may change them), so they run
@@ -40,8 +41,11 @@ def template_environment(settings: Settings) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(d / "templates") for d in dirs])
     own_templates = any((d / "templates").is_dir() for d in dirs if d != shipped_theme_dir())
     kind = _sandbox() if own_templates else jinja2.Environment
-    return kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    if words is not None:
+        env.globals["words"] = words    # words("key", name=value): the theme's words (site/words.py)
+    return env
 
 
 MAX_PRODUCT = 1_000_000     # items of a string or list a template may make with * (or numbers with **)
@@ -79,6 +83,32 @@ def theme_assets(settings: Settings) -> list[Asset]:
                 target = "theme/" + path.relative_to(static).as_posix()
                 chosen[target] = Asset(source=path, target=target)
     return [chosen[target] for target in sorted(chosen)]
+
+
+def page_ids(settings: Settings) -> frozenset[str]:
+    """The ids the theme's pages give their own elements (its landmarks and headings), which no id in
+    a document's body may take."""
+    return template_ids(theme_dirs(settings))
+
+
+_LITERAL_ID = re.compile(r"""\bid=(["'])([^"'{}<>\s]+)\1""")
+
+
+def template_ids(dirs: list[Path]) -> frozenset[str]:
+    """Every literal id="..." in the templates of the theme folders dirs (a template of an earlier
+    folder hides the one of the same name in a later one); ids made by an expression are not known."""
+    chosen: dict[str, Path] = {}
+    for directory in dirs:
+        templates = directory / "templates"
+        for path in sorted(templates.rglob("*.html")) if templates.is_dir() else ():
+            chosen.setdefault(path.relative_to(templates).as_posix(), path)
+    ids = set()
+    for path in chosen.values():
+        try:
+            ids |= {match.group(2) for match in _LITERAL_ID.finditer(path.read_text(encoding="utf-8", errors="replace"))}
+        except OSError:
+            continue
+    return frozenset(ids)
 
 
 def print_css(settings: Settings) -> str:

@@ -13,6 +13,7 @@ from builder.evidence.grades import describe_reliability
 from builder.model import Heading, RenderedDocument, Settings
 from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_label
 from builder.site.structure import Group, Site
+from builder.site.words import Words
 from builder.text import long_date, parse_date, slugify, strip_tags
 from builder.urls import DOWNLOADS, article_pdf_url, author_url, evidence_url, tag_url
 
@@ -183,14 +184,14 @@ MOST_CITED = 8
 
 
 def build_views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
-                with_pdf: bool, own: dict[str, str]) -> Views:
+                with_pdf: bool, own: dict[str, str], words: Words) -> Views:
     """Views of every document, grouping and source; with_pdf links each article's PDF; own is each
     article's own reference by slug, as HTML ("cite this")."""
     source_urls = {source.key: source.url for source in site.sources}
     documents = {r.document.url: _article_view(r, source_urls, sources, settings, with_pdf, own.get(r.document.slug, ""))
                  for r in site.articles + site.pages}
     years = tuple(_group_view(g, documents) for g in site.years)
-    source_views = tuple(_source_view(source, sources, bibliography, documents) for source in site.sources)
+    source_views = tuple(_source_view(source, sources, bibliography, documents, words) for source in site.sources)
     site_view = SiteView(settings.title, settings.description, settings.language, settings.base_url,
                          tuple(Link(documents[p.document.url].title, documents[p.document.url].url) for p in site.pages),
                          tuple(Link(y.name, y.url) for y in years), bool(site.sources),
@@ -212,7 +213,7 @@ def page_meta(kind: str, title: str, description: str, url: str, settings: Setti
     return PageMeta(kind, title, description, url, settings.base_url + url, feed)
 
 
-def _source_view(source, sources: Sources, bibliography: Bibliography, views: dict) -> SourceView:
+def _source_view(source, sources: Sources, bibliography: Bibliography, views: dict, words: Words) -> SourceView:
     entry = bibliography.entries.get(source.key)
     reliability = describe_reliability(entry.field("reliability") or "") if entry else ""
     item = sources.items.get(source.key, {})
@@ -223,14 +224,10 @@ def _source_view(source, sources: Sources, bibliography: Bibliography, views: di
                       Markup(sources.references.get(source.key, "")), reliability,
                       entry.entry_type if entry else "",
                       tuple(CitingView(views[use.document.document.url], use.contexts) for use in source.uses),
-                      tuple(_evidence_view(use, views, label, source.url) for use in source.evidence))
+                      tuple(_evidence_view(use, views, label, source.url, words) for use in source.evidence))
 
 
-_STATUS = {"verified": "Verified against saved source", "not-found": "Not found in saved source",
-           "no-snapshot": "No saved source"}
-
-
-def _evidence_view(use, views: dict, source_label: str, source_url: str) -> EvidenceView:
+def _evidence_view(use, views: dict, source_label: str, source_url: str, words: Words) -> EvidenceView:
     record = use.record
     article = views[use.document.document.url]
     date = parse_date(record.date)
@@ -240,9 +237,9 @@ def _evidence_view(use, views: dict, source_label: str, source_url: str) -> Evid
     facets += [SearchFacet("author", author.name) for author in document.authors]
     if document.date:
         facets.append(SearchFacet("year", str(document.date.year)))
-    return EvidenceView(record.id, f"Evidence {record.number}", f"{article.url}#{record.id}",
+    return EvidenceView(record.id, words("evidence.label", number=record.number), f"{article.url}#{record.id}",
                         _shorten(record.quote, 60), record.grade, describe_grade(record.grade) if record.grade else "",
-                        long_date(date) if date else record.date, record.status, _STATUS[record.status], article,
+                        long_date(date) if date else record.date, record.status, words(f"evidence.status.{record.status}"), article,
                         evidence_url(document.slug, record.id), record.quote, source_label, source_url,
                         search_date=date.isoformat() if date else article.search_date,
                         search_filters=tuple(facets), summary=_shorten(record.quote, 30))
