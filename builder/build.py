@@ -43,7 +43,7 @@ from builder.site.metadata import article_item
 from builder.site.render import failing_template, render_site, template_problem
 from builder.site.search import index_site
 from builder.site.structure import Site, assemble_site
-from builder.site.theme import print_css, template_environment, theme_assets, theme_dirs
+from builder.site.theme import print_css, template_environment, template_problems, theme_assets, theme_dirs
 from builder.site.views import Views, build_views
 from builder.site.words import Words, load_words
 from builder.urls import source_urls
@@ -130,6 +130,8 @@ class Inputs:
     documents: list[Document]
     assets: list[Asset]
     words: Words
+    print_css: str              # the theme's print stylesheet
+    print_css_path: str         # its path in the publication; '' for the shipped one
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,9 @@ def load(settings: Settings, drafts: bool) -> tuple[Inputs, list[Problem]]:
     problems += [] if settings.unsafe_html else scripted_assets(assets)
     problems += links_outside(root, [root / "citations", settings.theme_dir]) + _check_cover_image(settings, assets)
     words, word_problems = load_words(settings, theme_dirs(settings))
-    return Inputs(settings, style, bibliography, documents, assets, words), problems + word_problems
+    css, css_path, css_problems = print_css(settings)
+    return (Inputs(settings, style, bibliography, documents, assets, words, css, css_path),
+            problems + word_problems + css_problems + template_problems(settings))
 
 
 def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBody], cache: Cache, strict: bool,
@@ -304,8 +308,8 @@ def typeset(built: Pages, folder: Path, layouts: Path | None, *, only: set[str] 
     settings, env = built.inputs.settings, built.env
     try:
         return render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
-                           settings, env, print_css(settings), folder, layouts, built.inputs.words, only=only,
-                           progress=report)
+                           settings, env, built.inputs.print_css, built.inputs.print_css_path, folder, layouts,
+                           built.inputs.words, only=only, progress=report)
     except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
         raise BuildFailed([error("dossier.yml", *settings.position("unsafe_html"),
                                  "the PDF edition cannot be typeset: an article's raw HTML nests too deeply "

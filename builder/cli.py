@@ -248,14 +248,14 @@ def cite_fmt(root: Path, check_only: bool, sort: bool) -> None:
 def cite_where(root: Path, key: str) -> None:
     """Every path:line:col that cites KEY."""
     from builder.bib.cite import where_cited
+    from builder.text import suggestion
 
     found, problems = _run(lambda: where_cited(root, key))
     _print_problems(problems)
     for citation in found.citations:
         click.echo(f"{citation.path}:{citation.line}:{citation.col}: {citation.source}")
     if found.definition is None:
-        hint = f" (did you mean {' or '.join(repr(k) for k in found.suggestions)}?)" if found.suggestions else ""
-        click.echo(f"error: no entry in citations/*.bib has the key '{key}'{hint}", err=True)
+        click.echo(f"error: no entry in citations/*.bib has the key '{key}'{suggestion(found.suggestions)}", err=True)
         sys.exit(1)
     if not found.citations:
         click.echo(f"'{key}' ({found.definition.where}) is not cited anywhere", err=True)

@@ -139,3 +139,24 @@ def test_the_build_and_dossier_cite_read_the_same_bib_files_in_the_same_order(tm
     expected = ("citations/0-first.bib", "citations/refs.bib")
     assert bibliography.files == expected
     assert tuple(bib.path for bib in files) == expected
+
+
+# --- The theme's own files ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("relative", ["themes/default/templates/page.html", "themes/default/templates/_evidence_caption.html",
+                                      "themes/default/static/print.css", "themes/default/words/en.yml"])
+def test_a_bad_byte_in_a_theme_file_is_an_error_at_its_place_not_a_traceback(tmp_path, relative):
+    import shutil
+
+    from builder.build import build
+    from helpers import FIXTURES
+
+    root = tmp_path / "pub"
+    shutil.copytree(FIXTURES / "evidence-basic", root)
+    path = root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes("# 한국어\n\n".encode() + b"ab\xff\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, pdf=False)
+    assert [str(p) for p in failed.value.problems if p.is_error] == [f"{relative}:3:3: {MESSAGE}"]
+    assert not (root / "_site").exists()

@@ -63,14 +63,15 @@ def pdf_sources(views) -> list[dict]:
 
 
 def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
-                css: str, site_dir: Path, cache_dir: Path, words: Callable[..., str], only: set[str] | None = None,
-                progress: Callable[[str, int, int], None] | None = None) -> PdfReport:
+                css: str, css_path: str, site_dir: Path, cache_dir: Path, words: Callable[..., str],
+                only: set[str] | None = None, progress: Callable[[str, int, int], None] | None = None) -> PdfReport:
     """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and pdf/edition.pdf
-    into site_dir (site: the SiteView); css is the theme's print.css. The report holds WeasyPrint's
-    warnings about that CSS (builder/pdf/layout.py's stylesheet_problems)."""
+    into site_dir (site: the SiteView); css is the theme's print.css, css_path its path in the
+    publication ('' for the shipped one). The report holds WeasyPrint's warnings about the
+    publication's own CSS (builder/pdf/layout.py's stylesheet_problems)."""
     report = progress or (lambda stage, done, total: None)
     options = settings.pdf
-    layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings), _own_stylesheet(settings, css))
+    layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings), Stylesheet(css_path, css) if css_path else None)
     out = site_dir / "pdf"
     out.mkdir(parents=True, exist_ok=True)
     order = _edition_order(articles, options.get("order"))
@@ -101,13 +102,6 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
         pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out, words)
         layout.prune()
     return PdfReport(len(wanted), layout.runs, pages, tuple(laid_out), tuple(sorted_problems(list(layout.problems))))
-
-
-def _own_stylesheet(settings: Settings, css: str) -> Stylesheet | None:
-    """css as the publication's own themes/THEME/static/print.css, which builder/site/theme.py's
-    print_css reads first; None if there is none (css is then Dossier's shipped print.css)."""
-    path = f"themes/{settings.theme}/static/print.css"
-    return Stylesheet(path, css) if (settings.root / path).is_file() else None
 
 
 def _variant(settings: Settings) -> str | None:

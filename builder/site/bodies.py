@@ -79,8 +79,7 @@ class BodyRenderer:
         self._site_map = digest([sorted(links.site_map()), sorted(ids)])
         self._env = env
         # The theme's caption of an evidence box is part of each body, so its templates are part of the key.
-        self._captions = digest([[env.loader.get_source(env, name)[0] for name in CAPTION_TEMPLATES],
-                                 env.globals["words"].signature()])
+        self._captions = digest([[_source(env, name) for name in CAPTION_TEMPLATES], env.globals["words"].signature()])
 
     def parse(self, documents: list[Document], report: Callable) -> tuple[list[ParsedBody], list[Problem]]:
         """Every document's citation keys (parsing only what the cache does not know)."""
@@ -196,6 +195,15 @@ class BodyRenderer:
                 "uses": [[u.key, u.context] for u in uses],
                 "evidence": [_evidence_record(r) for r in evidence],
                 "problems": [p.record() for p in evidence_problems]}
+
+
+def _source(env: jinja2.Environment, name: str) -> str:
+    """A template's text; what stops it being read (a template not found, not UTF-8) is reported
+    before any body is rendered."""
+    try:
+        return env.loader.get_source(env, name)[0]
+    except (jinja2.TemplateError, UnicodeDecodeError, OSError) as exc:
+        return repr(exc)
 
 
 def _caption_problem(env: jinja2.Environment, exc: Exception, root) -> BuildFailed:

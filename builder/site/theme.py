@@ -7,7 +7,10 @@ from pathlib import Path
 
 import jinja2
 
+from builder.errors import Problem
 from builder.model import Asset, Settings
+from builder.run.confinement import inside
+from builder.text import decode_utf8
 
 _PACKAGE_THEME = Path(__file__).parent.parent / "themes" / "default"
 _REPOSITORY_THEME = Path(__file__).parent.parent.parent / "themes" / "default"
@@ -85,6 +88,18 @@ def theme_assets(settings: Settings) -> list[Asset]:
     return [chosen[target] for target in sorted(chosen)]
 
 
+def template_problems(settings: Settings) -> list[Problem]:
+    """The publication's own templates each read as UTF-8 (Jinja would fail on one that is not,
+    without a position): an error at the first byte that is not."""
+    root, templates = settings.root, settings.theme_dir / "templates"
+    problems = []
+    for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+        if path.is_file() and inside(root, path):
+            _, problem = decode_utf8(path.read_bytes(), path.relative_to(root).as_posix())
+            problems += [problem] if problem else []
+    return problems
+
+
 def page_ids(settings: Settings) -> frozenset[str]:
     """The ids the theme's pages give their own elements (its landmarks and headings), which no id in
     a document's body may take."""
@@ -111,10 +126,18 @@ def template_ids(dirs: list[Path]) -> frozenset[str]:
     return frozenset(ids)
 
 
-def print_css(settings: Settings) -> str:
-    """The theme's print stylesheet (static/print.css), the publication's own first."""
+def print_css(settings: Settings) -> tuple[str, str, list[Problem]]:
+    """The theme's print stylesheet (static/print.css), the publication's own first: its text, its
+    path in the publication ('' for the shipped one), and the problem if it is not UTF-8."""
+    root = settings.root
     for directory in theme_dirs(settings):
         path = directory / "static" / "print.css"
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    return ""
+        if not path.is_file():
+            continue
+        own = path.is_relative_to(root)
+        if own and not inside(root, path):
+            return "", "", []         # a link out of the publication: reported as such, never read
+        where = path.relative_to(root).as_posix() if own else ""
+        text, problem = decode_utf8(path.read_bytes(), where or str(path))
+        return text or "", where, [problem] if problem else []
+    return "", "", []
