@@ -208,7 +208,7 @@ def stylesheet_problems(stylesheet: Stylesheet | None) -> Iterator[list[Problem]
       (features WeasyPrint does not support), and warnings about Dossier's own @page rules: they
       name no place in a file the publication can change.
     None (the publication has no print.css of its own) reports nothing: the shipped print.css is
-    Dossier's, checked by tests/test_print_css_problems.py. The logger is as it was afterwards."""
+    Dossier's, checked by tests/test_pdf_css_problems.py. The logger is as it was afterwards."""
     problems: list[Problem] = []
     handler = _StylesheetWarnings(stylesheet, problems)
     logger = logging.getLogger("weasyprint")

@@ -1,6 +1,6 @@
 """builder/config/yamlfile.py: YAML with the position of every key and value; unprintable characters
 removed with a warning at each, positions still those of the text as written; numbers too long
-to handle refused. Front matter (builder/content/documents.py) and dossier.yml (tests/test_config.py) both
+to handle refused. Front matter (builder/content/documents.py) and dossier.yml (tests/test_config_settings.py) both
 read YAML through it."""
 
 import pytest

@@ -4,21 +4,18 @@ language; a bad catalogue is a problem at its line and column."""
 
 import ast
 import re
-import shutil
 
 import pytest
 
 from builder.build import build
 from builder.errors import BuildFailed
 from builder.site.theme import shipped_theme_dir
-from helpers import FIXTURES, REPOSITORY
+from helpers import REPOSITORY
 
 
 @pytest.fixture
-def publication(tmp_path):
-    root = tmp_path / "evidence-basic"
-    shutil.copytree(FIXTURES / "evidence-basic", root)
-    return root
+def evidence(publication):
+    return publication("evidence-basic")
 
 
 def own_words(root, text: str, language: str = "en"):
@@ -51,12 +48,12 @@ def test_every_word_the_code_and_templates_ask_for_is_in_the_shipped_catalogue()
     assert all(isinstance(value, str) for value in catalogue.values())
 
 
-def test_a_publication_changes_words_key_by_key_for_its_language(publication):
-    settings = publication / "dossier.yml"
+def test_a_publication_changes_words_key_by_key_for_its_language(evidence):
+    settings = evidence / "dossier.yml"
     settings.write_text(settings.read_text(encoding="utf-8") + "language: ko\n", encoding="utf-8")
-    own_words(publication, 'page.archive: "Everything"\n')
-    own_words(publication, 'page.archive.description: "{title}의 모든 글"\nevidence.label: "증거 {number}"\n', "ko")
-    site = build(publication, pdf=False).out_dir
+    own_words(evidence, 'page.archive: "Everything"\n')
+    own_words(evidence, 'page.archive.description: "{title}의 모든 글"\nevidence.label: "증거 {number}"\n', "ko")
+    site = build(evidence, pdf=False).out_dir
     assert title(site / "archive" / "index.html").startswith("Everything")
     assert "의 모든 글" in (site / "archive" / "index.html").read_text(encoding="utf-8")
     assert title(site / "tags" / "index.html").startswith("Topics")        # not changed: the shipped word
@@ -65,10 +62,10 @@ def test_a_publication_changes_words_key_by_key_for_its_language(publication):
     assert "증거 1" in (site / "evidence" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_changed_word_shows_in_cached_bodies_too(publication):
-    build(publication, pdf=False)
-    own_words(publication, 'evidence.label: "Exhibit {number}"\n')
-    article = (build(publication, pdf=False).out_dir / "articles" / "markets" / "index.html").read_text(encoding="utf-8")
+def test_a_changed_word_shows_in_cached_bodies_too(evidence):
+    build(evidence, pdf=False)
+    own_words(evidence, 'evidence.label: "Exhibit {number}"\n')
+    article = (build(evidence, pdf=False).out_dir / "articles" / "markets" / "index.html").read_text(encoding="utf-8")
     assert '<span class="evidence__label">Exhibit 1</span>' in article
 
 
@@ -90,10 +87,10 @@ def test_a_changed_word_shows_in_cached_bodies_too(publication):
     ('page.archive: "x\n', "themes/default/words/en.yml:1:15: error: malformed YAML: found unexpected end of stream "
                            "(while scanning a quoted scalar)"),
 ])
-def test_a_bad_catalogue_is_a_problem_at_its_place(publication, text, expected):
-    own_words(publication, text)
+def test_a_bad_catalogue_is_a_problem_at_its_place(evidence, text, expected):
+    own_words(evidence, text)
     try:
-        problems = build(publication, pdf=False).warnings
+        problems = build(evidence, pdf=False).warnings
     except BuildFailed as failed:
         problems = failed.problems
     assert expected in [str(p) for p in problems]

@@ -1,5 +1,5 @@
 """builder/site/search.py and the theme's Pagefind markup: the bundle a build writes for tests/fixtures/evidence-basic/,
-what it indexes, and that it is byte-identical between builds. (In a browser: test_search_browser.py.)"""
+what it indexes, and that it is byte-identical between builds. (In a browser: test_site_search_browser.py.)"""
 
 import gzip
 import json
