@@ -30,7 +30,7 @@ from builder.csl.pandoc import CiteprocError
 from builder.csl.styles import resolve_style, style_files
 from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.model import Asset, Document, Output, RenderedDocument, Settings
-from builder.pdf.typeset import PdfReport, pdf_articles, pdf_sources, render_pdfs
+from builder.pdf.typeset import PdfSummary, pdf_articles, pdf_sources, render_pdfs
 from builder.run.cache import CACHE_DIR, Cache, remove_links
 from builder.run.confinement import links_outside
 from builder.run.fingerprint import input_fingerprint, output_fingerprint
@@ -62,7 +62,7 @@ class BuildResult:
     unchanged: bool = False             # nothing changed since the last build: nothing was done
     files: int = 0
     timings: tuple[tuple[str, float], ...] = ()     # (stage, seconds), in the order they ran
-    pdf: PdfReport | None = None        # what the PDF stage did, if it ran
+    pdf: PdfSummary | None = None        # what the PDF stage did, if it ran
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class PdfResult:
     """What `dossier pdf` did."""
 
     paths: list[Path]                   # the PDFs put into the site's pdf/ folder
-    report: PdfReport
+    summary: PdfSummary
     warnings: list[Problem]
 
 
@@ -151,7 +151,7 @@ class Formatted:
 
     rendered: list[RenderedDocument]
     sources: object                     # csl.citations.Sources
-    own: dict[str, str]                 # each article's own reference ("cite this"), by slug
+    cite_this: dict[str, str]           # each article's own reference, by slug
     source_urls: dict[str, str]         # each cited source's page
 
 
@@ -162,26 +162,26 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
 
     strict (`dossier check`) makes a quote missing from its saved source an error, not a warning.
     Builds of one publication run one at a time: a second one waits for the first."""
-    report = progress or _silent
+    progress = progress or _silent
     root = root.absolute()
     settings, problems = load_settings(root)
     out_dir = output_folder(settings, out)
-    with _one_at_a_time(root, report):  # from here on the build reads its cache and may write
+    with _one_at_a_time(root, progress):  # from here on the build reads its cache and may write
         return _build(settings, problems, out_dir, drafts=drafts, legacy=out is None, write=write, strict=strict,
-                      pdf=pdf, use_cache=use_cache, report=report)
+                      pdf=pdf, use_cache=use_cache, progress=progress)
 
 
 def _silent(stage: str, done: int, total: int) -> None:
     pass
 
 
-def _one_at_a_time(root: Path, report: Progress):
-    return publication_lock(root / CACHE_DIR, lambda: report("Waiting for another build of this "
+def _one_at_a_time(root: Path, progress: Progress):
+    return publication_lock(root / CACHE_DIR, lambda: progress("Waiting for another build of this "
                                                              "publication to finish", 0, 1))
 
 
 def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts: bool, legacy: bool, write: bool,
-           strict: bool, pdf: bool, use_cache: bool, report: Progress) -> BuildResult:
+           strict: bool, pdf: bool, use_cache: bool, progress: Progress) -> BuildResult:
     root = settings.root
     remove_links(root / CACHE_DIR)
     cache = Cache(root / CACHE_DIR if use_cache else None)     # claimed (or emptied) before anything in it is read
@@ -189,49 +189,49 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
     record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write else None
     fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings) + style_files(root, settings.csl)) if record else ""
     if record and record.unchanged(fingerprint, out_dir):
-        report("Done", 1, 1)
+        progress("Done", 1, 1)
         return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,
                            files=record.data.get("files", 0))
     stage = _Stages(problems)
-    built = _pages(settings, drafts, cache, strict, pdf, report, stage)
-    outputs, pdf_report = built.outputs, None
+    built = _pages(settings, drafts, cache, strict, pdf, progress, stage)
+    outputs, pdf_summary = built.outputs, None
     if write:
-        report("Writing site", 0, 1)
+        progress("Writing site", 0, 1)
         with stage("write", stage_site, outputs, out_dir, legacy=legacy) as staged:
             if pdf:
                 layouts = root / CACHE_DIR / "pdf" if use_cache else None
-                pdf_report = stage("pdf", typeset, built, staged.folder, layouts, report=report)
-                problems += pdf_report.problems
-            report("Indexing for search", 0, 1)
+                pdf_summary = stage("pdf", typeset, built, staged.folder, layouts, progress=progress)
+                problems += pdf_summary.problems
+            progress("Indexing for search", 0, 1)
             stage("search", index_site, staged.folder, settings.language)
             stage("publish", staged.publish)
         if record:
             record.save(fingerprint, out_dir, sorted_problems(problems), len(built.inputs.documents))
-    report("Done", 1, 1)
+    progress("Done", 1, 1)
     return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(built.inputs.documents),
-                       files=len(outputs), timings=tuple(stage.timings), pdf=pdf_report)
+                       files=len(outputs), timings=tuple(stage.timings), pdf=pdf_summary)
 
 
-def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bool, report: Progress,
+def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bool, progress: Progress,
            stage: _Stages) -> Pages:
     """The stages from reading the publication to its pages (stage.problems gathers what they find)."""
     problems = stage.problems
-    report("Reading documents", 0, 1)
+    progress("Reading documents", 0, 1)
     inputs, found = stage("load", load, settings, drafts)
     problems += found
     env = template_environment(settings, inputs.words)
     renderer = BodyRenderer(settings, PublicationLinks(settings.root, inputs.documents, inputs.assets),
                             inputs.bibliography, cache, env)
-    parsed, found = stage("parse", renderer.parse, inputs.documents, report)
+    parsed, found = stage("parse", renderer.parse, inputs.documents, progress)
     problems += found
     _fail_on_errors(problems)
-    formatted, found = stage("citations and bodies", format_bodies, inputs, renderer, parsed, cache, strict, report)
+    formatted, found = stage("citations and bodies", format_bodies, inputs, renderer, parsed, cache, strict, progress)
     problems += found
     _fail_on_errors(problems)
-    report("Rendering pages", 0, 1)
+    progress("Rendering pages", 0, 1)
     site = stage("assemble", assemble_site, formatted.rendered, settings.menu, formatted.sources.order,
                  formatted.source_urls)
-    views = stage("views", build_views, site, formatted.sources, inputs.bibliography, settings, pdf, formatted.own,
+    views = stage("views", build_views, site, formatted.sources, inputs.bibliography, settings, pdf, formatted.cite_this,
                   inputs.words)
     return Pages(inputs, site, views, env, stage("pages", render_pages, site, views, settings, env, inputs.assets,
                                                  inputs.words))
@@ -257,7 +257,7 @@ def load(settings: Settings, drafts: bool) -> tuple[Inputs, list[Problem]]:
 
 
 def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBody], cache: Cache, strict: bool,
-                  report: Progress) -> tuple[Formatted, list[Problem]]:
+                  progress: Progress) -> tuple[Formatted, list[Problem]]:
     """The cited references converted to CSL-JSON, each body rendered with its citations formatted
     and its evidence verified, each article's own reference, and the list of sources."""
     settings = inputs.settings
@@ -267,10 +267,11 @@ def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBod
         _fail_on_errors(problems)
         urls = source_urls(set(cited) | set(items))     # items: the cited entries and those they cross-reference
         articles = [d for d in inputs.documents if d.kind == "article"]
-        own = dict(zip([d.slug for d in articles], formatter.own_references([article_item(d, settings) for d in articles])))
-        rendered, found = renderer.render(parsed, items, formatter, urls, strict, report)
+        cite_this = dict(zip([d.slug for d in articles],
+                             formatter.own_references([article_item(d, settings) for d in articles])))
+        rendered, found = renderer.render(parsed, items, formatter, urls, strict, progress)
         sources = formatter.sources(items)
-    return Formatted(rendered, sources, own, urls), problems + found
+    return Formatted(rendered, sources, cite_this, urls), problems + found
 
 
 @contextmanager
@@ -298,18 +299,18 @@ def render_pages(site: Site, views: Views, settings: Settings, env: jinja2.Envir
 
 
 def typeset(built: Pages, folder: Path, layouts: Path | None, *, only: set[str] | None = None,
-            report: Progress = _silent) -> PdfReport:
+            progress: Progress = _silent) -> PdfSummary:
     """The PDFs, into folder's pdf/; layouts is the layout cache (None: every article afresh)."""
     if layouts is None:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="dossier-pdf-") as scratch:
-            return typeset(built, folder, Path(scratch), only=only, report=report)
+            return typeset(built, folder, Path(scratch), only=only, progress=progress)
     settings, env = built.inputs.settings, built.env
     try:
         return render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
                            settings, env, built.inputs.print_css, built.inputs.print_css_path, folder, layouts,
-                           built.inputs.words, only=only, progress=report)
+                           built.inputs.words, only=only, progress=progress)
     except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
         raise BuildFailed([error("dossier.yml", *settings.position("unsafe_html"),
                                  "the PDF edition cannot be typeset: an article's raw HTML nests too deeply "
@@ -331,14 +332,14 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
     import shutil
     import tempfile
 
-    report = progress or _silent
+    progress = progress or _silent
     root = root.absolute()
     settings, problems = load_settings(root)
     out_dir = output_folder(settings, out)
-    with _one_at_a_time(root, report):      # held until the PDFs are in place
+    with _one_at_a_time(root, progress):      # held until the PDFs are in place
         remove_links(root / CACHE_DIR)
         stage = _Stages(problems)
-        built = _pages(settings, drafts, Cache(root / CACHE_DIR), False, False, report, stage)
+        built = _pages(settings, drafts, Cache(root / CACHE_DIR), False, False, progress, stage)
         articles = {r.document.slug for r in built.site.articles}
         unknown = sorted((slugs or set()) - articles)
         if unknown:
@@ -346,7 +347,7 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
         site_dir = site_folder(out_dir, legacy=out is None)
         with tempfile.TemporaryDirectory(prefix=".dossier-pdf-", dir=site_dir.parent) as scratch:
             with stage_site(built.outputs, Path(scratch) / "site") as staged:
-                pdf_report = stage("pdf", typeset, built, staged.folder, root / CACHE_DIR / "pdf", only=slugs, report=report)
+                pdf_summary = stage("pdf", typeset, built, staged.folder, root / CACHE_DIR / "pdf", only=slugs, progress=progress)
                 staged.publish()
             mark_site(site_dir)
             written, folders = [], {}
@@ -357,7 +358,7 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
                     shutil.copyfileobj(pdf, stream)
                 os.replace(spare, target)      # a link at target is replaced, never written through
                 written.append(target)
-    return PdfResult(written, pdf_report, sorted_problems(problems + list(pdf_report.problems)))
+    return PdfResult(written, pdf_summary, sorted_problems(problems + list(pdf_summary.problems)))
 
 
 def _check_menu(settings: Settings, documents: list[Document]) -> list[Problem]:

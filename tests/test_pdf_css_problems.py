@@ -1,5 +1,5 @@
 """WeasyPrint's warnings about a theme's print.css, as problems at their place in that file
-(builder/pdf/layout.py's stylesheet_problems, reported by builder/pdf/typeset.py's PdfReport).
+(builder/pdf/layout.py's stylesheet_problems, reported by builder/pdf/typeset.py's PdfSummary).
 
 Each publication here has one short article; a build of its PDFs takes a second or two.
 """

@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from builder.build import build, build_pdfs
-from builder.pdf.typeset import PdfReport
+from builder.pdf.typeset import PdfSummary
 from helpers import FIXTURES, REPOSITORY, copy_built, parse_page
 
 ARTIFACTS = REPOSITORY / "test-artifacts"
@@ -108,12 +108,12 @@ def annotations(reader: PdfReader, page_index: int) -> list[dict]:
     return [annotation.get_object() for annotation in reader.pages[page_index].get("/Annots", [])]
 
 
-def typeset(root: Path, site: Path, only: set[str] | None = None) -> PdfReport:
+def typeset(root: Path, site: Path, only: set[str] | None = None) -> PdfSummary:
     """Build root's site into site with its PDFs as `dossier build` does (with only, as `dossier pdf`
     does); the PDF stage's report."""
     if only is None:
         return build(root, out=site).pdf
-    return build_pdfs(root, only, out=site).report
+    return build_pdfs(root, only, out=site).summary
 
 
 @pytest.fixture(scope="module")

@@ -42,7 +42,7 @@ class PdfArticle:
 
 
 @dataclass(frozen=True)
-class PdfReport:
+class PdfSummary:
     articles: int
     laid_out: int             # WeasyPrint layouts actually run (cache misses), number stamps included
     edition_pages: int
@@ -64,12 +64,12 @@ def pdf_sources(views) -> list[dict]:
 
 def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
                 css: str, css_path: str, site_dir: Path, cache_dir: Path, words: Callable[..., str],
-                only: set[str] | None = None, progress: Callable[[str, int, int], None] | None = None) -> PdfReport:
+                only: set[str] | None = None, progress: Callable[[str, int, int], None] | None = None) -> PdfSummary:
     """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and pdf/edition.pdf
     into site_dir (site: the SiteView); css is the theme's print.css, css_path its path in the
-    publication ('' for the shipped one). The report holds WeasyPrint's warnings about the
+    publication ('' for the shipped one). The summary holds WeasyPrint's warnings about the
     publication's own CSS (builder/pdf/layout.py's stylesheet_problems)."""
-    report = progress or (lambda stage, done, total: None)
+    progress = progress or (lambda stage, done, total: None)
     options = settings.pdf
     layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings), Stylesheet(css_path, css) if css_path else None)
     out = site_dir / "pdf"
@@ -80,7 +80,7 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     numbers = PageNumbers(css, layout)
     laid_out = []
     for index, article in enumerate(wanted):
-        report("Typesetting PDFs", index, len(wanted))
+        progress("Typesetting PDFs", index, len(wanted))
         base = site_dir / article.view.url / "index.html"
         scope = f"{article.slug}--"
         body, cited = print_body(str(article.view.body), article.page_url)
@@ -95,13 +95,13 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
             laid_out.append(article.slug)
         _write(out / f"{article.slug}.pdf",
                direct.pdf if layout.variant else _article_pdf(parts[article.slug], numbers, settings))
-    report("Typesetting PDFs", len(wanted), len(wanted))
+    progress("Typesetting PDFs", len(wanted), len(wanted))
     pages = 0
     if only is None and order:
-        report("Assembling the edition", 0, 1)
+        progress("Assembling the edition", 0, 1)
         pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out, words)
         layout.prune()
-    return PdfReport(len(wanted), layout.runs, pages, tuple(laid_out), tuple(sorted_problems(list(layout.problems))))
+    return PdfSummary(len(wanted), layout.runs, pages, tuple(laid_out), tuple(sorted_problems(list(layout.problems))))
 
 
 def _variant(settings: Settings) -> str | None:

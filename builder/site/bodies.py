@@ -81,14 +81,14 @@ class BodyRenderer:
         # The theme's caption of an evidence box is part of each body, so its templates are part of the key.
         self._captions = digest([[_source(env, name) for name in CAPTION_TEMPLATES], env.globals["words"].signature()])
 
-    def parse(self, documents: list[Document], report: Callable) -> tuple[list[ParsedBody], list[Problem]]:
+    def parse(self, documents: list[Document], progress: Callable) -> tuple[list[ParsedBody], list[Problem]]:
         """Every document's citation keys (parsing only what the cache does not know)."""
-        report("Parsing Markdown", 0, len(documents))
+        progress("Parsing Markdown", 0, len(documents))
         keys = [digest([CACHE_FORMAT, d.relpath, d.body_line, d.body, self._site_map]) for d in documents]
         known = [self.cache.get("parse", key) for key in keys]
         known = [k if k is not None and all(c in self.bibliography for c in k["keys"]) else None for k in known]
         drafts = iter(self._drafts([d for d, k in zip(documents, known) if k is None],
-                                   lambda done, total: report("Parsing Markdown", done, total)))
+                                   lambda done, total: progress("Parsing Markdown", done, total)))
         bodies, problems = [], []
         for document, key, cached in zip(documents, keys, known):
             if cached is not None:
@@ -124,26 +124,26 @@ class BodyRenderer:
         return drafts
 
     def render(self, bodies: list[ParsedBody], items: dict[str, dict], formatter: CitationFormatter,
-               source_urls: dict[str, str], strict: bool, report: Callable) -> tuple[list[RenderedDocument], list[Problem]]:
+               source_urls: dict[str, str], strict: bool, progress: Callable) -> tuple[list[RenderedDocument], list[Problem]]:
         """Every document rendered, in order; problems are the evidence checks' (cached ones included)."""
         snapshots = Snapshots(self.settings.root)
         keys = [self._render_key(body, items, formatter, snapshots, source_urls, strict) for body in bodies]
         cached = [self.cache.get("body", key) for key in keys]
-        missing = [index for index, hit in enumerate(cached) if hit is None]
+        missing = [index for index, stored in enumerate(cached) if stored is None]
         drafts = {index: bodies[index].draft for index in missing}
         unparsed = [index for index in missing if drafts[index] is None]    # known from the cache until now
         for index, draft in zip(unparsed, self._drafts([bodies[index].document for index in unparsed],
-                                                       lambda done, total: report("Parsing Markdown", done, total))):
+                                                       lambda done, total: progress("Parsing Markdown", done, total))):
             drafts[index] = draft
         formatted = iter(formatter.documents([drafts[index].clusters for index in missing], items,
-                                             done=lambda done, total: report("Formatting citations", done, total)))
+                                             done=lambda done, total: progress("Formatting citations", done, total)))
         rendered, problems = [], []
-        for index, (body, key, hit) in enumerate(zip(bodies, keys, cached)):
-            if hit is None:
-                hit = self._render_one(body.document, drafts.pop(index), next(formatted), source_urls, snapshots, strict)
-                self.cache.put("body", key, hit)
-            problems += [Problem.from_record(p) for p in hit["problems"]]
-            rendered.append(_rendered(body.document, hit))
+        for index, (body, key, stored) in enumerate(zip(bodies, keys, cached)):
+            if stored is None:
+                stored = self._render_one(body.document, drafts.pop(index), next(formatted), source_urls, snapshots, strict)
+                self.cache.put("body", key, stored)
+            problems += [Problem.from_record(p) for p in stored["problems"]]
+            rendered.append(_rendered(body.document, stored))
         return rendered, problems
 
     def _draft(self, document: Document) -> _Draft:

@@ -184,11 +184,11 @@ MOST_CITED = 8
 
 
 def build_views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
-                with_pdf: bool, own: dict[str, str], words: Words) -> Views:
-    """Views of every document, grouping and source; with_pdf links each article's PDF; own is each
-    article's own reference by slug, as HTML ("cite this")."""
+                with_pdf: bool, cite_this: dict[str, str], words: Words) -> Views:
+    """Views of every document, grouping and source; with_pdf links each article's PDF; cite_this
+    is each article's own reference by slug, as HTML."""
     source_urls = {source.key: source.url for source in site.sources}
-    documents = {r.document.url: _article_view(r, source_urls, sources, settings, with_pdf, own.get(r.document.slug, ""))
+    documents = {r.document.url: _article_view(r, source_urls, sources, settings, with_pdf, cite_this.get(r.document.slug, ""))
                  for r in site.articles + site.pages}
     years = tuple(_group_view(g, documents) for g in site.years)
     source_views = tuple(_source_view(source, sources, bibliography, documents, words) for source in site.sources)
@@ -246,7 +246,7 @@ def _evidence_view(use, views: dict, source_label: str, source_url: str, words: 
 
 
 def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sources: Sources,
-                  settings: Settings, with_pdf: bool, own: str) -> ArticleView:
+                  settings: Settings, with_pdf: bool, cite_this: str) -> ArticleView:
     doc = rendered.document
     references = [sources.items[key] for key, _ in rendered.bibliography if key in sources.items]
     is_article = doc.kind == "article"
@@ -263,7 +263,7 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         toc=rendered.toc, body=Markup(rendered.html),
         bibliography=tuple(ReferenceView(key, Markup(html), source_urls.get(key, ""))
                            for key, html in rendered.bibliography),
-        cite_this=Markup(own if is_article else ""),
+        cite_this=Markup(cite_this if is_article else ""),
         downloads=tuple(Link(label, doc.url + name) for label, name in DOWNLOADS) if is_article else (),
         head_tags=(highwire_tags(doc, settings, references, settings.base_url + pdf_url if pdf_url else "")
                    if is_article else ()) + open_graph(doc, settings),
