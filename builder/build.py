@@ -25,7 +25,7 @@ from builder.config.settings import load_settings
 from builder.content.documents import find_assets, load_documents
 from builder.content.links import PublicationLinks
 from builder.content.sanitize import scripted_assets
-from builder.csl.citations import CitationFormatter
+from builder.csl.citations import CitationFormatter, is_note_style
 from builder.csl.pandoc import CiteprocError
 from builder.csl.styles import resolve_style, style_files
 from builder.errors import BuildFailed, Problem, error, sorted_problems
@@ -221,7 +221,7 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
     problems += found
     env = template_environment(settings, inputs.words)
     renderer = BodyRenderer(settings, PublicationLinks(settings.root, inputs.documents, inputs.assets),
-                            inputs.bibliography, cache, env)
+                            inputs.bibliography, cache, env, notes=inputs.style is not None and is_note_style(inputs.style))
     parsed, found = stage("parse", renderer.parse, inputs.documents, progress)
     problems += found
     _fail_on_errors(problems)

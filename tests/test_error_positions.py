@@ -88,8 +88,8 @@ def test_a_menu_page_that_is_not_published(tmp_path):
 
 
 def test_an_unknown_citation_style(tmp_path):
-    assert build_problems(write_publication(tmp_path / "pub", settings="csl: nosuchstyle\n")) == [
-        "dossier.yml:3:6: error: unknown citation style 'nosuchstyle': use a name like 'apa' or "
+    assert build_problems(write_publication(tmp_path / "pub", settings="csl: xyzzy\n")) == [
+        "dossier.yml:3:6: error: unknown citation style 'xyzzy': use a name like 'apa' or "
         "'chicago-author-date', or a path to a .csl file"]
 
 

@@ -17,6 +17,7 @@ from builder.text import UNPRINTABLE, did_you_mean, strip_tags
 class DocumentCitations:
     clusters: tuple[str, ...] = ()                    # HTML of each cluster, in reading order
     bibliography: tuple[tuple[str, str], ...] = ()    # (key, entry HTML) in the style's order
+    notes: tuple[str, ...] = ()                       # a note style: each cluster's footnote ('' if none)
 
 
 @dataclass(frozen=True)
@@ -129,14 +130,37 @@ def _pandoc_reason(message: str) -> str:
 
 
 def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, dict],
-                    style: Path, language: str) -> DocumentCitations:
-    """Format one document's clusters together, so disambiguation sees all of them."""
+                    style: Path, language: str, notes: bool = False) -> DocumentCitations:
+    """Format one document's clusters together, so disambiguation sees all of them; with notes (a
+    note style), each cluster in the text gets its footnote, and those in the author's notes stay
+    there, as pandoc places them."""
     if not clusters:
         return DocumentCitations()
     keys = sorted({key for cluster in clusters for key in cluster.keys})
-    formatted = engine.format([c.source for c in clusters], [items[k] for k in keys if k in items], style, language)
+    placed = note_places(clusters) if notes else None
+    formatted = engine.format([c.source for c in clusters], [items[k] for k in keys if k in items], style, language,
+                              notes=placed, keys=[list(c.keys) for c in clusters] if notes else None)
     return DocumentCitations(tuple(sanitize(html) for html in formatted.citations),
-                             tuple((key, sanitize(html)) for key, html in formatted.bibliography))
+                             tuple((key, sanitize(html)) for key, html in formatted.bibliography),
+                             tuple(sanitize(html) if html else "" for html in formatted.notes))
+
+
+def note_places(clusters: list[Cluster]) -> list[dict]:
+    """Where each cluster stands, for a note style: in the author's note n, with its text; in the
+    text after the author's first n notes; or apart (an evidence box's caption, an image's
+    description), formatted as a note's text but making no note (citeproc.lua's format_notes)."""
+    return [{"in": c.note, "note": c.note_text} if c.note else {"text": c.notes_before} if c.in_text else {"apart": True}
+            for c in clusters]
+
+
+def is_note_style(style: Path) -> bool:
+    """Whether the CSL style puts citations in footnotes (`<style class="note">`)."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        return ET.parse(style).getroot().get("class") == "note"
+    except (OSError, ET.ParseError):
+        return False
 
 
 _NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",
@@ -214,6 +238,7 @@ class CitationFormatter:
         self.style = compact_style(style, Path(self._folder.name))     # what pandoc reads: the same style, parsed faster
         # Numbered entries (or a dependent style, whose parent may number them) are formatted one per request.
         self._numbered = any(mark in self.style.read_bytes() for mark in (b"citation-number", b"independent-parent"))
+        self.notes = is_note_style(self.style)
         self._local = threading.local()
         self._engines: list[Citeproc] = []
         self._lock = threading.Lock()
@@ -258,12 +283,14 @@ class CitationFormatter:
             if not clusters:
                 return DocumentCitations()
             keys = sorted({k for cluster in clusters for k in cluster.keys})
-            key = self._key("document", [c.source for c in clusters], [items.get(k) for k in keys])
+            key = self._key("document", [c.source for c in clusters], [items.get(k) for k in keys],
+                            note_places(clusters) if self.notes else None)
             cached = self.cache.get("citations", key)
             if cached is not None:
-                return DocumentCitations(tuple(cached[0]), tuple(tuple(pair) for pair in cached[1]))
-            result = format_document(self._engine(), clusters, items, self.style, self.language)
-            self.cache.put("citations", key, [list(result.clusters), [list(pair) for pair in result.bibliography]])
+                return DocumentCitations(tuple(cached[0]), tuple(tuple(pair) for pair in cached[1]), tuple(cached[2]))
+            result = format_document(self._engine(), clusters, items, self.style, self.language, self.notes)
+            self.cache.put("citations", key, [list(result.clusters), [list(pair) for pair in result.bibliography],
+                                              list(result.notes)])
             return result
 
         with ThreadPoolExecutor(max_workers=self.workers) as pool:

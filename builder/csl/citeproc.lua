@@ -6,6 +6,8 @@
 --                             ->  {"items": [CSL-JSON items]}
 -- {"clusters": [MARKDOWN, ...], "references": [CSL-JSON], "style": PATH, "lang": TAG,
 --  "nocite": bool}            ->  {"citations": [HTML, ...], "bibliography": [{"id", "html"}]}
+-- the same with "notes": [PLACE, ...] (a note style; see format_notes)
+--                             ->  {"citations": [...], "notes": [HTML or "", ...], "bibliography": [...]}
 -- Any failure                 ->  {"error": MESSAGE}
 
 local json = pandoc.json
@@ -115,10 +117,142 @@ local function format(request)
   return {citations = citations, bibliography = bibliography}
 end
 
+-- A note style: pandoc turns a citation in the text into a footnote, and formats one inside a
+-- footnote of the author's in place (in parentheses), numbering citation notes and the
+-- author's together. The request places each cluster as the page has it: notes[i] is
+-- {"text": n} for a cluster in the text after the author's n-th note was referenced, or
+-- {"in": n, "note": MARKDOWN} for one inside the author's note n (its paragraphs, so that
+-- pandoc reads the citation where it stands in them). The document handed to citeproc has
+-- the author's notes in their places (those without citations as placeholders), so note
+-- numbers, "ibid." and short forms come out as pandoc gives them for the page.
+local function cites_in(blocks)
+  local found = {}
+  pandoc.Blocks(blocks):walk({Cite = function(cite) table.insert(found, cite) end})
+  return found
+end
+
+local function cite_keys(cite)
+  local keys = {}
+  for _, citation in ipairs(cite.citations) do table.insert(keys, citation.id) end
+  return table.concat(keys, "\0")
+end
+
+local function inline_html(inlines)
+  return html({pandoc.Plain(inlines)})
+end
+
+local function format_notes(request)
+  local blocks, plan, placeholder = pandoc.Blocks({}), {}, 0
+  local function note_paragraph(content)
+    return pandoc.Para({pandoc.Str("x"), pandoc.Note(content)})
+  end
+  local function placeholders_up_to(n)
+    while placeholder < n do
+      placeholder = placeholder + 1
+      blocks:insert(note_paragraph({pandoc.Para({pandoc.Str("x")})}))
+    end
+  end
+  local index = 1
+  local apart = {}
+  while index <= #request.clusters do
+    local place = request.notes[index]
+    if place.apart then
+      table.insert(apart, index)
+      index = index + 1
+    elseif place["in"] then
+      local n = place["in"]
+      placeholders_up_to(n - 1)
+      local members = {}
+      while index <= #request.clusters and request.notes[index]["in"] == n do
+        table.insert(members, index)
+        index = index + 1
+      end
+      local body = pandoc.read(place.note, "markdown").blocks
+      blocks:insert(note_paragraph(body))
+      placeholder = math.max(placeholder, n)
+      table.insert(plan, {kind = "note", members = members, at = #blocks})
+    else
+      placeholders_up_to(place.text)
+      local read = pandoc.read(request.clusters[index], "markdown").blocks
+      blocks:insert(pandoc.Para(read[1] and read[1].content or {}))
+      table.insert(plan, {kind = "text", members = {index}, at = #blocks})
+      index = index + 1
+    end
+  end
+  -- Clusters the page shows apart from the text: each last, in a note of its own, so that they
+  -- change no number and no position of those before, and read as a note's first citation.
+  for _, member in ipairs(apart) do
+    local read = pandoc.read(request.clusters[member], "markdown").blocks
+    blocks:insert(note_paragraph({pandoc.Para(read[1] and read[1].content or {})}))
+    table.insert(plan, {kind = "note", members = {member}, at = #blocks})
+  end
+  local doc = pandoc.Pandoc(blocks)
+  doc.meta.references = read_references(request.references)
+  doc.meta.csl = request.style
+  doc.meta.lang = request.lang
+  doc.meta["link-citations"] = true
+  local out = pandoc.utils.citeproc(doc)
+  local citations, notes = {}, {}
+  for i = 1, #request.clusters do citations[i], notes[i] = "", "" end
+  local position = 0
+  local bibliography = {}
+  for _, block in ipairs(out.blocks) do
+    if block.t == "Div" and block.identifier == "refs" then
+      for _, entry in ipairs(block.content) do
+        local content = entry.content:map(function(b)
+          if b.t == "Para" then return pandoc.Plain(b.content) end
+          return b
+        end)
+        table.insert(bibliography, {id = (entry.identifier:gsub("^ref%-", "")), html = html(content)})
+      end
+    else
+      position = position + 1
+      for _, step in ipairs(plan) do
+        if step.at == position then
+          if step.kind == "text" then
+            local cite = cites_in({block})[1]
+            if cite then
+              local text, note = pandoc.Inlines({}), nil
+              for _, inline in ipairs(cite.content) do
+                if inline.t == "Note" then note = inline else text:insert(inline) end
+              end
+              local shown = pandoc.Cite(text, cite.citations)
+              citations[step.members[1]] = inline_html({shown})
+              if note then
+                local inlines = pandoc.Inlines({})
+                for k, b in ipairs(note.content) do
+                  if k > 1 then inlines:insert(pandoc.Space()) end
+                  if b.content then inlines:extend(b.content) end
+                end
+                notes[step.members[1]] = inline_html(inlines)
+              end
+            end
+          else
+            -- The author's note: its citations, in order, matched to the clusters by their keys
+            -- (a cross-reference such as @fig-x is a "citation" to pandoc, and is skipped).
+            local found = cites_in({block})
+            local next_cite = 1
+            for _, member in ipairs(step.members) do
+              local want = table.concat(request.keys[member], "\0")
+              while next_cite <= #found and cite_keys(found[next_cite]) ~= want do next_cite = next_cite + 1 end
+              if next_cite <= #found then
+                citations[member] = inline_html({found[next_cite]})
+                next_cite = next_cite + 1
+              end
+            end
+          end
+        end
+      end
+    end
+  end
+  return {citations = citations, notes = notes, bibliography = bibliography}
+end
+
 for line in io.lines() do
   local ok, result = pcall(function()
     local request = json.decode(line, false)
     if request.convert then return convert(request) end
+    if request.notes then return format_notes(request) end
     return format(request)
   end)
   if not ok then result = {error = tostring(result)} end

@@ -26,6 +26,7 @@ class CiteprocError(Exception):
 class Formatted:
     citations: tuple[str, ...]                  # HTML of each cluster, in request order
     bibliography: tuple[tuple[str, str], ...]   # (key, entry HTML) in the style's order
+    notes: tuple[str, ...] = ()                 # a note style: each cluster's footnote text ('' if it makes none)
 
 
 def pandoc_path() -> str:
@@ -77,14 +78,19 @@ class Citeproc:
         return self._request({"convert": biblatex, "lang": lang})["items"]
 
     def format(self, clusters: list[str], references: list[dict], style: Path, lang: str,
-               nocite: bool = False) -> Formatted:
-        """Format citation clusters (Pandoc Markdown) and the bibliography of what they cite."""
+               nocite: bool = False, notes: list[dict] | None = None, keys: list[list[str]] | None = None) -> Formatted:
+        """Format citation clusters (Pandoc Markdown) and the bibliography of what they cite. For a
+        note style, notes places each cluster (citeproc.lua's format_notes) and keys are its keys."""
         import secrets
 
-        response = self._request({"clusters": clusters, "references": references, "style": str(style),
-                                  "lang": lang, "nocite": nocite, "separator": f"<!--{secrets.token_hex(12)}-->"})
+        request = {"clusters": clusters, "references": references, "style": str(style), "lang": lang,
+                   "nocite": nocite, "separator": f"<!--{secrets.token_hex(12)}-->"}
+        if notes is not None:
+            request.update(notes=notes, keys=keys)
+        response = self._request(request)
         return Formatted(tuple(c.strip() for c in response["citations"]),
-                         tuple((b["id"], b["html"].strip()) for b in response["bibliography"]))
+                         tuple((b["id"], b["html"].strip()) for b in response["bibliography"]),
+                         tuple(n.strip() for n in response.get("notes", ())))
 
     def close(self) -> None:
         if self._process is not None:

@@ -28,6 +28,7 @@ from builder.markdown.highlight import highlight_code
 from builder.markdown.ids import ids_plugin
 from builder.markdown.links import LinkResolver, links_plugin
 from builder.markdown.nesting import nesting_plugin
+from builder.markdown.notes import notes_plugin
 from builder.model import Heading
 from builder.text import html_text, slugify
 
@@ -43,9 +44,10 @@ class MarkdownResult:
     problems: tuple[Problem, ...]
 
 
-def create_parser(page_ids: Iterable[str] = ()) -> MarkdownIt:
+def create_parser(page_ids: Iterable[str] = (), *, notes: bool = False, language: str = "en") -> MarkdownIt:
     """The parser every document goes through; raw HTML is escaped unless unsafe_html. page_ids:
-    the ids the page around a body uses (the theme's), which no id of the body may take."""
+    the ids the page around a body uses (the theme's), which no id of the body may take; notes: the
+    style is a note style, so citations in the text become footnotes (markdown/notes.py)."""
     page_ids = frozenset(page_ids)
     md = MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True,
                                    "highlight": highlight_code})
@@ -61,6 +63,8 @@ def create_parser(page_ids: Iterable[str] = ()) -> MarkdownIt:
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda text: _heading_slug(text, page_ids))
     md.use(links_plugin)
     md.use(citations_plugin)
+    if notes:
+        md.use(notes_plugin, language)
     md.use(evidence_plugin)
     md.use(crossrefs_plugin)
     md.use(ids_plugin, page_ids)

@@ -30,6 +30,10 @@ class Cluster:
     key_lines: tuple[int, ...]  # 0-based body line of each key
     key_cols: tuple[int, ...]   # 0-based column of each key's '@'
     context: str                # the text of the paragraph around the citation
+    note: int = 0               # the author's footnote it stands in (the n-th referenced), 0 if none
+    notes_before: int = 0       # how many of the author's footnotes are referenced before it
+    in_text: bool = True        # in the text itself (not in a note, nor an image's description)
+    note_text: str = ""         # the text of the author's note it stands in, paragraph by paragraph
 
 
 def citations_plugin(md: MarkdownIt) -> None:
@@ -99,6 +103,10 @@ class _ClusterCollector:
         self.note_bodies = _footnote_bodies(state.tokens)
         self.visited_notes: set[int] = set()
         self._context: tuple = (None, "")
+        self._notes_read = 0          # the author's notes referenced so far
+        self._in_note = 0             # the note being read (its number), 0 in the text
+        self._in_image = 0
+        self._note_text = ""
 
     def visit_blocks(self, tokens, top_level: bool = False) -> None:
         """Inline tokens of the blocks; at top level, footnote definitions wait for their reference."""
@@ -117,7 +125,9 @@ class _ClusterCollector:
             if token.type == "citation":
                 self.add(block, token, base)
             elif token.type == "image" and token.children:
+                self._in_image += 1
                 self.visit_inline(block, token.children, _nested_base(block.content, base, "![", token.content))
+                self._in_image -= 1
             elif token.type == "footnote_ref":
                 self.visit_note(block, token.meta["id"], base)
 
@@ -126,6 +136,21 @@ class _ClusterCollector:
         if note_id in self.visited_notes:
             return
         self.visited_notes.add(note_id)
+        self._notes_read += 1
+        outer = self._in_note, self._note_text
+        if not self._in_note:
+            self._in_note, self._note_text = self._notes_read, self._text_of_note(note_id)
+        self._visit_note_body(block, note_id, base)
+        self._in_note, self._note_text = outer
+
+    def _text_of_note(self, note_id: int) -> str:
+        note = self.notes.get(note_id, {})
+        if "tokens" in note:
+            return " ".join(note.get("content", "").split())
+        return "\n\n".join(" ".join(token.content.split()) for token in self.note_bodies.get(note.get("label"), [])
+                            if token.type == "inline")
+
+    def _visit_note_body(self, block, note_id: int, base: int) -> None:
         note = self.notes.get(note_id, {})
         if "tokens" in note:    # an inline note, ^[...]
             self.visit_inline(block, note["tokens"], _nested_base(block.content, base, "^[", note.get("content", "")))
@@ -138,7 +163,8 @@ class _ClusterCollector:
         if self._context[0] is not block:       # one paragraph's text, shared by all its citations
             self._context = (block, " ".join(block.content.split()))
         self.clusters.append(Cluster(token.content, token.meta["keys"], tuple(line for line, _ in positions),
-                                     tuple(col for _, col in positions), self._context[1]))
+                                     tuple(col for _, col in positions), self._context[1], self._in_note,
+                                     self._notes_read, not self._in_note and not self._in_image, self._note_text))
 
 
 def _footnote_bodies(tokens) -> dict[str, list]:

@@ -102,7 +102,7 @@ def _collect(state: StateCore) -> None:
             citation = f"[@{source}, {_escape_markdown(locator)}]" if locator else f"[@{source}]"
             cluster_index = len(clusters)
             clusters.append(Cluster(citation, (source,), (line,), (col_of("source") + len("source="),),
-                                    _quote_text(tokens, index)))
+                                    _quote_text(tokens, index), in_text=False))     # shown in the caption
         kept = {name: values.get(name, "").strip() for name in ATTRIBUTES if values.get(name, "").strip()}
         kept.pop("grade", None)
         box = EvidenceBox(box_id, len(boxes) + 1, source, line, _quote_text(tokens, index), cluster_index,

@@ -45,7 +45,9 @@ PARALLEL_FROM = 64      # from this many documents to parse, a process per core 
 
 # Markers in a draft; markdown-it turns any NUL of the input into U+FFFD, so only these have one.
 _CLUSTER, _CAPTION = "\x00C{}\x00", "\x00E{}\x00"
-_MARKER = re.compile("\x00([CE])(\\d+)\x00")
+_MARKER = re.compile("\x00([CEN])(\\d+)\x00")
+_MOVED = re.compile("\x00M\x00(.*?)\x00m\x00", re.DOTALL)    # punctuation moved into a narrative citation (notes)
+_ENDS_WITH_PUNCTUATION = re.compile(r"[.,;:!?]\s*(?:<[^>]*>\s*)*$")
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,10 @@ class BodyRenderer:
     """Parses and renders the bodies of a build's documents, reusing what the cache holds."""
 
     def __init__(self, settings: Settings, links: PublicationLinks, bibliography: Bibliography, cache: Cache,
-                 env: jinja2.Environment):
+                 env: jinja2.Environment, notes: bool = False):
         self.settings, self.links, self.bibliography, self.cache = settings, links, bibliography, cache
         ids = page_ids(settings)        # the theme's: no id of a body may take one
-        self.md = create_parser(ids)
+        self.md = create_parser(ids, notes=notes, language=settings.language)
         self._site_map = digest([sorted(links.site_map()), sorted(ids)])
         self._env = env
         # The theme's caption of an evidence box is part of each body, so its templates are part of the key.
@@ -182,11 +184,14 @@ class BodyRenderer:
                     else f'<span class="citation">{escape(cluster.source)}</span>'
                     for index, cluster in enumerate(draft.clusters)]
         captions = self._captions_of(document, draft, evidence, source_urls, citations.clusters)
-        html = _MARKER.sub(lambda m: (clusters if m[1] == "C" else captions)[int(m[2])], result.html)
+        notes = [citations.notes[index] if index < len(citations.notes) else "" for index in range(len(clusters))]
+        pieces = {"C": clusters, "E": captions, "N": notes}
+        html = _with_moved_punctuation(_MARKER.sub(lambda m: pieces[m[1]][int(m[2])], result.html))
         html = html if self.settings.unsafe_html else sanitize(html)
         plain = [html_text(cluster) for cluster in clusters]
         def as_read(text: str) -> str:        # citations as plain text, captions left out
-            return " ".join(_MARKER.sub(lambda m: plain[int(m[2])] if m[1] == "C" else "", text).split())
+            return " ".join(_with_moved_punctuation(_MARKER.sub(lambda m: plain[int(m[2])] if m[1] == "C" else "",
+                                                                text)).split())
 
         uses = citation_uses(draft.clusters, citations.clusters)
         return {"html": html, "toc": [[h.level, h.anchor, as_read(h.text)] for h in result.toc],
@@ -195,6 +200,15 @@ class BodyRenderer:
                 "uses": [[u.key, u.context] for u in uses],
                 "evidence": [_evidence_record(r) for r in evidence],
                 "problems": [p.record() for p in evidence_problems]}
+
+
+def _with_moved_punctuation(html: str) -> str:
+    """Punctuation a note style moved into a narrative citation, unless what the citation shows
+    already ends with some ('Smith et al.' then keeps its one period), as pandoc does."""
+    if "\x00M\x00" not in html:
+        return html
+    return _MOVED.sub(lambda m: "" if _ENDS_WITH_PUNCTUATION.search(html[max(0, m.start() - 400):m.start()]) else m[1],
+                      html)
 
 
 def _source(env: jinja2.Environment, name: str) -> str:
