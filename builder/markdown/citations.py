@@ -34,6 +34,7 @@ class Cluster:
     notes_before: int = 0       # how many of the author's footnotes are referenced before it
     in_text: bool = True        # in the text itself (not in a note, nor an image's description)
     note_text: str = ""         # the text of the author's note it stands in, paragraph by paragraph
+    in_link: bool = False       # in a link's text: shown without links of its own (no link in a link)
 
 
 def citations_plugin(md: MarkdownIt) -> None:
@@ -42,6 +43,12 @@ def citations_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("emphasis", "citation_narrative", _narrative)
     md.core.ruler.after("inline", "citation_positions", _collect_clusters)
     md.add_render_rule("citation", _render)
+    # A link's text may hold citations, as in pandoc ([see [@a]](url)): markdown-it refuses a
+    # link whose text holds a token that starts with '[' (a link in a link), citations included.
+    from types import SimpleNamespace
+
+    md.helpers = SimpleNamespace(parseLinkLabel=_link_label, parseLinkDestination=md.helpers.parseLinkDestination,
+                                 parseLinkTitle=md.helpers.parseLinkTitle)
 
 
 def _bracketed(state: StateInline, silent: bool) -> bool:
@@ -68,6 +75,30 @@ def _narrative(state: StateInline, silent: bool) -> bool:
         first = key_at(src, pos)    # `@a [see @fig-x]` cites @a alone
         found = CiteMatch.of(first.end, [first])
     return _accept(state, found, silent)
+
+
+def _link_label(state: StateInline, start: int, disable_nested: bool = False) -> int:
+    """The end of the link text that starts at start ('['), or -1: markdown-it's own rule, except
+    that a citation in it is not a link in a link."""
+    old_pos, level, end = state.pos, 1, -1
+    state.pos = start + 1
+    while state.pos < state.posMax:
+        marker = state.src[state.pos]
+        if marker == "]":
+            level -= 1
+            if level == 0:
+                end = state.pos
+                break
+        before = state.pos
+        state.md.inline.skipToken(state)
+        if marker == "[":
+            if before == state.pos - 1:
+                level += 1          # a '[' of the text, not the start of a token
+            elif disable_nested and bracketed_at(state.src[:state.posMax], before) is None:
+                state.pos = old_pos
+                return -1
+    state.pos = old_pos
+    return end
 
 
 def _has_crossref(keys: tuple[str, ...]) -> bool:
@@ -107,6 +138,7 @@ class _ClusterCollector:
         self._in_note = 0             # the note being read (its number), 0 in the text
         self._in_image = 0
         self._note_text = ""
+        self._in_link = 0
 
     def visit_blocks(self, tokens, top_level: bool = False) -> None:
         """Inline tokens of the blocks; at top level, footnote definitions wait for their reference."""
@@ -122,7 +154,9 @@ class _ClusterCollector:
     def visit_inline(self, block, children, base: int) -> None:
         """Children of block; their offsets count from base in block.content."""
         for token in children:
-            if token.type == "citation":
+            if token.type in ("link_open", "link_close"):
+                self._in_link += 1 if token.type == "link_open" else -1
+            elif token.type == "citation":
                 self.add(block, token, base)
             elif token.type == "image" and token.children:
                 self._in_image += 1
@@ -164,7 +198,8 @@ class _ClusterCollector:
             self._context = (block, " ".join(block.content.split()))
         self.clusters.append(Cluster(token.content, token.meta["keys"], tuple(line for line, _ in positions),
                                      tuple(col for _, col in positions), self._context[1], self._in_note,
-                                     self._notes_read, not self._in_note and not self._in_image, self._note_text))
+                                     self._notes_read, not self._in_note and not self._in_image, self._note_text,
+                                     self._in_link > 0))
 
 
 def _footnote_bodies(tokens) -> dict[str, list]:

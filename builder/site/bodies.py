@@ -47,6 +47,7 @@ PARALLEL_FROM = 64      # from this many documents to parse, a process per core 
 _CLUSTER, _CAPTION = "\x00C{}\x00", "\x00E{}\x00"
 _MARKER = re.compile("\x00([CEN])(\\d+)\x00")
 _MOVED = re.compile("\x00M\x00(.*?)\x00m\x00", re.DOTALL)    # punctuation moved into a narrative citation (notes)
+_LINK_TAG = re.compile(r"</?a\b[^>]*>")      # a citation in a link's text keeps its words, not its links
 _ENDS_WITH_PUNCTUATION = re.compile(r"[.,;:!?]\s*(?:<[^>]*>\s*)*$")
 
 
@@ -183,6 +184,7 @@ class BodyRenderer:
         clusters = [citations.clusters[index] if index < len(citations.clusters)
                     else f'<span class="citation">{escape(cluster.source)}</span>'
                     for index, cluster in enumerate(draft.clusters)]
+        clusters = [_LINK_TAG.sub("", html) if cluster.in_link else html for html, cluster in zip(clusters, draft.clusters)]
         captions = self._captions_of(document, draft, evidence, source_urls, citations.clusters)
         notes = [citations.notes[index] if index < len(citations.notes) else "" for index in range(len(clusters))]
         pieces = {"C": clusters, "E": captions, "N": notes}
