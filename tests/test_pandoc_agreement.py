@@ -1,4 +1,7 @@
-"""benchmarks/pandoc_agreement.py: Dossier's citations against pandoc 3.9's on the real-world corpus.
+"""benchmarks/pandoc_agreement.py: Dossier's citations against pandoc 3.9's, on the real-world
+corpus and on the documents of tests/fixtures/pandoc-compat/, in chicago-author-date, apa and
+chicago-notes-bibliography; strict (a refused document counts as 0 identical) and non-strict
+(a refused document built with its errors ignored).
 
 The levels asserted here are the ones reached; raise them when a fix lands, so that
 agreement cannot drop without a test failing.
@@ -9,7 +12,7 @@ import sys
 
 import pytest
 
-from helpers import REPOSITORY
+from helpers import FIXTURES, REPOSITORY
 
 _spec = importlib.util.spec_from_file_location("pandoc_agreement", REPOSITORY / "benchmarks" / "pandoc_agreement.py")
 agreement = sys.modules["pandoc_agreement"] = importlib.util.module_from_spec(_spec)
@@ -18,13 +21,54 @@ _spec.loader.exec_module(agreement)
 pytestmark = pytest.mark.skipif(not (agreement.DEFAULT_CORPUS / "manifest.json").is_file(),
                                 reason=f"no shared corpus at {agreement.DEFAULT_CORPUS} (set DOSSIER_CORPUS)")
 
-STYLES = ["chicago-author-date", "apa"]
+STYLES = ["chicago-author-date", "apa", "chicago-notes-bibliography"]
+AUTHOR_DATE = STYLES[:2]
 
-# (identical, differing) per style: in-text citations, then bibliography entries. A
-# citation or entry found in one output only differs, as does a pair with different texts.
-REACHED = {"citations": (402, 3), "entries": (315, 3)}
+# Non-strict, on the corpus: (identical, differing) per style, in-text citations (in the notes
+# style: notes), then bibliography entries. A citation or entry found in one output only
+# differs, as does a pair with different texts.
+REACHED = {
+    "chicago-author-date": {"citations": (402, 3), "entries": (315, 3)},
+    "apa": {"citations": (402, 3), "entries": (315, 3)},
+    # Most differing notes end a quoted title: Dossier writes “Title”. where pandoc writes
+    # “Title.” (measured 2026-12-06); the others are citations in figure captions, which pandoc
+    # makes notes of and Dossier leaves in the caption, and the {figure} fences below.
+    "chicago-notes-bibliography": {"citations": (336, 103), "entries": (315, 3)},
+}
 
-# Every difference left, the same in both styles, with its reason.
+# Strict: (in-text %, bibliography %) per group and style, as measured on 2026-12-06 with the
+# builder of that day (5 of the 8 corpus documents refused: pandoc-crossref's @fig:x and the
+# deliberate @nonexistent are unknown keys, and MyST's ::: {glossary} is not read as attributes).
+STRICT = {
+    ("corpus", "chicago-author-date"): (25.31, 20.63),
+    ("corpus", "apa"): (25.31, 20.63),
+    ("corpus", "chicago-notes-bibliography"): (22.12, 20.63),
+    ("fixtures", "chicago-author-date"): (100.0, 93.33),
+    ("fixtures", "apa"): (100.0, 97.78),
+    ("fixtures", "chicago-notes-bibliography"): (84.85, 93.33),
+}
+TOLERANCE = 0.5     # percentage points
+
+# The fixtures, each exercising a point of issue 14's "What breaks today".
+FIXTURE_POINTS = {
+    "notes": "1: note styles: notes numbered with the author's own, ibid. and short forms, citations in notes",
+    "duplicate-keys": "2: a key defined twice (@article, later @software), identical copies, url set twice",
+    "unnumbered-headings": "2: # Heading {-}, {.unnumbered}, {#id -}",
+    "attribute-values": "2: unquoted attribute values holding %, ., /, : (a figure's citation must survive)",
+    "url-keys": "2: URL-like keys holding :, /, ., = (with @{...})",
+    "example-lists": "2: example lists (@good) / (@) are not citations",
+    "brace-protection": "3: {Protected} capitals, 'Zeitschrift für', al-'Udhrī, particles",
+    "citation-links": "3: a citation as the text of a link",
+    "refs-placeholder": "3: ::: {#refs} placed by the author is filled, and no second one is written",
+    "csl-json-yaml": "4: CSL-JSON and CSL-YAML bibliographies beside .bib",
+    "citation-metadata": "4: nocite (keys), link-citations/link-bibliography: false, reference-section-title",
+    "nocite-all": "4: nocite: @*",
+    "suppress-bibliography": "4: suppress-bibliography",
+    "front-matter-lang": "4: lang in front matter",
+    "front-matter-bibliography": "4: bibliography: in front matter",
+}
+
+# Every difference left on the corpus in the author-date styles, the same in both, with its reason.
 KNOWN = {
     # ```{figure} path``` is a code block to CommonMark, but not to pandoc, which needs a
     # fence's info string to be one word or {attributes}: pandoc renders the line as text
@@ -39,42 +83,122 @@ KNOWN = {
 
 
 @pytest.fixture(scope="module")
-def results():
-    return agreement.run(agreement.load_corpus(agreement.DEFAULT_CORPUS))
+def corpus():
+    return agreement.load_corpus(agreement.DEFAULT_CORPUS)
 
 
-def test_every_document_is_compared_in_both_styles(results):
-    corpus = agreement.load_corpus(agreement.DEFAULT_CORPUS)
-    assert sorted((r.document, r.style) for r in results) == sorted(
-        (name, style) for name in corpus.documents for style in STYLES)
+@pytest.fixture(scope="module")
+def results(corpus):
+    return agreement.run(corpus)
+
+
+def test_every_document_is_compared_in_every_style(corpus, results):
+    fixtures = sorted(p.name for p in (FIXTURES / "pandoc-compat").iterdir() if p.is_dir())
+    expected = [("corpus", name) for name in corpus.documents] + [("fixtures", name) for name in fixtures]
+    assert sorted((r.group, r.document, r.style) for r in results) == sorted(
+        (group, name, style) for group, name in expected for style in STYLES)
+
+
+def test_each_fixture_is_a_document_with_a_bib_and_says_what_it_exercises():
+    folders = {p.name: p for p in (FIXTURES / "pandoc-compat").iterdir() if p.is_dir()}
+    assert set(folders) == set(FIXTURE_POINTS)
+    for name, folder in folders.items():
+        assert [p.name for p in folder.glob("*.md")] == [f"{name}.md"], name
+        assert list(folder.glob("*.bib")), name
 
 
 @pytest.mark.parametrize("style", STYLES)
-def test_in_text_citations_agree(results, style):
-    totals = agreement.totals(results, style)
-    identical, differing = REACHED["citations"]
-    assert totals["citations_same"] >= identical
-    assert totals["citations_total"] - totals["citations_same"] <= differing
-    assert totals["citations_percent"] >= 98.2
+def test_non_strict_agreement_does_not_drop(results, style):
+    totals = agreement.totals(results, style, "corpus")
+    for kind in ("citations", "entries"):
+        identical, differing = REACHED[style][kind]
+        assert totals[f"{kind}_same"] >= identical, kind
+        assert totals[f"{kind}_total"] - totals[f"{kind}_same"] <= differing, kind
 
 
+@pytest.mark.parametrize("group, style", sorted(STRICT))
+def test_strict_agreement_does_not_drop(results, group, style):
+    totals = agreement.totals(results, style, group)
+    in_text, bibliography = STRICT[group, style]
+    assert totals["strict_citations_percent"] >= in_text - TOLERANCE
+    assert totals["strict_entries_percent"] >= bibliography - TOLERANCE
+
+
+@pytest.mark.parametrize("group", agreement.GROUPS)
 @pytest.mark.parametrize("style", STYLES)
-def test_bibliography_entries_agree(results, style):
-    totals = agreement.totals(results, style)
-    identical, differing = REACHED["entries"]
-    assert totals["entries_same"] >= identical
-    assert totals["entries_total"] - totals["entries_same"] <= differing
-    assert totals["entries_percent"] >= 99.0
+def test_strict_counts_a_refused_document_as_nothing_identical(results, group, style):
+    totals = agreement.totals(results, style, group)
+    assert totals["strict_citations_same"] <= totals["citations_same"]
+    assert totals["strict_entries_same"] <= totals["entries_same"]
+    for result in results:
+        if result.refused and result.style == style and result.group == group:
+            assert result.strict == (0, result.pandoc_citations, 0, result.pandoc_entries)
+            assert result.refused.strip(), result.document
 
 
 def test_only_known_differences_remain(results):
-    found = {(r.document, d.where): (d.ours, d.pandoc) for r in results for d in r.differences}
+    found = {(r.document, d.where): (d.ours, d.pandoc) for r in results for d in r.differences
+             if r.group == "corpus" and r.style in AUTHOR_DATE}
     assert {where: texts for where, texts in found.items() if where not in KNOWN} == {}
 
 
 def test_unresolved_citations_are_left_out_on_both_sides(results):
     # @fig:x, @tbl:x (pandoc-crossref) and @nonexistent render as "(key?)" on both sides;
     # Dossier reads @fig-x as its own cross-reference, so pandoc has a few more.
-    ours = sum(r.unresolved_ours for r in results if r.style == "apa")
-    theirs = sum(r.unresolved_pandoc for r in results if r.style == "apa")
+    ours = sum(r.unresolved_ours for r in results if r.style == "apa" and r.group == "corpus")
+    theirs = sum(r.unresolved_pandoc for r in results if r.style == "apa" and r.group == "corpus")
     assert (ours, theirs) == (27, 32)
+
+
+# pandoc's notes and Dossier's, for the same text: a narrative citation whose period moved before
+# the note, a citation that is a link's text, an author's note right after a citation's.
+PANDOC_NOTES = """<p>As <span class="citation" data-cites="kim">Kim.<a href="#fn1" class="footnote-ref" id="fnref1"
+role="doc-noteref"><sup>1</sup></a></span> Then <a href="https://example.org">see<span class="citation"
+data-cites="lee"><a href="#fn2" class="footnote-ref" id="fnref2" role="doc-noteref"><sup>2</sup></a></span></a>
+and more.<span class="citation" data-cites="kim"><a href="#fn3" class="footnote-ref" id="fnref3"
+role="doc-noteref"><sup>3</sup></a></span><a href="#fn4" class="footnote-ref" id="fnref4"
+role="doc-noteref"><sup>4</sup></a></p>
+<div id="refs"><div id="ref-kim" class="csl-entry">Kim, Suk. <em>Korea</em>.</div>
+<div id="ref-lee" class="csl-entry">Lee, Ann. <em>Seoul</em>.</div></div>
+<section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes"><hr /><ol>
+<li id="fn1"><p><em>Korea</em>.<a href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
+<li id="fn2"><p>Ann Lee, <em>Seoul</em>.<a href="#fnref2" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
+<li id="fn3"><p>Ibid.<a href="#fnref3" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
+<li id="fn4"><p>My own.<a href="#fnref4" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
+</ol></section>"""
+
+DOSSIER_NOTES = """<div class="article-body"><p>As <span class="citation" data-cites="kim">Kim</span>.<sup
+class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup> Then <a href="https://example.org">see<span
+class="citation" data-cites="lee"></span><sup class="footnote-ref"></sup></a><a href="#fn2" id="fnref2">[2]</a>
+and more.<span class="citation" data-cites="kim"></span><sup class="footnote-ref"><a href="#fn3"
+id="fnref3">[3]</a></sup><sup class="footnote-ref"><a href="#fn4" id="fnref4">[4]</a></sup></p>
+<section class="footnotes"><ol class="footnotes-list">
+<li id="fn1" class="footnote-item"><p><a href="#ref-kim"><em>Korea</em></a>.
+<a href="#fnref1" class="footnote-backref">↩︎</a></p></li>
+<li id="fn2" class="footnote-item"><p>Ann Lee, <em>Seoul</em>.
+<a href="#fnref2" class="footnote-backref">↩︎</a></p></li>
+<li id="fn3" class="footnote-item"><p>Ibid. <a href="#fnref3" class="footnote-backref">↩︎</a></p></li>
+<li id="fn4" class="footnote-item"><p>My own. <a href="#fnref4" class="footnote-backref">↩︎</a></p></li>
+</ol></section></div>
+<div id="refs"><div id="ref-kim" class="csl-entry">Kim, Suk. <em>Korea</em>.
+<a class="source-link" href="../../sources/kim/">Source page</a></div>
+<div id="ref-lee" class="csl-entry">Lee, Ann. <em>Seoul</em>.</div></div>"""
+
+
+def test_notes_are_read_alike_from_pandocs_page_and_dossiers(corpus):
+    theirs = agreement.read_output(corpus, PANDOC_NOTES, emphasis=False, notes=True)
+    ours = agreement.read_output(corpus, agreement.page_fragment(f"<html><body>{DOSSIER_NOTES}</body></html>"),
+                                 emphasis=False, notes=True)
+    assert theirs == ours
+    assert [(n["keys"], n["text"]) for n in theirs["citations"]] == [
+        (["kim"], "Kim. | Korea."), (["lee"], "Ann Lee, Seoul."), (["kim"], "Ibid."), ([], "My own.")]
+    result = agreement.compare("fixtures", "example", "chicago-notes-bibliography", ours, theirs)
+    assert (result.citations_same, result.citations_total, result.entries_same, result.entries_total) == (4, 4, 2, 2)
+
+
+def test_only_the_first_refs_is_read(corpus):
+    # An author's ::: {#refs} left empty, with the entries in a second id="refs", lists nothing.
+    html = ('<div id="refs"></div><p><span class="citation" data-cites="kim">(Kim)</span></p>'
+            '<div id="refs"><div id="ref-kim" class="csl-entry">Kim.</div></div>')
+    read = agreement.read_output(corpus, html, False, False)
+    assert read["bibliography"] == []
