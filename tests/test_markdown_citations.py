@@ -5,6 +5,7 @@ test_pandoc_reads_the_same_keys checks that again with the pandoc Dossier ships.
 """
 
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -14,7 +15,8 @@ import pytest
 from builder.build import build
 from builder.csl.pandoc import pandoc_path
 from builder.errors import BuildFailed
-from builder.markdown import create_parser, parse_markdown
+from builder.markdown import create_parser, parse_markdown, render_parsed
+from builder.text import html_text
 from helpers import FIXTURES, write
 
 MD = create_parser()
@@ -34,8 +36,8 @@ def one(source: str, *keys: str) -> list:
     return [(source, keys)]
 
 
-# (markdown, clusters found); "x " in front keeps Pandoc from reading `@a.` or `(@a)`
-# at the start of a paragraph as an example-list marker, which Dossier does not have.
+# (markdown, clusters found); "x " in front keeps `@a.` or `(@a)` at the start of a paragraph
+# from being an example-list marker (markdown/examples.py), as Pandoc reads it.
 SYNTAX = {
     "parenthetical": ("x [@kim2016] y", one("[@kim2016]", "kim2016")),
     "locator": ("x [@kim2016, p. 33] y", one("[@kim2016, p. 33]", "kim2016")),
@@ -94,6 +96,19 @@ SYNTAX = {
     "key-url": ("x @https://example.org/kim y", one("@https://example.org/kim", "https://example.org/kim")),
     "key-braced": ("x @{kim.2016.} y", one("@{kim.2016.}", "kim.2016.")),
     "key-braced-with-space": ("x @{kim 2016} y", []),
+    "key-braced-url-with-equals": ("x @{https://doi.org/10.1/x=y} y",
+                                   one("@{https://doi.org/10.1/x=y}", "https://doi.org/10.1/x=y")),
+    "key-url-stops-before-equals": ("x @https://doi.org/10.1/x=y z", one("@https://doi.org/10.1/x", "https://doi.org/10.1/x")),
+    "key-colon-slash-dot-equals": ("x @a:b/c.d=e y", one("@a:b/c.d", "a:b/c.d")),
+    "key-braced-nested": ("x @{a{b{c}}d} y", one("@{a{b{c}}d}", "a{b{c}}d")),
+    "key-braced-unbalanced": ("x @{a{b} y", []),
+    "key-braced-empty": ("x @{} y", one("@{}", "")),
+    "key-star": ("x @*foo y [@*]", [("@*foo", ("*foo",)), ("[@*]", ("*",))]),
+    "key-double-dot": ("x @a..b y", one("@a", "a")),
+    "key-colon-slash": ("x @a:/b and @a//b y", [("@a:/b", ("a:/b",)), ("@a//b", ("a//b",))]),
+    "cluster-then-braces-not-attributes": ("x [@a; @b]{bad!} y", one("[@a; @b]", "a", "b")),
+    "narrative-then-span": ("x @a [see @b]{.x} y", [("@a", ("a",)), ("@b", ("b",))]),
+    "narrative-locator-then-braces": ("x @a [p. 4]{bad!} y", one("@a", "a")),
     "key-cyrillic": ("x @пункт3 y", one("@пункт3", "пункт3")),
     "key-hangul": ("x [@김2016] y", one("[@김2016]", "김2016")),
     "email": ("write to analyst@example.org today", []),
@@ -286,3 +301,88 @@ def places_page(tmp_path_factory):
 ], ids=["paragraph", "list-item", "table-cell", "fenced-div", "footnote", "not-citations", "code-block"])
 def test_a_build_formats_citations_in_every_place(places_page, html):
     assert html in places_page
+
+
+PLACE_KEYS = ("paragraph", "heading", "linktext", "caption", "tablecell", "footnote", "definition", "span",
+              "example", "evidence")
+
+EVERY_PLACE = """\
+---
+title: Every place
+date: 2020-01-01
+---
+
+A paragraph [@paragraph2020].
+
+## A heading cites @heading2020
+
+See [a study by @linktext2020](https://example.org).
+
+![A map [@caption2020]](../assets/map.png){height=25% .wide}
+
+| Claim | Source |
+|-------|--------|
+| x     | [@tablecell2020] |
+
+A note.[^1]
+
+Term
+: Defined by @definition2020.
+
+[In a span @span2020]{.mark}
+
+(@one) An example citing [@example2020], which is example @one.
+
+::: {.evidence #ev-place source=evidence2020}
+A quote.
+:::
+
+[^1]: The footnote cites @footnote2020.
+"""
+
+
+def _every_place_publication(root):
+    write(root / "citations" / "places.bib", "\n".join(
+        f"@book{{{key}2020, author = {{{key.capitalize()}, Ann}}, title = {{On {key}}}, year = {{2020}}, publisher = {{P}}}}"
+        for key in PLACE_KEYS))
+    write(root / "content" / "assets" / "map.png", "not really a PNG")
+    return write(root / "content" / "articles" / "every.md", EVERY_PLACE)
+
+
+def test_a_build_formats_a_citation_in_every_kind_of_place(publication):
+    root = publication("cited")
+    _every_place_publication(root)
+    result = build(root, write=False)
+    assert result.warnings == []
+    html = next(o.content for o in result.outputs if o.path == "articles/every/index.html").decode()
+    body = html[html.index('<div class="article-body">'):html.index('<section class="references"')]
+    for key in PLACE_KEYS:
+        shown = re.findall(rf'<span class="citation" data-cites="{key}2020">(.*?)</span>', body, re.DOTALL)
+        assert shown and f"{key.capitalize()}" in html_text(shown[0]) and "2020" in html_text(shown[0]), key
+    assert "<li>An example citing" in body and "which is example 1.</li>" in body
+    assert '<figcaption>A map <span class="citation" data-cites="caption2020">' in body
+
+
+def test_a_citation_the_page_would_not_show_is_an_error_at_its_position(publication):
+    root = publication("cited")
+    _every_place_publication(root)
+    write(root / "content" / "articles" / "every.md",
+          EVERY_PLACE + "\nText with ![a map after @kim2016](../assets/map.png) inline.\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, write=False)
+    assert [str(p) for p in failed.value.problems] == [
+        "content/articles/every.md:33:25: error: citation '@kim2016' in an image's description would not be shown: "
+        "an image inside a paragraph shows its description only as alternative text; put the image in a paragraph "
+        "of its own (a figure, captioned) or the citation outside it"]
+
+
+def test_every_cluster_is_shown_or_reported():
+    """The check runs on any body: a cluster no renderer showed is an error (here, its token is gone)."""
+    md = create_parser()
+    parsed = parse_markdown(md, "First [@a].\n\nSecond @b.\n", path="content/articles/a.md", line_offset=2)
+    paragraph = parsed.tokens[4]
+    paragraph.children = [c for c in paragraph.children if c.type != "citation"]
+    result = render_parsed(md, parsed)
+    assert [str(p) for p in result.problems] == [
+        "content/articles/a.md:5:8: error: citation '@b' would not be shown anywhere on the page"]
+    assert render_parsed(md, parsed).problems == result.problems      # reported once, however often rendered

@@ -78,8 +78,33 @@ def test_bad_attribute_is_reported_at_its_column():
     assert result.html == "<div>\n<p>body</p>\n</div>\n"
 
 
-def test_unterminated_quote_reports_the_open_brace_and_the_value():
+def test_unterminated_quote_reports_the_value():
+    # pandoc reads `"unterminated` as the value (the quote opens nothing); Dossier reports it
     result = render('::: {.note source="unterminated}\nbody\n:::\n')
+    assert [str(p) for p in result.problems] == [
+        "content/articles/a.md:1:12: error: bad div attributes: unterminated quoted attribute value"]
+
+
+def test_an_unterminated_quote_that_swallows_the_brace_reports_both():
+    result = render('::: {.note source="two words}\nbody\n:::\n')
     assert [str(p) for p in result.problems] == [
         "content/articles/a.md:1:5: error: attribute block is not closed: add '}'",
         "content/articles/a.md:1:12: error: bad div attributes: unterminated quoted attribute value"]
+
+
+def test_attributes_read_as_pandoc_reads_them():
+    # pandoc: Div ( "b" , [ "a" , "unnumbered" ] , [ ( "key" , "50%" ) , ( "src" , "x/y.png" ) ] )
+    result = render("::: {.a #b key=50% src=x/y.png -}\nx\n:::\n")
+    assert result.html == '<div id="b" class="a unnumbered" data-key="50%" data-src="x/y.png">\n<p>x</p>\n</div>\n'
+    assert result.problems == ()
+
+
+def test_a_bare_word_is_the_class_whatever_it_holds():
+    # pandoc: Div ( "" , [ "1st" ] , [] ): any one word after the colons
+    assert render("::: 1st\nx\n:::\n").html == '<div class="1st">\n<p>x</p>\n</div>\n'
+
+
+def test_braces_in_a_quoted_value():
+    result = render('::: {.note title="a } b"}\nx\n:::\n')
+    assert result.html.startswith('<div class="note" data-title="a } b">')
+    assert result.problems == ()

@@ -1,6 +1,15 @@
 """builder/markdown/headings.py: `## Title {#id .class}` and the table of contents."""
 
+import json
+import re
+import subprocess
+
+import pytest
+
+from builder.csl.pandoc import pandoc_path
 from builder.markdown import create_parser, render_markdown
+from builder.text import html_text
+from helpers import write
 from builder.model import Heading
 from builder.site.theme import shipped_theme_dir, template_ids
 
@@ -45,9 +54,68 @@ def test_braces_in_the_middle_of_a_heading_stay_text():
 
 
 def test_bad_heading_attributes_name_line_and_column():
+    # pandoc keeps them as text: Header 2 ( "findings-f-.a-bad" , [] , [] ) [ Str "Findings" , Space , Str "{#f" , ...
     result = render("Intro.\n\n## Findings {#f .a !bad}\n", line_offset=9)
     assert [str(p) for p in result.problems] == [
         "content/articles/a.md:12:20: error: bad heading attributes: cannot read attribute '!bad'"]
+    assert result.html.endswith(">Findings {#f .a !bad}</h2>\n")
+
+
+# (heading, expected <hN ...> attributes and text); each is what `pandoc -f markdown -t native` reads
+PANDOC_HEADINGS = {
+    "unnumbered": ("# Preface {-}", ' class="unnumbered" id="preface">Preface'),
+    "unnumbered-with-others": ("# Preface {#pre - .x}", ' id="pre" class="unnumbered x">Preface'),
+    "unnumbered-no-space": ("# Preface {-.x}", ' class="unnumbered x" id="preface">Preface'),
+    "unnumbered-class": ("# Preface {.unnumbered}", ' class="unnumbered" id="preface">Preface'),
+    "id-ending-in-dash": ("# Preface {#a-}", ' id="a-">Preface'),
+    "id-and-class-without-space": ("# Preface {.a#b}", ' id="b" class="a">Preface'),
+    "id-starting-with-a-digit": ("# Preface {#1a}", ' id="1a">Preface'),
+    "key-values-are-read": ("# Preface {lang=fr width=50%}", ' id="preface">Preface'),
+    "quoted-brace": ('# Preface {title="a } b"}', ' id="preface">Preface'),
+    "closing-hashes": ("# Preface ## {#p}", ' id="p">Preface'),
+    "hash-before-braces": ("# C# {#c}", ' id="c">C'),
+    "last-braces-only": ("# A {#x} B {#y}", ' id="y">A {#x} B'),
+    "two-blocks": ("# A {#a}{.b}", ' class="b" id="a-a">A {#a}'),
+    "escaped-brace": ("# A \\{#x}", ' id="a-x">A {#x}'),
+    "in-code": ("# A `{#x}`", ' id="a-x">A <code>{#x}</code>'),
+    "setext": ("Preface {-}\n=======", ' class="unnumbered" id="preface">Preface'),
+}
+
+
+@pytest.mark.parametrize("markdown, expected", PANDOC_HEADINGS.values(), ids=PANDOC_HEADINGS.keys())
+def test_heading_attributes_are_read_as_pandoc_reads_them(markdown, expected):
+    result = render(markdown + "\n")
+    assert result.html.startswith("<h") and result.html[3:].startswith(expected + "</h"), result.html
+    assert result.problems == ()
+
+
+def test_pandoc_reads_the_same_heading_attributes(tmp_path):
+    """Each case's id, classes and text, as pandoc 3.9 itself reads them."""
+    script = write(tmp_path / "headings.lua", _PANDOC_HEADINGS)
+    texts = [markdown for markdown, _ in PANDOC_HEADINGS.values()]
+    run = subprocess.run([pandoc_path(), "lua", str(script)], input=json.dumps(texts), capture_output=True,
+                         text=True, encoding="utf-8", check=True)
+    for (name, (markdown, _)), (identifier, classes, text) in zip(PANDOC_HEADINGS.items(), json.loads(run.stdout)):
+        html = render(markdown + "\n").html
+        ours = re.match(r'<h\d((?: \w+="[^"]*")*)>(.*)</h\d>', html)
+        attributes = dict(re.findall(r' (\w+)="([^"]*)"', ours.group(1)))
+        if "{#" in markdown and not name.startswith(("escaped", "two-blocks", "in-code")):
+            assert attributes.get("id") == identifier, name       # ids made from the text differ from pandoc's
+        assert attributes.get("class", "").split() == list(classes), name
+        assert html_text(ours.group(2)) == text, name
+
+
+_PANDOC_HEADINGS = """
+local texts = pandoc.json.decode(io.read("a"), false)
+local found = {}
+for i, text in ipairs(texts) do
+  local h = pandoc.read(text, "markdown").blocks[1]
+  local classes = {}
+  for _, c in ipairs(h.attr.classes) do table.insert(classes, c) end
+  found[i] = {h.attr.identifier, classes, pandoc.utils.stringify(h.content)}
+end
+io.write(pandoc.json.encode(found))
+"""
 
 
 def test_a_heading_never_takes_an_id_the_page_or_the_body_uses():

@@ -14,14 +14,16 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.attrs import attrs_block_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from builder.errors import Problem
+from builder.markdown.attributes import inline_attributes_plugin
 from builder.markdown.citations import Cluster, citations_plugin
 from builder.markdown.crossrefs import crossrefs_plugin
 from builder.markdown.evidence import EvidenceBox, evidence_plugin
+from builder.markdown.examples import examples_plugin
 from builder.markdown.fenced_divs import fenced_divs_plugin
 from builder.markdown.headings import heading_attributes_plugin, table_of_contents
 from builder.markdown.highlight import highlight_code
@@ -57,12 +59,13 @@ def create_parser(page_ids: Iterable[str] = (), *, notes: bool = False, language
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(fenced_divs_plugin)
-    md.use(attrs_plugin)
+    md.use(inline_attributes_plugin)
     md.use(attrs_block_plugin)
     md.use(heading_attributes_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda text: _heading_slug(text, page_ids))
     md.use(links_plugin)
     md.use(citations_plugin)
+    md.use(examples_plugin)
     if notes:
         md.use(notes_plugin, language)
     md.use(evidence_plugin)

@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-# A key's first character is a letter, digit or '_'; then letters, digits and '_', with
-# the punctuation below allowed inside a key (before a letter, digit or '_'), and ':' or
-# '/' also before a '/' (keys like `@https://doi.org/...`).
-_SIMPLE_KEY = re.compile(r"\w(?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*")
-# `@{...}`: anything without white space, braces balanced one level deep.
-_BRACED_KEY = re.compile(r"\{((?:[^\s{}]|\{[^\s{}]*\})+)\}")
+from builder.markdown.attributes import read_attributes
+
+# A key's first character is a letter, digit, '_' or '*' (pandoc's `@*`); then letters, digits
+# and '_', with the punctuation below allowed inside a key (before a letter, digit or '_'), and
+# ':' or '/' also before a '/' (keys like `@https://doi.org/...`).
+_SIMPLE_KEY = re.compile(r"[\w*](?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*")
 _AUTOLINK = re.compile(r"<[^\s<>]*>")
 _BACKTICKS = re.compile(r"`+")
 _OPENINGS = re.compile(r"[\[@]")
+# No key is this long: a longer `@{...` is text, so that no input makes reading keys quadratic.
+_MAX_BRACED_KEY = 1000
 # Brackets and citations nested deeper than this are read as text, so that no input
 # can exhaust the stack.
 _MAX_DEPTH = 16
@@ -62,9 +64,28 @@ def key_at(src: str, pos: int) -> CiteKey | None:
     simple = _SIMPLE_KEY.match(src, at + 1)
     if simple is not None:
         return CiteKey(simple.group(), at, simple.end())
-    braced = _BRACED_KEY.match(src, at + 1)
-    if braced is not None:
-        return CiteKey(braced.group(1), at, braced.end())
+    end = _balanced_braces(src, at + 1)
+    if end is not None:
+        return CiteKey(src[at + 2:end - 1], at, end)
+    return None
+
+
+def _balanced_braces(src: str, pos: int) -> int | None:
+    """`@{...}`: the offset after the braces at pos, holding anything but white space with its
+    braces balanced (pandoc's `charsInBalanced`, which also reads `@{}`); None if none close."""
+    if not src.startswith("{", pos):
+        return None
+    depth = 0
+    for index in range(pos, min(len(src), pos + _MAX_BRACED_KEY)):
+        char = src[index]
+        if char.isspace():
+            return None
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
     return None
 
 
@@ -80,7 +101,8 @@ def narrative_at(src: str, pos: int, is_reference: Callable[[str], bool] = lambd
 def bracketed_at(src: str, pos: int) -> CiteMatch | None:
     """`[see @a, p. 3; @b]` at pos: citations separated by ';' (Pandoc's `normalCite`).
 
-    Brackets directly followed by `(`, `[` or `{` are a link or a span, not a cluster.
+    Brackets directly followed by `(` or `[` are a link, and followed by `{...}` that are
+    attributes a span, not a cluster.
     """
     return _scanner(src).bracketed(pos)
 
@@ -154,7 +176,7 @@ class _Scanner:
             found = None
             if self.src.startswith("[", pos):
                 items = self._cite_list(self._skip_spnl(pos + 1))
-                if items is not None and self._closes(items[0]):
+                if items is not None and self._closes(items[0], span_needs_attributes=True):
                     found = CiteMatch.of(items[0] + 1, items[1])
             self._bracketed[pos] = found
         return self._bracketed[pos]
@@ -174,9 +196,16 @@ class _Scanner:
         end = self._skip_spnl(end)
         return CiteMatch.of(end + 1, keys) if self._closes(end) else None
 
-    def _closes(self, end: int) -> bool:
-        """A ']' at end that is not the text of a link or a span."""
-        return end < len(self.src) and self.src[end] == "]" and self.src[end + 1:end + 2] not in ("(", "[", "{")
+    def _closes(self, end: int, span_needs_attributes: bool = False) -> bool:
+        """A ']' at end that is not the text of a link or a span. After a narrative key, pandoc
+        takes no brackets followed by '{' as its locator; elsewhere they are a span only if
+        attributes follow (`[@a]{.mark}`, but `[@a]{not attributes}` cites @a)."""
+        if end >= len(self.src) or self.src[end] != "]":
+            return False
+        after = self.src[end + 1:end + 2]
+        if after == "{" and span_needs_attributes:
+            return read_attributes(self.src, end + 1) is None
+        return after not in ("(", "[", "{")
 
     def _cite_list(self, pos: int) -> tuple[int, list[CiteKey]] | None:
         """Citations separated by ';' from pos: (offset after the last suffix, keys) or None."""

@@ -15,8 +15,10 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import normalizeReference
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 from builder.markdown.citation_syntax import CiteMatch, bracketed_at, key_at, narrative_at
+from builder.markdown.report import report
 
 CROSSREF_PREFIXES = ("ev-", "fig-", "tbl-")
 
@@ -42,7 +44,9 @@ def citations_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("link", "citation_bracketed", _bracketed)
     md.inline.ruler.before("emphasis", "citation_narrative", _narrative)
     md.core.ruler.after("inline", "citation_positions", _collect_clusters)
+    md.core.ruler.push("citations_shown", _append_shown_check)
     md.add_render_rule("citation", _render)
+    md.add_render_rule("citations_shown", _check_shown)
     # A link's text may hold citations, as in pandoc ([see [@a]](url)): markdown-it refuses a
     # link whose text holds a token that starts with '[' (a link in a link), citations included.
     from types import SimpleNamespace
@@ -246,6 +250,54 @@ def _render(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
     formatted = env.get("citations_html")
     index = token.meta.get("index")
+    env.setdefault("clusters_shown", set()).add(index)
     if formatted is not None and index is not None and index < len(formatted):
         return formatted[index]
     return f'<span class="citation">{escape(token.content)}</span>'
+
+
+def _append_shown_check(state: StateCore) -> None:
+    """End the body with a token whose rendering checks that every cluster was shown."""
+    state.tokens.append(Token("citations_shown", "", 0))
+
+
+def _check_shown(self, tokens, idx, options, env) -> str:
+    """Report each cluster the page would not show (nothing rendered its citation token), so that
+    no citation is ever dropped in silence; an evidence box shows its own in its caption."""
+    shown = env.get("clusters_shown", set()) | {box.cluster_index for box in env.get("evidence", [])}
+    clusters = env.get("clusters", [])
+    missing = [index for index in range(len(clusters)) if index not in shown]
+    if not missing:
+        return ""
+    in_images = _clusters_in_images(tokens)
+    problems = env.setdefault("problems", [])
+    for index in missing:
+        cluster = clusters[index]
+        if index in in_images:
+            message = (f"citation '{cluster.source}' in an image's description would not be shown: an image inside "
+                       "a paragraph shows its description only as alternative text; put the image in a paragraph "
+                       "of its own (a figure, captioned) or the citation outside it")
+        else:
+            message = f"citation '{cluster.source}' would not be shown anywhere on the page"
+        before = len(problems)
+        report(env, cluster.key_lines[0], cluster.key_cols[0], message)
+        if problems[-1] in problems[:before]:       # the same body rendered twice reports once
+            problems.pop()
+    return ""
+
+
+def _clusters_in_images(tokens) -> set[int]:
+    """Indexes of the clusters inside images' descriptions."""
+    found: set[int] = set()
+
+    def visit(children, in_image: bool) -> None:
+        for token in children or ():
+            if token.type == "citation" and in_image and token.meta.get("index") is not None:
+                found.add(token.meta["index"])
+            if token.children:
+                visit(token.children, in_image or token.type == "image")
+
+    for token in tokens:
+        if token.type == "inline":
+            visit(token.children, False)
+    return found

@@ -1,4 +1,9 @@
-"""Pandoc fenced divs: `::: {.class #id key=value}` ... `:::`, nestable, full Markdown inside."""
+"""Pandoc fenced divs: `::: {.class #id key=value}` ... `:::`, nestable, full Markdown inside.
+
+Attributes are read as pandoc reads them (markdown/attributes.py). Where pandoc would not read a
+`::: {...` line as a div at all (its attributes are not attributes), Dossier keeps the div and
+reports the attributes: that line is always a mistake, and pandoc's paragraph of colons no help.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from builder.markdown.attributes import (Attributes, AttributeSyntaxError, find_closing_brace,
-                                         parse_attributes)
+                                         parse_attributes, read_attributes)
 from builder.markdown.report import report
 
 _FENCE = re.compile(r"(:{3,})[ \t]*(.*?)[ \t]*$")
@@ -27,7 +32,8 @@ def _line(state: StateBlock, line: int) -> str:
 
 
 def _opening(text: str) -> tuple[str, str, int, bool] | None:
-    """(colons, attribute text, its offset, whether its brace closes) when text opens a div."""
+    """(colons, attribute text inside the braces or the one word, its offset, whether its brace
+    closes) when text opens a div."""
     match = _FENCE.match(text)
     if match is None:
         return None
@@ -36,6 +42,9 @@ def _opening(text: str) -> tuple[str, str, int, bool] | None:
         return None
     start = match.start(2)
     if rest.startswith("{"):
+        read = read_attributes(rest, 0)
+        if read is not None:
+            return (match.group(1), rest[1:read[1] - 1], start + 1, True) if not rest[read[1]:].strip() else None
         close = find_closing_brace(rest, 0)
         if close == -1:
             return match.group(1), rest[1:], start + 1, False
@@ -43,7 +52,7 @@ def _opening(text: str) -> tuple[str, str, int, bool] | None:
             return None
         return match.group(1), rest[1:close], start + 1, True
     if re.fullmatch(r"[^\s{}]+", rest):
-        return match.group(1), "." + rest, start - 1, True
+        return match.group(1), rest, start, True        # pandoc: any one word is the class
     return None
 
 
@@ -59,7 +68,10 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     indent = state.sCount[start]
     if not brace_closed:
         report(state.env, start, indent + attr_offset - 1, "attribute block is not closed: add '}'")
-    attributes = _read_attributes(state, start, attr_text, attr_offset + indent)
+    if _line(state, start)[attr_offset - 1:attr_offset] == "{":
+        attributes = _read_attributes(state, start, attr_text, attr_offset + indent)
+    else:
+        attributes = Attributes("", (attr_text,), (), {"." + attr_text: -1})
     close, closed = _find_close(state, start, end)
     if not closed:
         report(state.env, start, indent, f"fenced div '{colons}' is not closed: add a ':::' line after its content")
