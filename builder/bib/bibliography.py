@@ -1,4 +1,5 @@
-"""The build's bibliography: citations/*.bib read by the one .bib reader, and the BibLaTeX pandoc is given.
+"""The build's bibliography: citations/*.bib read by the one .bib reader, and the BibLaTeX pandoc is given;
+beside them the items of CSL-JSON and CSL-YAML files (builder.bib.csljson), which the formatter is given as they are.
 
 The build reads the files as `dossier cite check` does (builder.bib.source, builder.bib.check)
 and stops on the same reading problems, before pandoc reads anything. What pandoc is given
@@ -16,10 +17,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.bib.catalogue import Source, catalogue
+from builder.bib.csljson import CslItem
 from builder.bib.inherit import CROSS_REFERENCES, split_keys
-from builder.bib.source import BibFile, SourceBlock, bib_files, read_bib, split_value
+from builder.bib.source import BibFile, SourceBlock, bibliography_files, read_bibliographies, split_value
 from builder.bib.values import StringTable
-from builder.errors import Problem, error
+from builder.errors import Problem, error, warning
 
 # '@type(' opening an entry or @string written in parentheses.
 _PARENTHESIS_OPENING = re.compile(r"@\s*[A-Za-z_][\w\-]*\s*\(")
@@ -53,9 +56,9 @@ class BibEntry:
     strings: StringTable | None = field(default=None, compare=False, repr=False)
 
     def field(self, name: str) -> str | None:
-        """A field's value as pandoc reads it: without its delimiters, @strings expanded."""
+        """A field's value as pandoc reads it: without its delimiters, @strings expanded (set twice: the last)."""
         name = name.lower()
-        for key, value in self.fields:
+        for key, value in reversed(self.fields):
             if key.lower() == name:
                 pieces = split_value(value)
                 if pieces is None or self.strings is None:
@@ -122,7 +125,8 @@ def _offset(text: str, line: int, column: int) -> int:
 
 @dataclass(frozen=True)
 class Bibliography:
-    entries: dict[str, BibEntry] = field(default_factory=dict)
+    # Each key's entry: a .bib entry, or a CSL-JSON/CSL-YAML item (given to the formatter as it is).
+    entries: dict[str, BibEntry | CslItem] = field(default_factory=dict)
     strings: tuple[Placed, ...] = ()       # every @string, in order, as pandoc is given them
     files: tuple[str, ...] = ()
     table: StringTable = field(default_factory=StringTable, compare=False, repr=False)
@@ -156,40 +160,85 @@ class Bibliography:
         """BibLaTeX text holding the entries for keys, their crossref/xdata parents and the @strings they use."""
         return self.biblatex(keys).text
 
+    def csl_items(self, keys: list[str]) -> list[CslItem]:
+        """The entries for keys that are CSL-JSON or CSL-YAML items, in the order of keys."""
+        return [entry for key in keys if isinstance(entry := self.entries.get(key), CslItem)]
+
 
 def load_bibliography(root: Path) -> tuple[Bibliography, list[Problem]]:
-    """Every citations/*.bib, merged; the problems that keep them from being read."""
-    return load_bib_files(bib_files(root), root)
+    """Every bibliography file of citations/ (.bib, CSL-JSON, CSL-YAML), merged; the problems that keep
+    them from being read."""
+    return load_bib_files(bibliography_files(root), root)
 
 
 def load_bib_files(files: list[Path], root: Path) -> tuple[Bibliography, list[Problem]]:
-    """The given .bib files, merged in order; paths in messages are relative to root."""
-    from builder.bib.check import catalogue, reading_problems
+    """The given bibliography files, merged in order; paths in messages are relative to root.
 
-    bibs: list[BibFile] = []
-    problems: list[Problem] = []
-    for path in files:
-        bib, problem = read_bib(path, _relative(path, root))
-        bibs += [bib] if bib is not None else []
-        problems += [problem] if problem is not None else []
-    cat = catalogue(bibs)
+    What pandoc reads, the build reads the same way: of a key defined more than once (in one file
+    or several) the last definition, and of a field an entry sets twice the last value (the first in
+    CSL-JSON); each is a warning naming both places (`dossier cite check` reports them as errors)."""
+    from builder.bib.check import reading_problems
+
+    read, problems = read_bibliographies(files, root)
+    cat = catalogue(read)
     found, withheld = reading_problems(cat)
-    problems += found
-    entries: dict[str, BibEntry] = {}
-    for key, sources in cat.entries.items():
-        for source in sources:
-            entry = _entry(source.bib, source.block, cat.strings)
-            if not key:
-                problems.append(error(entry.path, entry.line, entry.col, f"@{entry.entry_type} entry has no citation "
-                                                                         f"key: write @{entry.entry_type}{{key, ...}}"))
-            elif key in entries:
-                first = entries[key]
-                problems.append(error(entry.path, entry.line, entry.col,
-                                      f"citation key '{key}' is defined twice: first at {first.path}:{first.line}"))
-            else:
-                entries[key] = entry
+    problems += found + [problem for csl in cat.csl_files for problem in csl.problems]
+    entries: dict[str, BibEntry | CslItem] = {}
+    for key in cat.keys():
+        places = cat.defined(key)
+        defined = [_entry(place.bib, place.block, cat.strings) if isinstance(place, Source) else place
+                   for place in places]
+        if not key:
+            problems += [error(entry.path, entry.line, entry.col, f"@{entry.entry_type} entry has no citation "
+                                                                  f"key: write @{entry.entry_type}{{key, ...}}")
+                         for entry in defined if isinstance(entry, BibEntry)]
+            continue
+        entries[key] = used = defined[-1]
+        problems += [_ignored_definition(key, entry, used) for entry in defined[:-1]]
+        problems += _ignored_values(places[-1])
     strings = tuple(_placed(bib, block, f"@string {block.block.key}") for bib, block, _ in cat.definitions)
-    return Bibliography(entries, strings, tuple(bib.path for bib in bibs), cat.strings, withheld), problems
+    return Bibliography(entries, strings, tuple(file.path for file in read), cat.strings, withheld), problems
+
+
+def _ignored_definition(key: str, entry: BibEntry | CslItem, used: BibEntry | CslItem) -> Problem:
+    """A warning at a definition of key that pandoc passes over for a later one."""
+    if _same(entry, used):
+        return warning(entry.path, entry.line, entry.col, f"citation key '{key}' is defined again, identically, "
+                                                          f"at {used.path}:{used.line}: this copy is ignored")
+    return warning(entry.path, entry.line, entry.col, f"citation key '{key}' is defined again at "
+                                                      f"{used.path}:{used.line}: pandoc uses the last definition, "
+                                                      "so this one is ignored")
+
+
+def _same(entry: BibEntry | CslItem, other: BibEntry | CslItem) -> bool:
+    """Whether two definitions say the same (field names in any case, values as written)."""
+    if isinstance(entry, CslItem) or isinstance(other, CslItem):
+        return isinstance(entry, CslItem) and isinstance(other, CslItem) and entry.item == other.item
+    def said(bib: BibEntry) -> tuple:
+        return bib.entry_type, tuple((name.lower(), value) for name, value in bib.fields)
+    return said(entry) == said(other)
+
+
+def _ignored_values(place: Source | CslItem) -> list[Problem]:
+    """A warning at each value an entry sets again that pandoc passes over, naming the one it uses."""
+    if isinstance(place, CslItem):
+        return [warning(place.path, ignored.line, ignored.col,
+                        f"entry '{place.key}' sets {ignored.name} twice: pandoc uses the "
+                        f"{'first' if place.from_json else 'last'} value, on line {used.line}, and ignores this one")
+                for ignored, used in place.repeated()]
+    names = [item.key.lower() for item in place.block.block.fields]
+    if len(set(names)) == len(names) and not any("%" in name for name in names):
+        return []           # the usual case: no field set twice, and no need to find where each is
+    by_name: dict[str, list] = {}
+    for name, span in place.fields():
+        by_name.setdefault(name, []).append(span)
+    problems = []
+    for name, spans in by_name.items():
+        used_line = place.bib.position(spans[-1].name_offset)[0]
+        problems += [warning(place.path, *place.bib.position(span.name_offset),
+                             f"entry '{place.key}' sets {name} twice: pandoc uses the last value, on line "
+                             f"{used_line}, and ignores this one") for span in spans[:-1]]
+    return problems
 
 
 def _entry(bib: BibFile, block: SourceBlock, strings: StringTable) -> BibEntry:
@@ -209,10 +258,3 @@ def _placed(bib: BibFile, block: SourceBlock, what: str, written: str | None = N
         at = text.find(block.block.key, text.find("{")) + len(block.block.key)
         text = f"{text[:at]},{text[at:]}"
     return Placed(what, bib.path, block.line, block.col, text)
-
-
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()

@@ -1,20 +1,25 @@
-"""Check .bib files as written: every problem at the path:line:col of the block, field or value."""
+"""Check the bibliography files as written: every problem at the path:line:col of the block, field or value.
+
+.bib files are checked here in full; CSL-JSON and CSL-YAML items are read and checked by builder.bib.csljson,
+and share the checks across files (builder.bib.catalogue): a key defined more than once, a key cited that
+no file defines.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import cached_property
 
+from builder.bib.catalogue import Catalogue, Source, catalogue
+from builder.bib.csljson import CslFile
 from builder.bib.inherit import CROSS_REFERENCES, VISIT_LIMIT, inheritance_problems
-from builder.bib.latex import defined_commands, latex_problems, plain_text
+from builder.bib.keys import is_valid_key, unreadable_key_character
+from builder.bib.latex import latex_problems, plain_text
 from builder.bib.rules import (DATE_FIELDS, MONTH_MACROS, REQUIRED_FIELDS, TYPE_HINTS, VERBATIM_FIELDS, date_problem,
                                doi_problem, url_problem, year_problem)
 from builder.bib.source import (BibFile, FieldSpan, SourceBlock, braces_balanced, comment_hiding_the_end,
-                                effective_field_name, field_spans, head_key, is_valid_field_name, is_valid_key,
-                                split_value, string_value_offset, unreadable_key_character)
-from builder.bib.values import Definition, StringTable, limit_problems, over_limit
+                                head_key, is_valid_field_name, split_value, string_value_offset)
+from builder.bib.values import limit_problems, over_limit
 from builder.errors import Problem, Severity, error, warning
 from builder.text import close_matches, suggestion
 
@@ -23,73 +28,8 @@ _PLACES_NAMED = 5
 _SPACE = re.compile(r"\s*")
 
 
-@dataclass(frozen=True, eq=False)
-class Source:
-    """One entry where it is written."""
-
-    bib: BibFile
-    block: SourceBlock
-
-    @property
-    def key(self) -> str:
-        return self.block.block.key
-
-    @property
-    def where(self) -> str:
-        return f"{self.bib.path}:{self.block.line}"
-
-    def fields(self) -> list[tuple[str, FieldSpan]]:
-        """(lower-case name, span) of each field, without fields commented out with '%'."""
-        return self._fields
-
-    @cached_property
-    def _fields(self) -> list[tuple[str, FieldSpan]]:
-        named = []
-        for span in field_spans(self.bib, self.block):
-            name = effective_field_name(span.name)
-            if name is not None:
-                named.append((name.lower(), span))
-        return named
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    """Every file's entries by key (in reading order), @string values and LaTeX commands defined."""
-
-    files: tuple[BibFile, ...]
-    entries: dict[str, list[Source]]
-    strings: StringTable
-    commands: frozenset[str]
-    definitions: tuple[tuple[BibFile, SourceBlock, Definition], ...] = ()   # each @string where it is written
-
-    def first(self, key: str) -> Source | None:
-        sources = self.entries.get(key)
-        return sources[0] if sources else None
-
-
-def catalogue(files: list[BibFile]) -> Catalogue:
-    """Merge the files in order, as the build does: each @string is read with those defined
-    before it, and entries with the last definition of each name."""
-    entries: dict[str, list[Source]] = {}
-    strings = StringTable()
-    definitions = []
-    commands: set[str] = set()
-    for bib in files:
-        for block in bib.blocks:
-            if block.kind == "entry":
-                entries.setdefault(block.block.key, []).append(Source(bib, block))
-            elif block.kind == "string":
-                raw = block.block.value
-                refused = over_limit(raw) is not None or comment_hiding_the_end(bib.source(block)) is not None
-                definition = strings.define(block.block.key, split_value(raw) or [], refused)
-                definitions.append((bib, block, definition))
-            elif block.kind == "preamble":
-                commands.update(defined_commands(block.block.value))
-    return Catalogue(tuple(files), entries, strings, frozenset(commands), tuple(definitions))
-
-
-def check_files(files: list[BibFile]) -> tuple[Catalogue, list[Problem]]:
-    """Every problem in the .bib files on their own: blocks, entries, fields, duplicates."""
+def check_files(files: list[BibFile | CslFile]) -> tuple[Catalogue, list[Problem]]:
+    """Every problem in the bibliography files on their own: blocks, entries, fields, duplicates."""
     cat = catalogue(files)
     problems, _ = reading_problems(cat)
     for bib, block, _ in cat.definitions:
@@ -97,8 +37,19 @@ def check_files(files: list[BibFile]) -> tuple[Catalogue, list[Problem]]:
     for sources in cat.entries.values():
         for source in sources:
             problems += check_entry(source, cat)
+    for csl in cat.csl_files:
+        problems += list(csl.problems)
+        for item in csl.items:
+            problems += [error(item.path, again.line, again.col,
+                               f"entry '{item.key}' sets {again.name} twice (first on line {first.line})")
+                         for again, first in _in_order(item.repeated())]
     problems += duplicate_keys(cat) + near_duplicates(cat)
     return cat, problems
+
+
+def _in_order(pairs: list[tuple]) -> list[tuple]:
+    """(later, earlier) of each pair of places, whichever of the two pandoc uses."""
+    return [(a, b) if (a.line, a.col) > (b.line, b.col) else (b, a) for a, b in pairs]
 
 
 def reading_problems(cat: Catalogue) -> tuple[list[Problem], frozenset[str]]:
@@ -140,7 +91,7 @@ def check_entry(source: Source, cat: Catalogue, required_fields: bool = True) ->
                                    f"write @{entry.entry_type}{{key, ...}}"))
     elif not is_valid_key(entry.key):
         problems.append(error(*at, f"citation key '{entry.key}' contains white space "
-                                   "or one of , { } ( ) \" = \\"))
+                                   "or one of , { } \" \\"))
     elif (char := unreadable_key_character(entry.key)) is not None:
         problems.append(error(*at, f"citation key '{entry.key}' contains '{char}', which pandoc does not read in a "
                                    "key: use letters, digits and . : ; ? ! ` ' / * @ _ + - [ ] &"))
@@ -201,7 +152,7 @@ def _inherited(source: Source, cat: Catalogue) -> set[str]:
             if name not in CROSS_REFERENCES:
                 continue
             for key in linked_keys(span.raw):
-                parent = cat.first(key)
+                parent = cat.used(key)
                 if parent is not None and key not in seen:
                     seen.add(key)
                     names |= {n for n, _ in parent.fields()}
@@ -283,9 +234,10 @@ def _check_string(bib: BibFile, block: SourceBlock, cat: Catalogue) -> list[Prob
 
 
 def duplicate_keys(cat: Catalogue) -> list[Problem]:
-    """An error at every definition of a key defined more than once, naming the others."""
+    """An error at every definition of a key defined more than once (in .bib or CSL files), naming the others."""
     problems = []
-    for key, sources in cat.entries.items():
+    for key in cat.keys():
+        sources = cat.defined(key)
         if not key or len(sources) < 2:
             continue
         first = sources[:_PLACES_NAMED + 1]      # a key defined thousands of times: not thousands of places each
@@ -293,7 +245,7 @@ def duplicate_keys(cat: Catalogue) -> list[Problem]:
             places = ", ".join([other.where for other in first if other is not source][:_PLACES_NAMED])
             if len(sources) - 1 > _PLACES_NAMED:
                 places += f" and {len(sources) - 1 - _PLACES_NAMED} more"
-            problems.append(error(source.bib.path, source.block.line, source.block.col,
+            problems.append(error(source.path, source.line, source.col,
                                   f"citation key '{key}' is defined more than once: also at {places}"))
     return problems
 
@@ -347,14 +299,9 @@ def _normal_title(value: str) -> str:
 
 def failed_block_problem(bib: BibFile, block: SourceBlock) -> Problem:
     """An error naming what is wrong with a block bibtexparser could not read."""
-    from bibtexparser.model import DuplicateFieldKeyBlock
-
     failed = block.block
     key = head_key(bib.source(block))
     what = f"entry '{key}'" if key else "this block"
-    if isinstance(failed, DuplicateFieldKeyBlock):
-        names = ", ".join(sorted(getattr(failed, "_duplicate_keys", ()) or ())) or "a field"
-        return error(bib.path, block.line, block.col, f"{what} sets {names} twice")
     reason = getattr(failed.error, "abort_reason", None) or str(failed.error or "")
     next_line = bib.position(_SPACE.match(bib.text, block.end).end())[0]
     return error(bib.path, block.line, block.col, f"cannot read {what}: {_friendly(reason, next_line)}")

@@ -1,5 +1,8 @@
 """`dossier cite`: check, format, search and extend citations/*.bib.
 
+check, where and unused also cover the CSL-JSON and CSL-YAML files of citations/; fmt and add
+write .bib files only (they say so when a CSL file is there, or named).
+
 Each command is a function that reads the publication and returns data and problems;
 the command line prints them and does the writing (write_atomically), so that a refused
 or failed command never touches a file.
@@ -13,10 +16,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.bib.check import (Catalogue, Source, catalogue, check_entry, check_files, failed_block_problem,
-                               linked_keys, missing_fields, near_duplicates, reading_problems)
+from builder.bib.catalogue import Catalogue, Source, catalogue
+from builder.bib.check import (check_entry, check_files, failed_block_problem, linked_keys, missing_fields,
+                               near_duplicates, reading_problems)
 from builder.bib.format import format_entry, format_file
-from builder.bib.source import CITATIONS, BibFile, bib_files, decode_bib, parse_bib, read_bib
+from builder.bib.csljson import CslFile, CslItem
+from builder.bib.source import (CITATIONS, CSL_SUFFIXES, BibFile, bib_files, bibliography_files, decode_bib, parse_bib,
+                                read_bibliographies)
 from builder.errors import BuildFailed, Problem, error, sorted_problems, warning
 from builder.run.confinement import inside, links_outside, real_path
 from builder.text import close_matches, decode_utf8, did_you_mean
@@ -58,21 +64,15 @@ class Addition:
 @dataclass(frozen=True)
 class WhereCited:
     key: str
-    definition: Source | None
+    definition: Source | CslItem | None
     citations: tuple[Citation, ...]
     suggestions: tuple[str, ...]
 
 
-def read_bib_files(root: Path) -> tuple[list[BibFile], list[Problem]]:
-    """Every citations/*.bib split into blocks; an error for each file that is not UTF-8."""
-    files, problems = [], []
-    for path in bib_files(root):
-        bib, problem = read_bib(path, path.relative_to(root).as_posix())
-        if bib is not None:
-            files.append(bib)
-        if problem is not None:
-            problems.append(problem)
-    return files, problems
+def read_bib_files(root: Path) -> tuple[list[BibFile | CslFile], list[Problem]]:
+    """Every bibliography file of citations/ read, in the build's order: .bib files split into blocks,
+    CSL-JSON and CSL-YAML files into items; an error for each file that is not UTF-8."""
+    return read_bibliographies(bibliography_files(root), root)
 
 
 def find_citations(root: Path) -> tuple[list[Citation], list[Problem]]:
@@ -132,38 +132,40 @@ def check_citations(root: Path) -> list[Problem]:
     citations, document_problems = find_citations(root)
     problems += found + document_problems + unknown_citations(citations, cat)
     problems += links_outside(root, [root / CITATIONS])
-    problems += [warning(s.bib.path, s.block.line, s.block.col, f"entry '{s.key}' is not cited anywhere")
+    problems += [warning(s.path, s.line, s.col, f"entry '{s.key}' is not cited anywhere")
                  for s in unused(cat, citations)]
     return sorted_problems(problems)
 
 
 def unknown_citations(citations: list[Citation], cat: Catalogue) -> list[Problem]:
-    """An error for each citation of a key no .bib defines, with the closest keys suggested."""
+    """An error for each citation of a key no bibliography file defines, with the closest keys suggested."""
     problems = []
+    keys = cat.keys()
     for citation in citations:
-        if citation.key not in cat.entries:
+        if not cat.defines(citation.key):
             problems.append(error(citation.path, citation.line, citation.col,
-                                  f"unknown citation key '{citation.key}'{did_you_mean(citation.key, cat.entries)}"))
+                                  f"unknown citation key '{citation.key}'{did_you_mean(citation.key, keys)}"))
     return problems
 
 
-def unused(cat: Catalogue, citations: list[Citation]) -> list[Source]:
-    """Entries no citation reaches, directly or through crossref, xdata, related or entryset."""
+def unused(cat: Catalogue, citations: list[Citation]) -> list[Source | CslItem]:
+    """Entries no citation reaches, directly or through crossref, xdata, related or entryset, in reading order."""
     used: set[str] = set()
     pending = [c.key for c in citations]
     while pending:
         key = pending.pop()
-        if key in used or key not in cat.entries:
+        if key in used or not cat.defines(key):
             continue
         used.add(key)
-        for source in cat.entries[key]:
+        for source in cat.entries.get(key, ()):
             for name, span in source.fields():
                 if name in _LINK_FIELDS:
                     pending += linked_keys(span.raw)
-    return [sources[0] for key, sources in cat.entries.items() if key and key not in used]
+    found = [cat.defined(key)[0] for key in cat.keys() if key and key not in used]
+    return sorted(found, key=lambda place: (cat.order.get(place.path, 0), place.line, place.col))
 
 
-def unused_entries(root: Path) -> tuple[list[Source], list[Problem]]:
+def unused_entries(root: Path) -> tuple[list[Source | CslItem], list[Problem]]:
     """Entries nothing cites, and the problems that may hide a citation (unreadable files)."""
     _settings(root)  # a missing or broken dossier.yml is reported first
     files, problems = read_bib_files(root)
@@ -179,21 +181,30 @@ def where_cited(root: Path, key: str) -> tuple[WhereCited, list[Problem]]:
     cat = catalogue(files)
     citations, document_problems = find_citations(root)
     problems += document_problems + _unreadable_blocks(files)
-    suggestions = () if key in cat.entries else tuple(close_matches(key, cat.entries))
+    suggestions = () if cat.defines(key) else tuple(close_matches(key, cat.keys()))
     places = tuple(c for c in citations if c.key == key)
-    return WhereCited(key, cat.first(key), places, suggestions), sorted_problems(problems)
+    definition = next(iter(cat.defined(key)), None)
+    return WhereCited(key, definition, places, suggestions), sorted_problems(problems)
 
 
-def _unreadable_blocks(files: list[BibFile]) -> list[Problem]:
-    return [failed_block_problem(bib, block) for bib in files for block in bib.blocks if block.kind == "failed"]
+def _unreadable_blocks(files: list[BibFile | CslFile]) -> list[Problem]:
+    """The blocks and items that cannot be read (they may hide a key)."""
+    return [problem for file in files for problem in (
+        [failed_block_problem(file, block) for block in file.blocks if block.kind == "failed"]
+        if isinstance(file, BibFile) else [p for p in file.problems if p.is_error])]
 
 
 def format_citations(root: Path, sort: bool = False) -> tuple[list[FormattedFile], list[Problem]]:
-    """Every citations/*.bib in canonical form; errors for files that cannot be read."""
+    """Every citations/*.bib in canonical form; errors for files that cannot be read, and a warning
+    for each CSL-JSON or CSL-YAML file, which is left as it is."""
     _settings(root)
     results, problems = [], []
-    for path in bib_files(root):
+    for path in bibliography_files(root):
         relpath = path.relative_to(root).as_posix()
+        if path.suffix in CSL_SUFFIXES:
+            problems.append(warning(relpath, 1, 1, "dossier cite fmt formats .bib files only: "
+                                                   "this file is left as it is"))
+            continue
         raw = path.read_bytes()
         text, problem = decode_bib(raw, relpath)
         if text is None:
@@ -245,7 +256,7 @@ def plan_addition(root: Path, entry_text: str, file: str | None = None) -> tuple
     if missing:
         problems.append(error(*at, f"entry '{source.key}' has no {', no '.join(missing)} "
                                    f"(required for @{source.block.block.entry_type})"))
-    existing = next(iter(catalogue(files).entries.get(source.key, ())), None)
+    existing = next(iter(catalogue(files).defined(source.key)), None)
     if existing is not None:
         problems.append(error(*at, f"citation key '{source.key}' already exists at {existing.where}"))
     formatted, reason = format_entry(source.block.block)
@@ -263,6 +274,9 @@ def _target_file(root: Path, file: str | None) -> tuple[Path, str | None, Proble
         path = existing[0] if existing else root / DEFAULT_BIB
     else:
         path = root / file
+        if path.suffix in CSL_SUFFIXES:
+            return path, None, error(file, 1, 1, "dossier cite add writes .bib files only: CSL-JSON and CSL-YAML "
+                                                 "files are read, never written; name a .bib file in citations/")
         if (path.suffix != ".bib" or real_path(path.parent) != real_path(root / CITATIONS)
                 or not inside(root, path)):
             return path, None, error(file, 1, 1,

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from builder.bib.keys import is_valid_key
 from builder.bib.source import (BibFile, SourceBlock, braces_balanced, head_key, is_valid_field_name,
-                                is_valid_key, is_valid_type, parse_bib, split_value)
+                                is_valid_type, parse_bib, split_value)
 from builder.errors import Problem, warning
 
 HEAD_FIELDS = ("author", "editor", "title", "subtitle", "booktitle", "journal", "journaltitle",

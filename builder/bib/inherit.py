@@ -17,7 +17,7 @@ from builder.bib.values import StringTable
 from builder.errors import Problem, error, warning
 
 if TYPE_CHECKING:
-    from builder.bib.check import Catalogue, Source
+    from builder.bib.catalogue import Catalogue, Source
 
 CROSS_REFERENCES = ("crossref", "xdata")
 # The most fields pandoc may copy, and the most entries it may visit (each visit searches
@@ -178,7 +178,7 @@ def inheritance_problems(cat: Catalogue, withheld: set[str]) -> list[Problem]:
     nodes: dict[str, Node] = {}
     for key, sources in cat.entries.items():
         if key:
-            nodes[key] = _node(sources[0], cat.strings)
+            nodes[key] = _node(sources[-1], cat.strings)     # a key defined twice: pandoc reads the last
     found = follow(nodes)
     withheld.update(key for key, *_ in found.loops)
     withheld.update(key for key, _ in found.costly)
@@ -186,7 +186,7 @@ def inheritance_problems(cat: Catalogue, withheld: set[str]) -> list[Problem]:
     spans: dict[str, list] = {}
 
     def at(key: str, link: Link) -> tuple[str, int, int]:
-        source = cat.entries[key][0]
+        source = cat.entries[key][-1]
         if key not in spans:
             spans[key] = field_spans(source.bib, source.block)
         return (source.bib.path, *source.bib.position(spans[key][link.index].name_offset))
@@ -210,11 +210,14 @@ def inheritance_problems(cat: Catalogue, withheld: set[str]) -> list[Problem]:
 def _node(source: Source, strings: StringTable) -> Node:
     """An entry's crossref and xdata links, their values read as pandoc reads them (@strings expanded)."""
     links, others = [], 0
-    for index, item in enumerate(source.block.block.fields):
-        name = (effective_field_name(item.key) or "").lower()
+    fields = source.block.block.fields
+    names = [(effective_field_name(item.key) or "").lower() for item in fields]
+    for index, (item, name) in enumerate(zip(fields, names)):
         if name not in CROSS_REFERENCES:
             others += 1
             continue
+        if name in names[index + 1:]:
+            continue        # set twice: pandoc reads the last value
         pieces = split_value(item.value)
         text = strings.text(strings.expansion(pieces)) if pieces is not None else item.value
         links.append(Link(name, index, split_keys(text)))

@@ -1,4 +1,5 @@
-"""BibTeX files as written: every block with its exact place in the text, values split into pieces.
+"""BibTeX files as written: every block with its exact place in the text, values split into pieces;
+and the publication's list of bibliography files, each read by its kind (read_bibliographies).
 
 `dossier cite` needs what the build's bibliography throws away: where each block and
 field sits in the file, and each value exactly as typed (`{...}`, `"..."`, a number, an
@@ -13,17 +14,20 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from builder.bib.keys import mask_keys, unmask_key
 from builder.errors import Problem, line_col
 from builder.run.confinement import inside
 from builder.text import decode_utf8
 
-CITATIONS = "citations"
+if TYPE_CHECKING:
+    from builder.bib.csljson import CslFile
 
-# A BibTeX name for a citation key: no white space and none of the characters that end it.
-_VALID_KEY = re.compile(r"[^\s,{}()\"=\\]+")
-# Of those, pandoc reads letters, digits and these only.
-_PANDOC_KEY_PUNCTUATION = frozenset(".:;?!`'/*@_+-[]&")
+CITATIONS = "citations"
+CSL_SUFFIXES = (".json", ".yaml", ".yml")
+BIBLIOGRAPHY_SUFFIXES = (".bib", *CSL_SUFFIXES)
+
 # Pandoc reads a field or @string name of letters, digits and - _ : + only.
 _VALID_FIELD_NAME = re.compile(r"[A-Za-z_][\w\-+:]*")
 _VALID_TYPE = re.compile(r"[a-z_][\w\-]*")
@@ -89,10 +93,19 @@ class FieldSpan:
     value_offset: int
 
 
-def bib_files(root: Path) -> list[Path]:
-    """Every citations/*.bib of the publication, sorted: the order the build merges them in."""
+def bibliography_files(root: Path) -> list[Path]:
+    """Every bibliography of the publication: citations/*.bib, and the CSL-JSON (*.json) and CSL-YAML
+    (*.yaml, *.yml) that Zotero, Quarto and Better BibTeX export, sorted by name: the order the build
+    merges them in, as pandoc given them in that order (a key defined twice: the last wins)."""
     # A link leading out of the publication is neither read nor rewritten (links_outside reports it).
-    return sorted(path for path in (root / CITATIONS).glob("*.bib") if inside(root, path) and path.is_file())
+    folder = root / CITATIONS
+    return sorted(path for suffix in BIBLIOGRAPHY_SUFFIXES for path in folder.glob(f"*{suffix}")
+                  if inside(root, path) and path.is_file())
+
+
+def bib_files(root: Path) -> list[Path]:
+    """Every citations/*.bib of the publication, sorted: the files `dossier cite fmt` and `add` write."""
+    return [path for path in bibliography_files(root) if path.suffix == ".bib"]
 
 
 def decode_bib(raw: bytes, relpath: str) -> tuple[str | None, Problem | None]:
@@ -109,6 +122,35 @@ def read_bib(path: Path, relpath: str) -> tuple[BibFile | None, Problem | None]:
     return parse_bib(text, relpath), None
 
 
+def read_bibliography(path: Path, relpath: str) -> tuple[BibFile | CslFile | None, Problem | None]:
+    """Read one bibliography file by its kind: a .bib split into blocks, CSL-JSON or CSL-YAML into items;
+    None and an error when it is not UTF-8."""
+    if path.suffix == ".bib":
+        return read_bib(path, relpath)
+    from builder.bib.csljson import read_csl
+
+    return read_csl(path, relpath)
+
+
+def read_bibliographies(paths: list[Path], root: Path) -> tuple[list[BibFile | CslFile], list[Problem]]:
+    """The given bibliography files read in order, their paths relative to root; an error for each
+    that is not UTF-8. Every reader of citations/ (the build, `dossier cite`) reads through this."""
+    files, problems = [], []
+    for path in paths:
+        read, problem = read_bibliography(path, relative_path(path, root))
+        files += [read] if read is not None else []
+        problems += [problem] if problem is not None else []
+    return files, problems
+
+
+def relative_path(path: Path, root: Path) -> str:
+    """path relative to root, for messages (as given when it is not under root)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def parse_bib(text: str, path: str = "<string>") -> BibFile:
     """Split text into blocks with their spans; values stay exactly as written."""
     import bibtexparser
@@ -116,6 +158,12 @@ def parse_bib(text: str, path: str = "<string>") -> BibFile:
     logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
     library = bibtexparser.parse_string(text, parse_stack=[])
     located = _locate(text, library.blocks)
+    masked, mask = mask_keys(text, [start for kind, start, _, _ in located if kind == "failed"])
+    if mask:        # a key holding '=' (a URL): read again with the '=' masked
+        library = bibtexparser.parse_string(masked, parse_stack=[])
+        for block in library.blocks:
+            unmask_key(block, mask)
+        located = _locate(masked, library.blocks)
     line_starts = (0, *(match.end() for match in re.finditer("\n", text)))
     blocks: list[SourceBlock] = []
     index = 0
@@ -160,11 +208,13 @@ def _keep_gap(text: str, start: int, end: int, located: list) -> None:
 
 
 def _kind(block) -> tuple[str, object]:
-    from bibtexparser.model import (DuplicateBlockKeyBlock, Entry, ExplicitComment, ImplicitComment,
-                                    Preamble, String)
+    from bibtexparser.model import (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ExplicitComment,
+                                    ImplicitComment, Preamble, String)
 
-    if isinstance(block, DuplicateBlockKeyBlock):
-        block = block.ignore_error_block   # a complete entry whose key is used before
+    if isinstance(block, (DuplicateBlockKeyBlock, DuplicateFieldKeyBlock)):
+        # A complete entry whose key is used before, or that sets a field twice: pandoc reads
+        # both (the last entry and the last value win), and so do the build and `cite check`.
+        block = block.ignore_error_block
     if isinstance(block, Entry):
         return "entry", block
     if isinstance(block, String):
@@ -292,10 +342,6 @@ def braces_balanced(text: str, count_escaped: bool = False) -> bool:
     return depth == 0
 
 
-def is_valid_key(key: str) -> bool:
-    return bool(key) and _VALID_KEY.fullmatch(key) is not None
-
-
 def comment_hiding_the_end(block: str) -> int | None:
     """The offset of a '%' in a block (an entry or @string, as written) that would make pandoc end
     it elsewhere than BibTeX does, or None. Between fields pandoc reads '%' as a comment to the end
@@ -323,11 +369,6 @@ def comment_hiding_the_end(block: str) -> int | None:
             if depth == 0:
                 return hiding             # pandoc ends the block here, before its end
     return None if depth == 1 and not quoted else hiding
-
-
-def unreadable_key_character(key: str) -> str | None:
-    """The first character of key that pandoc's BibTeX reader refuses in a key, or None."""
-    return next((char for char in key if not char.isalnum() and char not in _PANDOC_KEY_PUNCTUATION), None)
 
 
 def is_valid_field_name(name: str) -> bool:

@@ -19,7 +19,7 @@ from builder.bib.source import (UNESCAPED_BRACE, Piece, effective_field_name, fi
 from builder.errors import Problem, error
 
 if TYPE_CHECKING:
-    from builder.bib.check import Catalogue
+    from builder.bib.catalogue import Catalogue
 
 # The most characters one value may hold, as written or once its @strings are expanded.
 # Pandoc's BibTeX reader takes time growing with the square of a value's length (66 s for

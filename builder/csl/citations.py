@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.bib.bibliography import Bibliography, Placed
+from builder.bib.csljson import CslItem
 from builder.content.sanitize import sanitize
 from builder.csl.pandoc import Citeproc, CiteprocError
 from builder.errors import Problem, error, warning
@@ -52,12 +53,49 @@ _REFUSALS_REPORTED = 20
 def convert_references(engine: Citeproc, bibliography: Bibliography, keys: list[str],
                        language: str = "en-US") -> tuple[dict[str, dict], list[Problem]]:
     """CSL-JSON for the given keys, read as for a document in language (English titles get
-    sentence case); what pandoc cannot read is an error where it is written."""
+    sentence case); what pandoc cannot read is an error where it is written. Items of CSL-JSON
+    and CSL-YAML files are given as pandoc's CSL-JSON reader reads them (as_pandoc_reads)."""
     converted: dict[str, dict] = {}
     problems: list[Problem] = []
+    csl = bibliography.csl_items(keys)
+    keys = [key for key in keys if not isinstance(bibliography.entries.get(key), CslItem)]
     for start in range(0, len(keys), _CONVERT_BATCH):
         _convert_batch(engine, bibliography, keys[start:start + _CONVERT_BATCH], language, converted, problems)
+    _accept_items(engine, csl, converted, problems)       # no crossref to resolve: one request for all
     return converted, problems
+
+
+def _accept_items(engine: Citeproc, entries: list[CslItem], converted: dict[str, dict], problems: list[Problem]):
+    """Each item as pandoc reads it (builder.bib.variables.as_pandoc_reads). One pandoc's CSL-JSON reader refuses is
+    an error at the item: pandoc names it, and the rest are read again (each alone when pandoc names none)."""
+    import json
+    import re
+
+    from builder.bib.variables import as_given, as_pandoc_reads
+
+    remaining = list(entries)
+    while remaining:
+        try:
+            read = engine.convert(json.dumps([as_given(e.item, e.from_json) for e in remaining], ensure_ascii=False))
+        except CiteprocError as exc:
+            found = re.search(r"Error in \$\[(\d+)\]:?\s*", str(exc))
+            index = int(found.group(1)) if found else 0 if len(remaining) == 1 else len(remaining)
+            if index >= len(remaining):
+                for entry in remaining:
+                    _accept_items(engine, [entry], converted, problems)
+                return
+            entry = remaining.pop(index)
+            reason = " ".join(str(exc)[found.end():].split()) if found else _pandoc_reason(str(exc))
+            problems.append(error(entry.path, entry.line, entry.col, f"pandoc cannot read entry '{entry.key}': "
+                                                                     f"{reason[:300]}"))
+            if len(entries) - len(remaining) == _REFUSALS_REPORTED:
+                return       # the build fails on these; more would cost a request each
+            continue
+        by_key = {item.get("id"): item for item in read}
+        for entry in remaining:
+            read_item = by_key.get(entry.key, entry.item)
+            converted.setdefault(entry.key, as_pandoc_reads(entry.item, read_item, entry.from_json))
+        return
 
 
 def _convert_batch(engine: Citeproc, bibliography: Bibliography, keys: list[str], language: str,
@@ -262,9 +300,9 @@ class CitationFormatter:
         return digest([self._style_digest, self.language, *parts])
 
     def convert(self, bibliography: Bibliography, keys: list[str]) -> tuple[dict[str, dict], list[Problem]]:
-        """CSL-JSON of the cited entries (cached by the BibLaTeX text they come from), without
+        """CSL-JSON of the cited entries (cached by the BibLaTeX text and CSL items they come from), without
         characters no page can hold, with a warning for each entry that had some."""
-        key = self._key("convert", bibliography.biblatex_for(keys))
+        key = self._key("convert", bibliography.biblatex_for(keys), [e.item for e in bibliography.csl_items(keys)])
         cached = self.cache.get("csl-json", key)
         if cached is not None:
             return printable_items(cached, bibliography)

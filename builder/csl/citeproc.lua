@@ -19,8 +19,11 @@ end
 -- Pandoc's BibTeX reader takes its locale from $LANG: with an English locale it turns
 -- titles of entries without `langid` into sentence case, as `pandoc --citeproc` does for
 -- a document whose `lang` is English; other languages keep the titles as written.
+-- A CSL-JSON array (text starting with '[') is read as pandoc reads a .json bibliography:
+-- the build asks so whether pandoc accepts the items it gives the formatter as they are.
 local function convert(request)
-  local read = function() return pandoc.read(request.convert, "biblatex") end
+  local format = request.convert:match("^%s*%[") and "csljson" or "biblatex"
+  local read = function() return pandoc.read(request.convert, format) end
   local doc = pandoc.system.with_environment({LANG = request.lang or "en-US"}, read)
   return {items = json.decode(pandoc.write(doc, "csljson"), false)}
 end
