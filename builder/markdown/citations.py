@@ -3,7 +3,8 @@
 The plugin only finds clusters (with citation_syntax, which follows Pandoc's Markdown
 reader) and keeps their source text; Pandoc's citeproc parses and formats that text
 later, so prefixes, suffixes and locators mean exactly what they mean to Pandoc.
-Keys beginning `ev-`, `fig-` or `tbl-` are cross-references, not citations.
+Keys beginning `ev-`, `fig-` or `tbl-` (or pandoc-crossref's `fig:`, `tbl:`, `sec:`) are
+cross-references, not citations.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from markdown_it.token import Token
 from builder.markdown.citation_syntax import CiteMatch, bracketed_at, key_at, narrative_at
 from builder.markdown.report import report
 
-CROSSREF_PREFIXES = ("ev-", "fig-", "tbl-")
+CROSSREF_PREFIXES = ("ev-", "fig-", "tbl-", "fig:", "tbl:", "sec:")     # Quarto's and pandoc-crossref's
 
 
 @dataclass(frozen=True, slots=True)

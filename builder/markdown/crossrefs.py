@@ -1,6 +1,10 @@
 """Quarto-style cross-references: `@ev-id`, `@fig-id`, `@tbl-id` become "Evidence 3",
 "Figure 2", "Table 1", numbered per document; figures are `![Caption](path){#fig-id}`
-and table captions a `: Caption {#tbl-id}` line after the table."""
+and table captions a `: Caption {#tbl-id}` line after the table.
+
+pandoc-crossref's spelling is read the same way, for documents written for it: `{#fig:id}`,
+`{#tbl:id}` and `@fig:id`, `@tbl:id` (also in brackets, `[@fig:id]`, which it writes without
+them), and `@sec:id` for a heading `{#sec:id}`, which becomes the heading's text."""
 
 from __future__ import annotations
 
@@ -15,8 +19,10 @@ from markdown_it.token import Token
 from builder.markdown.attributes import AttributeSyntaxError, parse_attributes
 from builder.markdown.report import inline_position, report
 
-PREFIXES = {"ev": "Evidence", "fig": "Figure", "tbl": "Table"}
-_REFERENCE = re.compile(r"@((?:ev|fig|tbl)-[\w-]*[\w])")
+PREFIXES = {"ev": "Evidence", "fig": "Figure", "tbl": "Table", "sec": "Section"}
+_REFERENCE = re.compile(r"@((?:ev|fig|tbl)-[\w-]*[\w]|(?:fig|tbl|sec):[\w:.-]*[\w])")
+_BRACKETED = re.compile(r"\[@((?:fig|tbl|sec):[\w:.-]*[\w])\]")      # pandoc-crossref's [@fig:id]
+_NUMBERED = ("fig-", "fig:")
 _CAPTION = re.compile(r"^(?:Table)?:\s+")
 _TRAILING_ATTRS = re.compile(r"\s*\{([^{}]*)\}\s*$")
 
@@ -36,15 +42,17 @@ def crossrefs_plugin(md: MarkdownIt) -> None:
 
 def _reference(state: StateInline, silent: bool) -> bool:
     start = state.pos
-    if state.src[start] != "@" or (start > 0 and (state.src[start - 1].isalnum() or state.src[start - 1] in "_\\")):
-        return False
-    match = _REFERENCE.match(state.src, start)
+    match = _BRACKETED.match(state.src, start) if state.src[start] == "[" else None
     if match is None:
-        return False
+        if state.src[start] != "@" or (start > 0 and (state.src[start - 1].isalnum() or state.src[start - 1] in "_\\")):
+            return False
+        match = _REFERENCE.match(state.src, start)
+        if match is None:
+            return False
     if not silent:
         token = state.push("crossref", "", 0)
         token.content = match.group(0)
-        token.meta = {"id": match.group(1), "offset": start}
+        token.meta = {"id": match.group(1), "offset": start + match.group(0).index("@")}
     state.pos = match.end()
     return True
 
@@ -65,7 +73,7 @@ def _figures(state: StateCore) -> None:
             continue
         image = children[0]
         figure_id = str(image.attrGet("id") or "")
-        numbered = figure_id.startswith("fig-")
+        numbered = figure_id.startswith(_NUMBERED)
         if not numbered and not image.children:
             continue  # as in Pandoc, an image alone in its paragraph with a description is a figure
         label = ""
@@ -158,6 +166,7 @@ def _resolve(state: StateCore) -> None:
     targets = _targets(state.env)
     for box in state.env.get("evidence", []):
         targets.setdefault(box.id, f"Evidence {box.number}")
+    _section_targets(state, targets)
     lines = state.src.split("\n")
     for block in state.tokens:
         if block.type not in ("inline",) or not block.children:
@@ -170,8 +179,17 @@ def _resolve(state: StateCore) -> None:
                 token.meta["label"] = targets[target]
                 continue
             line, col = inline_position(lines, block, token.meta["offset"])
-            kind = PREFIXES[target.split("-", 1)[0]].lower()
+            kind = PREFIXES[re.split(r"[-:]", target, maxsplit=1)[0]].lower()
             report(state.env, line, col, f"cross-reference '@{target}' names no {kind} in this document")
+
+
+def _section_targets(state: StateCore, targets: dict) -> None:
+    """pandoc-crossref's sections: a heading {#sec:id} is referred to by its text."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        identifier = str(token.attrGet("id") or "") if token.type == "heading_open" else ""
+        if identifier.startswith("sec:"):
+            targets.setdefault(identifier, " ".join(tokens[index + 1].content.split()))
 
 
 def _render_reference(self, tokens, idx, options, env) -> str:
