@@ -20,12 +20,14 @@ from typing import Callable
 
 import jinja2
 
-from builder.bib.bibliography import Bibliography, load_bibliography
+from builder.bib.bibliography import Bibliography
 from builder.config.settings import load_settings
 from builder.content.documents import find_assets, load_documents
+from builder.content.metadata import own_bibliographies
 from builder.content.links import PublicationLinks
 from builder.content.sanitize import scripted_assets
 from builder.csl.citations import CitationFormatter, is_note_style
+from builder.csl.metadata import items_by_language, publication_bibliography
 from builder.csl.pandoc import CiteprocError
 from builder.csl.styles import resolve_style, style_files
 from builder.errors import BuildFailed, Problem, error, sorted_problems
@@ -92,10 +94,14 @@ class _LastBuild:
         return (self.data.get("inputs") == fingerprint and out_dir.is_dir()
                 and self.data.get("output") == output_fingerprint(out_dir))
 
-    def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int) -> None:
+    def listed(self, root: Path) -> list[Path]:
+        """The files documents named in `bibliography:` (which may be outside content/ and citations/)."""
+        return [root / path for path in self.data.get("listed", ()) if isinstance(path, str)]
+
+    def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int, listed: list[str]) -> None:
         files = sum(1 for _ in out_dir.rglob("*") if _.is_file())
         data = {"inputs": fingerprint, "output": output_fingerprint(out_dir), "documents": documents, "files": files,
-                "warnings": [p.record() for p in warnings]}
+                "warnings": [p.record() for p in warnings], "listed": listed}
         try:
             replace_file(self.path, json.dumps(data).encode("utf-8"))
         except OSError:
@@ -187,7 +193,8 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
     cache = Cache(root / CACHE_DIR if use_cache else None)     # claimed (or emptied) before anything in it is read
     flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
     record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write else None
-    fingerprint = input_fingerprint(root, out_dir, flags, theme_dirs(settings) + style_files(root, settings.csl)) if record else ""
+    read = theme_dirs(settings) + style_files(root, settings.csl)
+    fingerprint = input_fingerprint(root, out_dir, flags, read + record.listed(root)) if record else ""
     if record and record.unchanged(fingerprint, out_dir):
         progress("Done", 1, 1)
         return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,
@@ -206,7 +213,10 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
             stage("search", index_site, staged.folder, settings.language)
             stage("publish", staged.publish)
         if record:
-            record.save(fingerprint, out_dir, sorted_problems(problems), len(built.inputs.documents))
+            listed = own_bibliographies(built.inputs.documents)
+            if [root / path for path in listed] != record.listed(root):     # what the next build must look at
+                fingerprint = input_fingerprint(root, out_dir, flags, read + [root / path for path in listed])
+            record.save(fingerprint, out_dir, sorted_problems(problems), len(built.inputs.documents), listed)
     progress("Done", 1, 1)
     return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(built.inputs.documents),
                        files=len(outputs), timings=tuple(stage.timings), pdf=pdf_summary)
@@ -244,8 +254,8 @@ def load(settings: Settings, drafts: bool) -> tuple[Inputs, list[Problem]]:
     root = settings.root
     style, style_problem = resolve_style(root, settings.csl, settings.position("csl"))
     problems = [style_problem] if style_problem else []
-    bibliography, bib_problems = load_bibliography(root)
     documents, found = load_documents(root, drafts)
+    bibliography, bib_problems = publication_bibliography(root, documents)
     assets, asset_problems = find_assets(root)
     problems += bib_problems + found + asset_problems + _check_menu(settings, documents)
     problems += [] if settings.unsafe_html else scripted_assets(assets)
@@ -265,11 +275,15 @@ def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBod
     with _formatting(inputs, cache) as formatter:
         items, problems = formatter.convert(inputs.bibliography, cited)
         _fail_on_errors(problems)
+        by_language, found = items_by_language(formatter, inputs.bibliography, items,
+                                               [(body.document.language, body.keys) for body in parsed])
+        problems += [problem for problem in found if problem not in problems]
+        _fail_on_errors(problems)
         urls = source_urls(set(cited) | set(items))     # items: the cited entries and those they cross-reference
         articles = [d for d in inputs.documents if d.kind == "article"]
         cite_this = dict(zip([d.slug for d in articles],
                              formatter.own_references([article_item(d, settings) for d in articles])))
-        rendered, found = renderer.render(parsed, items, formatter, urls, strict, progress)
+        rendered, found = renderer.render(parsed, by_language, formatter, urls, strict, progress)
         sources = formatter.sources(items)
     return Formatted(rendered, sources, cite_this, urls), problems + found
 

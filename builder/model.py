@@ -47,6 +47,27 @@ class Settings:
 
 
 @dataclass(frozen=True, slots=True)
+class MetaText:
+    """A front matter value read as Markdown (as pandoc reads its metadata), and where its text starts."""
+
+    text: str
+    line: int                 # 1-based, in the document's file
+    col: int                  # of the text's first character; a block scalar's lines all start there
+
+
+@dataclass(frozen=True, slots=True)
+class CitationMetadata:
+    """What a document's front matter asks of its citations, read as pandoc reads its metadata."""
+
+    nocite: tuple[MetaText, ...] = ()        # citations listed without being cited ('@*': every entry)
+    link_citations: bool = True              # Dossier's default; pandoc's is false
+    link_bibliography: bool = True
+    suppress_bibliography: bool = False
+    reference_section_title: str = ""        # Markdown; '' for the theme's own heading
+    bibliography: tuple[str, ...] = ()       # its own bibliography files, relative to the publication root
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One Markdown file with its front matter validated."""
 
@@ -66,6 +87,8 @@ class Document:
     summary: str = ""
     draft: bool = False
     extra: dict = field(default_factory=dict)
+    language: str = ""        # `lang:`, a language tag; '' for the publication's
+    citation_metadata: CitationMetadata = CitationMetadata()
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +109,8 @@ class RenderedDocument:
     first_paragraph: str = ""
     bibliography: tuple[tuple[str, str], ...] = ()   # (key, entry HTML) in the style's order
     citations: tuple["CitationUse", ...] = ()
+    references_in_body: bool = False      # the body shows the bibliography (`::: {#refs}`, a last heading)
+    references_title: str = ""            # HTML of `reference-section-title`; '' for the theme's heading
     evidence: tuple["EvidenceRecord", ...] = ()
 
     @property

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from builder.config.settings import parse_authors
 from builder.config.yamlfile import YamlError, describe_character, parse_yaml
+from builder.content.metadata import KEYS as CITATION_KEYS
+from builder.content.metadata import read_citation_metadata
 from builder.errors import Problem, error, line_col, warning
 from builder.model import Asset, Document
 from builder.run.confinement import inside, real_path
@@ -21,7 +23,7 @@ RESERVED_SLUGS = frozenset({"articles", "assets", "authors", "tags", "archive", 
 
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
 
-_KNOWN_KEYS = {"title", "subtitle", "date", "updated", "authors", "tags", "summary", "draft"}
+_KNOWN_KEYS = {"title", "subtitle", "date", "updated", "authors", "tags", "summary", "draft"} | CITATION_KEYS
 
 
 def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], list[Problem]]:
@@ -29,7 +31,7 @@ def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], li
     documents: list[Document] = []
     problems: list[Problem] = []
     slugs: dict[tuple[str, str], str] = {}
-    problems += _unpublished(root)
+    unpublished, listed = _unpublished(root), set()
     for folder, kind in KINDS.items():
         for path in sorted(p for p in (root / "content" / folder).glob("*") if _is_markdown(p)):
             relpath = path.relative_to(root).as_posix()
@@ -40,6 +42,7 @@ def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], li
                 problems.append(error(relpath, 1, 1, "not a readable file (a folder, or a link to nothing)"))
                 continue
             document = _load_document(root, path, relpath, kind, problems)
+            listed.update(document.citation_metadata.bibliography if document else ())   # read: not "not published"
             if document is None or (document.draft and not include_drafts):
                 continue
             key = (kind, document.slug)
@@ -48,6 +51,7 @@ def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], li
                 continue
             slugs[key] = relpath
             documents.append(document)
+    problems += [problem for problem in unpublished if problem.path not in listed]
     return documents, problems
 
 
@@ -103,7 +107,7 @@ def _load_document(root: Path, path: Path, relpath: str, kind: str,
     body = _without_unprintable(body, relpath, body_line, problems)
     if front is None:
         return None
-    fields = _validate_front_matter(front, relpath, problems)
+    fields = _validate_front_matter(front, relpath, problems, path, root)
     if kind == "article" and "date" not in fields and fields.get("title"):
         problems.append(error(relpath, 1, 1, "missing date: articles need 'date: YYYY-MM-DD' in the front matter"))
     if len(problems) > before and any(p.is_error for p in problems[before:]):
@@ -137,7 +141,7 @@ def _split_front_matter(text: str, relpath: str, problems: list[Problem]):
     return front, text[body_start:], body_line
 
 
-def _validate_front_matter(front: str, relpath: str, problems: list[Problem]) -> dict:
+def _validate_front_matter(front: str, relpath: str, problems: list[Problem], source: Path, root: Path) -> dict:
     offset = 1  # front matter starts on line 2
     try:
         doc = parse_yaml(front)
@@ -190,6 +194,8 @@ def _validate_front_matter(front: str, relpath: str, problems: list[Problem]) ->
         problems.append(error(relpath, *where("draft"), "'draft' must be true or false"))
         draft = False
     fields["draft"] = draft
+    fields["language"], fields["citation_metadata"] = read_citation_metadata(data, front, where, relpath, source,
+                                                                             root, problems)
     fields["extra"] = {str(k): v for k, v in data.items() if k not in _KNOWN_KEYS}
     return fields
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from builder.bib.bibliography import Bibliography, Placed
 from builder.bib.csljson import CslItem
 from builder.content.sanitize import sanitize
+from builder.csl.metadata import DocumentRequest
 from builder.csl.pandoc import Citeproc, CiteprocError
 from builder.errors import Problem, error, warning
 from builder.markdown.citations import Cluster
@@ -168,16 +169,20 @@ def _pandoc_reason(message: str) -> str:
 
 
 def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, dict],
-                    style: Path, language: str, notes: bool = False) -> DocumentCitations:
+                    style: Path, language: str, notes: bool = False, *, nocite: tuple[str, ...] = (),
+                    link_citations: bool = True, link_bibliography: bool = True) -> DocumentCitations:
     """Format one document's clusters together, so disambiguation sees all of them; with notes (a
     note style), each cluster in the text gets its footnote, and those in the author's notes stay
-    there, as pandoc places them."""
-    if not clusters:
+    there, as pandoc places them. nocite: keys its bibliography lists uncited (pandoc's `nocite`), as read."""
+    if not clusters and not nocite:
         return DocumentCitations()
-    keys = sorted({key for cluster in clusters for key in cluster.keys})
+    cited = sorted({key for cluster in clusters for key in cluster.keys})
+    uncited = set(nocite) - set(cited)
+    keys = cited + [key for key in nocite if key in uncited]
     placed = note_places(clusters) if notes else None
     formatted = engine.format([c.source for c in clusters], [items[k] for k in keys if k in items], style, language,
-                              notes=placed, keys=[list(c.keys) for c in clusters] if notes else None)
+                              notes=placed, keys=[list(c.keys) for c in clusters] if notes else None,
+                              nocite=bool(nocite), links=(link_citations, link_bibliography))
     return DocumentCitations(tuple(sanitize(html) for html in formatted.citations),
                              tuple((key, sanitize(html)) for key, html in formatted.bibliography),
                              tuple(sanitize(html) if html else "" for html in formatted.notes))
@@ -299,34 +304,38 @@ class CitationFormatter:
 
         return digest([self._style_digest, self.language, *parts])
 
-    def convert(self, bibliography: Bibliography, keys: list[str]) -> tuple[dict[str, dict], list[Problem]]:
-        """CSL-JSON of the cited entries (cached by the BibLaTeX text and CSL items they come from), without
-        characters no page can hold, with a warning for each entry that had some."""
+    def convert(self, bibliography: Bibliography, keys: list[str], language: str = "") -> tuple[dict[str, dict], list[Problem]]:
+        """CSL-JSON of the cited entries (cached by the BibLaTeX text and CSL items they come from) read for language
+        ('': the publication's), without characters no page can hold, with a warning at each entry that had some."""
+        language = language or self.language
         key = self._key("convert", bibliography.biblatex_for(keys), [e.item for e in bibliography.csl_items(keys)])
+        key = key if language == self.language else self._key(key, language)
         cached = self.cache.get("csl-json", key)
         if cached is not None:
             return printable_items(cached, bibliography)
-        items, problems = convert_references(self._engine(), bibliography, keys, self.language)
+        items, problems = convert_references(self._engine(), bibliography, keys, language)
         if not problems:
             self.cache.put("csl-json", key, items)
         items, warnings = printable_items(items, bibliography)
         return items, problems + warnings
 
-    def documents(self, clusters_per_document: list[list[Cluster]], items: dict[str, dict],
-                  done=None) -> list[DocumentCitations]:
+    def documents(self, requests: list[DocumentRequest], done=None) -> list[DocumentCitations]:
         """Each document's formatted clusters and bibliography, in the given order."""
         from concurrent.futures import ThreadPoolExecutor
 
-        def one(clusters: list[Cluster]) -> DocumentCitations:
-            if not clusters:
+        def one(request: DocumentRequest) -> DocumentCitations:
+            if not (clusters := request.clusters) and not request.nocite:
                 return DocumentCitations()
-            keys = sorted({k for cluster in clusters for k in cluster.keys})
+            items = request.items
+            keys = sorted({k for cluster in clusters for k in cluster.keys} | set(request.nocite))
             key = self._key("document", [c.source for c in clusters], [items.get(k) for k in keys],
-                            note_places(clusters) if self.notes else None)
+                            note_places(clusters) if self.notes else None, request.cache_parts())
             cached = self.cache.get("citations", key)
             if cached is not None:
                 return DocumentCitations(tuple(cached[0]), tuple(tuple(pair) for pair in cached[1]), tuple(cached[2]))
-            result = format_document(self._engine(), clusters, items, self.style, self.language, self.notes)
+            result = format_document(self._engine(), clusters, items, self.style, request.language or self.language,
+                                     self.notes, nocite=request.nocite, link_citations=request.link_citations,
+                                     link_bibliography=request.link_bibliography)
             self.cache.put("citations", key, [list(result.clusters), [list(pair) for pair in result.bibliography],
                                               list(result.notes)])
             return result
@@ -334,10 +343,10 @@ class CitationFormatter:
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             results = []
             try:
-                for index, result in enumerate(pool.map(one, clusters_per_document)):
+                for index, result in enumerate(pool.map(one, requests)):
                     results.append(result)
                     if done:
-                        done(index + 1, len(clusters_per_document))
+                        done(index + 1, len(requests))
             except BaseException:      # interrupted: do not format the documents still waiting
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise

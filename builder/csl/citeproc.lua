@@ -5,7 +5,8 @@
 -- {"convert": BIBLATEX_TEXT, "lang": TAG}
 --                             ->  {"items": [CSL-JSON items]}
 -- {"clusters": [MARKDOWN, ...], "references": [CSL-JSON], "style": PATH, "lang": TAG,
---  "nocite": bool}            ->  {"citations": [HTML, ...], "bibliography": [{"id", "html"}]}
+--  "nocite": bool, "link_citations": bool, "link_bibliography": bool}
+--                             ->  {"citations": [HTML, ...], "bibliography": [{"id", "html"}]}
 -- the same with "notes": [PLACE, ...] (a note style; see format_notes)
 --                             ->  {"citations": [...], "notes": [HTML or "", ...], "bibliography": [...]}
 -- Any failure                 ->  {"error": MESSAGE}
@@ -78,18 +79,26 @@ local function write_all(pieces, separator)
   return parts
 end
 
--- Only the request sets metadata: a YAML block in the clusters could name files for citeproc
--- to read (`bibliography`, `citation-abbreviations`, another `csl`), so the clusters' own is dropped.
-local function format(request)
-  local doc = pandoc.Pandoc(pandoc.read(table.concat(request.clusters, "\n\n"), "markdown").blocks)
+-- The metadata citeproc reads, from the request alone: a YAML block in the clusters could name
+-- files for citeproc to read (`bibliography`, `citation-abbreviations`, another `csl`), so the
+-- clusters' own is dropped. nocite lists every reference (those a document's `nocite:` lists are
+-- the references given besides those it cites, in the order pandoc lists uncited ones in);
+-- link_citations and link_bibliography are true unless the request says false.
+local function set_metadata(doc, request)
   doc.meta.references = read_references(request.references)
   doc.meta.csl = request.style
   doc.meta.lang = request.lang
-  doc.meta["link-citations"] = true
+  doc.meta["link-citations"] = request.link_citations ~= false
+  doc.meta["link-bibliography"] = request.link_bibliography ~= false
   if request.nocite then
     doc.meta.nocite = pandoc.MetaInlines({pandoc.Cite({pandoc.Str("@*")},
       {pandoc.Citation("*", "NormalCitation")})})
   end
+end
+
+local function format(request)
+  local doc = pandoc.Pandoc(pandoc.read(table.concat(request.clusters, "\n\n"), "markdown").blocks)
+  set_metadata(doc, request)
   local out = pandoc.utils.citeproc(doc)
   local pieces, ids, kinds = {}, {}, {}
   for _, block in ipairs(out.blocks) do
@@ -190,10 +199,7 @@ local function format_notes(request)
     table.insert(plan, {kind = "note", members = {member}, at = #blocks})
   end
   local doc = pandoc.Pandoc(blocks)
-  doc.meta.references = read_references(request.references)
-  doc.meta.csl = request.style
-  doc.meta.lang = request.lang
-  doc.meta["link-citations"] = true
+  set_metadata(doc, request)
   local out = pandoc.utils.citeproc(doc)
   local citations, notes = {}, {}
   for i = 1, #request.clusters do citations[i], notes[i] = "", "" end

@@ -78,13 +78,16 @@ class Citeproc:
         return self._request({"convert": biblatex, "lang": lang})["items"]
 
     def format(self, clusters: list[str], references: list[dict], style: Path, lang: str,
-               nocite: bool = False, notes: list[dict] | None = None, keys: list[list[str]] | None = None) -> Formatted:
-        """Format citation clusters (Pandoc Markdown) and the bibliography of what they cite. For a
-        note style, notes places each cluster (citeproc.lua's format_notes) and keys are its keys."""
+               nocite: bool = False, notes: list[dict] | None = None, keys: list[list[str]] | None = None,
+               links: tuple[bool, bool] = (True, True)) -> Formatted:
+        """Format citation clusters (Pandoc Markdown) and the bibliography of what they cite (nocite:
+        of every reference). For a note style, notes places each cluster (citeproc.lua's
+        format_notes) and keys are its keys. links: pandoc's link-citations and link-bibliography."""
         import secrets
 
         request = {"clusters": clusters, "references": references, "style": str(style), "lang": lang,
-                   "nocite": nocite, "separator": f"<!--{secrets.token_hex(12)}-->"}
+                   "nocite": nocite, "separator": f"<!--{secrets.token_hex(12)}-->",
+                   "link_citations": links[0], "link_bibliography": links[1]}
         if notes is not None:
             request.update(notes=notes, keys=keys)
         response = self._request(request)

@@ -1,6 +1,7 @@
 """The Markdown dialect: CommonMark plus Pandoc's extensions, as markdown-it-py plugins: attributes,
 fenced divs, headings and the table of contents, citation syntax, evidence box syntax,
-cross-references, unique ids, links handed to a resolver, code highlighting, a nesting limit.
+cross-references, unique ids, where the bibliography goes (refs), links handed to a resolver, code
+highlighting, a nesting limit.
 It parses and renders; what a citation or a box means is decided later (csl, evidence).
 
 May import: the base modules only.
@@ -31,6 +32,7 @@ from builder.markdown.ids import ids_plugin
 from builder.markdown.links import LinkResolver, links_plugin
 from builder.markdown.nesting import nesting_plugin
 from builder.markdown.notes import notes_plugin
+from builder.markdown.refs import refs_plugin
 from builder.model import Heading
 from builder.text import html_text, slugify
 
@@ -71,6 +73,7 @@ def create_parser(page_ids: Iterable[str] = (), *, notes: bool = False, language
     md.use(evidence_plugin)
     md.use(crossrefs_plugin)
     md.use(ids_plugin, page_ids)
+    md.use(refs_plugin)
     return md
 
 
@@ -104,10 +107,12 @@ def parse_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_of
 
 
 def render_parsed(md: MarkdownIt, parsed: ParsedMarkdown, citations_html: tuple[str, ...] = (),
-                  evidence_caption=None) -> MarkdownResult:
+                  evidence_caption=None, references: dict[str, str] | None = None) -> MarkdownResult:
     """HTML of a parsed body, with each citation cluster replaced by its formatted HTML;
-    evidence_caption(box, citations_html) gives each evidence box's <figcaption>."""
-    env = dict(parsed.env, citations_html=citations_html, evidence_caption=evidence_caption)
+    evidence_caption(box, citations_html) gives each evidence box's <figcaption>; references, what
+    each place the bibliography may go holds (markdown/refs.py: "div", "heading")."""
+    env = dict(parsed.env, citations_html=citations_html, evidence_caption=evidence_caption,
+               references_html=references or {})
     html = md.renderer.render(parsed.tokens, md.options, env)
     tokens = parsed.tokens
     words = sum(len(_WORD.findall(token.content)) for token in tokens if token.type == "inline")

@@ -11,13 +11,19 @@ so an unchanged document is neither parsed nor formatted again:
 - the parse, keyed by the body, its place in the file and the set of documents and assets
   its links may point to, records the citation keys and evidence sources it uses;
 - the rendered body, keyed by that parse, the CSL-JSON of those keys, the style, the
-  snapshots its evidence is checked against and the URLs of its sources' pages.
+  snapshots its evidence is checked against, the URLs of its sources' pages and what its
+  front matter asks of its citations (`nocite`, `lang`, ...).
+
+The bibliography goes where pandoc puts it (markdown/refs.py): into the author's `::: {#refs}`,
+else after a last heading, rendered there with the theme's templates/_reference_list.html;
+else the page's references section shows it (RenderedDocument.references_in_body).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import secrets
+from dataclasses import asdict, dataclass
 from html import escape
 from typing import Callable
 
@@ -25,10 +31,11 @@ import jinja2
 from markupsafe import Markup
 
 from builder.bib.bibliography import Bibliography
-from builder.content.links import PublicationLinks
+from builder.content.links import PublicationLinks, relative_url
 from builder.content.sanitize import sanitize
 from builder.csl.citations import CitationFormatter, unknown_keys
 from builder.csl.contexts import citation_uses
+from builder.csl.metadata import document_request, nocite_keys
 from builder.errors import BuildFailed, Problem
 from builder.evidence.boxes import Snapshots, caption_views, verify_boxes
 from builder.markdown import MarkdownResult, create_parser, parse_markdown, render_parsed
@@ -37,15 +44,18 @@ from builder.markdown.evidence import EvidenceBox
 from builder.model import CitationUse, Document, EvidenceRecord, Heading, RenderedDocument, Settings
 from builder.run.cache import Cache, digest, file_digest
 from builder.site.theme import page_ids
+from builder.site.views import ReferenceView
 from builder.text import html_text
 
 CACHE_FORMAT = "2"
 CAPTION_TEMPLATES = ("_evidence_caption.html", "_macros.html")    # the first imports the second
+REFERENCES_TEMPLATE = "_reference_list.html"
 PARALLEL_FROM = 64      # from this many documents to parse, a process per core parses them
 
 # Markers in a draft; markdown-it turns any NUL of the input into U+FFFD, so only these have one.
 _CLUSTER, _CAPTION = "\x00C{}\x00", "\x00E{}\x00"
-_MARKER = re.compile("\x00([CEN])(\\d+)\x00")
+_PLACES = {"div": "\x00R0\x00", "heading": "\x00R1\x00"}     # where the bibliography may go (markdown/refs.py)
+_MARKER = re.compile("\x00([CENR])(\\d+)\x00")
 _MOVED = re.compile("\x00M\x00(.*?)\x00m\x00", re.DOTALL)    # punctuation moved into a narrative citation (notes)
 _LINK_TAG = re.compile(r"</?a\b[^>]*>")      # a citation in a link's text keeps its words, not its links
 _ENDS_WITH_PUNCTUATION = re.compile(r"[.,;:!?]\s*(?:<[^>]*>\s*)*$")
@@ -69,6 +79,7 @@ class ParsedBody:
     keys: list[str]
     evidence_sources: list[str]
     draft: _Draft | None = None     # None when the cache knew the parse
+    nocite: tuple[str, ...] = ()    # keys its `nocite:` lists (also in keys)
 
 
 class BodyRenderer:
@@ -81,8 +92,10 @@ class BodyRenderer:
         self.md = create_parser(ids, notes=notes, language=settings.language)
         self._site_map = digest([sorted(links.site_map()), sorted(ids)])
         self._env = env
-        # The theme's caption of an evidence box is part of each body, so its templates are part of the key.
-        self._captions = digest([[_source(env, name) for name in CAPTION_TEMPLATES], env.globals["words"].signature()])
+        # The theme's caption of an evidence box and list of references are part of a body, so their
+        # templates are part of the key.
+        self._captions = digest([[_source(env, name) for name in (*CAPTION_TEMPLATES, REFERENCES_TEMPLATE)],
+                                 env.globals["words"].signature()])
 
     def parse(self, documents: list[Document], progress: Callable) -> tuple[list[ParsedBody], list[Problem]]:
         """Every document's citation keys (parsing only what the cache does not know)."""
@@ -94,8 +107,11 @@ class BodyRenderer:
                                    lambda done, total: progress("Parsing Markdown", done, total)))
         bodies, problems = [], []
         for document, key, cached in zip(documents, keys, known):
+            nocite, found = nocite_keys(document, self.bibliography)
+            problems += found
             if cached is not None:
-                bodies.append(ParsedBody(document, key, cached["keys"], cached["evidence"]))
+                bodies.append(ParsedBody(document, key, sorted({*cached["keys"], *nocite}), cached["evidence"],
+                                         nocite=nocite))
                 problems += [Problem.from_record(p) for p in cached["problems"]]
                 continue
             draft = next(drafts)
@@ -105,7 +121,7 @@ class BodyRenderer:
             evidence = sorted({box.source for box in draft.evidence if box.source})
             if not any(p.is_error for p in found):
                 self.cache.put("parse", key, {"keys": cited, "evidence": evidence, "problems": [p.record() for p in found]})
-            bodies.append(ParsedBody(document, key, cited, evidence, draft))
+            bodies.append(ParsedBody(document, key, sorted({*cited, *nocite}), evidence, draft, nocite))
             problems += found
         return bodies, problems
 
@@ -126,11 +142,14 @@ class BodyRenderer:
             done(len(drafts), len(documents))
         return drafts
 
-    def render(self, bodies: list[ParsedBody], items: dict[str, dict], formatter: CitationFormatter,
+    def render(self, bodies: list[ParsedBody], items: dict[str, dict[str, dict]], formatter: CitationFormatter,
                source_urls: dict[str, str], strict: bool, progress: Callable) -> tuple[list[RenderedDocument], list[Problem]]:
-        """Every document rendered, in order; problems are the evidence checks' (cached ones included)."""
+        """Every document rendered, in order; problems are the evidence checks' (cached ones included).
+        items: the CSL-JSON of the cited entries by language tag, '' for the publication's."""
         snapshots = Snapshots(self.settings.root)
-        keys = [self._render_key(body, items, formatter, snapshots, source_urls, strict) for body in bodies]
+        items_of = [items.get(body.document.language, items[""]) for body in bodies]
+        keys = [self._render_key(body, body_items, formatter, snapshots, source_urls, strict)
+                for body, body_items in zip(bodies, items_of)]
         cached = [self.cache.get("body", key) for key in keys]
         missing = [index for index, stored in enumerate(cached) if stored is None]
         drafts = {index: bodies[index].draft for index in missing}
@@ -138,8 +157,10 @@ class BodyRenderer:
         for index, draft in zip(unparsed, self._drafts([bodies[index].document for index in unparsed],
                                                        lambda done, total: progress("Parsing Markdown", done, total))):
             drafts[index] = draft
-        formatted = iter(formatter.documents([drafts[index].clusters for index in missing], items,
-                                             done=lambda done, total: progress("Formatting citations", done, total)))
+        requests = [document_request(bodies[index].document, drafts[index].clusters, bodies[index].nocite,
+                                     items_of[index]) for index in missing]
+        formatted = iter(formatter.documents(requests, done=lambda done, total: progress("Formatting citations",
+                                                                                         done, total)))
         rendered, problems = [], []
         for index, (body, key, stored) in enumerate(zip(bodies, keys, cached)):
             if stored is None:
@@ -154,7 +175,7 @@ class BodyRenderer:
                                 resolve_link=self.links.resolver_for(document))
         boxes = {id(box): index for index, box in enumerate(parsed.evidence)}
         markers = tuple(_CLUSTER.format(index) for index in range(len(parsed.clusters)))
-        result = render_parsed(self.md, parsed, markers, lambda box, _: _CAPTION.format(boxes[id(box)]))
+        result = render_parsed(self.md, parsed, markers, lambda box, _: _CAPTION.format(boxes[id(box)]), _PLACES)
         return _Draft(result, parsed.clusters, parsed.evidence)
 
     def _render_key(self, body: ParsedBody, items, formatter: CitationFormatter, snapshots: Snapshots,
@@ -165,7 +186,8 @@ class BodyRenderer:
             snapshot_digests.append([source, file_digest(path) if path else ""])
         return digest([CACHE_FORMAT, body.parse_key, formatter.signature, [items.get(k) for k in body.keys],
                        snapshot_digests, [source_urls.get(k, "") for k in body.keys], strict,
-                       self.settings.unsafe_html, self.settings.language, self._captions])
+                       self.settings.unsafe_html, self.settings.language, self._captions, list(body.nocite),
+                       body.document.language, asdict(body.document.citation_metadata)])
 
     def _captions_of(self, document: Document, draft: _Draft, records, source_urls: dict[str, str],
                      citations_html: tuple[str, ...]) -> list[str]:
@@ -187,9 +209,14 @@ class BodyRenderer:
         clusters = [_LINK_TAG.sub("", html) if cluster.in_link else html for html, cluster in zip(clusters, draft.clusters)]
         captions = self._captions_of(document, draft, evidence, source_urls, citations.clusters)
         notes = [citations.notes[index] if index < len(citations.notes) else "" for index in range(len(clusters))]
-        pieces = {"C": clusters, "E": captions, "N": notes}
+        placed, in_body = self._placed_references(document, result.html, citations.bibliography, source_urls)
+        # The theme's list goes in once the body is sanitised, as the page around the body does.
+        stand_ins = [f"dossier-references-{secrets.token_hex(8)}" if html else "" for html in placed]
+        pieces = {"C": clusters, "E": captions, "N": notes, "R": stand_ins}
         html = _with_moved_punctuation(_MARKER.sub(lambda m: pieces[m[1]][int(m[2])], result.html))
         html = html if self.settings.unsafe_html else sanitize(html)
+        for stand_in, references in zip(stand_ins, placed):
+            html = html.replace(stand_in, references) if stand_in else html
         plain = [html_text(cluster) for cluster in clusters]
         def as_read(text: str) -> str:        # citations as plain text, captions left out
             return " ".join(_with_moved_punctuation(_MARKER.sub(lambda m: plain[int(m[2])] if m[1] == "C" else "",
@@ -199,9 +226,35 @@ class BodyRenderer:
         return {"html": html, "toc": [[h.level, h.anchor, as_read(h.text)] for h in result.toc],
                 "words": result.word_count, "first": as_read(result.first_paragraph),
                 "bibliography": [list(pair) for pair in citations.bibliography],
+                "references_in_body": in_body, "references_title": self._references_title(document),
                 "uses": [[u.key, u.context] for u in uses],
                 "evidence": [_evidence_record(r) for r in evidence],
                 "problems": [p.record() for p in evidence_problems]}
+
+
+    def _placed_references(self, document: Document, draft_html: str, entries, source_urls: dict[str, str]):
+        """What each place of the bibliography in the body holds (_PLACES' order), and whether it
+        holds the list. Pandoc's rule: the end of the author's `::: {#refs}` div; else, unless
+        `reference-section-title` asks for a section at the end, after a heading the body ends with;
+        else nowhere in the body (the theme's references section shows it)."""
+        metadata = document.citation_metadata
+        has = {place: marker in draft_html for place, marker in _PLACES.items()}
+        place = "div" if has["div"] else "heading" if has["heading"] and not metadata.reference_section_title else ""
+        if not entries or metadata.suppress_bibliography or not place:
+            return ["", ""], False
+        views = [ReferenceView(key, Markup(html), relative_url(document.url, source_urls[key]) if key in source_urls
+                               else "") for key, html in entries]
+        try:
+            macro = self._env.get_template(REFERENCES_TEMPLATE).module.placed_references
+            html = str(macro(views, "", "refs" if place == "heading" else ""))
+        except Exception as exc:    # the theme's error (its template or an expression in it)
+            raise _template_failure(self._env, REFERENCES_TEMPLATE, exc, self.settings.root) from None
+        return [html if name == place else "" for name in _PLACES], True
+
+    def _references_title(self, document: Document) -> str:
+        """`reference-section-title` as HTML (pandoc reads it as Markdown), '' for none."""
+        title = document.citation_metadata.reference_section_title
+        return sanitize(self.md.renderInline(title, {})) if title else ""
 
 
 def _with_moved_punctuation(html: str) -> str:
@@ -223,16 +276,21 @@ def _source(env: jinja2.Environment, name: str) -> str:
 
 
 def _caption_problem(env: jinja2.Environment, exc: Exception, root) -> BuildFailed:
+    return _template_failure(env, CAPTION_TEMPLATES[0], exc, root)
+
+
+def _template_failure(env: jinja2.Environment, name: str, exc: Exception, root) -> BuildFailed:
     from builder.site.render import template_problem
 
-    return BuildFailed([template_problem(env, CAPTION_TEMPLATES[0], exc, root)])
+    return BuildFailed([template_problem(env, name, exc, root)])
 
 
 def _rendered(document: Document, data: dict) -> RenderedDocument:
     return RenderedDocument(document, data["html"], tuple(Heading(*h) for h in data["toc"]), data["words"],
                             data["first"], tuple(tuple(pair) for pair in data["bibliography"]),
                             tuple(CitationUse(*u) for u in data["uses"]),
-                            evidence=tuple(EvidenceRecord(**r) for r in data["evidence"]))
+                            evidence=tuple(EvidenceRecord(**r) for r in data["evidence"]),
+                            references_in_body=data["references_in_body"], references_title=data["references_title"])
 
 
 def _evidence_record(record: EvidenceRecord) -> dict:

@@ -82,6 +82,9 @@ class ArticleView:
     search_filters: tuple[SearchFacet, ...] = ()
     pdf_url: str = ""         # site-relative, when the PDF edition is built
     extra: dict = field(default_factory=dict)
+    language: str = ""        # its `lang:`, else the publication's language
+    references_in_body: bool = False     # the body shows the bibliography: the page writes no references section
+    references_title: Markup = Markup("")    # `reference-section-title`; '' for the theme's own heading
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,8 +264,8 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         tags=tuple(Link(t, tag_url(slugify(t))) for t in doc.tags),
         reading_minutes=rendered.reading_minutes, word_count=rendered.word_count,
         toc=rendered.toc, body=Markup(rendered.html),
-        bibliography=tuple(ReferenceView(key, Markup(html), source_urls.get(key, ""))
-                           for key, html in rendered.bibliography),
+        bibliography=() if doc.citation_metadata.suppress_bibliography else
+        tuple(ReferenceView(key, Markup(html), source_urls.get(key, "")) for key, html in rendered.bibliography),
         cite_this=Markup(cite_this if is_article else ""),
         downloads=tuple(Link(label, doc.url + name) for label, name in DOWNLOADS) if is_article else (),
         head_tags=(highwire_tags(doc, settings, references, settings.base_url + pdf_url if pdf_url else "")
@@ -270,7 +273,8 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         json_ld=Markup(json_ld(doc, settings, references)) if is_article else Markup(""),
         search_type=doc.kind, search_date=doc.date.isoformat() if doc.date else "",
         search_filters=_facets(rendered, references, sources.labels), pdf_url=pdf_url,
-        extra=doc.extra)
+        extra=doc.extra, language=doc.language or settings.language, references_in_body=rendered.references_in_body,
+        references_title=Markup(rendered.references_title))
 
 
 def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str, str]) -> tuple[SearchFacet, ...]:
