@@ -228,6 +228,10 @@ def pandoc_reference(source: Source, style: str, style_path: Path) -> str:
     front, _, _ = split_front_matter(source.document.read_text(encoding="utf-8"))
     command = [pandoc_path(), source.document.name, "-f", "markdown", "-t", "html5", "--citeproc",
                "--csl", str(style_path)]
+    if "link-citations" not in front:
+        # Dossier links citations unless a document says not to; with links, pandoc leaves a
+        # note's closing period outside a quotation mark ("Title".) that it moves in without.
+        command += ["-M", "link-citations=true"]
     if source.group == "corpus" or not _named_bibliography(front):
         for path in source.bibliography:
             command += ["--bibliography", str(path)]

@@ -45,3 +45,11 @@ def test_a_reference_to_nothing_is_an_error_at_its_place():
     assert [str(p) for p in result.problems] == [
         "content/articles/a.md:5:9: error: cross-reference '@fig:nope' names no figure in this document",
         "content/articles/a.md:5:24: error: cross-reference '@sec:gone' names no section in this document"]
+
+
+def test_a_grid_table_is_an_error_at_its_first_line_never_text_in_silence():
+    grid = "Intro.\n\n+-----+-----+\n| a   | b   |\n+=====+=====+\n| 1   | 2   |\n+-----+-----+\n\nTable: Cap {#tbl:g}\n"
+    result = render(grid)
+    assert [str(p) for p in result.problems][0] == (
+        "content/articles/a.md:7:1: error: grid tables (+---+ lines) are not read: the table would show as text; "
+        "write it as a pipe table (| a | b | with a |---| line)")

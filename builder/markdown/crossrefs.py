@@ -99,8 +99,15 @@ def _render_figure_close(self, tokens, idx, options, env) -> str:
     return f"<figcaption>{label}{caption}</figcaption>\n</figure>\n"
 
 
+_GRID_TABLE = re.compile(r"\+(?:[-=:]+\+)+[ \t]*\n[|+]")
+
+
 def _table_captions(state: StateCore) -> None:
     tokens = state.tokens
+    for token in tokens:          # pandoc's grid tables: not read here, and never shown as text in silence
+        if token.type == "inline" and _GRID_TABLE.match(token.content) and token.map:
+            report(state.env, token.map[0], 0, "grid tables (+---+ lines) are not read: the table would show "
+                   "as text; write it as a pipe table (| a | b | with a |---| line)")
     count = 0
     index = 0
     while index < len(tokens) - 3:
