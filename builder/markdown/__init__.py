@@ -1,7 +1,8 @@
 """The Markdown dialect: CommonMark plus Pandoc's extensions, as markdown-it-py plugins: attributes,
 fenced divs, headings and the table of contents, citation syntax, evidence box syntax,
-cross-references, unique ids, where the bibliography goes (refs), links handed to a resolver, code
-highlighting, a nesting limit.
+cross-references, unique ids, where the bibliography goes (refs), citations as footnotes for a
+note style (notes), example lists (examples), links handed to a resolver, code highlighting, a
+nesting limit.
 It parses and renders; what a citation or a box means is decided later (csl, evidence).
 
 May import: the base modules only.
