@@ -125,3 +125,32 @@ def test_a_bad_explicit_value_in_front_matter_is_an_error_at_its_line(tmp_path):
     assert documents == []
     assert [str(p) for p in problems] == [
         "content/articles/a.md:3:7: error: malformed YAML: '2016-02-30' is not a valid timestamp"]
+
+
+# --- Nesting ---------------------------------------------------------------------------------------
+
+def test_values_nested_past_the_limit_are_an_error_at_the_first_node_past_it():
+    from builder.config.yamlfile import MAX_DEPTH
+
+    block = "extra:\n" + "".join("  " * (level + 1) + f"k{level}:\n" for level in range(150)) + "  " * 151 + "v\n"
+    with pytest.raises(YamlError) as failed:
+        parse_yaml(block)
+    # the mapping under k{MAX_DEPTH - 2} is level MAX_DEPTH + 1: on line MAX_DEPTH + 1, indented 2 * MAX_DEPTH
+    assert (failed.value.line, failed.value.col) == (MAX_DEPTH + 1, 2 * MAX_DEPTH + 1)
+    assert failed.value.message.startswith("values nested too deeply (more than 100 levels)")
+    flow = "x: " + "[" * 990 + "]" * 990 + "\n"
+    with pytest.raises(YamlError) as failed:
+        parse_yaml(flow)
+    assert (failed.value.line, failed.value.col) == (1, 3 + MAX_DEPTH)     # the mapping is level 1
+
+
+def test_deep_nesting_in_front_matter_and_settings_is_a_positioned_error_never_a_traceback(tmp_path, cli):
+    from helpers import write
+
+    write(tmp_path / "dossier.yml", "title: T\nbase_url: https://example.org/\n")
+    write(tmp_path / "content" / "articles" / "a.md",
+          "---\ntitle: A\ndate: 2016-01-01\nx: " + "[" * 990 + "]" * 990 + "\n---\nBody\n")
+    result = cli("-C", tmp_path, "build", "--no-pdf")
+    assert result.exit_code == 1
+    assert ("content/articles/a.md:4:103: error: values nested too deeply (more than 100 levels): settings and "
+            "front matter are a few levels at most") in result.output

@@ -93,10 +93,14 @@ def parse_yaml(text: str) -> YamlDocument:
         try:
             node = loader.get_single_node()
             if node is not None:
+                _check_depth(node)
                 _clean_scalars(node, loader, removed, set())
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except RecursionError:      # PyYAML composes nested blocks recursively, before any check can run
+        raise YamlError(1, 1, f"values nested too deeply (more than {MAX_DEPTH} levels): settings and front "
+                              "matter are a few levels at most") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
@@ -112,6 +116,29 @@ def parse_yaml(text: str) -> YamlDocument:
     if node is not None:
         _record_positions(node, (), keys, values)
     return YamlDocument(data, keys, values, tuple(sorted(removed)))
+
+
+MAX_DEPTH = 100     # levels of nested mappings and lists in one YAML document
+
+
+def _check_depth(root: yaml.Node) -> None:
+    """Refuse values nested more than MAX_DEPTH levels (each level costs stack in every later walk),
+    at the first node past the limit; counted without recursion."""
+    stack = [(root, 1)]
+    seen: set[int] = set()
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise YamlError(node.start_mark.line + 1, node.start_mark.column + 1,
+                            f"values nested too deeply (more than {MAX_DEPTH} levels): settings and front matter "
+                            "are a few levels at most")
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
 
 
 def _unprintable_in(text: str) -> list[tuple[int, int, str]]:
