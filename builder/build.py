@@ -26,10 +26,10 @@ from builder.content.documents import find_assets, load_documents
 from builder.content.metadata import own_bibliographies
 from builder.content.links import PublicationLinks
 from builder.content.sanitize import scripted_assets
-from builder.csl.citations import CitationFormatter, is_note_style
+from builder.csl.citations import CitationFormatter
 from builder.csl.metadata import items_by_language, publication_bibliography
 from builder.csl.pandoc import CiteprocError
-from builder.csl.styles import resolve_style, style_files
+from builder.csl.styles import is_note_style, resolve_style, style_files
 from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.model import Asset, Document, Output, RenderedDocument, Settings
 from builder.pdf.typeset import PdfSummary, pdf_articles, pdf_sources, render_pdfs
@@ -284,7 +284,7 @@ def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBod
         cite_this = dict(zip([d.slug for d in articles],
                              formatter.own_references([article_item(d, settings) for d in articles])))
         rendered, found = renderer.render(parsed, by_language, formatter, urls, strict, progress)
-        sources = formatter.sources(items)
+        sources = formatter.sources(items, inputs.bibliography.biblatex_for(sorted(items)))
     return Formatted(rendered, sources, cite_this, urls), problems + found
 
 

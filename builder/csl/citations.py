@@ -170,7 +170,7 @@ def _pandoc_reason(message: str) -> str:
 
 def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, dict],
                     style: Path, language: str, notes: bool = False, *, nocite: tuple[str, ...] = (),
-                    link_citations: bool = True, link_bibliography: bool = True) -> DocumentCitations:
+                    link_citations: bool = True, link_bibliography: bool = True, biblatex: str = "") -> DocumentCitations:
     """Format one document's clusters together, so disambiguation sees all of them; with notes (a
     note style), each cluster in the text gets its footnote, and those in the author's notes stay
     there, as pandoc places them. nocite: keys its bibliography lists uncited (pandoc's `nocite`), as read."""
@@ -182,7 +182,7 @@ def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, 
     placed = note_places(clusters) if notes else None
     formatted = engine.format([c.source for c in clusters], [items[k] for k in keys if k in items], style, language,
                               notes=placed, keys=[list(c.keys) for c in clusters] if notes else None,
-                              nocite=bool(nocite), links=(link_citations, link_bibliography))
+                              nocite=bool(nocite), links=(link_citations, link_bibliography), biblatex=biblatex)
     return DocumentCitations(tuple(sanitize(html) for html in formatted.citations),
                              tuple((key, sanitize(html)) for key, html in formatted.bibliography),
                              tuple(sanitize(html) if html else "" for html in formatted.notes))
@@ -194,16 +194,6 @@ def note_places(clusters: list[Cluster]) -> list[dict]:
     description), formatted as a note's text but making no note (citeproc.lua's format_notes)."""
     return [{"in": c.note, "note": c.note_text} if c.note else {"text": c.notes_before} if c.in_text else {"apart": True}
             for c in clusters]
-
-
-def is_note_style(style: Path) -> bool:
-    """Whether the CSL style puts citations in footnotes (`<style class="note">`)."""
-    import xml.etree.ElementTree as ET
-
-    try:
-        return ET.parse(style).getroot().get("class") == "note"
-    except (OSError, ET.ParseError):
-        return False
 
 
 _NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collection-editor", "composer",
@@ -242,12 +232,13 @@ def separate_names(entries: list, item_of) -> list[list]:
     return [members for _, members in groups]
 
 
-def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, language: str) -> Sources:
+def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, language: str, biblatex: str = "") -> Sources:
     """Every cited source's full reference, in the style's bibliography order."""
     if not items:
         return Sources()
     keys = sorted(items)
-    formatted = engine.format([f"[@{{{key}}}]" for key in keys], [items[k] for k in keys], style, language, nocite=True)
+    formatted = engine.format([f"[@{{{k}}}]" for k in keys], [items[k] for k in keys], style, language, nocite=True,
+                              biblatex=biblatex)
     labels = {key: _label(html) for key, html in zip(keys, formatted.citations)}
     references = {key: sanitize(html) for key, html in formatted.bibliography}
     return Sources(tuple(key for key, _ in formatted.bibliography), references, items, labels)
@@ -273,7 +264,7 @@ class CitationFormatter:
         import threading
 
         from builder.run.cache import file_digest
-        from builder.csl.styles import compact_style
+        from builder.csl.styles import compact_style, is_note_style
 
         self.language, self.cache, self.workers = language, cache, max(1, workers)
         self._style_digest = file_digest(style)
@@ -335,7 +326,7 @@ class CitationFormatter:
                 return DocumentCitations(tuple(cached[0]), tuple(tuple(pair) for pair in cached[1]), tuple(cached[2]))
             result = format_document(self._engine(), clusters, items, self.style, request.language or self.language,
                                      self.notes, nocite=request.nocite, link_citations=request.link_citations,
-                                     link_bibliography=request.link_bibliography)
+                                     link_bibliography=request.link_bibliography, biblatex=request.biblatex)
             self.cache.put("citations", key, [list(result.clusters), [list(pair) for pair in result.bibliography],
                                               list(result.notes)])
             return result
@@ -383,13 +374,13 @@ class CitationFormatter:
                 raise
         return [found[key] for key in keys]
 
-    def sources(self, items: dict[str, dict]) -> Sources:
-        """The publication's list of sources (cached by every cited item)."""
-        key = self._key("sources", [items[k] for k in sorted(items)])
+    def sources(self, items: dict[str, dict], biblatex: str = "") -> Sources:
+        """The publication's list of sources (cached by every cited item and the .bib text pandoc reads)."""
+        key = self._key("sources", [items[k] for k in sorted(items)], biblatex)
         cached = self.cache.get("sources", key)
         if cached is not None:
             return Sources(tuple(cached["order"]), cached["references"], items, cached["labels"])
-        result = format_sources(self._engine(), items, self.style, self.language)
+        result = format_sources(self._engine(), items, self.style, self.language, biblatex)
         self.cache.put("sources", key, {"order": list(result.order), "references": result.references,
                                         "labels": result.labels})
         return result

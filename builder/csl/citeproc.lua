@@ -84,8 +84,27 @@ end
 -- clusters' own is dropped. nocite lists every reference (those a document's `nocite:` lists are
 -- the references given besides those it cites, in the order pandoc lists uncited ones in);
 -- link_citations and link_bibliography are true unless the request says false.
+-- The references: the entries of the .bib files as pandoc reads a .bib (request.biblatex: their
+-- BibLaTeX text, read with the language's locale as convert reads it), so that what CSL-JSON
+-- cannot say survives (a {Protected} word, a {de la Cruz} name); CSL-JSON for the others.
+local function references_of(request)
+  local references = read_references(request.references)
+  if not request.biblatex or request.biblatex == "" then return references end
+  local read = function() return pandoc.read(request.biblatex, "biblatex") end
+  local from_bib = pandoc.system.with_environment({LANG = request.lang or "en-US"}, read).meta.references or {}
+  local merged, ids = {}, {}
+  for _, reference in ipairs(from_bib) do
+    ids[pandoc.utils.stringify(reference.id)] = true
+    table.insert(merged, reference)
+  end
+  for _, reference in ipairs(references) do
+    if not ids[pandoc.utils.stringify(reference.id)] then table.insert(merged, reference) end
+  end
+  return merged
+end
+
 local function set_metadata(doc, request)
-  doc.meta.references = read_references(request.references)
+  doc.meta.references = references_of(request)
   doc.meta.csl = request.style
   doc.meta.lang = request.lang
   doc.meta["link-citations"] = request.link_citations ~= false

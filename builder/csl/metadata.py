@@ -27,18 +27,20 @@ class DocumentRequest:
     nocite: tuple[str, ...] = ()        # keys its bibliography lists without citing them, as read
     link_citations: bool = True
     link_bibliography: bool = True
+    biblatex: str = ""                  # the BibLaTeX of its .bib entries, which pandoc reads as it reads a .bib
 
     def cache_parts(self) -> list:
         """What its result depends on besides its clusters, items and the style."""
-        return [self.language, list(self.nocite), self.link_citations, self.link_bibliography]
+        return [self.language, list(self.nocite), self.link_citations, self.link_bibliography, self.biblatex]
 
 
 def document_request(document: Document, clusters: list[Cluster], nocite: tuple[str, ...],
-                     items: dict[str, dict]) -> DocumentRequest:
+                     items: dict[str, dict], biblatex: str = "") -> DocumentRequest:
     metadata = document.citation_metadata
     # Pandoc links a citation to its entry only when there is a bibliography to link to.
     return DocumentRequest(clusters, items, document.language, nocite,
-                           metadata.link_citations and not metadata.suppress_bibliography, metadata.link_bibliography)
+                           metadata.link_citations and not metadata.suppress_bibliography, metadata.link_bibliography,
+                           biblatex)
 
 
 def publication_bibliography(root: Path, documents: list[Document]) -> tuple[Bibliography, list[Problem]]:

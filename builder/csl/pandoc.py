@@ -15,6 +15,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.text import UNPRINTABLE
+
 _SCRIPT = Path(__file__).with_name("citeproc.lua")
 
 
@@ -79,7 +81,7 @@ class Citeproc:
 
     def format(self, clusters: list[str], references: list[dict], style: Path, lang: str,
                nocite: bool = False, notes: list[dict] | None = None, keys: list[list[str]] | None = None,
-               links: tuple[bool, bool] = (True, True)) -> Formatted:
+               links: tuple[bool, bool] = (True, True), biblatex: str = "") -> Formatted:
         """Format citation clusters (Pandoc Markdown) and the bibliography of what they cite (nocite:
         of every reference). For a note style, notes places each cluster (citeproc.lua's
         format_notes) and keys are its keys. links: pandoc's link-citations and link-bibliography."""
@@ -87,7 +89,8 @@ class Citeproc:
 
         request = {"clusters": clusters, "references": references, "style": str(style), "lang": lang,
                    "nocite": nocite, "separator": f"<!--{secrets.token_hex(12)}-->",
-                   "link_citations": links[0], "link_bibliography": links[1]}
+                   "link_citations": links[0], "link_bibliography": links[1],
+                   "biblatex": UNPRINTABLE.sub("", biblatex)}     # as printable_items leaves them out of CSL-JSON
         if notes is not None:
             request.update(notes=notes, keys=keys)
         response = self._request(request)

@@ -348,3 +348,11 @@ def _scratch():
     import tempfile
 
     return tempfile.TemporaryDirectory(prefix="dossier-styles-")
+
+
+def is_note_style(style: Path) -> bool:
+    """Whether the CSL style puts citations in footnotes (`<style class="note">`)."""
+    try:
+        return ET.parse(style).getroot().get("class") == "note"
+    except (OSError, ET.ParseError):
+        return False

@@ -68,7 +68,7 @@ def parse_attributes(text: str) -> Attributes:
     try:
         attributes, end = scan_attributes("{" + text + "}", 0, reporting=True)
     except AttributeSyntaxError as exc:
-        raise AttributeSyntaxError(max(exc.offset - 1, 0), str(exc)) from None
+        raise AttributeSyntaxError(min(max(exc.offset - 1, 0), len(text)), str(exc)) from None     # within text
     if end != len(text) + 2:        # a '}' inside text
         raise AttributeSyntaxError(end - 2, f"cannot read attribute '{_word_at(text, end - 2)}'")
     return attributes

@@ -158,7 +158,8 @@ class BodyRenderer:
                                                        lambda done, total: progress("Parsing Markdown", done, total))):
             drafts[index] = draft
         requests = [document_request(bodies[index].document, drafts[index].clusters, bodies[index].nocite,
-                                     items_of[index]) for index in missing]
+                                     items_of[index], self._biblatex(drafts[index].clusters, bodies[index].nocite))
+                    for index in missing]
         formatted = iter(formatter.documents(requests, done=lambda done, total: progress("Formatting citations",
                                                                                          done, total)))
         rendered, problems = [], []
@@ -188,6 +189,12 @@ class BodyRenderer:
                        snapshot_digests, [source_urls.get(k, "") for k in body.keys], strict,
                        self.settings.unsafe_html, self.settings.language, self._captions, list(body.nocite),
                        body.document.language, asdict(body.document.citation_metadata)])
+
+    def _biblatex(self, clusters, nocite) -> str:
+        """The BibLaTeX of the .bib entries a document cites or lists, for pandoc to read as a .bib; in
+        the files' order, the order pandoc lists entries a document lists without citing them in."""
+        wanted = {key for cluster in clusters for key in cluster.keys} | set(nocite)
+        return self.bibliography.biblatex_for([key for key in self.bibliography.entries if key in wanted]) if wanted else ""
 
     def _captions_of(self, document: Document, draft: _Draft, records, source_urls: dict[str, str],
                      citations_html: tuple[str, ...]) -> list[str]:
