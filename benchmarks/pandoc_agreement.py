@@ -9,6 +9,9 @@ chicago-notes-bibliography.
 Each document is built as a one-article publication, as a user migrating would set it up, by a
 real build (builder.build.build, without the PDF and search stages and without writing the site):
 
+- dossier.yml sets `unknown_citation_keys: warn`, pandoc's handling of a key no bibliography defines
+  (a warning, and the key shown in bold with '?'), as a user migrating a document that cites one
+  would, to build it first; Dossier's default makes it an error.
 - dossier.yml names the style: a corpus style (csl/STYLE.csl) is copied into the publication as
   styles/STYLE.csl; the others are asked for by name (`csl: chicago-notes-bibliography`).
 - the bibliography files go into citations/, except those a fixture's front matter names in
@@ -247,7 +250,8 @@ def make_publication(source: Source, style: str, style_path: Path, stored_style:
     """A one-article publication for the document in the style; returns the article's path."""
     text = source.document.read_text(encoding="utf-8")
     front, body, _ = split_front_matter(text)
-    settings = {"title": "Agreement", "base_url": "https://example.org/", "csl": style}
+    settings = {"title": "Agreement", "base_url": "https://example.org/", "csl": style,
+                "unknown_citation_keys": "warn"}
     if stored_style:
         (root / "styles").mkdir(parents=True, exist_ok=True)
         shutil.copyfile(style_path, root / "styles" / f"{style}.csl")

@@ -32,6 +32,7 @@ class Settings:
     csl: str = "chicago-author-date"
     index_articles: int = 10
     unsafe_html: bool = False
+    unknown_citation_keys: str = "error"     # or "warn": built as pandoc builds a missing key
     menu: tuple[str, ...] | None = None
     feed_full_content: bool = True
     pdf: dict = field(default_factory=dict)   # variant, order, cover_image

@@ -19,7 +19,7 @@ from builder.bib.cite import check_citations, unused_entries, where_cited
 from builder.bib.csljson import CslItem, parse_csl_json, parse_csl_yaml
 from builder.bib.source import bibliography_files
 from builder.build import build
-from builder.csl.citations import convert_references
+from builder.csl.references import convert_references
 from builder.csl.pandoc import CiteprocError
 from builder.errors import BuildFailed
 from helpers import snapshot, write

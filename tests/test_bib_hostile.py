@@ -26,7 +26,7 @@ from builder.bib.check import check_files
 from builder.bib.cite import check_citations, format_citations
 from builder.bib.source import parse_bib
 from builder.build import build
-from builder.csl.citations import convert_references
+from builder.csl.references import convert_references
 from builder.csl.pandoc import CiteprocError
 from builder.errors import BuildFailed
 from helpers import REPOSITORY, write

@@ -195,6 +195,9 @@ def test_a_long_number_in_quotes_is_text(tmp_path):
     ("title: T\nmenu: [about, [a]]\n", "dossier.yml:2:15: error: each entry of 'menu' must be a name, not a list"),
     ("title: T\nmenu: [about, null]\n", "dossier.yml:2:15: error: each entry of 'menu' must be a name, not empty"),
     ("title: T\nindex_articles: -1\n", "dossier.yml:2:17: error: 'index_articles' must not be negative"),
+    ("title: T\nunknown_citation_keys: ignore\n",
+     "dossier.yml:2:24: error: 'unknown_citation_keys' must be 'error' (the default) or 'warn' (cited as pandoc shows a "
+     "missing key, in bold with '?'), not 'ignore'"),
     ("title: T\nlanguage: ''\n", "dossier.yml:2:11: error: 'language' must be a language tag such as 'en' or 'pt-BR', not ''"),
     ("title: T\nlanguage: en us\n",
      "dossier.yml:2:11: error: 'language' must be a language tag such as 'en' or 'pt-BR', not 'en us'"),

@@ -90,3 +90,39 @@ def test_a_dependent_style_formats_one_entry_per_request(tmp_path):
         assert formatter._numbered
     finally:
         formatter.close()
+
+
+UNKNOWN = """---
+title: A
+date: 2020-01-01
+---
+Known [@kim2016] and missing [@nokey2016] and @kimm2016 says.
+"""
+
+
+@pytest.mark.parametrize("setting, severity", [("", "error"), ("unknown_citation_keys: warn\n", "warning")])
+def test_an_unknown_key_is_an_error_or_with_warn_shown_as_pandoc_shows_it(tmp_path, setting, severity):
+    from builder.build import build
+    from builder.errors import BuildFailed
+    from tests.helpers import broken_links, write
+
+    write(tmp_path / "dossier.yml", f"title: T\nbase_url: https://example.org/\n{setting}")
+    write(tmp_path / "citations" / "refs.bib", "@book{kim2016, author = {Kim, Ji}, title = {Markets}, year = 2016}\n")
+    write(tmp_path / "content" / "articles" / "a.md", UNKNOWN)
+    expected = [f"content/articles/a.md:5:31: {severity}: unknown citation key 'nokey2016' (did you mean 'kim2016'?)",
+                f"content/articles/a.md:5:47: {severity}: unknown citation key 'kimm2016' (did you mean 'kim2016'?)"]
+    shown = " (shown as pandoc shows it, in bold with '?')" if severity == "warning" else ""
+    expected = [line + shown for line in expected]
+    if severity == "error":
+        with pytest.raises(BuildFailed) as failed:
+            build(tmp_path, pdf=False)
+        assert [str(p) for p in failed.value.problems if "unknown citation" in p.message] == expected
+        assert not (tmp_path / "_site").exists()
+        return
+    result = build(tmp_path, pdf=False)
+    assert [str(p) for p in result.warnings if "unknown citation" in p.message] == expected
+    page = (tmp_path / "_site" / "articles" / "a" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="citation" data-cites="nokey2016">(<strong>nokey2016?</strong>)</span>' in page
+    assert "<strong>kimm2016?</strong>" in page and 'href="#ref-nokey2016"' not in page
+    assert not (tmp_path / "_site" / "sources" / "nokey2016").exists()
+    assert broken_links(tmp_path / "_site", "https://example.org/") == []

@@ -108,3 +108,16 @@ def test_braces_in_a_quoted_value():
     result = render('::: {.note title="a } b"}\nx\n:::\n')
     assert result.html.startswith('<div class="note" data-title="a } b">')
     assert result.problems == ()
+
+
+def test_one_word_in_braces_that_is_no_attribute_is_pandocs_class_with_a_warning():
+    result = render("::: {glossary}\nterm\n:::\n", line_offset=3)
+    assert result.html == '<div class="{glossary}">\n<p>term</p>\n</div>\n'
+    assert [str(p) for p in result.problems] == [
+        "content/articles/a.md:4:5: warning: '::: {glossary}' is read as pandoc reads it, a div of class "
+        "'{glossary}', braces included; write '::: {.glossary}' for the class 'glossary'"]
+
+
+def test_braces_with_words_that_are_no_attributes_stay_an_error():
+    result = render("::: {.a glossary #x}\nb\n:::\n")
+    assert [p.message for p in result.problems] == ["bad div attributes: cannot read attribute 'glossary'"]

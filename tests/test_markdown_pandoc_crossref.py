@@ -47,9 +47,10 @@ def test_a_reference_to_nothing_is_an_error_at_its_place():
         "content/articles/a.md:5:24: error: cross-reference '@sec:gone' names no section in this document"]
 
 
-def test_a_grid_table_is_an_error_at_its_first_line_never_text_in_silence():
-    grid = "Intro.\n\n+-----+-----+\n| a   | b   |\n+=====+=====+\n| 1   | 2   |\n+-----+-----+\n\nTable: Cap {#tbl:g}\n"
+def test_a_grid_tables_caption_numbers_it_and_references_reach_it():
+    grid = ("See @tbl:g.\n\n+-----+-----+\n| a   | b   |\n+=====+=====+\n| 1   | 2   |\n+-----+-----+\n\n"
+            "Table: Cap {#tbl:g}\n")
     result = render(grid)
-    assert [str(p) for p in result.problems][0] == (
-        "content/articles/a.md:7:1: error: grid tables (+---+ lines) are not read: the table would show as text; "
-        "write it as a pipe table (| a | b | with a |---| line)")
+    assert result.problems == ()
+    assert 'See <a class="crossref" href="#tbl:g">Table 1</a>' in result.html
+    assert '<table id="tbl:g">' in result.html and '<span class="caption-label">Table 1:</span> Cap' in result.html

@@ -25,6 +25,7 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "csl": (str, "a string"),
     "index_articles": (int, "an integer"),
     "unsafe_html": (bool, "true or false"),
+    "unknown_citation_keys": (str, "'error' or 'warn'"),
     "menu": (list, "a list of page names"),
     "feed_full_content": (bool, "true or false"),
     "pdf": (dict, "a mapping (variant, order, cover_image)"),
@@ -111,6 +112,10 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
     theme = values.get("theme")
     if theme is not None and (theme in ("", ".", "..") or "/" in theme or "\\" in theme):
         problems.append(error(name, *doc.value_position("theme"), f"'theme' must be the name of a folder in themes/, not '{theme}'"))
+    if values.get("unknown_citation_keys", "error") not in ("error", "warn"):
+        problems.append(error(name, *doc.value_position("unknown_citation_keys"),
+                              "'unknown_citation_keys' must be 'error' (the default) or 'warn' (cited as pandoc "
+                              f"shows a missing key, in bold with '?'), not '{values['unknown_citation_keys']}'"))
     if values.get("index_articles", 0) < 0:
         problems.append(error(name, *doc.value_position("index_articles"), "'index_articles' must not be negative"))
     extra.update(values.pop("extra", {}))

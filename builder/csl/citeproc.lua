@@ -84,27 +84,27 @@ end
 -- clusters' own is dropped. nocite lists every reference (those a document's `nocite:` lists are
 -- the references given besides those it cites, in the order pandoc lists uncited ones in);
 -- link_citations and link_bibliography are true unless the request says false.
--- The references: the entries of the .bib files as pandoc reads a .bib (request.biblatex: their
--- BibLaTeX text, read with the language's locale as convert reads it), so that what CSL-JSON
--- cannot say survives (a {Protected} word, a {de la Cruz} name); CSL-JSON for the others.
-local function references_of(request)
-  local references = read_references(request.references)
-  if not request.biblatex or request.biblatex == "" then return references end
+-- The references: the entries of the .bib files as pandoc reads a .bib file it is given with
+-- --bibliography (request.biblatex: their BibLaTeX text, written to a file pandoc reads with the
+-- document's language), so that what CSL-JSON cannot say survives (a {Protected} word, a name
+-- {de la Cruz} whose particle is part of it, which a round trip through metadata would split);
+-- CSL-JSON (metadata references) for the others.
+local function bib_ids(request)
+  local ids = {}
+  if not request.biblatex or request.biblatex == "" then return ids end
   local read = function() return pandoc.read(request.biblatex, "biblatex") end
   local from_bib = pandoc.system.with_environment({LANG = request.lang or "en-US"}, read).meta.references or {}
-  local merged, ids = {}, {}
-  for _, reference in ipairs(from_bib) do
-    ids[pandoc.utils.stringify(reference.id)] = true
-    table.insert(merged, reference)
-  end
-  for _, reference in ipairs(references) do
-    if not ids[pandoc.utils.stringify(reference.id)] then table.insert(merged, reference) end
-  end
-  return merged
+  for _, reference in ipairs(from_bib) do ids[pandoc.utils.stringify(reference.id)] = true end
+  return ids
 end
 
 local function set_metadata(doc, request)
-  doc.meta.references = references_of(request)
+  local ids = bib_ids(request)
+  local references = {}
+  for _, reference in ipairs(read_references(request.references)) do
+    if not ids[pandoc.utils.stringify(reference.id)] then table.insert(references, reference) end
+  end
+  doc.meta.references = references
   doc.meta.csl = request.style
   doc.meta.lang = request.lang
   doc.meta["link-citations"] = request.link_citations ~= false
@@ -115,10 +115,23 @@ local function set_metadata(doc, request)
   end
 end
 
+-- pandoc's citeproc on doc, with the request's metadata and its .bib entries in a file of their own.
+local function citeproc(doc, request)
+  set_metadata(doc, request)
+  if not request.biblatex or request.biblatex == "" then return pandoc.utils.citeproc(doc) end
+  return pandoc.system.with_temporary_directory("dossier-bib", function(dir)
+    local path = pandoc.path.join({dir, "entries.bib"})
+    local file = assert(io.open(path, "wb"))
+    file:write(request.biblatex)
+    file:close()
+    doc.meta.bibliography = pandoc.MetaList({pandoc.MetaString(path)})
+    return pandoc.utils.citeproc(doc)
+  end)
+end
+
 local function format(request)
   local doc = pandoc.Pandoc(pandoc.read(table.concat(request.clusters, "\n\n"), "markdown").blocks)
-  set_metadata(doc, request)
-  local out = pandoc.utils.citeproc(doc)
+  local out = citeproc(doc, request)
   local pieces, ids, kinds = {}, {}, {}
   for _, block in ipairs(out.blocks) do
     if block.t == "Div" and block.identifier == "refs" then
@@ -218,8 +231,7 @@ local function format_notes(request)
     table.insert(plan, {kind = "note", members = {member}, at = #blocks})
   end
   local doc = pandoc.Pandoc(blocks)
-  set_metadata(doc, request)
-  local out = pandoc.utils.citeproc(doc)
+  local out = citeproc(doc, request)
   local citations, notes = {}, {}
   for i = 1, #request.clusters do citations[i], notes[i] = "", "" end
   local position = 0

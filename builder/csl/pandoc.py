@@ -12,6 +12,7 @@ import importlib.util
 import json
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +55,12 @@ class Citeproc:
 
     def _request(self, request: dict) -> dict:
         if self._process is None or self._process.poll() is not None:
+            # pandoc's own warnings ("citation x not found") are the build's to give, in its words;
+            # they are kept to explain a worker that stops
+            self._stderr = tempfile.TemporaryFile()
             self._process = subprocess.Popen([pandoc_path(), "lua", str(_SCRIPT)], stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, text=True, encoding="utf-8")
+                                             stdout=subprocess.PIPE, stderr=self._stderr, text=True,
+                                             encoding="utf-8")
             atexit.register(self.close)
         assert self._process.stdin and self._process.stdout
         self._busy = True
@@ -65,7 +70,7 @@ class Citeproc:
         self._busy = False
         if not line:
             self.close()
-            raise CiteprocError("the pandoc worker stopped unexpectedly")
+            raise CiteprocError(f"the pandoc worker stopped unexpectedly{self._last_words()}")
         try:
             response = json.loads(line)
         except ValueError:
@@ -97,6 +102,12 @@ class Citeproc:
         return Formatted(tuple(c.strip() for c in response["citations"]),
                          tuple((b["id"], b["html"].strip()) for b in response["bibliography"]),
                          tuple(n.strip() for n in response.get("notes", ())))
+
+    def _last_words(self) -> str:
+        self._stderr.seek(0, 2)
+        self._stderr.seek(max(0, self._stderr.tell() - 600))
+        said = self._stderr.read().decode("utf-8", "replace").strip()
+        return f": {said.splitlines()[-1]}" if said else ""
 
     def close(self) -> None:
         if self._process is not None:

@@ -23,10 +23,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 from builder.errors import Problem
 from builder.markdown.attributes import inline_attributes_plugin
 from builder.markdown.citations import Cluster, citations_plugin
+from builder.markdown.code_fences import code_fences_plugin
 from builder.markdown.crossrefs import crossrefs_plugin
 from builder.markdown.evidence import EvidenceBox, evidence_plugin
 from builder.markdown.examples import examples_plugin
 from builder.markdown.fenced_divs import fenced_divs_plugin
+from builder.markdown.grid_tables import grid_tables_plugin
 from builder.markdown.headings import heading_attributes_plugin, table_of_contents
 from builder.markdown.highlight import highlight_code
 from builder.markdown.ids import ids_plugin
@@ -62,6 +64,8 @@ def create_parser(page_ids: Iterable[str] = (), *, notes: bool = False, language
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(fenced_divs_plugin)
+    md.use(code_fences_plugin)
+    md.use(grid_tables_plugin)
     md.use(inline_attributes_plugin)
     md.use(attrs_block_plugin)
     md.use(heading_attributes_plugin)

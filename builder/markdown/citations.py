@@ -19,6 +19,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from builder.markdown.citation_syntax import CiteMatch, bracketed_at, key_at, narrative_at
+from builder.markdown.crossrefs import figure_image
 from builder.markdown.report import report
 
 CROSSREF_PREFIXES = ("ev-", "fig-", "tbl-", "fig:", "tbl:", "sec:")     # Quarto's and pandoc-crossref's
@@ -148,25 +149,27 @@ class _ClusterCollector:
     def visit_blocks(self, tokens, top_level: bool = False) -> None:
         """Inline tokens of the blocks; at top level, footnote definitions wait for their reference."""
         depth = 0
-        for token in tokens:
+        for index, token in enumerate(tokens):
             if token.type == "footnote_reference_open" and top_level:
                 depth += 1
             elif token.type == "footnote_reference_close" and top_level:
                 depth -= 1
             elif depth == 0 and token.type == "inline" and token.children:
-                self.visit_inline(token, token.children, 0)
+                self.visit_inline(token, token.children, 0, figure_image(tokens, index))
 
-    def visit_inline(self, block, children, base: int) -> None:
-        """Children of block; their offsets count from base in block.content."""
+    def visit_inline(self, block, children, base: int, figure: Token | None = None) -> None:
+        """Children of block; their offsets count from base in block.content. A figure's caption
+        is text, where a citation makes a note in a note style (as in pandoc); an image's
+        description inside a paragraph is not."""
         for token in children:
             if token.type in ("link_open", "link_close"):
                 self._in_link += 1 if token.type == "link_open" else -1
             elif token.type == "citation":
                 self.add(block, token, base)
             elif token.type == "image" and token.children:
-                self._in_image += 1
+                self._in_image += token is not figure
                 self.visit_inline(block, token.children, _nested_base(block.content, base, "![", token.content))
-                self._in_image -= 1
+                self._in_image -= token is not figure
             elif token.type == "footnote_ref":
                 self.visit_note(block, token.meta["id"], base)
 
@@ -243,7 +246,7 @@ def _source_position(lines: list[str], block, offset: int) -> tuple[int, int]:
     line_end = content.find("\n", offset)
     content_line = content[line_start:line_end if line_end != -1 else len(content)]
     text = lines[line] if line < len(lines) else ""
-    start = text.find(content_line) if content_line else -1
+    start = text.find(content_line, (block.meta or {}).get("source_column", 0)) if content_line else -1
     return line, (start if start != -1 else 0) + offset - line_start
 
 

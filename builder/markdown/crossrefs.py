@@ -61,21 +61,29 @@ def _targets(env: dict) -> dict:
     return env.setdefault("crossref_targets", {})
 
 
+def figure_image(tokens: list[Token], index: int) -> Token | None:
+    """The image that the inline token at index makes a figure of: alone in its paragraph, with a
+    description (its caption) or a figure id, as pandoc makes figures."""
+    if not (0 < index < len(tokens) - 1 and tokens[index - 1].type in ("paragraph_open", "figure_open")
+            and tokens[index].type == "inline" and tokens[index + 1].type in ("paragraph_close", "figure_close")):
+        return None
+    children = [c for c in tokens[index].children or () if not (c.type == "text" and not c.content.strip())]
+    if len(children) != 1 or children[0].type != "image":
+        return None
+    image = children[0]
+    return image if image.children or str(image.attrGet("id") or "").startswith(_NUMBERED) else None
+
+
 def _figures(state: StateCore) -> None:
     tokens = state.tokens
     count = 0
-    for index in range(len(tokens) - 2):
-        opening, inline, closing = tokens[index:index + 3]
-        if opening.type != "paragraph_open" or inline.type != "inline" or closing.type != "paragraph_close":
+    for index in range(1, len(tokens) - 1):
+        image = figure_image(tokens, index)
+        if image is None:
             continue
-        children = [c for c in inline.children or () if not (c.type == "text" and not c.content.strip())]
-        if len(children) != 1 or children[0].type != "image":
-            continue
-        image = children[0]
+        opening, closing = tokens[index - 1], tokens[index + 1]
         figure_id = str(image.attrGet("id") or "")
         numbered = figure_id.startswith(_NUMBERED)
-        if not numbered and not image.children:
-            continue  # as in Pandoc, an image alone in its paragraph with a description is a figure
         label = ""
         if numbered:
             count += 1
@@ -99,15 +107,8 @@ def _render_figure_close(self, tokens, idx, options, env) -> str:
     return f"<figcaption>{label}{caption}</figcaption>\n</figure>\n"
 
 
-_GRID_TABLE = re.compile(r"\+(?:[-=:]+\+)+[ \t]*\n[|+]")
-
-
 def _table_captions(state: StateCore) -> None:
     tokens = state.tokens
-    for token in tokens:          # pandoc's grid tables: not read here, and never shown as text in silence
-        if token.type == "inline" and _GRID_TABLE.match(token.content) and token.map:
-            report(state.env, token.map[0], 0, "grid tables (+---+ lines) are not read: the table would show "
-                   "as text; write it as a pipe table (| a | b | with a |---| line)")
     count = 0
     index = 0
     while index < len(tokens) - 3:

@@ -3,6 +3,8 @@
 Attributes are read as pandoc reads them (markdown/attributes.py). Where pandoc would not read a
 `::: {...` line as a div at all (its attributes are not attributes), Dossier keeps the div and
 reports the attributes: that line is always a mistake, and pandoc's paragraph of colons no help.
+One word in braces that is no attribute (`::: {glossary}`, MyST's spelling) is what pandoc makes
+of it, a div of class `{glossary}`, with a warning that `{.glossary}` is the class `glossary`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from builder.errors import Severity
 from builder.markdown.attributes import (Attributes, AttributeSyntaxError, find_closing_brace,
                                          parse_attributes, read_attributes)
 from builder.markdown.report import report
@@ -69,7 +72,7 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     if not brace_closed:
         report(state.env, start, indent + attr_offset - 1, "attribute block is not closed: add '}'")
     if _line(state, start)[attr_offset - 1:attr_offset] == "{":
-        attributes = _read_attributes(state, start, attr_text, attr_offset + indent)
+        attributes = _read_attributes(state, start, attr_text, attr_offset + indent, brace_closed)
     else:
         attributes = Attributes("", (attr_text,), (), {"." + attr_text: -1})
     close, closed = _find_close(state, start, end)
@@ -100,10 +103,16 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     return True
 
 
-def _read_attributes(state: StateBlock, line: int, attr_text: str, col: int) -> Attributes:
+def _read_attributes(state: StateBlock, line: int, attr_text: str, col: int, brace_closed: bool) -> Attributes:
     try:
         return parse_attributes(attr_text)
     except AttributeSyntaxError as exc:
+        word = "{" + attr_text + "}"
+        if brace_closed and attr_text and not re.search(r"\s", attr_text):     # pandoc: one word is the class
+            report(state.env, line, col - 1, f"'::: {word}' is read as pandoc reads it, a div of class "
+                   f"'{word}', braces included; write '::: {{.{attr_text.strip('{}')}}}' for the class "
+                   f"'{attr_text.strip('{}')}'", Severity.WARNING)
+            return Attributes("", (word,), (), {"." + word: -1})
         report(state.env, line, col + exc.offset, f"bad div attributes: {exc}")
         return Attributes()
 

@@ -36,13 +36,18 @@ def nesting_plugin(md: MarkdownIt, limit: int = MAX_NESTING) -> None:
         report(state.env, first, state.bMarks[first] + state.tShift[first] - line_start,
                f"blocks nested more than {limit} levels deep: what is deeper is shown as plain text",
                Severity.WARNING)
-        opening = state.push("paragraph_open", "p", 1)
-        opening.map = [first, stop]
-        inline = state.push("inline", "", 0)
-        inline.content = state.getLines(first, stop, state.blkIndent, False).strip()
-        inline.map = [first, stop]
-        inline.children = []
-        state.push("paragraph_close", "p", -1)
-        state.line = stop
+        push_paragraph(state, first, stop)
 
     md.block.tokenize = guarded
+
+
+def push_paragraph(state: StateBlock, start: int, stop: int) -> None:
+    """Lines start to stop as one paragraph of inline text, whatever blocks they would make."""
+    opening = state.push("paragraph_open", "p", 1)
+    opening.map = [start, stop]
+    inline = state.push("inline", "", 0)
+    inline.content = state.getLines(start, stop, state.blkIndent, False).strip()
+    inline.map = [start, stop]
+    inline.children = []
+    state.push("paragraph_close", "p", -1)
+    state.line = stop

@@ -24,6 +24,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from builder.markdown.crossrefs import figure_image
+
 NOTE_MARKER = "\x00N{}\x00"                  # the note's text, filled in after formatting
 MOVED = "\x00M\x00{}\x00m\x00"                # punctuation moved into a narrative citation
 _BREAKS = ("softbreak",)
@@ -68,12 +70,15 @@ class _Renumbering:
 
     def blocks(self, tokens, top_level: bool = False) -> None:
         depth = 0
-        for token in tokens:
+        for index, token in enumerate(tokens):
             if token.type == "footnote_reference_open" and top_level:
                 depth += 1
             elif token.type == "footnote_reference_close" and top_level:
                 depth -= 1
             elif depth == 0 and token.type == "inline" and token.children is not None:
+                figure = figure_image(tokens, index)       # its caption is text, as in pandoc
+                if figure is not None:
+                    figure.children = self.inline(figure.children, in_text=top_level)
                 token.children = self.inline(token.children, in_text=top_level)
 
     def inline(self, children: list[Token], in_text: bool) -> list[Token]:

@@ -24,5 +24,6 @@ def inline_position(src_lines: list[str], block, offset: int) -> tuple[int, int]
     line = first + content.count("\n", 0, offset)
     col_in_content = offset - (content.rfind("\n", 0, offset) + 1)
     text = src_lines[line] if line < len(src_lines) else ""
-    col = text.find(content[offset:offset + 1], col_in_content) if offset < len(content) else -1
+    start = col_in_content + (block.meta or {}).get("source_column", 0)    # a grid table's cell
+    col = text.find(content[offset:offset + 1], start) if offset < len(content) else -1
     return line, col if col != -1 else col_in_content

@@ -36,7 +36,7 @@ from builder.content.sanitize import sanitize
 from builder.csl.citations import CitationFormatter, unknown_keys
 from builder.csl.contexts import citation_uses
 from builder.csl.metadata import document_request, nocite_keys
-from builder.errors import BuildFailed, Problem
+from builder.errors import BuildFailed, Problem, Severity
 from builder.evidence.boxes import Snapshots, caption_views, verify_boxes
 from builder.markdown import MarkdownResult, create_parser, parse_markdown, render_parsed
 from builder.markdown.citations import Cluster
@@ -115,12 +115,14 @@ class BodyRenderer:
                 problems += [Problem.from_record(p) for p in cached["problems"]]
                 continue
             draft = next(drafts)
+            severity = Severity.WARNING if self.settings.unknown_citation_keys == "warn" else Severity.ERROR
             found = list(draft.result.problems) + unknown_keys(document.relpath, document.body_line - 1,
-                                                               draft.clusters, self.bibliography)
+                                                               draft.clusters, self.bibliography, severity)
             cited = sorted({k for cluster in draft.clusters for k in cluster.keys})
             evidence = sorted({box.source for box in draft.evidence if box.source})
-            if not any(p.is_error for p in found):
+            if not any(p.is_error for p in found):     # an unknown key (a warning) is kept: it is parsed again
                 self.cache.put("parse", key, {"keys": cited, "evidence": evidence, "problems": [p.record() for p in found]})
+            cited = [k for k in cited if k in self.bibliography]
             bodies.append(ParsedBody(document, key, sorted({*cited, *nocite}), evidence, draft, nocite))
             problems += found
         return bodies, problems
