@@ -217,3 +217,13 @@ def test_an_unknown_reference_fails_the_build_with_its_position(publication, cli
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [expected, "1 error; nothing was written"]
     assert not (root / "_site").exists()
+
+
+def test_a_note_referenced_again_is_a_warning_at_the_second_reference():
+    from builder.markdown import create_parser, render_markdown
+
+    result = render_markdown(create_parser(), "Once[^p] and[^q].\n\nTwice[^p].\n\n[^p]: Poetry.\n[^q]: Other.\n",
+                             path="content/articles/a.md", line_offset=4)
+    assert [str(p) for p in result.problems] == [
+        "content/articles/a.md:7:6: warning: note '[^p]' is referenced again: this reference links to the same note, "
+        "where pandoc makes a second note of its text; write a note of its own to number it as pandoc does"]

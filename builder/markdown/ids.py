@@ -4,6 +4,9 @@ Ids come from headings (written `{#id}` or made from the heading's text), fenced
 evidence boxes, figures, tables and attributes on spans, links and images. Two written ids
 that are the same are an error with both lines (as one `id` attribute per page is HTML's
 rule); an id made from a heading's text gives way to a written one (`findings-1`).
+
+A note referenced twice (`[^1]` ... `[^1]`) is one note with two back-links, where pandoc makes
+a second note of the same text: a warning at the second reference says so.
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
-from builder.markdown.report import report
+from builder.errors import Severity
+from builder.markdown.report import inline_position, report
 
 # Ids other parts of a body get when rendered: footnotes and their references.
 _RENDERED_IDS = re.compile(r"^(?:fn\d+|fnref\d+(?::\d+)?)$")
@@ -25,6 +29,7 @@ def ids_plugin(md: MarkdownIt, page_ids: frozenset[str] = frozenset()) -> None:
     body's own id would make the page's second one."""
     md.core.ruler.before("anchor", "written_heading_ids", _mark_written)
     md.core.ruler.push("unique_ids", lambda state: _check_ids(state, page_ids))
+    md.core.ruler.push("repeated_notes", _repeated_notes)
 
 
 def _mark_written(state: StateCore) -> None:
@@ -81,3 +86,23 @@ def _with_lines(tokens):
         yield token, line
         for child in token.children or ():
             yield child, line
+
+
+def _repeated_notes(state: StateCore) -> None:
+    lines: list[str] = []
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        searched = 0
+        for child in block.children:
+            if child.type != "footnote_ref" or child.meta.get("label") is None:
+                continue
+            mark = f"[^{child.meta['label']}]"
+            found = block.content.find(mark, searched)
+            searched = found + len(mark) if found != -1 else searched
+            if child.meta.get("subId", 0) > 0:
+                lines = lines or state.src.split("\n")
+                line, col = inline_position(lines, block, max(found, 0))
+                report(state.env, line, col, f"note '{mark}' is referenced again: this reference links to the "
+                       "same note, where pandoc makes a second note of its text; write a note of its own "
+                       "to number it as pandoc does", Severity.WARNING)
