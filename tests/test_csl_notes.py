@@ -130,3 +130,21 @@ def test_evidence_box_captions_show_the_citation_and_make_no_note(tmp_path):
     caption = re.search(r'<span class="evidence__citation">(.*?)</span>\n', html, re.DOTALL).group(1)
     assert "Sanctions and Markets" in html_text(caption)
     assert re.findall(r'id="fn(\d+)"', html) == ["1", "2"]
+
+
+FIGURE_BODY = """Before [@kim2016].
+
+![A map of the border, after [@lee2017, 4] and @park2015.](../assets/map.png)
+
+Inline ![a picture](../assets/map.png) then [@kim2016].
+"""
+
+
+def test_a_citation_in_a_figures_caption_makes_a_note_numbered_in_turn_as_in_pandoc(tmp_path):
+    root = note_publication(tmp_path / "pub", FIGURE_BODY)
+    write(root / "content" / "assets" / "map.png", b"\x89PNG\r\n\x1a\n")
+    (_, our_notes), (_, their_notes) = ours(root), pandocs(root, FIGURE_BODY)
+    assert our_notes == their_notes and len(our_notes) == 4
+    html = (root / "_site" / "articles" / "doc" / "index.html").read_text(encoding="utf-8")
+    caption = re.search(r"<figcaption>(.*?)</figcaption>", html, re.DOTALL).group(1)
+    assert re.findall(r'href="#fn(\d+)"', caption) == ["2", "3"]
