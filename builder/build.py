@@ -23,6 +23,7 @@ import jinja2
 from builder.bib.bibliography import Bibliography
 from builder.config.settings import load_settings
 from builder.content.documents import find_assets, load_documents
+from builder.content.translations import translation_problems
 from builder.content.metadata import own_bibliographies
 from builder.content.links import PublicationLinks
 from builder.content.sanitize import scripted_assets
@@ -210,7 +211,7 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
                 pdf_summary = stage("pdf", typeset, built, staged.folder, layouts, progress=progress)
                 problems += pdf_summary.problems
             progress("Indexing for search", 0, 1)
-            stage("search", index_site, staged.folder, settings.language)
+            stage("search", index_site, staged.folder)
             stage("publish", staged.publish)
         if record:
             listed = own_bibliographies(built.inputs.documents)
@@ -258,6 +259,7 @@ def load(settings: Settings, drafts: bool) -> tuple[Inputs, list[Problem]]:
     bibliography, bib_problems = publication_bibliography(root, documents)
     assets, asset_problems = find_assets(root)
     problems += bib_problems + found + asset_problems + _check_menu(settings, documents)
+    problems += translation_problems(documents, settings.language)
     problems += [] if settings.unsafe_html else scripted_assets(assets)
     problems += links_outside(root, [root / "citations", settings.theme_dir]) + _check_cover_image(settings, assets)
     words, word_problems = load_words(settings, theme_dirs(settings))

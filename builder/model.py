@@ -88,8 +88,9 @@ class Document:
     summary: str = ""
     draft: bool = False
     extra: dict = field(default_factory=dict)
-    language: str = ""        # `lang:`, a language tag; '' for the publication's
+    language: str = ""        # `language:` or `lang:`, a language tag; '' for the publication's
     citation_metadata: CitationMetadata = CitationMetadata()
+    translation_of: MetaText | None = None    # the slug of the article this one translates, where written
 
 
 @dataclass(frozen=True, slots=True)

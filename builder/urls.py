@@ -68,6 +68,11 @@ EDITION_PDF = "pdf/edition.pdf"
 DOWNLOADS = (("BibTeX", "cite.bib"), ("RIS", "cite.ris"), ("CSL-JSON", "cite.json"))   # in each article's folder
 
 
+def language_feed_url(language: str) -> str:
+    """The feed of the articles in one language, when a publication has more than one."""
+    return f"feed.{language.lower()}.xml"
+
+
 def article_url(slug: str) -> str:
     return f"articles/{slug}/"
 

@@ -10,7 +10,7 @@ from builder.config.yamlfile import YamlError, describe_character, parse_yaml
 from builder.content.metadata import KEYS as CITATION_KEYS
 from builder.content.metadata import read_citation_metadata
 from builder.errors import Problem, error, line_col, warning
-from builder.model import Asset, Document
+from builder.model import Asset, Document, MetaText
 from builder.run.confinement import inside, real_path
 from builder.text import UNPRINTABLE, decode_utf8, parse_date, slugify
 from builder.urls import article_url, page_url
@@ -23,7 +23,8 @@ RESERVED_SLUGS = frozenset({"articles", "assets", "authors", "tags", "archive", 
 
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
 
-_KNOWN_KEYS = {"title", "subtitle", "date", "updated", "authors", "tags", "summary", "draft"} | CITATION_KEYS
+_KNOWN_KEYS = {"title", "subtitle", "date", "updated", "authors", "tags", "summary", "draft",
+               "translation_of"} | CITATION_KEYS
 
 
 def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], list[Problem]]:
@@ -196,6 +197,13 @@ def _validate_front_matter(front: str, relpath: str, problems: list[Problem], so
     fields["draft"] = draft
     fields["language"], fields["citation_metadata"] = read_citation_metadata(data, front, where, relpath, source,
                                                                              root, problems)
+    translation_of = data.get("translation_of")
+    if translation_of is not None:
+        if isinstance(translation_of, str) and translation_of.strip():
+            fields["translation_of"] = MetaText(translation_of.strip(), *where("translation_of"))
+        else:
+            problems.append(error(relpath, *where("translation_of"), "'translation_of' must be the name of the "
+                                  "article this one translates (its file name without .md)"))
     fields["extra"] = {str(k): v for k, v in data.items() if k not in _KNOWN_KEYS}
     return fields
 

@@ -1,5 +1,6 @@
 """Pandoc's metadata for citations in a document's front matter: `nocite`, `link-citations`,
-`link-bibliography`, `suppress-bibliography`, `reference-section-title`, `lang` and `bibliography`,
+`link-bibliography`, `suppress-bibliography`, `reference-section-title`, `lang` (or `language`) and
+`bibliography`,
 each checked where it is written. What they mean is decided later (csl.metadata, site.bodies).
 """
 
@@ -13,7 +14,7 @@ from builder.model import CitationMetadata, Document, MetaText
 from builder.run.confinement import inside, real_path
 
 KEYS = frozenset({"nocite", "link-citations", "link-bibliography", "suppress-bibliography",
-                  "reference-section-title", "lang", "bibliography"})
+                  "reference-section-title", "lang", "language", "bibliography"})
 BIBLIOGRAPHY_SUFFIXES = (".bib", ".json", ".yaml", ".yml")
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")      # as dossier.yml's `language`
@@ -54,17 +55,24 @@ def _switch(data: dict, key: str, default: bool, where, relpath: str, problems: 
 
 
 def _language(data: dict, where, relpath: str, problems: list[Problem]) -> str:
-    """`lang:` as a language tag (pandoc also reads 'de_DE' as 'de-DE'); a value that is none is
-    passed over with a warning, as pandoc passes over a language it has no locale for."""
-    value = data.get("lang")
-    if value is None:
-        return ""
-    tag = str(value).strip().replace("_", "-") if isinstance(value, str) else ""
-    if not _LANGUAGE_TAG.fullmatch(tag):
-        problems.append(warning(relpath, *where("lang"), f"'lang' must be a language tag such as 'en' or 'pt-BR', "
+    """`language:` (dossier.yml's word) or pandoc's `lang:` as a language tag (pandoc also reads
+    'de_DE' as 'de-DE'); a value that is none is passed over with a warning, as pandoc passes over
+    a language it has no locale for. Both, saying different languages, is an error."""
+    tags = {}
+    for key in ("language", "lang"):
+        value = data.get(key)
+        if value is None:
+            continue
+        tag = str(value).strip().replace("_", "-") if isinstance(value, str) else ""
+        if not _LANGUAGE_TAG.fullmatch(tag):
+            problems.append(warning(relpath, *where(key), f"'{key}' must be a language tag such as 'en' or 'pt-BR', "
                                                           f"not {value!r}: the publication's language is used"))
-        return ""
-    return tag
+            continue
+        tags[key] = tag
+    if len(tags) == 2 and tags["language"].lower() != tags["lang"].lower():
+        problems.append(error(relpath, *where("lang"), f"'lang: {tags['lang']}' says another language than "
+                                                       f"'language: {tags['language']}': keep one of them"))
+    return tags.get("language", tags.get("lang", ""))
 
 
 def _nocite(data: dict, lines: list[str], where, relpath: str, problems: list[Problem]) -> tuple[MetaText, ...]:

@@ -1,4 +1,5 @@
-"""Atom feeds (the site's and one per tag), sitemap.xml and robots.txt; pure, returns Outputs."""
+"""Atom feeds (the site's, one per tag, and one per language when articles are in more than one),
+sitemap.xml (with each translated article's other languages) and robots.txt; pure, returns Outputs."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from builder.model import Output, RenderedDocument, Settings
 from builder.site.structure import Site
-from builder.urls import FEED
+from builder.urls import FEED, language_feed_url
 
 FEED_ENTRIES = 50
 # Characters XML 1.0 cannot hold, even escaped; a body may carry them (a form feed pasted from a
@@ -26,6 +27,10 @@ def xml_text(text: str) -> str:
 def render_feeds(site: Site, settings: Settings, extra_urls: list[str]) -> list[Output]:
     """feed.xml, tags/TAG/feed.xml, sitemap.xml and robots.txt."""
     outputs = [Output(FEED, _atom(settings, settings.title, FEED, "", site.articles))]
+    by_language = articles_by_language(site, settings)
+    for language, articles in by_language.items() if len(by_language) > 1 else ():
+        path = language_feed_url(language)
+        outputs.append(Output(path, _atom(settings, settings.title, path, "", articles, language)))
     for tag in site.tags:
         outputs.append(Output(tag.url + FEED, _atom(settings, f"{settings.title}: {tag.name}",
                                                     tag.url + FEED, tag.url, tag.articles)))
@@ -34,13 +39,21 @@ def render_feeds(site: Site, settings: Settings, extra_urls: list[str]) -> list[
     return outputs
 
 
+def articles_by_language(site: Site, settings: Settings) -> dict[str, tuple[RenderedDocument, ...]]:
+    """The articles of each language (newest first), by lower-case language tag, in tag order."""
+    found: dict[str, list[RenderedDocument]] = {}
+    for article in site.articles:
+        found.setdefault((article.document.language or settings.language).lower(), []).append(article)
+    return {language: tuple(found[language]) for language in sorted(found)}
+
+
 def _timestamp(date: dt.date | None) -> dt.datetime:
     day = date or dt.date(1970, 1, 1)
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
 
 
 def _atom(settings: Settings, title: str, path: str, page_url: str,
-          articles: tuple[RenderedDocument, ...]) -> bytes:
+          articles: tuple[RenderedDocument, ...], language: str = "") -> bytes:
     from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
@@ -49,7 +62,7 @@ def _atom(settings: Settings, title: str, path: str, page_url: str,
     feed.subtitle(xml_text(settings.description or title))
     feed.link(href=settings.base_url + path, rel="self")
     feed.link(href=settings.base_url + page_url, rel="alternate")
-    feed.language(settings.language)
+    feed.language(language or settings.language)
     feed.generator("Dossier")
     for author in settings.authors:
         feed.author(name=xml_text(author.name))
@@ -89,10 +102,16 @@ def _absolute_links(html: str, page_url: str) -> str:
 
 def _sitemap(site: Site, settings: Settings, extra_urls: list[str]) -> bytes:
     lastmod = {r.document.url: (r.document.updated or r.document.date) for r in site.articles + site.pages}
+    language = {r.document.url: r.document.language or settings.language for r in site.articles}
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+             + (' xmlns:xhtml="http://www.w3.org/1999/xhtml">' if site.translations else ">")]
     for url in sorted(set(extra_urls)):
+        others = [o.document.url for o in site.translations.get(url, ())]
+        versions = sorted([url, *others], key=lambda u: language[u]) if others else []
+        alternates = "".join(f'<xhtml:link rel="alternate" hreflang="{escape(language[u])}" '
+                             f'href="{escape(settings.base_url + quote(u))}"/>' for u in versions)
         lines.append(f"  <url><loc>{escape(settings.base_url + quote(url))}</loc>"
-                     + (f"<lastmod>{lastmod[url].isoformat()}</lastmod>" if lastmod.get(url) else "") + "</url>")
+                     + (f"<lastmod>{lastmod[url].isoformat()}</lastmod>" if lastmod.get(url) else "") + alternates + "</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")

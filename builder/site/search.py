@@ -13,10 +13,11 @@ from pathlib import Path
 from builder.errors import BuildFailed, error
 
 
-def index_site(site_dir: Path, language: str) -> int:
-    """Write the Pagefind bundle into site_dir/pagefind/ for the HTML in site_dir; the page count."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind",
-               "--force-language", language.split("-")[0].lower()]
+def index_site(site_dir: Path) -> int:
+    """Write the Pagefind bundle into site_dir/pagefind/ for the HTML in site_dir; the page count.
+    Each page is indexed in its own language (its <html lang>): Pagefind writes an index per
+    language, stems words by that language's rules, and a search loads its page's language."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind"]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from builder.content.translations import translation_groups
 from builder.model import Author, EvidenceRecord, RenderedDocument
 from builder.text import slugify
 from builder.urls import author_url, tag_url, year_url
@@ -53,6 +54,7 @@ class Site:
     authors: tuple[Group, ...]                 # by name
     years: tuple[Group, ...]                   # newest first
     sources: tuple[Source, ...] = ()           # the citation style's order
+    translations: dict[str, tuple[RenderedDocument, ...]] = field(default_factory=dict)   # by URL: the others of its group
 
 
 def assemble_site(rendered: list[RenderedDocument], menu: tuple[str, ...] | None,
@@ -68,7 +70,15 @@ def assemble_site(rendered: list[RenderedDocument], menu: tuple[str, ...] | None
         pages.sort(key=lambda r: (r.document.extra.get("order", 0) if isinstance(r.document.extra.get("order", 0), int) else 0,
                                   r.document.title.casefold()))
     return Site(tuple(articles), tuple(pages), _tags(articles), _authors(articles), _years(articles),
-                _sources(articles + pages, source_order, source_urls or {}))
+                _sources(articles + pages, source_order, source_urls or {}), _translations(articles))
+
+
+def _translations(articles: list[RenderedDocument]) -> dict[str, tuple[RenderedDocument, ...]]:
+    """Each translated article's translations (and the article it translates), by its URL."""
+    by_slug = {r.document.slug: r for r in articles}
+    groups = translation_groups([r.document for r in articles])
+    return {by_slug[slug].document.url: tuple(by_slug[m.slug] for m in group if m.slug != slug)
+            for slug, group in groups.items()}
 
 
 def _sources(documents: list[RenderedDocument], order: tuple[str, ...], urls: dict[str, str]) -> tuple[Source, ...]:

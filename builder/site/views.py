@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
@@ -25,6 +25,16 @@ class Link:
     name: str
     url: str                  # site-relative; templates prefix `root`
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    """Another language's version of an article: its language tag and name (in that language)."""
+
+    language: str
+    name: str
+    url: str                  # site-relative
+    title: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +95,7 @@ class ArticleView:
     language: str = ""        # its `lang:`, else the publication's language
     references_in_body: bool = False     # the body shows the bibliography: the page writes no references section
     references_title: Markup = Markup("")    # `reference-section-title`; '' for the theme's own heading
+    translations: tuple[Translation, ...] = ()     # the same article in other languages
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +204,9 @@ def build_views(site: Site, sources: Sources, bibliography: Bibliography, settin
     source_urls = {source.key: source.url for source in site.sources}
     documents = {r.document.url: _article_view(r, source_urls, sources, settings, with_pdf, cite_this.get(r.document.slug, ""))
                  for r in site.articles + site.pages}
+    for url, others in site.translations.items():
+        documents[url] = replace(documents[url], translations=tuple(_translation(documents[o.document.url])
+                                                                    for o in others))
     years = tuple(_group_view(g, documents) for g in site.years)
     source_views = tuple(_source_view(source, sources, bibliography, documents, words) for source in site.sources)
     site_view = SiteView(settings.title, settings.description, settings.language, settings.base_url,
@@ -204,6 +218,18 @@ def build_views(site: Site, sources: Sources, bibliography: Bibliography, settin
                  tuple(_group_view(g, documents) for g in site.tags),
                  tuple(_group_view(g, documents) for g in site.authors), years,
                  source_views, _most_cited(source_views))
+
+
+def _translation(view: ArticleView) -> Translation:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        parsed = Locale.parse(view.language, sep="-")
+        locale = Locale(parsed.language, script=parsed.script)      # 한국어, not 한국어 (대한민국)
+        name = locale.get_display_name(locale) or view.language
+    except (UnknownLocaleError, ValueError):
+        name = view.language
+    return Translation(view.language, name[:1].upper() + name[1:], view.url, view.title)
 
 
 def _most_cited(sources: tuple[SourceView, ...]) -> tuple[SourceView, ...]:
