@@ -1,8 +1,9 @@
 """The Markdown dialect: CommonMark plus Pandoc's extensions, as markdown-it-py plugins: attributes,
 fenced divs, headings and the table of contents, citation syntax, evidence box syntax,
 cross-references, unique ids, where the bibliography goes (refs), citations as footnotes for a
-note style (notes), example lists (examples), links handed to a resolver, code highlighting, a
-nesting limit.
+note style (notes), example lists (examples), pandoc's grid, simple and multiline tables
+(grid_tables, column_tables), code fences where pandoc opens them (code_fences), links handed to a
+resolver, code highlighting, a nesting limit.
 It parses and renders; what a citation or a box means is decided later (csl, evidence).
 
 May import: the base modules only.
@@ -24,6 +25,7 @@ from builder.errors import Problem
 from builder.markdown.attributes import inline_attributes_plugin
 from builder.markdown.citations import Cluster, citations_plugin
 from builder.markdown.code_fences import code_fences_plugin
+from builder.markdown.column_tables import column_tables_plugin
 from builder.markdown.crossrefs import crossrefs_plugin
 from builder.markdown.evidence import EvidenceBox, evidence_plugin
 from builder.markdown.examples import examples_plugin
@@ -66,6 +68,7 @@ def create_parser(page_ids: Iterable[str] = (), *, notes: bool = False, language
     md.use(fenced_divs_plugin)
     md.use(code_fences_plugin)
     md.use(grid_tables_plugin)
+    md.use(column_tables_plugin)
     md.use(inline_attributes_plugin)
     md.use(attrs_block_plugin)
     md.use(heading_attributes_plugin)
