@@ -262,7 +262,7 @@ def load(settings: Settings, drafts: bool) -> tuple[Inputs, list[Problem]]:
     problems += translation_problems(documents, settings.language)
     problems += [] if settings.unsafe_html else scripted_assets(assets)
     problems += links_outside(root, [root / "citations", settings.theme_dir]) + _check_cover_image(settings, assets)
-    words, word_problems = load_words(settings, theme_dirs(settings))
+    words, word_problems = load_words(settings, theme_dirs(settings), documents)
     css, css_path, css_problems = print_css(settings)
     return (Inputs(settings, style, bibliography, documents, assets, words, css, css_path),
             problems + word_problems + css_problems + template_problems(settings))
@@ -326,7 +326,7 @@ def typeset(built: Pages, folder: Path, layouts: Path | None, *, only: set[str] 
     try:
         return render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
                            settings, env, built.inputs.print_css, built.inputs.print_css_path, folder, layouts,
-                           built.inputs.words, only=only, progress=progress)
+                           built.inputs.words.gettext, only=only, progress=progress)
     except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
         raise BuildFailed([error("dossier.yml", *settings.position("unsafe_html"),
                                  "the PDF edition cannot be typeset: an article's raw HTML nests too deeply "

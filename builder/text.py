@@ -1,5 +1,5 @@
-"""Small text helpers shared by the stages: slugs, dates, the text of HTML, the one UTF-8
-decoder of input files, and the one "did you mean" suggestion."""
+"""Small text helpers shared by the stages: slugs, dates and numbers in the page's language, the
+text of HTML, the one UTF-8 decoder of input files, and the one "did you mean" suggestion."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
 from html import unescape
 
 from builder.errors import Problem, error
@@ -17,12 +20,17 @@ _TAG = re.compile(r"<[^>]+>")
 # Characters HTML and XML cannot hold or show: pasted from PDFs (form feeds) or terminals.
 UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
+# A BCP 47 language tag as pandoc, Pagefind and browsers read it: 'en', 'pt-BR', 'zh-Hant-TW'.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+
 # How alike a word and a suggestion must be (difflib's ratio), and how many are suggested at most.
 _SIMILARITY = 0.6
 _SUGGESTIONS = 2
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July",
-           "August", "September", "October", "November", "December")
+# The language of the page being made (a BCP 47 tag): its words, dates and numbers are in it. Set
+# around each page's rendering (site/render.py, site/bodies.py, pdf/typeset.py), in whichever
+# process renders it; a forked worker inherits it and sets its own.
+_PAGE_LANGUAGE: ContextVar[str] = ContextVar("page_language", default="en")
 
 
 def slugify(text: str) -> str:
@@ -33,9 +41,55 @@ def slugify(text: str) -> str:
     return url_segment(unicodedata.normalize("NFC", text).casefold(), keep_dots=False)
 
 
-def long_date(date: dt.date) -> str:
-    """'8 April 2016'."""
-    return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Make what is made inside in language (a tag such as 'ko' or 'en-GB'; '' leaves it as it is)."""
+    token = _PAGE_LANGUAGE.set(language) if language else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _PAGE_LANGUAGE.reset(token)
+
+
+def page_language() -> str:
+    """The language of the page being made ('en' outside any)."""
+    return _PAGE_LANGUAGE.get()
+
+
+def long_date(date: dt.date, language: str = "") -> str:
+    """The date as CLDR writes it in full for language (the page's when ''): 'April 8, 2016' in en,
+    '8 April 2016' in en-GB, '2016년 4월 8일' in ko."""
+    from babel.dates import format_date
+
+    return format_date(date, format="long", locale=_locale(language or page_language()))
+
+
+def long_number(number: int, language: str = "") -> str:
+    """The number with the separators of language (the page's when ''): 1,234 in en, 1.234 in de."""
+    from babel.numbers import format_decimal
+
+    return format_decimal(number, locale=_locale(language or page_language()))
+
+
+def word_list(items: Sequence[str], language: str = "") -> str:
+    """Items joined as language (the page's when '') writes a list: 'A, B, and C' in en, 'A, B 및 C' in ko."""
+    from babel.lists import format_list
+
+    return format_list(list(items), locale=_locale(language or page_language())) if items else ""
+
+
+@lru_cache(maxsize=64)
+def _locale(language: str):
+    """Babel's locale for a language tag: the tag's, else its primary language's, else English."""
+    from babel import Locale, UnknownLocaleError
+
+    for tag in (language, language.split("-")[0]):
+        try:
+            return Locale.parse(tag, sep="-")
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+    return Locale("en")
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -144,7 +144,7 @@ def test_the_build_and_dossier_cite_read_the_same_bib_files_in_the_same_order(tm
 # --- The theme's own files ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("relative", ["themes/default/templates/page.html", "themes/default/templates/_evidence_caption.html",
-                                      "themes/default/static/print.css", "themes/default/words/en.yml"])
+                                      "themes/default/static/print.css", "themes/default/locale/en.po"])
 def test_a_bad_byte_in_a_theme_file_is_an_error_at_its_place_not_a_traceback(tmp_path, relative):
     import shutil
 

@@ -181,14 +181,14 @@ def test_caption_has_label_citation_date_grade_links_and_verified_mark(loyalty):
         '<span class="evidence__label">Evidence 1</span>',
         '<span class="evidence__citation"><span class="citation" data-cites="dailynk2016a">(<a href="#ref-dailynk2016a" '
         'role="doc-biblioref">Daily NK 2016, para. 4</a>)</span></span>',
-        '<time class="evidence__date" datetime="2016-03-14">14 March 2016</time>',
+        '<time class="evidence__date" datetime="2016-03-14">March 14, 2016</time>',
         '<span class="grade grade--b" title="B2 — usually reliable; probably true"><span aria-hidden="true">B2</span>'
         f'<span class="visually-hidden">{GRADE_B2}</span></span>',
         '<span class="evidence__links"><a href="../../sources/dailynk2016a/">Source page</a> · '
         '<a href="https://www.dailynk.com/english/read.php?num=13780" rel="external noopener">Original</a> · '
         '<a href="https://web.archive.org/web/2016/https://www.dailynk.com/english/read.php?num=13780" '
         'rel="external noopener">Archived copy</a></span>',
-        '<span class="evidence__verified">✓ verified against saved source, 15 March 2016</span>',
+        '<span class="evidence__verified">✓ verified against saved source, March 15, 2016</span>',
     ]
 
 
@@ -204,7 +204,7 @@ def test_translated_box_with_a_note_and_the_sources_default_reliability(loyalty)
         '<span class="evidence__label">Evidence 3</span>',
         '<span class="evidence__citation"><span class="citation" data-cites="kcna2015">(<a href="#ref-kcna2015" '
         'role="doc-biblioref">Korean Central News Agency 2015</a>)</span></span>',
-        '<time class="evidence__date" datetime="2015-09-05">5 September 2015</time>',
+        '<time class="evidence__date" datetime="2015-09-05">September 5, 2015</time>',
         '<span class="grade grade--e" title="E — unreliable"><span aria-hidden="true">E</span>'
         '<span class="visually-hidden">Grade E — unreliable</span></span>',
         '<span class="evidence__translated">translated from Korean</span>',
@@ -230,7 +230,7 @@ def test_a_box_holding_a_list(loyalty):
     assert ('<p>[The workers] had worked at a restaurant in Ningbo:</p>\n<ul>\n'
             "<li>a port city in China’s Zhejiang province,</li>\n<li>according to a government source.</li>\n"
             "</ul>\n</blockquote>") in html
-    assert "✓ verified against saved source, 9 April 2016" in html   # .md snapshot, date from its front matter
+    assert "✓ verified against saved source, April 9, 2016" in html   # .md snapshot, date from its front matter
 
 
 def test_numbering_is_per_document_and_references_resolve(site):
@@ -259,7 +259,7 @@ def test_reference_text_names_the_box_number(loyalty):
 
 
 def test_elided_quote_is_verified_and_no_snapshot_means_no_mark(loyalty):
-    assert "verified against saved source, 15 March 2016" in figure(loyalty, "ev-targets")   # "[...]" elision
+    assert "verified against saved source, March 15, 2016" in figure(loyalty, "ev-targets")   # "[...]" elision
     assert "verified" not in figure(loyalty, "ev-quota")          # ostberg2015 has no snapshot
     assert "verified" not in figure(loyalty, "ev-enterprise")
 

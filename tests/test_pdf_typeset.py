@@ -149,7 +149,7 @@ def test_each_article_has_a_pdf_and_the_edition_combines_them(edition):
 
 def test_the_cover_and_contents_come_first(edition):
     texts = edition.texts["edition"]
-    assert texts[0] == "EDITION Print Ledger A small publication for the PDF edition's tests. 1 May 2016"
+    assert texts[0] == "EDITION Print Ledger A small publication for the PDF edition's tests. May 1, 2016"
     assert texts[2].startswith("Contents")
 
 
@@ -165,11 +165,11 @@ def test_titles_citations_bibliographies_and_evidence_come_out_as_text(edition):
 
     article = " ".join(edition.texts["border-trade"])
     assert article.startswith("PRINT LEDGER Trade across the Yalu Customs posts, freight trains")
-    assert "Test Author Second Writer, Example Institute 10 April 2016 · updated 12 April 2016" in article
+    assert "Test Author Second Writer, Example Institute April 10, 2016 · updated April 12, 2016" in article
     assert "keep what is left (Kim 2016, ch. 4)." in article
     assert "Lee and Park (2015) describe the same pattern" in article           # narrative
     assert "(Lee and Park 2015, 12)" in article
-    assert ("EVIDENCE 1 (Daily NK 2016, para. 4) 14 March 2016 C2 Source page" in article)  # attribution
+    assert ("EVIDENCE 1 (Daily NK 2016, para. 4) March 14, 2016 C2 Source page" in article)  # attribution
     assert "The quotation in Evidence 1 dates" in article                        # cross-reference
     assert "Table 1: Goods, routes and prices before and after" in article
     assert "References Daily NK. 2016. “Market Hours Cut Before the Congress.” March 14." in article

@@ -146,7 +146,9 @@ def test_a_tag_filter_narrows_the_results(page, server, example_site):
     page.wait_for_function(f"document.querySelector('{MESSAGE}') && /^\\d+ result/.test("
                            f"document.querySelector('{MESSAGE}').textContent)")
     before = result_count(page)
-    tag = page.locator("details.pagefind-ui__filter-block", has=page.locator("summary", has_text="Tag"))
+    # The filter's name is the page's word for it (search.html's data-filter-tag), not Pagefind's 'tag'.
+    tag = page.locator("details.pagefind-ui__filter-block", has=page.locator("summary", has_text="Topic"))
+    assert page.locator("summary.pagefind-ui__filter-name", has_text="Tag").count() == 0
     if not tag.evaluate("element => element.open"):
         tag.locator("summary").click()
     tag.locator("input.pagefind-ui__filter-checkbox[value='defections']").check()

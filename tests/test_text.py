@@ -39,7 +39,7 @@ def test_unique_slug_numbers_repeats_and_records_them():
 
 
 def test_long_date():
-    assert long_date(dt.date(2016, 4, 8)) == "8 April 2016"
+    assert long_date(dt.date(2016, 4, 8)) == "April 8, 2016"        # CLDR's English; en-GB: 8 April 2016
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -29,6 +29,7 @@ from builder.model import Settings
 from builder.pdf.layout import Layout, PageNumbers, Part, Stylesheet
 from builder.pdf.printhtml import print_body, scope_anchors
 from builder.pdf.views import ContentsEntry, IndexedSource, PrintDocument, PrintEdition, PrintPart, SourceUse
+from builder.text import in_language, long_date, parse_date
 
 @dataclass(frozen=True, slots=True)
 class PdfArticle:
@@ -63,12 +64,14 @@ def pdf_sources(views) -> list[dict]:
 
 
 def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
-                css: str, css_path: str, site_dir: Path, cache_dir: Path, words: Callable[..., str],
+                css: str, css_path: str, site_dir: Path, cache_dir: Path, gettext: Callable[..., str],
                 only: set[str] | None = None, progress: Callable[[str, int, int], None] | None = None) -> PdfSummary:
     """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and pdf/edition.pdf
     into site_dir (site: the SiteView); css is the theme's print.css, css_path its path in the
-    publication ('' for the shipped one). The summary holds WeasyPrint's warnings about the
-    publication's own CSS (builder/pdf/layout.py's stylesheet_problems)."""
+    publication ('' for the shipped one); gettext(message, **values) gives the theme's words in the
+    language being typeset. Each article is in its own language, the cover, contents and index of
+    sources in the publication's. The summary holds WeasyPrint's warnings about the publication's
+    own CSS (builder/pdf/layout.py's stylesheet_problems)."""
     progress = progress or (lambda stage, done, total: None)
     options = settings.pdf
     layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings), Stylesheet(css_path, css) if css_path else None)
@@ -94,12 +97,13 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
         if layout.runs > runs:
             laid_out.append(article.slug)
         _write(out / f"{article.slug}.pdf",
-               direct.pdf if layout.variant else _article_pdf(parts[article.slug], numbers, settings))
+               direct.pdf if layout.variant else _article_pdf(parts[article.slug], numbers, article.view.language))
     progress("Typesetting PDFs", len(wanted), len(wanted))
     pages = 0
     if only is None and order:
         progress("Assembling the edition", 0, 1)
-        pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out, words)
+        with in_language(settings.language):
+            pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out, gettext)
         layout.prune()
     return PdfSummary(len(wanted), layout.runs, pages, tuple(laid_out), tuple(sorted_problems(list(layout.problems))))
 
@@ -128,8 +132,9 @@ def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: st
     pdf = PrintDocument(Markup(css + ("" if numbered else "\n@page { @bottom-center { content: none; } }")),
                         "numbered" if numbered else "unnumbered", article.keywords, article.date, article.view.updated)
     part = PrintPart(f"article-{article.slug}", Markup(body))
-    return scope_anchors(env.get_template("print/article.html").render(site=site, article=article.view, pdf=pdf, part=part),
-                         scope)
+    with in_language(article.view.language):
+        html = env.get_template("print/article.html").render(site=site, article=article.view, pdf=pdf, part=part)
+    return scope_anchors(html, scope)
 
 
 def _append_numbered(writer, part: Part, first: int, numbers: PageNumbers):
@@ -144,7 +149,7 @@ def _append_numbered(writer, part: Part, first: int, numbers: PageNumbers):
     return reader
 
 
-def _article_pdf(part: Part, numbers: PageNumbers, settings: Settings) -> bytes:
+def _article_pdf(part: Part, numbers: PageNumbers, language: str) -> bytes:
     """The article's own PDF: its pages numbered from 1, its metadata and language."""
     from pypdf import PdfWriter
 
@@ -152,22 +157,22 @@ def _article_pdf(part: Part, numbers: PageNumbers, settings: Settings) -> bytes:
     reader = _append_numbered(writer, part, 1, numbers)
     if reader.metadata:
         writer.add_metadata(dict(reader.metadata))
-    _set_language(writer, settings)
+    _set_language(writer, language)
     return _bytes(writer)
 
 
 def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], site, settings: Settings,
              env: jinja2.Environment, css: str, site_dir: Path, layout: Layout, numbers: PageNumbers,
-             out: Path, words: Callable[..., str]) -> int:
+             out: Path, gettext: Callable[..., str]) -> int:
     from pypdf import PdfReader, PdfWriter
     from pypdf.annotations import Link
 
     base = site_dir / "index.html"
     with_index = bool(sources) and any(parts[article.slug].citations for article in order)
-    front = layout.part(_front(env, site, css, order, settings, None, with_index, words), base)
+    front = layout.part(_front(env, site, css, order, settings, None, with_index, gettext), base)
     for _ in range(3):  # the contents' length decides where the articles start; settle it
         starts, index_page = _page_plan(front.pages, order, parts)
-        front_final = layout.part(_front(env, site, css, order, settings, (starts, index_page), with_index, words), base)
+        front_final = layout.part(_front(env, site, css, order, settings, (starts, index_page), with_index, gettext), base)
         if front_final.pages == front.pages:
             break
         front = front_final
@@ -186,7 +191,7 @@ def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict
         _append_numbered(writer, parts[article.slug], starts[article.slug], numbers)  # its h1 is its top bookmark
         _pad(writer)
     if index is not None:
-        writer.append(PdfReader(io.BytesIO(index.pdf)), outline_item=words("pdf.source_index"), import_outline=False)
+        writer.append(PdfReader(io.BytesIO(index.pdf)), outline_item=gettext("Index of sources"), import_outline=False)
     anchors = {f"article-{a.slug}": starts[a.slug] - 1 for a in order}
     anchors["source-index"] = index_page - 1
     for page_index, target, rect in front.links:
@@ -194,10 +199,11 @@ def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict
             writer.add_annotation(page_number=page_index, annotation=Link(rect=rect, target_page_index=anchors[target]))
     authors = sorted({a.name for article in order for a in article.view.authors})
     latest = max(article.date for article in order)
-    writer.add_metadata({"/Title": words("pdf.title", title=settings.title, date=latest), "/Author": ", ".join(authors),
+    writer.add_metadata({"/Title": gettext("%(title)s: edition of %(date)s", title=settings.title, date=latest),
+                         "/Author": ", ".join(authors),
                          "/Subject": settings.description, "/Creator": "Dossier", "/Producer": "Dossier with WeasyPrint and pypdf",
                          "/CreationDate": "D:" + latest.replace("-", "")})
-    _set_language(writer, settings)
+    _set_language(writer, settings.language)
     writer.page_mode = "/UseOutlines"
     _write(out / "edition.pdf", _bytes(writer))
     return len(writer.pages)
@@ -215,14 +221,13 @@ def _page_plan(front_pages: int, order: list[PdfArticle], parts: dict[str, Part]
 
 
 def _front(env, site, css: str, order: list[PdfArticle], settings: Settings, start, with_index: bool,
-           words: Callable[..., str]) -> str:
+           gettext: Callable[..., str]) -> str:
     """The cover and contents; start (first pages of the articles, of the index) None: placeholders."""
     starts, index_page = start if start else ({a.slug: 888 for a in order}, 888)
     toc = tuple(ContentsEntry(f"article-{a.slug}", a.view.title, starts[a.slug], ", ".join(author.name for author in a.view.authors))
                 for a in order)
     latest = max(a.date for a in order)
-    from builder.text import long_date, parse_date
-    edition = PrintEdition(index_page if with_index else 0, toc, words("pdf.kicker"), long_date(parse_date(latest)),
+    edition = PrintEdition(index_page if with_index else 0, toc, gettext("Edition"), long_date(parse_date(latest)),
                            settings.pdf.get("cover_image", ""))
     return env.get_template("print/front.html").render(site=site, pdf=PrintDocument(Markup(css)), edition=edition)
 
@@ -248,10 +253,10 @@ def _pad(writer) -> None:
         writer.add_blank_page(width=last.mediabox.width, height=last.mediabox.height)
 
 
-def _set_language(writer, settings: Settings) -> None:
+def _set_language(writer, language: str) -> None:
     from pypdf.generic import NameObject, TextStringObject
 
-    writer._root_object[NameObject("/Lang")] = TextStringObject(settings.language)
+    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
 
 
 def _bytes(writer) -> bytes:

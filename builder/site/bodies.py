@@ -45,7 +45,7 @@ from builder.model import CitationUse, Document, EvidenceRecord, Heading, Render
 from builder.run.cache import Cache, digest, file_digest
 from builder.site.theme import page_ids
 from builder.site.views import ReferenceView
-from builder.text import html_text
+from builder.text import html_text, in_language
 
 CACHE_FORMAT = "2"
 CAPTION_TEMPLATES = ("_evidence_caption.html", "_macros.html")    # the first imports the second
@@ -167,13 +167,19 @@ class BodyRenderer:
         rendered, problems = [], []
         for index, (body, key, stored) in enumerate(zip(bodies, keys, cached)):
             if stored is None:
-                stored = self._render_one(body.document, drafts.pop(index), next(formatted), source_urls, snapshots, strict)
+                with in_language(body.document.language or self.settings.language):     # its captions' words, dates
+                    stored = self._render_one(body.document, drafts.pop(index), next(formatted), source_urls, snapshots,
+                                              strict)
                 self.cache.put("body", key, stored)
             problems += [Problem.from_record(p) for p in stored["problems"]]
             rendered.append(_rendered(body.document, stored))
         return rendered, problems
 
     def _draft(self, document: Document) -> _Draft:
+        with in_language(document.language or self.settings.language):     # the theme's words in the body
+            return self._draft_in_language(document)
+
+    def _draft_in_language(self, document: Document) -> _Draft:
         parsed = parse_markdown(self.md, document.body, path=document.relpath, line_offset=document.body_line - 1,
                                 resolve_link=self.links.resolver_for(document))
         boxes = {id(box): index for index, box in enumerate(parsed.evidence)}

@@ -13,68 +13,83 @@ from builder.model import Output, RenderedDocument, Settings
 from builder.site.metadata import article_bibtex, article_item, article_ris
 from builder.site.structure import Site
 from builder.site.views import PageMeta, SiteView, Views, page_meta
-from builder.site.words import Words
+from builder.site.words import N_, Words
+from builder.text import in_language
 from builder.urls import ARCHIVE, AUTHORS, DOWNLOADS, EVIDENCE, FEED, NOT_FOUND, SEARCH, SOURCES, TAGS
 
 
 def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Environment, words: Words) -> list[Output]:
-    """Every HTML page of the site, and each article's citation downloads."""
-    site_view, articles, tags, authors, years = views.site, views.articles, views.tags, views.authors, views.years
-    title = settings.title
+    """Every HTML page of the site, and each article's citation downloads. A page is in the language of
+    its document, else the publication's: its words, dates and numbers are."""
+    with in_language(settings.language):
+        pages = _pages(views, settings, words)
+        not_found = page_meta("404", words.gettext("Page not found"), "", NOT_FOUND, settings)
+    outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
+    rendered = _render_pages(env, views.site, pages, settings.root)
+    outputs += [Output(url + "index.html", html) for (_, url, _, _), html in zip(pages, rendered)]
+    # The 404 page is served at any depth, so its links start from the site's base path.
+    outputs.append(Output(NOT_FOUND, _render(env, "404.html", views.site, not_found,
+                                              urlsplit(settings.base_url).path or "/", {}, settings.root)))
+    return outputs
+
+
+def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, str, PageMeta, dict]]:
+    """(template, URL, page, context) of every page but the 404, each page's words in the publication's language."""
+    articles, tags, authors, years = views.articles, views.tags, views.authors, views.years
+    title, gettext = settings.title, words.gettext
     pages: list[tuple[str, str, PageMeta, dict]] = [
         ("index.html", "", page_meta("index", settings.title, settings.description, "", settings),
          {"articles": articles[:settings.index_articles], "has_more": len(articles) > settings.index_articles,
           "tags": tags, "years": years, "top_sources": views.most_cited}),
-        ("archive.html", ARCHIVE, page_meta("archive", words("page.archive"), words("page.archive.description", title=title),
+        ("archive.html", ARCHIVE, page_meta("archive", gettext("Archive"), gettext("All articles of %(title)s", title=title),
                                             ARCHIVE, settings),
          {"years": years}),
-        ("tags.html", TAGS, page_meta("tags", words("page.tags"), words("page.tags.description", title=title), TAGS, settings),
+        ("tags.html", TAGS, page_meta("tags", gettext("Topics"), gettext("Topics of %(title)s", title=title), TAGS, settings),
          {"tags": tags}),
-        ("authors.html", AUTHORS, page_meta("authors", words("page.authors"), words("page.authors.description", title=title),
+        ("authors.html", AUTHORS, page_meta("authors", gettext("Authors"), gettext("Authors of %(title)s", title=title),
                                             AUTHORS, settings),
          {"authors": authors}),
-        ("search.html", SEARCH, page_meta("search", words("page.search"), words("page.search.description", title=title),
-                                          SEARCH, settings), {}),
+        ("search.html", SEARCH, page_meta("search", gettext("Search"), gettext("Search %(title)s", title=title), SEARCH, settings),
+         {}),
     ]
     source_views = views.sources
     evidence_groups = tuple(source for source in source_views if source.evidence)
     if evidence_groups:
         count = sum(len(s.evidence) for s in evidence_groups)
-        pages.append(("evidence.html", EVIDENCE, page_meta("evidence", words("page.evidence"),
-                                                         words("page.evidence.description", count=count), EVIDENCE, settings),
+        description = words.ngettext("%(num)d evidence box, grouped by source", "%(num)d evidence boxes, grouped by source",
+                                     count)
+        pages.append(("evidence.html", EVIDENCE, page_meta("evidence", gettext("Evidence"), description, EVIDENCE, settings),
                       {"groups": evidence_groups}))
         for box in (box for group in evidence_groups for box in group.evidence):
-            name = words("page.evidence_box", label=box.label, article=box.article.title)
+            name = gettext("%(label)s: %(article)s", label=box.label, article=box.article.title)
             pages.append(("evidence_box.html", box.page_url, page_meta("evidence-box", name, box.summary, box.page_url, settings),
                           {"box": box}))
     if source_views:
-        pages.append(("sources.html", SOURCES, page_meta("sources", words("page.sources"),
-                                                       words("page.sources.description", title=title), SOURCES, settings),
+        pages.append(("sources.html", SOURCES, page_meta("sources", gettext("Sources"),
+                                                       gettext("Every source cited in %(title)s", title=title), SOURCES,
+                                                       settings),
                       {"sources": source_views}))
     for source in source_views:
-        pages.append(("source.html", source.url, page_meta("source", words("page.source", key=source.key), "", source.url,
-                                                           settings),
+        pages.append(("source.html", source.url, page_meta("source", gettext("Source: %(key)s", key=source.key), "",
+                                                           source.url, settings),
                       {"source": source}))
     for article in articles:
-        pages.append(("article.html", article.url, page_meta("article", article.title, article.summary, article.url, settings),
+        pages.append(("article.html", article.url, page_meta("article", article.title, article.summary, article.url, settings,
+                                                             language=article.language),
                       {"article": article}))
     for view in views.pages:
-        pages.append(("page.html", view.url, page_meta("page", view.title, view.summary, view.url, settings),
+        pages.append(("page.html", view.url, page_meta("page", view.title, view.summary, view.url, settings,
+                                                       language=view.language),
                       {"article": view}))
+    descriptions = {"tag": N_("Articles tagged “%(name)s”"), "author": N_("Articles by %(name)s"),
+                    "year": N_("Articles from %(name)s")}
     for kind, template, groups in (("tag", "tag.html", tags), ("author", "author.html", authors),
                                    ("year", "year.html", years)):
         for group in groups:
-            meta = page_meta(kind, group.name, words(f"page.{kind}.description", name=group.name), group.url, settings,
+            meta = page_meta(kind, group.name, gettext(descriptions[kind], name=group.name), group.url, settings,
                              feed=group.url + FEED if kind == "tag" else "")
             pages.append((template, group.url, meta, {"group": group, "tags": tags, "authors": authors, "years": years}))
-    outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
-    rendered = _render_pages(env, site_view, pages, settings.root)
-    outputs += [Output(url + "index.html", html) for (_, url, _, _), html in zip(pages, rendered)]
-    # The 404 page is served at any depth, so its links start from the site's base path.
-    not_found = page_meta("404", words("page.not_found"), "", NOT_FOUND, settings)
-    outputs.append(Output(NOT_FOUND, _render(env, "404.html", site_view, not_found,
-                                              urlsplit(settings.base_url).path or "/", {}, settings.root)))
-    return outputs
+    return pages
 
 
 PARALLEL_FROM = 200     # from this many pages, a process per core renders them
@@ -113,7 +128,8 @@ def _render_all(env: jinja2.Environment, site: SiteView, pages: list, publicatio
 def _render(env: jinja2.Environment, template: str, site: SiteView, page: PageMeta,
             root: str, context: dict, publication: Path | None = None) -> bytes:
     try:
-        html = env.get_template(template).render(site=site, page=page, root=root, **context)
+        with in_language(page.language):
+            html = env.get_template(template).render(site=site, page=page, root=root, **context)
     except Exception as exc:    # the theme's error (a template, or an expression in one: {{ 1 / 0 }})
         raise BuildFailed([template_problem(env, template, exc, publication)]) from None
     return html.encode("utf-8")

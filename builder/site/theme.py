@@ -6,11 +6,13 @@ import re
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup, escape
 
 from builder.errors import Problem
 from builder.model import Asset, Settings
 from builder.run.confinement import inside
-from builder.text import decode_utf8
+from builder.site.words import Words
+from builder.text import decode_utf8, long_number, word_list
 
 _PACKAGE_THEME = Path(__file__).parent.parent / "themes" / "default"
 _REPOSITORY_THEME = Path(__file__).parent.parent.parent / "themes" / "default"
@@ -33,7 +35,7 @@ def theme_dirs(settings: Settings) -> list[Path]:
     return dirs
 
 
-def template_environment(settings: Settings, words=None) -> jinja2.Environment:
+def template_environment(settings: Settings, words: Words | None = None) -> jinja2.Environment:
     """Jinja2 with autoescaping and strict undefined variables over the theme folders.
 
     A publication's own templates are content (a pull request may change them), so they run
@@ -45,10 +47,21 @@ def template_environment(settings: Settings, words=None) -> jinja2.Environment:
     own_templates = any((d / "templates").is_dir() for d in dirs if d != shipped_theme_dir())
     kind = _sandbox() if own_templates else jinja2.Environment
     env = kind(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    if words is not None:
-        env.globals["words"] = words    # words("key", name=value): the theme's words (site/words.py)
+               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, extensions=["jinja2.ext.i18n"])
+    # {{ _("References") }}, {{ ngettext("%(num)d source", "%(num)d sources", n) }}: the theme's words in
+    # the language of the page being rendered (site/words.py); newstyle fills in %(name)s, escaped.
+    words = words if words is not None else Words({})
+    gettext, ngettext = words.for_templates()
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.globals["words"] = words        # words("evidence.label", number=n): templates not yet on gettext
+    env.filters["number"] = long_number  # 1,234 as the page's language writes it
+    env.filters["word_list"] = _word_list
     return env
+
+
+def _word_list(items) -> Markup:
+    """{{ links|word_list }}: items (text or markup) joined as the page's language writes a list."""
+    return Markup(word_list([str(escape(item)) for item in items]))
 
 
 MAX_PRODUCT = 1_000_000     # items of a string or list a template may make with * (or numbers with **)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
@@ -14,7 +15,7 @@ from builder.model import Heading, RenderedDocument, Settings
 from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_label
 from builder.site.structure import Group, Site
 from builder.site.words import Words
-from builder.text import long_date, parse_date, slugify, strip_tags
+from builder.text import in_language, long_date, parse_date, slugify, strip_tags
 from builder.urls import DOWNLOADS, article_pdf_url, author_url, evidence_url, tag_url
 
 SUMMARY_WORDS = 45
@@ -72,10 +73,8 @@ class ArticleView:
     subtitle: str
     url: str
     summary: str
-    date: str
-    date_text: str
+    date: str                 # ISO dates; date_text and updated_text are as the page's language writes them
     updated: str
-    updated_text: str
     authors: tuple[Link, ...]
     tags: tuple[Link, ...]
     reading_minutes: int
@@ -96,6 +95,14 @@ class ArticleView:
     references_in_body: bool = False     # the body shows the bibliography: the page writes no references section
     references_title: Markup = Markup("")    # `reference-section-title`; '' for the theme's own heading
     translations: tuple[Translation, ...] = ()     # the same article in other languages
+
+    @property
+    def date_text(self) -> str:
+        return long_date(dt.date.fromisoformat(self.date)) if self.date else ""
+
+    @property
+    def updated_text(self) -> str:
+        return long_date(dt.date.fromisoformat(self.updated)) if self.updated else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +182,7 @@ class PageMeta:
     url: str
     canonical: str
     feed: str = ""            # site-relative URL of this page's own feed (tag pages)
+    language: str = ""        # the page's language tag: its words, dates and numbers are in it
 
 
 
@@ -200,7 +208,14 @@ MOST_CITED = 8
 def build_views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
                 with_pdf: bool, cite_this: dict[str, str], words: Words) -> Views:
     """Views of every document, grouping and source; with_pdf links each article's PDF; cite_this
-    is each article's own reference by slug, as HTML."""
+    is each article's own reference by slug, as HTML. What they say, they say in the publication's
+    language (the pages that list evidence and sources are in it)."""
+    with in_language(settings.language):
+        return _views(site, sources, bibliography, settings, with_pdf, cite_this, words)
+
+
+def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
+           with_pdf: bool, cite_this: dict[str, str], words: Words) -> Views:
     source_urls = {source.key: source.url for source in site.sources}
     documents = {r.document.url: _article_view(r, source_urls, sources, settings, with_pdf, cite_this.get(r.document.slug, ""))
                  for r in site.articles + site.pages}
@@ -238,8 +253,10 @@ def _most_cited(sources: tuple[SourceView, ...]) -> tuple[SourceView, ...]:
     return tuple(source for _, source in ranked[:MOST_CITED] if source.citing)
 
 
-def page_meta(kind: str, title: str, description: str, url: str, settings: Settings, feed: str = "") -> PageMeta:
-    return PageMeta(kind, title, description, url, settings.base_url + url, feed)
+def page_meta(kind: str, title: str, description: str, url: str, settings: Settings, feed: str = "",
+              language: str = "") -> PageMeta:
+    """A page's metadata; language is its document's (the publication's when '')."""
+    return PageMeta(kind, title, description, url, settings.base_url + url, feed, language or settings.language)
 
 
 def _source_view(source, sources: Sources, bibliography: Bibliography, views: dict, words: Words) -> SourceView:
@@ -283,9 +300,7 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
     summary = doc.summary or _shorten(rendered.first_paragraph, SUMMARY_WORDS)
     return ArticleView(
         kind=doc.kind, title=doc.title, subtitle=doc.subtitle, url=doc.url, summary=summary,
-        date=doc.date.isoformat() if doc.date else "", date_text=long_date(doc.date) if doc.date else "",
-        updated=doc.updated.isoformat() if doc.updated else "",
-        updated_text=long_date(doc.updated) if doc.updated else "",
+        date=doc.date.isoformat() if doc.date else "", updated=doc.updated.isoformat() if doc.updated else "",
         authors=tuple(Link(a.name, author_url(a.slug), a.affiliation) for a in doc.authors),
         tags=tuple(Link(t, tag_url(slugify(t))) for t in doc.tags),
         reading_minutes=rendered.reading_minutes, word_count=rendered.word_count,

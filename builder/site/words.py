@@ -1,117 +1,228 @@
-"""The theme's words: what a reader sees that the build writes itself (page titles and
-descriptions, labels, a quote's status, the PDF edition's metadata), from the catalogue
-words/LANGUAGE.yml of the shipped theme, changed key by key by a publication's own theme.
+"""The theme's words: every word a reader sees, in the language of the page that shows it.
 
-The catalogue of the publication's language (its `language:`, e.g. ko for ko-KR) is laid
-over the English one, and the publication's own over the shipped ones, so a publication
-gives only the words it changes. A changed word may use the {names} the build fills in for
-that word, and no others.
+Words are gettext messages, the English text being the msgid: `{{ _("References") }}` in a
+template, `words.gettext("Topics of %(title)s", title=...)` in Python. Their translations are
+gettext catalogues, themes/THEME/locale/LANGUAGE.po, read with Babel (catalogue.py): the shipped
+theme's, then the publication's own, whose entries win. English needs none (the msgid is the
+English) but may have one to reword it. A page's language is its document's (`lang:`), else
+the publication's; its words come from the catalogue of the language's primary subtag (ko for
+ko-KR). A word a language lacks is shown in English, and said once per build when the words are
+read, as is a language that has no catalogue at all.
+
+Why gettext, and Babel: a .po file is what translators and their tools (Poedit, Weblate, Crowdin)
+already know, with plural forms per language and a msgid that is the English itself, so a theme
+is written in plain English and a missing translation degrades to it. Babel reads .po files as
+they are (no compile step for users), extracts msgids from templates through Jinja's own
+extractor (jinja2.ext.babel_extract) and from Python, and brings CLDR for dates, numbers and lists.
+Jinja's i18n extension, newstyle, fills in %(name)s and keeps autoescaping.
 """
 
 from __future__ import annotations
 
-import string
+import re
 from pathlib import Path
 
-from builder.config.yamlfile import YamlError, parse_yaml
-from builder.errors import Problem, error, warning
-from builder.model import Settings
+from markupsafe import Markup, escape
+
+from builder.errors import Problem, warning
+from builder.model import Document, Settings
+from builder.run.cache import digest
 from builder.run.confinement import inside
-from builder.text import decode_utf8, did_you_mean
+from builder.site.catalogue import Catalogue, english_plural, read_catalogue
+from builder.text import decode_utf8, did_you_mean, long_number, page_language
 
 BASE_LANGUAGE = "en"
+LOCALE = "locale"                    # a theme's folder of catalogues
+TEMPLATE = "messages.pot"            # the shipped theme's list of every msgid
+_NUM = re.compile(r"(?<!%)%\(num\)[ds]")      # the count of a plural message
+
+
+def N_(message: str) -> str:
+    """message itself: marks a msgid for the catalogue where it is translated later (gettext's N_)."""
+    return message
+
+
+# The words of code and templates that still ask for them by key, words("evidence.label", number=3),
+# as the YAML catalogue of words did before the gettext catalogues (the evidence caption's).
+_KEYS = {
+    "evidence.label": N_("Evidence %(number)s"),
+    "evidence.status.verified": N_("Verified against saved source"),
+    "evidence.status.not-found": N_("Not found in saved source"),
+    "evidence.status.no-snapshot": N_("No saved source"),
+    "evidence.status.no-original": N_("Translation not verified: no original given"),
+    "evidence.status.verified-original": N_("Original verified against saved source"),
+    "evidence.translated_from": N_("Translated from %(language)s"),
+    "evidence.translated_by": N_("Translated from %(language)s by %(translator)s"),
+    "evidence.original": N_("Original (%(language)s)"),
+    "evidence.original_verified": N_("✓ original verified against saved source"),
+}
+
+
+def language_code(tag: str) -> str:
+    """The catalogue of a language tag: its primary subtag, in lower case ('ko' for 'ko-KR')."""
+    return (tag.split("-")[0].lower() or BASE_LANGUAGE) if tag else BASE_LANGUAGE
 
 
 class Words:
-    """The words of one build; words(key, name=value, ...) fills in a word's {names}."""
+    """The words of one build in every language its pages use; each call speaks the language of
+    the page being made (builder.text.in_language)."""
 
-    def __init__(self, entries: dict[str, str]):
-        self._entries = dict(entries)
+    def __init__(self, languages: dict[str, Catalogue], signature: str = ""):
+        self._languages = dict(languages)
+        self._signature = signature
+
+    def gettext(self, message: str, /, **values: object) -> str:
+        """message in the page's language, its %(name)s filled in with values."""
+        return self.translate(message) % values
+
+    def ngettext(self, singular: str, plural: str, n: int, /, **values: object) -> str:
+        """The form for n of a message in the page's language, %(num)d being n as the language writes it."""
+        return self.counted(singular, plural, n) % values
 
     def __call__(self, key: str, /, **values: object) -> str:
-        return self._entries[key].format(**values) if values else self._entries[key]
+        """words("evidence.label", number=3): a word by its key, for templates written before the catalogues."""
+        return self.gettext(_KEYS[key], **values)
 
-    def __getitem__(self, key: str) -> str:
-        return self._entries[key]
+    def translate(self, message: str) -> str:
+        """message in the page's language, as written there (English when the language lacks it)."""
+        for code in (language_code(page_language()), BASE_LANGUAGE):
+            found = self._languages.get(code)
+            if found is not None and message in found.entries:
+                return found.entries[message]
+        return message
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._entries
+    def translate_plural(self, singular: str, plural: str, n: int) -> str:
+        """The form of (singular, plural) for n in the page's language, by its plural rule."""
+        for code in (language_code(page_language()), BASE_LANGUAGE):
+            found = self._languages.get(code)
+            forms = found.entries.get((singular, plural)) if found is not None else None
+            if forms:
+                return forms[min(found.plural(n), len(forms) - 1)]
+        return singular if english_plural(n) == 0 else plural
 
-    def signature(self) -> list[tuple[str, str]]:
-        """Every word, in order of its key: what a cached page made with these words depends on."""
-        return sorted(self._entries.items())
+    def counted(self, singular: str, plural: str, n: int) -> str:
+        """translate_plural() with %(num)d filled in: n with the separators of the page's language."""
+        return _NUM.sub(lambda _: long_number(n).replace("%", "%%"), self.translate_plural(singular, plural, n))
+
+    def for_templates(self) -> tuple:
+        """gettext and ngettext for Jinja's i18n extension: a translation is text, never markup, so
+        what a catalogue writes is escaped; the extension fills in the values (escaping them too)."""
+        return (lambda message: Markup(escape(self.translate(message))),
+                lambda singular, plural, n: Markup(escape(self.counted(singular, plural, n))))
+
+    def signature(self) -> str:
+        """What a cached page made with these words depends on: every catalogue read, as read."""
+        return self._signature
 
 
-def load_words(settings: Settings, theme_dirs: list[Path]) -> tuple[Words, list[Problem]]:
-    """The words for settings.language from the theme folders (the publication's own first)."""
-    language = settings.language.split("-")[0].lower()
-    languages = [BASE_LANGUAGE] + ([language] if language != BASE_LANGUAGE else [])
-    shipped, own = theme_dirs[-1], theme_dirs[:-1]
-    entries: dict[str, str] = {}
+def load_words(settings: Settings, theme_dirs: list[Path], documents: list[Document]) -> tuple[Words, list[Problem]]:
+    """The words of every language the publication's pages use (its own and its documents'), from
+    the catalogues of the theme folders (the publication's own first, the shipped one last)."""
+    shipped = theme_dirs[-1]
+    own = [folder for folder in theme_dirs[:-1] if folder != shipped]
+    used = {language_code(settings.language): None}
+    for document in documents:
+        used.setdefault(language_code(document.language or settings.language), document)
     problems: list[Problem] = []
-    for name in languages:
-        entries.update(_read(shipped / "words" / f"{name}.yml", settings, None, problems))
-    known = dict(entries)
-    for folder in reversed(own):
-        for name in languages:
-            entries.update(_read(folder / "words" / f"{name}.yml", settings, known, problems))
-    return Words(entries), problems
+    read: list[tuple[str, str]] = []
+    languages: dict[str, Catalogue] = {}
+    known = _shipped_messages(shipped) | own_messages(own)
+    for code in sorted(set(used) | {BASE_LANGUAGE}):
+        catalogues = []
+        for folder in [shipped, *reversed(own)]:
+            catalogue = _read(folder / LOCALE / f"{code}.po", code, settings, folder != shipped, problems, read)
+            if catalogue is not None:
+                catalogues.append(catalogue)
+                problems += _unknown(catalogue, known) if folder != shipped else []
+        if catalogues:      # the last one read names the language in messages; its plural rule holds
+            last = catalogues[-1]
+            languages[code] = Catalogue(last.path, {k: v for c in catalogues for k, v in c.entries.items()}, {},
+                                        last.plural, last.plural_forms)
+    for code, document in sorted(used.items()):
+        if code != BASE_LANGUAGE:
+            problems += _missing(code, languages.get(code), known, settings, document)
+    return Words(languages, digest(read)), problems
 
 
-def _read(path: Path, settings: Settings, known: dict[str, str] | None, problems: list[Problem]) -> dict[str, str]:
-    """The words of one catalogue, if it exists; known (None for the shipped catalogues) holds the
-    words a publication's catalogue may change, each with the {names} it may use."""
+def _read(path: Path, code: str, settings: Settings, own: bool, problems: list[Problem],
+          read: list[tuple[str, str]]) -> Catalogue | None:
+    """One catalogue, if it exists (a publication's own only inside the publication); read gathers
+    each file's name and text, for the words' signature."""
     root = settings.root
-    if not path.is_file() or (known is not None and not inside(root, path)):
-        return {}
+    if not path.is_file() or (own and not inside(root, path)):
+        return None
     where = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     text, problem = decode_utf8(path.read_bytes(), where)
     if text is None:
         problems.append(problem)
-        return {}
-    try:
-        doc = parse_yaml(text)
-    except YamlError as exc:
-        problems.append(error(where, exc.line, exc.col, exc.message))
-        return {}
-    problems += doc.warnings(where)
-    if doc.data is None:
-        return {}
-    if not isinstance(doc.data, dict):
-        problems.append(error(where, 1, 1, "a words catalogue must be a YAML mapping (key: word lines)"))
-        return {}
-    entries = {}
-    for key, value in doc.data.items():
-        key = str(key)
-        line, col = doc.value_position(key)
-        if known is not None and key not in known:
-            key_line, key_col = doc.key_position(key)
-            problems.append(warning(where, key_line, key_col, f"unknown word '{key}'{did_you_mean(key, known)}: "
-                                                              "it is not used"))
-            continue
-        if not isinstance(value, str):
-            problems.append(error(where, line, col, f"word '{key}' must be text"))
-            continue
-        names, reason = _names(value)
-        if reason:
-            problems.append(error(where, line, col, f"word '{key}' {reason}: write {{{{ or }}}} for a brace itself"))
-            continue
-        unknown = sorted(names - (_names(known[key])[0] if known is not None else names))
-        if unknown:
-            may = ", ".join(f"{{{name}}}" for name in sorted(_names(known[key])[0])) or "none"
-            problems.append(error(where, line, col, f"word '{key}' uses {{{unknown[0]}}}, which the build does not "
-                                                    f"fill in for it (the names it may use: {may})"))
-            continue
-        entries[key] = value
-    return entries
+        return None
+    read.append((where, text))
+    catalogue, found = read_catalogue(text, where, code)
+    problems += found
+    return catalogue
 
 
-def _names(value: str) -> tuple[set[str], str]:
-    """The {names} a word uses, and why it cannot be filled in ('' when it can)."""
-    try:
-        fields = [field for _, field, spec, conversion in string.Formatter().parse(value) if field is not None]
-    except ValueError as exc:
-        return set(), f"has a stray brace ({exc})"
-    if any(not field.isidentifier() for field in fields):
-        return set(), "has a {} with no name, or a name with other characters"
-    return set(fields), ""
+def _missing(code: str, catalogue: Catalogue | None, known: dict, settings: Settings,
+             document: Document | None) -> list[Problem]:
+    """A warning for each word the language lacks, or one for a language with no catalogue."""
+    name = language_name(code)
+    if catalogue is None:
+        where, line, col = ((document.relpath, 1, 1) if document is not None
+                            else ("dossier.yml", *settings.position("language")))
+        return [warning(where, line, col, f"no catalogue of words in {name} ('{code}'): its pages show English words; "
+                                          f"translate themes/default/{LOCALE}/{TEMPLATE} into "
+                                          f"themes/{settings.theme}/{LOCALE}/{code}.po")]
+    return [warning(catalogue.path, 1, 1, f"no {name} for '{_singular(key)}': English is shown")
+            for key in known if key not in catalogue.entries]
+
+
+def _unknown(catalogue: Catalogue, known: dict) -> list[Problem]:
+    """A warning for each msgid of a publication's catalogue that no template or code asks for."""
+    singulars = [_singular(key) for key in known]
+    return [warning(catalogue.path, line, 1, f"no template asks for '{_singular(key)}'"
+                                             f"{did_you_mean(_singular(key), singulars)}: its translation is not used")
+            for key, line in catalogue.lines.items() if key not in known]
+
+
+def _singular(key) -> str:
+    return key[0] if isinstance(key, tuple) else key
+
+
+def language_name(code: str) -> str:
+    """A language's name in English ('Korean' for 'ko'), or its code when Babel does not know it."""
+    from babel import Locale
+
+    return Locale(BASE_LANGUAGE).languages.get(code, code)
+
+
+def _shipped_messages(shipped: Path) -> dict:
+    """Every msgid the shipped theme and the build use (its messages.pot), in order."""
+    from babel.messages.pofile import read_po
+
+    path = shipped / LOCALE / TEMPLATE
+    with path.open(encoding="utf-8") as stream:
+        catalog = read_po(stream)
+    return {(tuple(m.id) if isinstance(m.id, (list, tuple)) else m.id): None for m in catalog if m.id}
+
+
+def own_messages(folders: list[Path]) -> dict:
+    """The msgids the templates of a publication's own theme folders ask for (Babel's extractor)."""
+    import jinja2
+    from jinja2.ext import babel_extract
+
+    found: dict = {}
+    for folder in folders:
+        templates = folder / "templates"
+        for path in sorted(templates.rglob("*")) if templates.is_dir() else ():
+            if not path.is_file():
+                continue
+            try:
+                with path.open("rb") as stream:
+                    messages = list(babel_extract(stream, ("_", "gettext", "ngettext"), [], {"trimmed": "false"}))
+            except (jinja2.TemplateError, UnicodeDecodeError, OSError):
+                continue        # the template's own problem, reported where it is read
+            for _, function, message, _ in messages:
+                ids = message if isinstance(message, tuple) else (message,)
+                if ids and all(isinstance(i, str) for i in ids[:2 if function == "ngettext" else 1]):
+                    found[tuple(ids[:2]) if function == "ngettext" else ids[0]] = None
+    return found

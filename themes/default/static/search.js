@@ -2,6 +2,7 @@
 (function () {
   "use strict";
   var ui = null;
+  var observer = null;
 
   function currentQuery() {
     return new URLSearchParams(window.location.search).get("q") || "";
@@ -37,12 +38,47 @@
     var input = element.querySelector("input[type=text], input[type=search], .pagefind-ui__search-input");
     if (input) {
       input.id = "search-page-input";
-      input.setAttribute("aria-label", "Search");
+      input.setAttribute("aria-label", element.getAttribute("data-label") || "");
     }
+    relabel(element);
     var query = currentQuery();
     if (query) { ui.triggerSearch(query); }
     var header = document.getElementById("site-search-input");
     if (header) { header.value = query; }
+  }
+
+  // Pagefind shows each filter by its name in the index (tag, year, ...) and each type by its value
+  // (article, evidence, ...); the page gives their words in its language as data-filter-NAME and
+  // data-type-VALUE attributes, and they replace Pagefind's as its filters appear.
+  function wordFor(element, prefix, key) {
+    return element.getAttribute("data-" + prefix + "-" + String(key).trim().toLowerCase());
+  }
+
+  function relabelFilters(element) {
+    Array.prototype.forEach.call(element.querySelectorAll(".pagefind-ui__filter-name, .pagefind-ui__filter-group-label"),
+      function (name) {
+        var word = name.getAttribute("data-name") ? null : wordFor(element, "filter", name.textContent);
+        if (word) {
+          name.setAttribute("data-name", name.textContent);
+          name.textContent = word;
+        }
+      });
+    Array.prototype.forEach.call(element.querySelectorAll(".pagefind-ui__filter-label[for^='type-']"), function (label) {
+      var text = label.firstChild;
+      var word = text && text.nodeType === 3 && !label.getAttribute("data-value") ? wordFor(element, "type", text.data) : null;
+      if (word) {
+        label.setAttribute("data-value", text.data);
+        text.data = word;
+      }
+    });
+  }
+
+  function relabel(element) {
+    if (!observer && window.MutationObserver) {
+      observer = new MutationObserver(function () { relabelFilters(element); });
+      observer.observe(element, { childList: true, subtree: true });
+    }
+    relabelFilters(element);
   }
 
   document.addEventListener("DOMContentLoaded", function () {
