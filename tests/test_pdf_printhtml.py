@@ -64,3 +64,23 @@ def test_print_body_applies_all_three():
     assert '<span class="footnote">Counted by residents.</span>' in body
     assert 'href="https://example.org/articles/x/"' in body
     assert cited == {"cite-1": ("kim2016",)}
+
+
+def test_korean_words_are_kept_whole_across_lines_with_joiners_a_pdf_holds_no_trace_of(tmp_path):
+    import io
+
+    import pypdf
+    import weasyprint
+
+    from builder.pdf.printhtml import WORD_JOINER, keep_hangul_words
+
+    html = '<p lang="ko" title="장마당">장마당 상인들이 <b>외화</b>를 벌었다 Jangmadang</p>'
+    assert keep_hangul_words(html) == (f'<p lang="ko" title="장마당">장{WORD_JOINER}마{WORD_JOINER}당 '
+                                       f'상{WORD_JOINER}인{WORD_JOINER}들{WORD_JOINER}이 <b>외{WORD_JOINER}화</b>'
+                                       f'를 벌{WORD_JOINER}었{WORD_JOINER}다 Jangmadang</p>')
+    text = "북한 당국은 해외 식당에서 일하던 종업원들이 집단으로 탈북한 사건을 남조선 정보원의 유인랍치라고 주장하였다. " * 2
+    page = keep_hangul_words(f'<html lang="ko"><body style="width:60mm"><p>{text}</p></body></html>')
+    extracted = pypdf.PdfReader(io.BytesIO(weasyprint.HTML(string=page).write_pdf())).pages[0].extract_text()
+    words = set(text.split())
+    assert WORD_JOINER not in extracted
+    assert all(line.split()[0] in words and line.split()[-1] in words for line in extracted.splitlines() if line.strip())

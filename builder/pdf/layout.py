@@ -19,9 +19,10 @@ from typing import Iterator
 from urllib.parse import unquote
 
 from builder.errors import Problem, line_col, sorted_problems, warning
+from builder.pdf.printhtml import keep_hangul_words
 from builder.run.confinement import real_path
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 PX_TO_PT = 0.75
 
 
@@ -98,7 +99,8 @@ class Layout:
 
         self.runs += 1
         with stylesheet_problems(self.stylesheet) as problems:
-            document = weasyprint.HTML(string=html, base_url=self.site_url + where, url_fetcher=self._fetcher()).render()
+            document = weasyprint.HTML(string=keep_hangul_words(html), base_url=self.site_url + where,
+                                       url_fetcher=self._fetcher()).render()
             citations, links = _citations_and_links(document, citation_ids)
             pdf = document.write_pdf(pdf_variant=self.variant) if self.variant else document.write_pdf()
         return Part(pdf, len(document.pages), citations, links, tuple(sorted_problems(list(set(problems)))))

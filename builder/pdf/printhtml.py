@@ -1,4 +1,5 @@
-"""Turn a document's web HTML into print HTML: page footnotes, absolute links, citation anchors."""
+"""Turn a document's web HTML into print HTML: page footnotes, absolute links, citation anchors,
+Korean words kept whole."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ _PARAGRAPH = re.compile(r"</?p>")
 _RELATIVE_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#|/)([^"]*)"')
 _CITATION = re.compile(r'<span class="citation" data-cites="([^"]*)"')
 _ANCHOR = re.compile(r'\sid="|\s(?:xlink:)?href="#|url\(#')
+_TEXT = re.compile(r">([^<]+)<")
+_BETWEEN_HANGUL = re.compile("(?<=[\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
+WORD_JOINER = "\u2060"
 
 
 def page_footnotes(html: str) -> str:
@@ -51,3 +55,12 @@ def scope_anchors(html: str, prefix: str) -> str:
 def print_body(html: str, page_url: str) -> tuple[str, dict[str, tuple[str, ...]]]:
     """All three transformations, in order."""
     return anchor_citations(absolute_links(page_footnotes(html), page_url))
+
+
+def keep_hangul_words(html: str) -> str:
+    """A word joiner between Hangul syllables in the text of html, so that lines break between
+    Korean words (장마당 stays whole), not between syllables: CSS's `word-break: keep-all`, which
+    WeasyPrint does not implement. The joiner has no glyph; a PDF's text holds none."""
+    if not _BETWEEN_HANGUL.search(html):
+        return html
+    return _TEXT.sub(lambda m: ">" + _BETWEEN_HANGUL.sub(WORD_JOINER, m.group(1)) + "<", html)
