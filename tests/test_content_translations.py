@@ -83,3 +83,18 @@ def test_the_sitemap_pairs_the_languages_and_each_language_has_its_feed(tmp_path
 def test_one_language_writes_no_language_feeds(tmp_path):
     site = build(publication(tmp_path, defection="", other=""), pdf=False).out_dir
     assert not list(site.glob("feed.*.xml"))
+
+
+def test_each_page_names_the_others_in_their_own_language_and_links_them_as_alternates(tmp_path):
+    root = publication(tmp_path, defection="", defection_ko="language: ko\ntranslation_of: defection\n")
+    site = build(root, pdf=False).out_dir
+    english = (site / "articles" / "defection" / "index.html").read_text(encoding="utf-8")
+    korean = (site / "articles" / "defection-ko" / "index.html").read_text(encoding="utf-8")
+    for page in (english, korean):
+        assert '<link rel="alternate" hreflang="en" href="https://example.org/articles/defection/">' in page
+        assert '<link rel="alternate" hreflang="ko" href="https://example.org/articles/defection-ko/">' in page
+    assert ('Also in: <a href="../../articles/defection-ko/" hreflang="ko" lang="ko" title="defection_ko">한국어</a>'
+            in english)
+    assert '<html lang="ko">' in korean and "다른 언어로 읽기:" in korean
+    assert 'hreflang="en" lang="en" title="defection">English</a>' in korean
+    assert 'href="../../feed.ko.xml"' in korean and "feed.en.xml" not in english

@@ -1,4 +1,5 @@
-"""Atom feeds (the site's, one per tag, and one per language when articles are in more than one),
+"""Atom feeds (the site's, one per tag, and one per language when some article is in a language
+other than the publication's),
 sitemap.xml (with each translated article's other languages) and robots.txt; pure, returns Outputs."""
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def render_feeds(site: Site, settings: Settings, extra_urls: list[str]) -> list[
     """feed.xml, tags/TAG/feed.xml, sitemap.xml and robots.txt."""
     outputs = [Output(FEED, _atom(settings, settings.title, FEED, "", site.articles))]
     by_language = articles_by_language(site, settings)
-    for language, articles in by_language.items() if len(by_language) > 1 else ():
+    for language, articles in by_language.items() if set(by_language) - {settings.language.lower()} else ():
         path = language_feed_url(language)
         outputs.append(Output(path, _atom(settings, settings.title, path, "", articles, language)))
     for tag in site.tags:
