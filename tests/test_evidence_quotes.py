@@ -114,3 +114,28 @@ def test_adjacent_brackets_are_one_gap_with_their_own_text(quote, pieces):
     parsed = [(piece.quoted, [item.text if isinstance(item, Literal) else item.source for item in piece.items])
               for piece in parse_quote(quote)]
     assert parsed == pieces
+
+
+# --- Folding for other scripts: Korean and CJK typography ----------------------------------
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("\u1100\u1161\u11a8", "각"),                       # conjoining jamo compose (NFC within NFKC)
+    ("ＡＢＣ１２３！？（주）", "ABC123!?(주)"),           # full-width letters, digits and punctuation
+    ("㈜ ㎞ Ⅳ ｢가｣", '(주) km IV "가"'),                 # compatibility characters; half-width corner brackets
+    ("「가」 『나』 《다》 〈라〉 “마” ‘바’ 〝사〟", "\"가\" '나' \"다\" '라' \"마\" '바' \"사\""),
+    ("«a» ‹b›", "\"a\" 'b'"),
+])
+def test_korean_and_cjk_forms_fold_to_one_form(text, folded):
+    assert normalise(text) == folded
+
+
+@pytest.mark.parametrize("elision", ["…", "⋯", "……", "⋯⋯", "...", "．．．", "···", "・・・", "︙", "[…]", "[⋯]",
+                                     "[...]", "［…］"])
+def test_cjk_ellipses_are_elisions(elision):
+    assert [piece.quoted for piece in parse_quote(f"괴뢰패당의 정보원이 {elision} 유인랍치하였다")] == [
+        "괴뢰패당의 정보원이", "유인랍치하였다"]
+
+
+def test_full_width_square_brackets_are_brackets():
+    (piece,) = parse_quote("［그］는 말하였다")
+    assert [item.source if isinstance(item, Bracket) else item.text for item in piece.items] == ["[그]", "는 말하였다"]

@@ -4,6 +4,7 @@ import os
 import random
 import re
 import time
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -143,6 +144,60 @@ def test_unicode_compatibility_forms_soft_hyphens_and_hangul():
     assert verified("The officials met in Pyongyang.", text)
     assert verified("Ｔhe officials", text)
     assert verified("위원장은 인민군 부대를 방문했다", text)
+
+
+KOREAN = """\
+조선중앙통신 2016년 ４월 １２일 평양
+괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다.
+「이것은 용납할 수 없는 반인륜적범죄이다」라고 대변인은 강조하였다. 『로동신문』도 이를 보도하였다.
+피해자는 ㈜ 류경식당의 종업원 １２명이다！
+"""
+korean = Snapshot(KOREAN)
+
+
+@pytest.mark.parametrize(("text", "quote"), [
+    (KOREAN, unicodedata.normalize("NFD", "해외에서 일하던 우리 공민들을")),      # the quote in jamo
+    (unicodedata.normalize("NFD", KOREAN), "해외에서 일하던 우리 공민들을"),      # the snapshot in jamo
+    (KOREAN, "2016년 4월 12일 평양"),                                         # full-width digits
+    (KOREAN, "류경식당의 종업원 12명이다!"),                                   # ... and punctuation
+    (KOREAN.replace("４월", "Ａpril"), "2016년 April"),                        # full-width letters
+    (KOREAN, "“이것은 용납할 수 없는 반인륜적범죄이다”라고"),                   # 「」 as “”
+    (KOREAN, "‘로동신문’도 이를 보도하였다"),                                   # 『』 as ‘’
+    (KOREAN.replace("「", "《").replace("」", "》"), "「이것은 용납할 수 없는"),   # 《》 as 「」
+    (KOREAN, "피해자는 (주) 류경식당의"),                                       # ㈜: NFKC compatibility
+    (KOREAN, "괴뢰패당의 정보원이 ⋯ 유인랍치하였다"),                            # elisions
+    (KOREAN, "괴뢰패당의 정보원이 … 공민들을 …… 유인랍치하였다"),
+    (KOREAN, "괴뢰패당의 정보원이 [⋯] 유인랍치하였다 ··· 대변인은 강조하였다"),
+    (KOREAN, "이것은 용납할 수 없는 ⋯ 범죄이다」라고"),
+])
+def test_korean_text_is_folded_on_both_sides(text, quote):
+    assert Snapshot(text).verify(quote) == Verification("verified")
+
+
+def test_a_korean_misquote_shows_the_closest_korean_passage():
+    result = korean.verify("괴뢰패당의 정보원이 해외에서 일하던 우리 인민들을 납치하였다.")
+    assert result.status == "not-found"
+    assert result.missing == "괴뢰패당의 정보원이 해외에서 일하던 우리 인민들을 납치하였다."
+    assert result.closest == "괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다."
+    assert result.similarity > 0.8
+    assert korean.verify("「이것은 용납할 수 있는 범죄이다」").status == "not-found"
+
+
+@pytest.mark.parametrize(("quote", "closest"), [
+    ("우리 인민들을 납치하였다", "우리 공민들을 유인랍치하였다."),
+    ("정보원이 외국에서 일하던 공민들을", "정보원이 해외에서 일하던 우리 공민들을"),
+    ("이것은 용서할 수 없는 범죄이다", "「이것은 용납할 수 없는 반인륜적범죄이다」라고"),
+])
+def test_a_short_korean_misquote_changing_every_other_word_still_finds_its_passage(quote, closest):
+    # Korean carries a word in two or three syllables: a 5-gram spans words, so n-grams are shorter here
+    result = korean.verify(quote)
+    assert (result.status, result.closest) == ("not-found", closest)
+    assert result.similarity > 0.7
+
+
+def test_the_closest_passage_of_a_snapshot_saved_in_jamo_is_shown_in_syllables():
+    result = Snapshot(unicodedata.normalize("NFD", KOREAN)).verify("우리 인민들을 납치하였다")
+    assert (result.status, result.closest) == ("not-found", "우리 공민들을 유인랍치하였다.")
 
 
 def test_elided_pieces_match_earliest_first():

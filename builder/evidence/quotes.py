@@ -1,12 +1,14 @@
 """A quote as editorial practice reads it, and where it occurs in a text.
 
-Both texts are folded the same way: NFKC, curly to straight quotes, every dash to '-', soft
-hyphens and zero-width characters dropped, white space to one space, and no space around a
-dash. The quote is then cut at its elisions ('…', '...', '. . .', '[…]', '[....]') into pieces
-that must occur in order; inside a piece a bracket stands for an alteration or an insertion and
-matches nothing, its own text, or a short span of other text (a letter or two when it sits
-inside a word, as in '[T]he'). Quotation marks and punctuation at the ends of a piece are not
-required.
+Both texts are folded the same way: NFKC (so Hangul jamo compose into syllables, and
+full-width letters, digits and punctuation are ASCII), curly, CJK and angle quotation marks to
+straight ones (「」《》“” to '"', 『』〈〉‘’ to "'"), every dash to '-', soft hyphens and
+zero-width characters dropped, white space to one space, and no space around a dash. The quote
+is then cut at its elisions ('…', '⋯', '……', '...', '. . .', '···', '[…]', '[....]', in
+full-width forms too) into pieces that must occur in order; inside a piece a bracket stands for
+an alteration or an insertion and matches nothing, its own text, or a short span of other text
+(a letter or two when it sits inside a word, as in '[T]he'). Quotation marks and punctuation at
+the ends of a piece are not required.
 
 Where a parsed piece occurs in a text is builder/evidence/matching.py's.
 """
@@ -27,6 +29,11 @@ __all__ = ["Bracket", "Literal", "Piece", "DASH_RUN", "fold_token", "join_tokens
 _FOLD = str.maketrans({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+    # CJK and angle quotation marks, by level: 「」 and 《》 are a text's first quotes, as “” are,
+    # 『』 and 〈〉 the quotes inside them, as ‘’ are (NFKC has made ｢｣ and ＂＇ of the full-width forms).
+    "\u300c": '"', "\u300d": '"', "\u301d": '"', "\u301e": '"', "\u301f": '"', "\u300a": '"', "\u300b": '"',
+    "\u300e": "'", "\u300f": "'", "\u3008": "'", "\u3009": "'",
+    "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
     "\u2212": "-",
     "\u00ad": None, "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
@@ -71,10 +78,15 @@ def strip_edges(text: str, *, start: bool = True, end: bool = True) -> str:
 
 # --- Parsing a quote -------------------------------------------------------------------
 
+# Elisions: ellipses ('…', the midline '⋯' of CJK text, the vertical '︙', runs of them), three
+# or more full stops or middle dots ('...', '. . .', '···'), any of them in square brackets; full
+# stops and brackets in their full-width forms too.
 # No part of this can try a run of white space two ways: '[... ]' once read '\s*\.?\s*\]',
 # which took time in the square of the spaces before a missing ']'.
-_ELISION = re.compile(r"\[\s*(?:…|\.(?:\s*\.){2})\s*(?:\.\s*)?\]|…|\.(?:\s*\.){2,}")
-_BRACKET = re.compile(r"\[([^\[\]]*)\]")
+_ELLIPSES, _DOT = "[…⋯︙]+", "[.．]"
+_ELISION = re.compile(rf"[\[［]\s*(?:{_ELLIPSES}|{_DOT}(?:\s*{_DOT}){{2}})\s*(?:{_DOT}\s*)?[\]］]"
+                      rf"|{_ELLIPSES}|{_DOT}(?:\s*{_DOT}){{2,}}|[·・](?:\s*[·・]){{2,}}")
+_BRACKET = re.compile(r"[\[［]([^\[\]［］]*)[\]］]")
 _SIC = frozenset({"sic", "sic!", "*sic*", "_sic_"})
 
 # A bracket standing for other words spans at most this much of the original.

@@ -13,6 +13,7 @@ import heapq
 import itertools
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,10 @@ _GRAMS_USED = 24      # at most this many of the quote's rarest n-grams vote ...
 _VOTE_BUDGET = 20000  # ... casting at most this many votes
 _CANDIDATES = 4       # passages voted for by n-grams, then scored
 _ANCHOR = 16          # the quote's longest start (or end) the snapshot has verbatim marks a candidate too, if this long
+# Hangul and CJK characters carry a word in one or two: in a text mostly written in them, n-grams
+# and anchors are this short, so a quote that changes every other word still shares some with
+# its passage (a 5-gram of Korean spans two words or three).
+_DENSE_GRAM, _DENSE_ANCHOR = 2, 6
 # difflib's time grows with the pairs of equal characters (one from the quote, one from the
 # passage); it scores a passage with at most this many, and at most this many in all.
 _PASSAGE_PAIRS = 1_000_000
@@ -58,6 +63,8 @@ class _Lookup:
 
     starts: list[int]              # where each original token begins in the folded text
     spans: list[tuple[int, int]]   # that token's span in the original
+    gram: int                      # characters in an n-gram of the index
+    anchor: int                    # ... and in the shortest anchor (_ANCHOR)
     grams: dict[str, list[int]]    # n-gram of the folded text -> its indexed positions
 
 
@@ -173,21 +180,21 @@ class Snapshot:
 
     def _anchored_offsets(self, target: str) -> list[int]:
         """Where the quote would start if its longest start (or end) that the snapshot has verbatim were its own."""
-        text, offsets = self._text, []
+        text, offsets, anchor = self._text, [], self._get_lookup().anchor
         length = _longest(lambda length: target[:length] in text, len(target))
-        if length >= _ANCHOR:
+        if length >= anchor:
             offsets.append(text.find(target[:length]))
         length = _longest(lambda length: target[len(target) - length:] in text, len(target))
-        if length >= _ANCHOR:
+        if length >= anchor:
             offsets.append(text.find(target[len(target) - length:]) + length - len(target))
         return offsets
 
     def _candidate_offsets(self, target: str) -> list[int]:
         """Where the quote might start in the folded text, by votes of its rarest n-grams."""
-        grams = self._get_lookup().grams
+        grams, gram = self._get_lookup().grams, self._get_lookup().gram
         hits = []
-        for index in range(len(target) - _GRAM + 1):
-            found = grams.get(target[index:index + _GRAM])
+        for index in range(len(target) - gram + 1):
+            found = grams.get(target[index:index + gram])
             if found:
                 hits.append((len(found), index, found))
         hits.sort(key=lambda hit: hit[:2])
@@ -235,13 +242,15 @@ class Snapshot:
         return begin, end
 
     def _original(self, begin: int, end: int) -> str:
-        """The snapshot's own words behind the folded text[begin:end], white space collapsed."""
+        """The snapshot's own words behind the folded text[begin:end], white space collapsed, in
+        NFC (Hangul saved as jamo shows as the syllables they make)."""
         lookup = self._get_lookup()
         if not lookup.spans:
             return ""
         first = max(0, bisect.bisect_right(lookup.starts, begin) - 1)
         last = max(first, bisect.bisect_left(lookup.starts, end) - 1)
-        return " ".join(self._source[lookup.spans[first][0]:lookup.spans[last][1]].split())
+        passage = self._source[lookup.spans[first][0]:lookup.spans[last][1]]
+        return unicodedata.normalize("NFC", " ".join(passage.split()))
 
     def _get_lookup(self) -> _Lookup:
         if self._lookup is None:
@@ -268,10 +277,17 @@ def _build_lookup(source: str, folded: list[str], text: str) -> _Lookup:
                 index += 1
             inside = index < len(runs) and runs[index][0] <= start
             starts.append((runs[index][0] if inside else start) - removed)
-    return _Lookup(starts, spans, _index_grams(text))
+    gram, anchor = (_DENSE_GRAM, _DENSE_ANCHOR) if _is_dense(text) else (_GRAM, _ANCHOR)
+    return _Lookup(starts, spans, gram, anchor, _index_grams(text, gram))
 
 
-def _index_grams(text: str) -> dict[str, list[int]]:
+def _is_dense(text: str) -> bool:
+    """Whether most letters of (the start of) the folded text are wide: Hangul, kana, CJK ideographs."""
+    letters = [char for char in text[:20000] if char.isalnum()]
+    return 2 * sum(unicodedata.east_asian_width(char) == "W" for char in letters) > len(letters)
+
+
+def _index_grams(text: str, gram: int) -> dict[str, list[int]]:
     """n-gram -> positions, at every word start and every _GRAM_STRIDE characters inside long words."""
     words = text.split(" ")
     positions = list(itertools.accumulate([len(word) + 1 for word in words[:-1]], initial=0))
@@ -280,7 +296,7 @@ def _index_grams(text: str) -> dict[str, list[int]]:
             positions.extend(range(start + _GRAM_STRIDE, start + len(word), _GRAM_STRIDE))
     grams: dict[str, list[int]] = {}
     for position in sorted(positions):
-        grams.setdefault(text[position:position + _GRAM], []).append(position)
+        grams.setdefault(text[position:position + gram], []).append(position)
     return grams
 
 
