@@ -61,7 +61,7 @@ report_path, args = sys.argv[1], sys.argv[2:]
 timings = {"stages": {}, "index_site": None}
 captured = {}
 
-# index_site(site_dir) -> page count (before: (site_dir, language); older: (site_dir, records, language))
+# index_site(site_dir, language) -> page count; older builders took (site_dir, records, language)
 # and returned IndexStats(pages, records): accept both.
 original_index = build_module.index_site
 def timed_index(folder, *rest, **named):

@@ -211,7 +211,7 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
                 pdf_summary = stage("pdf", typeset, built, staged.folder, layouts, progress=progress)
                 problems += pdf_summary.problems
             progress("Indexing for search", 0, 1)
-            stage("search", index_site, staged.folder)
+            stage("search", index_site, staged.folder, settings.language)
             stage("publish", staged.publish)
         if record:
             listed = own_bibliographies(built.inputs.documents)

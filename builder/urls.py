@@ -68,6 +68,11 @@ EDITION_PDF = "pdf/edition.pdf"
 DOWNLOADS = (("BibTeX", "cite.bib"), ("RIS", "cite.ris"), ("CSL-JSON", "cite.json"))   # in each article's folder
 
 
+def search_url(language: str, publication_language: str) -> str:
+    """The search page of a language: search/ for the publication's, search/LANG/ for another's."""
+    return SEARCH if language.lower() == publication_language.lower() else f"{SEARCH}{language.lower()}/"
+
+
 def language_feed_url(language: str) -> str:
     """The feed of the articles in one language, when a publication has more than one."""
     return f"feed.{language.lower()}.xml"

@@ -226,3 +226,57 @@ def test_the_site_works_without_javascript(browser, server, example_site):
         assert page.problems == []
     finally:
         page.context.close()
+
+
+# --- A publication in two languages: each searched in its own, or all together -------------
+
+KOREAN = """---
+title: 장마당과 외화
+date: 2016-04-10
+language: ko
+translation_of: markets
+---
+평양의 장마당 상인들은 외화로 값을 매긴다.
+"""
+
+
+@pytest.fixture(scope="module")
+def bilingual_server(tmp_path_factory):
+    from helpers import write
+
+    root = tmp_path_factory.mktemp("bilingual") / "pub"
+    write(root / "dossier.yml", "title: Two languages\nbase_url: https://example.org/\n")
+    write(root / "content" / "articles" / "markets.md",
+          "---\ntitle: Markets and hard currency\ndate: 2016-04-09\n---\nTraders in Pyongyang price goods in dollars.\n")
+    write(root / "content" / "articles" / "markets-ko.md", KOREAN)
+    site = build(root, pdf=False).out_dir
+    with serve_folder(site) as url:
+        yield url
+
+
+def searched(page, url: str) -> list[str]:
+    page.goto(url)
+    page.wait_for_selector(f"{RESULT_LINK}, {MESSAGE}")
+    page.wait_for_function("() => !document.querySelector('.pagefind-ui__message')?.textContent.includes('Searching')")
+    page.wait_for_timeout(300)
+    return result_links(page)
+
+
+def test_a_korean_query_finds_the_korean_page_in_korean_and_in_all_languages(browser, bilingual_server):
+    page = new_page(browser, bilingual_server)
+    try:
+        page.goto(f"{bilingual_server}articles/markets-ko/")
+        assert page.locator("form.site-search").get_attribute("action") == "../../search/ko/"
+        assert page.locator("html").get_attribute("lang") == "ko"
+        korean = searched(page, f"{bilingual_server}search/ko/?q=장마당")
+        assert korean and korean[0].endswith("/articles/markets-ko/")
+        assert page.locator("html").get_attribute("lang") == "ko"
+        assert searched(page, f"{bilingual_server}search/?q=장마당") == []      # the English index
+        everything = searched(page, f"{bilingual_server}search/?q=장마당&scope=all")
+        assert everything and everything[0].endswith("/articles/markets-ko/")
+        assert searched(page, f"{bilingual_server}search/?q=Pyongyang&scope=all")[0].endswith("/articles/markets/")
+        links = page.locator("a.search-language")
+        assert [links.nth(i).inner_text() for i in range(links.count())] == ["English", "한국어", "All languages"]
+        assert "q=Pyongyang" in links.nth(1).get_attribute("href")
+    finally:
+        page.context.close()

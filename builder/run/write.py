@@ -169,7 +169,7 @@ class StagedSite:
         """Swap the staged folder in for the site, in one step where the system can."""
         out_dir, staging = self.out_dir, self.folder
         if self.previous is not None:        # what the PDF stage and the search indexer wrote
-            for folder in ("pdf", "pagefind"):
+            for folder in ("pdf", "pagefind", "pagefind-all"):
                 _relink_unchanged(self.previous, staging, folder, self._real)
         retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
         with _uninterruptible():

@@ -52,6 +52,12 @@ def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, st
         ("search.html", SEARCH, page_meta("search", gettext("Search"), gettext("Search %(title)s", title=title), SEARCH, settings),
          {}),
     ]
+    for language in views.site.languages:      # a search page in each other language the documents are in
+        if language.url != SEARCH:
+            with in_language(language.language):
+                pages.append(("search.html", language.url,
+                              page_meta("search", gettext("Search"), gettext("Search %(title)s", title=title),
+                                        language.url, settings, language=language.language), {}))
     source_views = views.sources
     evidence_groups = tuple(source for source in source_views if source.evidence)
     if evidence_groups:

@@ -13,11 +13,23 @@ from pathlib import Path
 from builder.errors import BuildFailed, error
 
 
-def index_site(site_dir: Path) -> int:
+ALL_LANGUAGES = "pagefind-all"
+
+
+def index_site(site_dir: Path, language: str) -> int:
     """Write the Pagefind bundle into site_dir/pagefind/ for the HTML in site_dir; the page count.
     Each page is indexed in its own language (its <html lang>): Pagefind writes an index per
-    language, stems words by that language's rules, and a search loads its page's language."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind"]
+    language, stems words by that language's rules, and a search loads its page's language.
+    When pages are in more than one language, pagefind-all/ holds one index of every page (in
+    the publication's language), for a search of all languages."""
+    pages = _run_pagefind(site_dir, "pagefind")
+    if len(list((site_dir / "pagefind").glob("pagefind.*.pf_meta"))) > 1:
+        _run_pagefind(site_dir, ALL_LANGUAGES, "--force-language", language.split("-")[0].lower())
+    return pages
+
+
+def _run_pagefind(site_dir: Path, folder: str, *options: str) -> int:
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", folder, *options]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
@@ -25,7 +37,7 @@ def index_site(site_dir: Path) -> int:
     if completed.returncode != 0:
         detail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
         raise BuildFailed([error(str(site_dir), 1, 1, f"search indexing failed: {detail[0]}")])
-    _canonicalize_filters(site_dir / "pagefind")
+    _canonicalize_filters(site_dir / folder)
     match = re.search(r"Indexed (\d+) page", completed.stdout)
     return int(match.group(1)) if match else 0
 

@@ -16,7 +16,7 @@ from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, s
 from builder.site.structure import Group, Site
 from builder.site.words import Words
 from builder.text import in_language, long_date, parse_date, slugify, strip_tags
-from builder.urls import DOWNLOADS, article_pdf_url, author_url, evidence_url, tag_url
+from builder.urls import DOWNLOADS, SEARCH, article_pdf_url, author_url, evidence_url, search_url, tag_url
 
 SUMMARY_WORDS = 45
 
@@ -172,6 +172,12 @@ class SiteView:
     has_evidence: bool
     extra: dict
     has_pdf: bool = False     # pdf/edition.pdf is built
+    languages: tuple[Translation, ...] = ()    # when documents are in more than one: each, with its search page
+    search_urls: dict = field(default_factory=dict)     # lower-case language -> its search page
+
+    def search_url(self, language: str) -> str:
+        """The search page in a page's language (the publication's when it has none of its own)."""
+        return self.search_urls.get(language.lower(), SEARCH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,10 +230,13 @@ def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: S
                                                                     for o in others))
     years = tuple(_group_view(g, documents) for g in site.years)
     source_views = tuple(_source_view(source, sources, bibliography, documents, words) for source in site.sources)
+    tags = sorted({view.language.lower(): view.language for view in documents.values()}.items())
+    languages = tuple(_language(tag, search_url(tag, settings.language)) for _, tag in tags) if len(tags) > 1 else ()
     site_view = SiteView(settings.title, settings.description, settings.language, settings.base_url,
                          tuple(Link(documents[p.document.url].title, documents[p.document.url].url) for p in site.pages),
                          tuple(Link(y.name, y.url) for y in years), bool(site.sources),
-                         any(s.evidence for s in site.sources), settings.extra, with_pdf and bool(site.articles))
+                         any(s.evidence for s in site.sources), settings.extra, with_pdf and bool(site.articles),
+                         languages, {language.language.lower(): language.url for language in languages})
     return Views(site_view, documents, tuple(documents[r.document.url] for r in site.articles),
                  tuple(documents[r.document.url] for r in site.pages),
                  tuple(_group_view(g, documents) for g in site.tags),
@@ -236,15 +245,20 @@ def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: S
 
 
 def _translation(view: ArticleView) -> Translation:
+    return _language(view.language, view.url, view.title)
+
+
+def _language(tag: str, url: str, title: str = "") -> Translation:
+    """A language by its tag, with its name in itself (한국어, not 한국어 (대한민국))."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        parsed = Locale.parse(view.language, sep="-")
-        locale = Locale(parsed.language, script=parsed.script)      # 한국어, not 한국어 (대한민국)
-        name = locale.get_display_name(locale) or view.language
+        parsed = Locale.parse(tag, sep="-")
+        locale = Locale(parsed.language, script=parsed.script)
+        name = locale.get_display_name(locale) or tag
     except (UnknownLocaleError, ValueError):
-        name = view.language
-    return Translation(view.language, name[:1].upper() + name[1:], view.url, view.title)
+        name = tag
+    return Translation(tag, name[:1].upper() + name[1:], url, title)
 
 
 def _most_cited(sources: tuple[SourceView, ...]) -> tuple[SourceView, ...]:

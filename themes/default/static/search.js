@@ -8,11 +8,23 @@
     return new URLSearchParams(window.location.search).get("q") || "";
   }
 
+  // A multilingual site searches the index of the search page's language, or with ?scope=all
+  // one index of every page (data-all-bundle); the links between them carry the query along.
+  function searchingAll(element) {
+    return Boolean(element.getAttribute("data-all-bundle")) &&
+      new URLSearchParams(window.location.search).get("scope") === "all";
+  }
+
   function keepInUrl(term) {
     var params = new URLSearchParams(window.location.search);
     if (term) { params.set("q", term); } else { params.delete("q"); }
     var query = params.toString();
     window.history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+    Array.prototype.forEach.call(document.querySelectorAll("a.search-language"), function (link) {
+      var target = new URL(link.getAttribute("href"), window.location.href);
+      if (term) { target.searchParams.set("q", term); } else { target.searchParams.delete("q"); }
+      link.setAttribute("href", target.pathname + target.search);
+    });
   }
 
   function start(sortByDate) {
@@ -26,7 +38,9 @@
       element: "#search",
       // Result URLs are site-root paths: resolve the root against this page, wherever the site is served.
       baseUrl: new URL(element.getAttribute("data-root") || "./", window.location.href).pathname,
-      bundlePath: new URL((element.getAttribute("data-root") || "./") + "pagefind/", window.location.href).pathname,
+      bundlePath: new URL((element.getAttribute("data-root") || "./") +
+                          (searchingAll(element) ? element.getAttribute("data-all-bundle") : "pagefind/"),
+                          window.location.href).pathname,
       showSubResults: true,
       showImages: false,
       resetStyles: false,
@@ -42,6 +56,13 @@
     }
     relabel(element);
     var query = currentQuery();
+    keepInUrl(query);
+    if (searchingAll(element)) {
+      Array.prototype.forEach.call(document.querySelectorAll("a.search-language"), function (link) {
+        if (link.getAttribute("data-scope") === "all") { link.setAttribute("aria-current", "page"); }
+        else { link.removeAttribute("aria-current"); }
+      });
+    }
     if (query) { ui.triggerSearch(query); }
     var header = document.getElementById("site-search-input");
     if (header) { header.value = query; }
