@@ -35,6 +35,7 @@ class Settings:
     unknown_citation_keys: str = "error"     # or "warn": built as pandoc builds a missing key
     menu: tuple[str, ...] | None = None
     feed_full_content: bool = True
+    translator: str = ""                      # who translated evidence boxes that name no translator
     pdf: dict = field(default_factory=dict)   # variant, order, cover_image
     extra: dict = field(default_factory=dict)
     positions: dict = field(default_factory=dict, compare=False)   # setting -> (line, col) in dossier.yml
@@ -155,5 +156,8 @@ class EvidenceRecord:
     quote: str
     grade: str            # "B2", a source's default reliability "B", or ""
     date: str
-    status: str           # "verified" | "not-found" | "no-snapshot"
+    status: str           # "verified" | "not-found" | "no-snapshot" | "no-original" (translated, not verifiable)
     saved: str = ""       # date the snapshot was saved, when verified
+    original: str = ""    # a translated box's original wording (the quote is its translation)
+    language: str = ""    # the language tag of the original, when translated
+    translator: str = ""  # who translated it, the box's or the publication's, when translated

@@ -171,8 +171,12 @@ custom: "<script>alert('extra')</script>"
 EVIDENCE = """\
 The quote (@ev-evil).
 
-::: {.evidence #ev-evil source=evil2016 date="<script>alert('date')</script>" locator="<img src=x onerror=alert('locator')>" grade=B2 url="javascript:alert('url')" archived="JaVaScRiPt:alert('archived')" note="<script>alert('note')</script>" translated="<svg onload=alert('translated')>"}
+::: {.evidence #ev-evil source=evil2016 date="<script>alert('date')</script>" locator="<img src=x onerror=alert('locator')>" grade=B2 url="javascript:alert('url')" archived="JaVaScRiPt:alert('archived')" note="<script>alert('note')</script>" translated=ko translator="<svg onload=alert('translator')>"}
 Party cadres do not feel loyalty.
+
+::: original
+간부들은 충성심을 느끼지 않는다 [원문](javascript:alert('original')).
+:::
 :::
 
 ::: {.evidence #ev-evil2 source=evil2016 url="  javascript:alert('url2')" archived="data:text/html,<script>alert('archived2')</script>" date=2016-03-14}

@@ -8,8 +8,8 @@ import pytest
 
 from builder.build import build
 from builder.errors import BuildFailed
-from builder.markdown import create_parser, parse_markdown
-from helpers import FIXTURES, broken_links, parse_page
+from builder.markdown import create_parser, parse_markdown, render_parsed
+from helpers import FIXTURES, broken_links, parse_page, write
 
 BASE_URL = "https://example.org/evidence/"
 GRADE_B2 = "Grade B2 — usually reliable; probably true"
@@ -85,7 +85,7 @@ def test_quote_text_joins_paragraphs_with_an_ellipsis():
      "digit 1-6, e.g. B2"),
     ("#ev-x source=a colour=red",
      "content/articles/a.md:6:31: warning: unknown evidence attribute 'colour' (known: source, date, locator, "
-     "grade, url, archived, translated, note)"),
+     "grade, url, archived, translated, translator, note)"),
 ], ids=["no-source", "grade-letter", "grade-digit", "unknown-attribute"])
 def test_attribute_problems_are_positioned(attributes, expected):
     _, problems = parse(f"::: {{.evidence {attributes}}}\nQuote.\n:::\n")
@@ -100,7 +100,7 @@ ERRORS = [
     "credibility digit 1-6, e.g. B2",
     "content/articles/broken.md:20:18: error: duplicate evidence id '#ev-twice': first used on line 16",
     "content/articles/broken.md:20:43: warning: unknown evidence attribute 'colour' (known: source, date, "
-    "locator, grade, url, archived, translated, note)",
+    "locator, grade, url, archived, translated, translator, note)",
     "content/articles/broken.md:24:35: error: unknown citation key 'kim2061' (did you mean 'kim2016'?)",
     "content/articles/broken.md:28:1: error: fenced div ':::' is not closed: add a ':::' line after its content",
 ]
@@ -130,7 +130,7 @@ def test_an_unknown_attribute_alone_is_only_a_warning(publication):
     result = build(root, write=False)
     assert [str(p) for p in result.warnings] == [
         "content/articles/misquote.md:8:46: warning: unknown evidence attribute 'page' (known: source, date, "
-        "locator, grade, url, archived, translated, note)"]
+        "locator, grade, url, archived, translated, translator, note)"]
 
 
 def test_only_web_addresses_become_links(publication):
@@ -207,7 +207,7 @@ def test_translated_box_with_a_note_and_the_sources_default_reliability(loyalty)
         '<time class="evidence__date" datetime="2015-09-05">September 5, 2015</time>',
         '<span class="grade grade--e" title="E — unreliable"><span aria-hidden="true">E</span>'
         '<span class="visually-hidden">Grade E — unreliable</span></span>',
-        '<span class="evidence__translated">translated from Korean</span>',
+        '<span class="evidence__translated">Translated from Korean</span>',
         '<span class="evidence__links"><a href="../../sources/kcna2015/">Source page</a></span>',
         '<span class="evidence__note">Our translation; KCNA calls it "the socialist enterprise system".</span>',
     ]
@@ -361,3 +361,201 @@ def test_a_correct_quote_passes_check(publication, cli):
     result = cli("-C", root, "check")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+# --- Translated boxes: the original is verified, the translation shown ------------------------
+
+TRANSLATED = """\
+::: {.evidence #ev-abduction source=kcna2016ko translated=ko translator="Pyongyang Ledger" grade=E4}
+The puppet group's intelligence agency lured and abducted our citizens working abroad.
+
+::: original
+괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다.
+:::
+:::
+"""
+
+
+def test_the_original_is_kept_apart_from_the_translation():
+    boxes, problems = parse(TRANSLATED)
+    assert problems == []
+    (box,) = boxes
+    assert box.quote == "The puppet group's intelligence agency lured and abducted our citizens working abroad."
+    assert box.original == "괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다."
+    assert box.original_at == (3, 0)
+    assert box.attributes["translator"] == "Pyongyang Ledger"
+
+
+def test_an_original_written_first_or_with_braces_is_shown_after_the_translation():
+    text = ("::: {.evidence #ev-a source=k translated=ko}\n::: {.original}\n원문.\n:::\n\n"
+            "First paragraph.\n\nSecond paragraph.\n:::\n")
+    md = create_parser()
+    parsed = parse_markdown(md, text, path="content/articles/a.md", line_offset=5)
+    assert [(box.quote, box.original) for box in parsed.evidence] == [("First paragraph. … Second paragraph.", "원문.")]
+    assert render_parsed(md, parsed, evidence_original_label=lambda box: "Original (Korean)").html == (
+        '<figure class="evidence" id="ev-a" data-source="k">\n<blockquote class="evidence__quote">\n'
+        "<p>First paragraph.</p>\n<p>Second paragraph.</p>\n</blockquote>\n"
+        '<details class="evidence__original" open>\n<summary>Original (Korean)</summary>\n'
+        '<blockquote class="evidence__original-quote" lang="ko">\n<p>원문.</p>\n</blockquote>\n</details>\n'
+        '<figcaption class="evidence__caption">Evidence 1</figcaption>\n</figure>\n')
+
+
+def test_a_box_after_another_div_keeps_its_quote():
+    boxes, _ = parse("::: note\nAside.\n:::\n\n::: {.evidence source=a}\nQuote.\n:::\n")
+    assert boxes[0].quote == "Quote."
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (TRANSLATED.replace(":::\n:::\n", ":::\n\n  ::: {.original}\n  또 하나.\n  :::\n:::\n"),
+     "content/articles/a.md:13:3: error: evidence box '#ev-abduction' has a second original: a box holds one "
+     "'::: original' (the first is on line 9)"),
+    (TRANSLATED.replace(' translated=ko translator="Pyongyang Ledger"', ""),
+     "content/articles/a.md:9:1: error: the original in evidence box '#ev-abduction' needs translated=LANGUAGE on "
+     "the box, the language it is translated from, e.g. translated=ko"),
+    (TRANSLATED.replace("translated=ko", "translated=Korean!"),
+     "content/articles/a.md:6:48: error: 'translated=Korean!' is not a language tag: give the language the quote "
+     "is translated from, e.g. translated=ko"),
+], ids=["second-original", "original-without-language", "language-not-a-tag"])
+def test_original_problems_are_positioned(text, expected):
+    _, problems = parse(text)
+    assert problems == [expected]
+
+
+SNAPSHOT_KO = """\
+Saved: 2016-04-13
+
+조선중앙통신 2016년 ４월 １２일 평양
+
+괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다. 「이것은 용납할 수 없는
+반인륜적범죄이다」라고 대변인은 강조하였다.
+"""
+
+ARTICLE_KO = """\
+---
+title: "The restaurant workers"
+date: 2016-04-20
+---
+
+KCNA called it an abduction (@ev-abduction) and a crime (@ev-crime).
+
+""" + TRANSLATED + """
+::: {.evidence #ev-crime source=kcna2016ko translated=ko}
+"This is an unpardonable crime against humanity," the spokesman stressed.
+
+::: {.original}
+“이것은 용납할 수 없는 ⋯ 범죄이다”라고 대변인은 강조하였다.
+:::
+:::
+"""
+
+
+@pytest.fixture
+def translated(tmp_path):
+    """A publication of one article with two translated boxes whose originals its Korean snapshot holds."""
+    root = tmp_path / "translated"
+    write(root / "dossier.yml", 'title: "Translated Ledger"\nbase_url: https://example.org/t/\nlanguage: en\n'
+                                'translator: "the editors"\n')
+    write(root / "citations" / "sources.bib",
+          "@online{kcna2016ko,\n  author = {{Korean Central News Agency}},\n"
+          "  title = {남조선괴뢰패당의 집단유인랍치만행},\n  date = {2016-04-12},\n}\n")
+    write(root / "citations" / "snapshots" / "kcna2016ko.txt", SNAPSHOT_KO)
+    write(root / "content" / "articles" / "abduction.md", ARTICLE_KO)
+    return root
+
+
+def test_a_translated_box_shows_its_translation_and_its_verified_original(translated, cli):
+    result = cli("-C", translated, "check")
+    assert (result.exit_code, result.stderr) == (0, "")
+    site = build(translated, pdf=False).out_dir
+    html = (site / "articles" / "abduction" / "index.html").read_text(encoding="utf-8")
+    box = figure(html, "ev-abduction")
+    assert ('<blockquote class="evidence__quote">\n<p>The puppet group’s intelligence agency lured and abducted our '
+            "citizens working abroad.</p>\n</blockquote>\n"
+            '<details class="evidence__original" open="">\n<summary>Original (Korean)</summary>\n'
+            '<blockquote class="evidence__original-quote" lang="ko">\n'
+            "<p>괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다.</p>\n</blockquote>\n</details>\n"
+            '<figcaption class="evidence__caption">') in box
+    lines = caption(html, "ev-abduction")
+    assert '<span class="evidence__translated">Translated from Korean by Pyongyang Ledger</span>' in lines
+    assert any(line.startswith('<span class="evidence__verified">✓ original verified against saved source')
+               for line in lines)
+    crime = caption(html, "ev-crime")           # no translator=: the publication's
+    assert '<span class="evidence__translated">Translated from Korean by the editors</span>' in crime
+    assert any("original verified against saved source" in line for line in crime)
+
+
+def test_on_a_korean_page_the_language_is_named_in_korean(translated):
+    settings = translated / "dossier.yml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("language: en", "language: ko"), encoding="utf-8")
+    html = (build(translated, pdf=False).out_dir / "articles" / "abduction" / "index.html").read_text(encoding="utf-8")
+    assert "<summary>원문(한국어)</summary>" in figure(html, "ev-abduction")
+    assert '<span class="evidence__translated">한국어 원문, Pyongyang Ledger 번역</span>' in caption(html, "ev-abduction")
+
+
+def test_the_indexes_and_the_box_page_show_both_texts(translated):
+    site = build(translated, pdf=False).out_dir
+    original = '<blockquote class="evidence-item__original" lang="ko"><p>괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다.</p></blockquote>'
+    for page in (site / "evidence" / "index.html", site / "sources" / "kcna2016ko" / "index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "<p>The puppet group&#39;s intelligence agency lured and abducted our citizens working abroad.</p>" in html
+        assert original in html
+        assert '<span class="evidence-item__translated">· Translated from Korean by Pyongyang Ledger</span>' in html
+        assert html.count('<span class="evidence-status evidence-status--verified">Original verified against saved '
+                          "source</span>") == 2
+    box_page = (site / "evidence" / "abduction" / "ev-abduction" / "index.html").read_text(encoding="utf-8")
+    assert ('<details class="evidence__original" open><summary data-pagefind-ignore>Original (Korean)</summary>\n'
+            '      <blockquote class="evidence__original-quote" lang="ko"><p>괴뢰패당의 정보원이 해외에서 일하던 우리 '
+            "공민들을 유인랍치하였다.</p></blockquote></details>") in box_page
+    assert '<span class="evidence__translated">Translated from Korean by Pyongyang Ledger</span>' in box_page
+
+
+def test_search_indexes_the_original_with_its_translation(translated):
+    import gzip
+    import json
+
+    site = build(translated, pdf=False).out_dir
+    records = [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+               for path in site.rglob("pagefind/fragment/*.pf_fragment")]
+    (box,) = [record for record in records if record["url"].endswith("/evidence/abduction/ev-abduction/")]
+    assert "lured and abducted our citizens" in box["content"]
+    assert "괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다." in box["content"]
+
+
+def test_the_pdf_shows_both_texts(translated):
+    from pypdf import PdfReader
+
+    site = build(translated).out_dir
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(site / "pdf" / "abduction.pdf").pages).split())
+    assert ("The puppet group’s intelligence agency lured and abducted our citizens working abroad. Original (Korean) "
+            "괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다.") in text
+    assert "Translated from Korean by Pyongyang Ledger" in text
+
+
+def test_a_translated_box_without_an_original_is_a_warning_and_claims_nothing(translated):
+    article = translated / "content" / "articles" / "abduction.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("\n::: original\n괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다.\n:::\n", ""),
+                       encoding="utf-8")
+    result = build(translated, pdf=False)
+    assert [str(p) for p in result.warnings] == [
+        "content/articles/abduction.md:8:1: warning: evidence box '#ev-abduction' is translated from Korean and is "
+        "not verified against the saved source 'kcna2016ko': add the original wording inside the box in a "
+        "'::: original' div"]
+    html = (result.out_dir / "articles" / "abduction" / "index.html").read_text(encoding="utf-8")
+    assert "verified" not in figure(html, "ev-abduction") and "evidence__original" not in figure(html, "ev-abduction")
+    index = (result.out_dir / "evidence" / "index.html").read_text(encoding="utf-8")
+    assert ('<span class="evidence-status evidence-status--no-original">Translation not verified: no original '
+            "given</span>") in index
+
+
+def test_a_wrong_original_is_reported_at_its_div_with_the_closest_korean_passage(translated, cli):
+    article = translated / "content" / "articles" / "abduction.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("우리 공민들을 유인랍치하였다", "우리 인민들을 납치하였다"),
+                       encoding="utf-8")
+    result = cli("-C", translated, "check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/articles/abduction.md:11:1: error: the original in evidence box '#ev-abduction' is not in the saved "
+        "source 'kcna2016ko': '괴뢰패당의 정보원이 해외에서 일하던 우리 인민들을 납치하였다.' not found; closest "
+        "passage (90% similar): \"괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다.\"",
+        "1 error; nothing was written"]

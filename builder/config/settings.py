@@ -28,6 +28,7 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "unknown_citation_keys": (str, "'error' or 'warn'"),
     "menu": (list, "a list of page names"),
     "feed_full_content": (bool, "true or false"),
+    "translator": (str, "a string"),
     "pdf": (dict, "a mapping (variant, order, cover_image)"),
     "extra": (dict, "a mapping"),
 }

@@ -1,4 +1,8 @@
-"""Evidence boxes at build time: grades, quote verification against saved sources, captions."""
+"""Evidence boxes at build time: grades, quote verification against saved sources, captions.
+
+A translated box (`translated=ko`) is verified by its original (`::: original`), never by the
+translation it shows; one that gives no original where its source has a snapshot is a warning,
+and claims nothing."""
 
 from __future__ import annotations
 
@@ -13,10 +17,26 @@ from builder.evidence.snapshots import SNAPSHOT_SUFFIXES
 from builder.markdown.evidence import EvidenceBox
 from builder.model import Document, EvidenceRecord
 from builder.run.confinement import inside, real_path
-from builder.text import long_date, parse_date
+from builder.text import long_date, page_language, parse_date
 
-LANGUAGES = {"ko": "Korean", "zh": "Chinese", "ja": "Japanese", "ru": "Russian", "en": "English",
-             "fr": "French", "de": "German", "es": "Spanish", "ar": "Arabic", "mn": "Mongolian", "vi": "Vietnamese"}
+def language_name(tag: str, language: str = "") -> str:
+    """The language of a tag ('ko', 'ko-KP') by its name in language (the page's when ''), as CLDR
+    names it: 'Korean' on an English page, '한국어' on a Korean one; the tag itself for one CLDR
+    does not know."""
+    from babel import Locale, UnknownLocaleError
+
+    if not tag:
+        return ""
+    try:
+        named = Locale.parse(tag.split("-")[0].lower())
+    except (UnknownLocaleError, ValueError):
+        return tag
+    for reader in (language or page_language(), "en"):
+        try:
+            return named.get_language_name(Locale.parse(reader, sep="-")) or tag
+        except (UnknownLocaleError, ValueError):
+            continue
+    return tag
 
 
 def grade_of(box: EvidenceBox, bibliography: Bibliography) -> str:
@@ -65,28 +85,47 @@ class Snapshots:
         return self._cache[key]
 
 
-def verify_boxes(document: Document, boxes: list[EvidenceBox], bibliography: Bibliography,
-                 snapshots: Snapshots, strict: bool) -> tuple[tuple[EvidenceRecord, ...], list[Problem]]:
-    """Check every quote against its source's snapshot; a mismatch is a warning, or an error when strict."""
+def verify_boxes(document: Document, boxes: list[EvidenceBox], bibliography: Bibliography, snapshots: Snapshots,
+                 strict: bool, translator: str = "") -> tuple[tuple[EvidenceRecord, ...], list[Problem]]:
+    """Check every quote (a translated box's original) against its source's snapshot; a mismatch is a
+    warning, or an error when strict. translator: the publication's, for a translated box naming none."""
     records, problems = [], []
     for box in boxes:
         status, saved = "no-snapshot", ""
+        language = box.get("translated")
         found = snapshots.get(box.source) if box.source else None
-        if found is not None:
+        if found is not None and language and not box.original:
+            status = "no-original"
+            problems.append(Problem(document.relpath, document.body_line + box.line, 1,
+                                    f"evidence box '#{box.id}' is translated from {language_name(language, 'en')} and is not "
+                                    f"verified against the saved source '{box.source}': add the original wording inside "
+                                    "the box in a '::: original' div", Severity.WARNING))
+        elif found is not None:
             snapshot, saved_date = found
-            result = snapshot.verify(box.quote)
+            original = bool(language and box.original)
+            result = snapshot.verify(box.original if original else box.quote)
             status = result.status
             saved = saved_date if status == "verified" else ""
-            if status == "not-found":
-                closest = " ".join(result.closest.split())
+            severity = Severity.ERROR if strict else Severity.WARNING
+            if status == "not-found" and original:
+                line, col = box.original_at
+                problems.append(Problem(document.relpath, document.body_line + line, col + 1,
+                                        f"the original in evidence box '#{box.id}' is not in the saved source "
+                                        f"'{box.source}': {_not_found(result)}", severity))
+            elif status == "not-found":
                 problems.append(Problem(document.relpath, document.body_line + box.line, 1,
                                         f"quote in evidence box '#{box.id}' is not in the saved source "
-                                        f"'{box.source}': '{result.missing}' not found; closest passage "
-                                        f"({result.similarity:.0%} similar): \"{closest}\"",
-                                        Severity.ERROR if strict else Severity.WARNING))
+                                        f"'{box.source}': {_not_found(result)}", severity))
         records.append(EvidenceRecord(box.id, box.number, box.source, box.quote, grade_of(box, bibliography),
-                                      box.get("date"), status, saved))
+                                      box.get("date"), status, saved, box.original if language else "", language,
+                                      (box.get("translator") or translator) if language else ""))
     return tuple(records), problems
+
+
+def _not_found(result) -> str:
+    """What a quote that is not in its saved source lacks, and the passage most like it."""
+    closest = " ".join(result.closest.split())
+    return f"'{result.missing}' not found; closest passage ({result.similarity:.0%} similar): \"{closest}\""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +139,7 @@ class CaptionView:
     grade: str = ""
     grade_text: str = ""        # what the grade means
     translated_from: str = ""   # the original's language, by name
+    translator: str = ""        # who translated it (the box's translator=, else the publication's)
     source_page: str = ""       # relative URL of the source's page on the site
     original: str = ""          # the source's URL, and an archived copy's
     archived: str = ""
@@ -124,7 +164,7 @@ def caption_views(document: Document, boxes: list[EvidenceBox], records: tuple[E
             citation=citations_html[box.cluster_index] if 0 <= box.cluster_index < len(citations_html) else "",
             date=date.isoformat() if date else "", date_text=long_date(date) if date else box.get("date"),
             grade=record.grade if record else "", grade_text=describe_grade(record.grade) if record and record.grade else "",
-            translated_from=LANGUAGES.get(language.lower().split("-")[0], language) if language else "",
+            translated_from=language_name(language), translator=record.translator if record else "",
             source_page=relative_url(document.url, source_urls[box.source]) if box.source in source_urls else "",
             original=links.get("url", ""), archived=links.get("archived", ""),
             verified=bool(record and record.status == "verified"), saved_text=long_date(saved) if saved else "",

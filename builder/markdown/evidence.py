@@ -4,6 +4,11 @@ Builds on fenced divs: this plugin validates the attributes, numbers the boxes, 
 citation cluster `[@KEY, LOCATOR]` for the short attribution (formatted with the rest of
 the document's citations), and renders a <figure>. What only the build knows — the
 formatted citation, the source page, verification — reaches the renderer through env.
+
+A translated box (`translated=ko`) holds its original wording in a nested `::: original` div:
+the body is the translation readers see, the original what is verified. The original is moved
+to the end of the box and shown beneath the translation, in its own language, in a <details>
+whose summary the build words (env['evidence_original_label']).
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from builder.errors import Severity
 from builder.markdown.attributes import IDENTIFIER
 from builder.markdown.citations import Cluster
 from builder.markdown.report import report
+from builder.text import LANGUAGE_TAG
 from builder.urls import url_segment
 
-ATTRIBUTES = ("source", "date", "locator", "grade", "url", "archived", "translated", "note")
+ATTRIBUTES = ("source", "date", "locator", "grade", "url", "archived", "translated", "translator", "note")
 GRADE = re.compile(r"^[A-F][1-6]?$")
 _KEY = re.compile(r"^[\w][\w:.#$%&\-+?<>~/]*$")
 
@@ -38,6 +44,8 @@ class EvidenceBox:
     cluster_index: int
     attributes: dict = field(default_factory=dict)
     written_id: bool = True     # False for a box without an id, which gets evidence-N
+    original: str = ""          # the text of its `::: original` div: what a translated box verifies
+    original_at: tuple[int, int] | None = None     # 0-based body line and column of that div's fence
 
     def get(self, name: str) -> str:
         return self.attributes.get(name, "")
@@ -48,6 +56,8 @@ def evidence_plugin(md: MarkdownIt) -> None:
     md.core.ruler.after("citation_positions", "evidence", _collect)
     md.add_render_rule("evidence_open", _render_open)
     md.add_render_rule("evidence_close", _render_close)
+    md.add_render_rule("evidence_original_open", _render_original_open)
+    md.add_render_rule("evidence_original_close", _render_original_close)
 
 
 def _collect(state: StateCore) -> None:
@@ -78,6 +88,12 @@ def _collect(state: StateCore) -> None:
         elif not _KEY.match(source):
             report(state.env, line, col_of("source"), f"evidence source '{source}' is not a citation key")
             source = ""
+        language = values.get("translated", "").strip()
+        translated = bool(language)         # an original needs a language, a valid one or not
+        if language and not LANGUAGE_TAG.fullmatch(language):
+            report(state.env, line, col_of("translated"), f"'translated={language}' is not a language tag: give the "
+                   "language the quote is translated from, e.g. translated=ko")
+            values.pop("translated")
         grade = values.get("grade", "").strip().upper()
         if grade and not GRADE.match(grade):
             report(state.env, line, col_of("grade"),
@@ -96,22 +112,66 @@ def _collect(state: StateCore) -> None:
             report(state.env, line, id_col, f"duplicate evidence id '#{box_id}': first used on line "
                    f"{ids[page] + state.env.get('line_offset', 0) + 1}")
         ids.setdefault(page, line)
+        original = _take_original(state, lines, index, box_id, translated)
+        closing = _closing(tokens, index)
+        quote = _quote_text(tokens[index + 1:closing - len(original)])
         cluster_index = -1
         if source:
             locator = values.get("locator", "").strip()
             citation = f"[@{source}, {_escape_markdown(locator)}]" if locator else f"[@{source}]"
             cluster_index = len(clusters)
             clusters.append(Cluster(citation, (source,), (line,), (col_of("source") + len("source="),),
-                                    _quote_text(tokens, index), in_text=False))     # shown in the caption
+                                    quote, in_text=False))     # shown in the caption
         kept = {name: values.get(name, "").strip() for name in ATTRIBUTES if values.get(name, "").strip()}
         kept.pop("grade", None)
-        box = EvidenceBox(box_id, len(boxes) + 1, source, line, _quote_text(tokens, index), cluster_index,
-                          kept | ({"grade": grade} if grade else {}), written_id=bool(attributes.id) and bool(page))
+        box = EvidenceBox(box_id, len(boxes) + 1, source, line, quote, cluster_index,
+                          kept | ({"grade": grade} if grade else {}), written_id=bool(attributes.id) and bool(page),
+                          original=_quote_text(original[1:-1]) if original else "",
+                          original_at=_fence_position(lines, original[0]) if original else None)
         boxes.append(box)
         token.type = "evidence_open"
         token.meta["box"] = box
-        _closing(tokens, index).type = "evidence_close"
-        _closing(tokens, index).meta = {"box": box}
+        tokens[closing].type = "evidence_close"
+        tokens[closing].meta = {"box": box}
+        if original:
+            original[0].type, original[-1].type = "evidence_original_open", "evidence_original_close"
+            original[0].meta, original[-1].meta = {"box": box}, {"box": box}
+
+
+def _take_original(state: StateCore, lines: list[str], index: int, box_id: str, translated: bool) -> list:
+    """The tokens of the box's `::: original` div, moved to the end of the box ([] if it has none);
+    a second original, or one in a box that says no language it is translated from, is an error."""
+    tokens = state.tokens
+    closing = _closing(tokens, index)
+    level = tokens[index].level + 1
+    found = [position for position in range(index + 1, closing)
+             if tokens[position].type == "fenced_div_open" and tokens[position].level == level
+             and "original" in tokens[position].meta["attributes"].classes]
+    for position in found[1:]:
+        report(state.env, *_fence_position(lines, tokens[position]), f"evidence box '#{box_id}' has a second original: "
+               f"a box holds one '::: original' (the first is on line {_source_line(state, tokens[found[0]])})")
+    if not found:
+        return []
+    start = found[0]
+    if not translated:
+        report(state.env, *_fence_position(lines, tokens[start]), f"the original in evidence box '#{box_id}' needs "
+               "translated=LANGUAGE on the box, the language it is translated from, e.g. translated=ko")
+    end = _closing(tokens, start) + 1
+    original = tokens[start:end]
+    tokens[start:closing] = tokens[end:closing] + original
+    return original
+
+
+def _fence_position(lines: list[str], token) -> tuple[int, int]:
+    """0-based body line and column of a div's opening fence."""
+    line = token.map[0] if token.map else 0
+    text = lines[line] if line < len(lines) else ""
+    return line, max(text.find(":"), 0)
+
+
+def _source_line(state: StateCore, token) -> int:
+    """1-based line of a token in its file."""
+    return (token.map[0] if token.map else 0) + state.env.get("line_offset", 0) + 1
 
 
 def _escape_markdown(text: str) -> str:
@@ -119,23 +179,23 @@ def _escape_markdown(text: str) -> str:
     return re.sub(r"([\\\[\]@;<>`*_{}])", r"\\\1", text)
 
 
-def _closing(tokens, index: int):
+def _closing(tokens, index: int) -> int:
+    """Index of the token closing the div opened at index (by position: tokens compare equal by value)."""
     depth = 0
-    for token in tokens[index:]:
-        if token.type in ("fenced_div_open", "evidence_open"):
+    for position in range(index, len(tokens)):
+        if tokens[position].type in ("fenced_div_open", "evidence_open"):
             depth += 1
-        elif token.type in ("fenced_div_close", "evidence_close"):
+        elif tokens[position].type in ("fenced_div_close", "evidence_close"):
             depth -= 1
             if depth == 0:
-                return token
-    return tokens[-1]
+                return position
+    return len(tokens) - 1
 
 
-def _quote_text(tokens, index: int) -> str:
-    """Plain text of the box's body: paragraphs joined by ' … ' (they need not be adjacent)."""
-    closing = _closing(tokens, index)
+def _quote_text(tokens) -> str:
+    """Plain text of a box's body (its tokens): paragraphs joined by ' … ' (they need not be adjacent)."""
     paragraphs = []
-    for token in tokens[index + 1:tokens.index(closing)]:
+    for token in tokens:
         if token.type == "inline" and token.children is not None:
             parts = []
             for child in token.children:
@@ -163,4 +223,20 @@ def _render_close(self, tokens, idx, options, env) -> str:
     box: EvidenceBox = tokens[idx].meta["box"]
     caption = env.get("evidence_caption")
     html = caption(box, env.get("citations_html", ())) if caption else f'<figcaption class="evidence__caption">Evidence {box.number}</figcaption>'
-    return f"</blockquote>\n{html}\n</figure>\n"
+    quote_end = "" if box.original_at else "</blockquote>\n"     # the original's opening ended the quote
+    return f"{quote_end}{html}\n</figure>\n"
+
+
+def _render_original_open(self, tokens, idx, options, env) -> str:
+    """The translation's blockquote ends; the original follows in its language, its summary worded by the build."""
+    box: EvidenceBox = tokens[idx].meta["box"]
+    label = env.get("evidence_original_label")
+    language = box.get("translated")
+    lang = f' lang="{escape(language)}"' if language else ""
+    return ('</blockquote>\n<details class="evidence__original" open>\n'
+            f'<summary>{escape(label(box) if label else "Original")}</summary>\n'
+            f'<blockquote class="evidence__original-quote"{lang}>\n')
+
+
+def _render_original_close(self, tokens, idx, options, env) -> str:
+    return "</blockquote>\n</details>\n"

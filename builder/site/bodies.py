@@ -37,7 +37,7 @@ from builder.csl.citations import CitationFormatter, unknown_keys
 from builder.csl.contexts import citation_uses
 from builder.csl.metadata import document_request, nocite_keys
 from builder.errors import BuildFailed, Problem, Severity
-from builder.evidence.boxes import Snapshots, caption_views, verify_boxes
+from builder.evidence.boxes import Snapshots, caption_views, language_name, verify_boxes
 from builder.markdown import MarkdownResult, create_parser, parse_markdown, render_parsed
 from builder.markdown.citations import Cluster
 from builder.markdown.evidence import EvidenceBox
@@ -47,7 +47,7 @@ from builder.site.theme import page_ids
 from builder.site.views import ReferenceView
 from builder.text import html_text, in_language
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 CAPTION_TEMPLATES = ("_evidence_caption.html", "_macros.html")    # the first imports the second
 REFERENCES_TEMPLATE = "_reference_list.html"
 PARALLEL_FROM = 64      # from this many documents to parse, a process per core parses them
@@ -184,8 +184,13 @@ class BodyRenderer:
                                 resolve_link=self.links.resolver_for(document))
         boxes = {id(box): index for index, box in enumerate(parsed.evidence)}
         markers = tuple(_CLUSTER.format(index) for index in range(len(parsed.clusters)))
-        result = render_parsed(self.md, parsed, markers, lambda box, _: _CAPTION.format(boxes[id(box)]), _PLACES)
+        result = render_parsed(self.md, parsed, markers, lambda box, _: _CAPTION.format(boxes[id(box)]), _PLACES,
+                               self._original_label)
         return _Draft(result, parsed.clusters, parsed.evidence)
+
+    def _original_label(self, box: EvidenceBox) -> str:
+        """The theme's words above a translated box's original: 'Original (Korean)'."""
+        return self._env.globals["words"]("evidence.original", language=language_name(box.get("translated")))
 
     def _render_key(self, body: ParsedBody, items, formatter: CitationFormatter, snapshots: Snapshots,
                     source_urls, strict: bool) -> str:
@@ -195,7 +200,7 @@ class BodyRenderer:
             snapshot_digests.append([source, file_digest(path) if path else ""])
         return digest([CACHE_FORMAT, body.parse_key, formatter.signature, [items.get(k) for k in body.keys],
                        snapshot_digests, [source_urls.get(k, "") for k in body.keys], strict,
-                       self.settings.unsafe_html, self.settings.language, self._captions, list(body.nocite),
+                       self.settings.unsafe_html, self.settings.language, self.settings.translator, self._captions, list(body.nocite),
                        body.document.language, asdict(body.document.citation_metadata)])
 
     def _biblatex(self, clusters, nocite) -> str:
@@ -217,7 +222,8 @@ class BodyRenderer:
     def _render_one(self, document: Document, draft: _Draft, citations, source_urls, snapshots: Snapshots,
                     strict: bool) -> dict:
         result = draft.result
-        evidence, evidence_problems = verify_boxes(document, draft.evidence, self.bibliography, snapshots, strict)
+        evidence, evidence_problems = verify_boxes(document, draft.evidence, self.bibliography, snapshots, strict,
+                                                   self.settings.translator)
         clusters = [citations.clusters[index] if index < len(citations.clusters)
                     else f'<span class="citation">{escape(cluster.source)}</span>'
                     for index, cluster in enumerate(draft.clusters)]

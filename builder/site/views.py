@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from builder.bib.bibliography import Bibliography
 from builder.csl.citations import Sources
-from builder.evidence.boxes import describe_grade
+from builder.evidence.boxes import describe_grade, language_name
 from builder.evidence.grades import describe_reliability
 from builder.model import Heading, RenderedDocument, Settings
 from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_label
@@ -133,6 +133,11 @@ class EvidenceView:
     search_date: str = ""
     search_filters: tuple[SearchFacet, ...] = ()
     summary: str = ""
+    original: str = ""        # a translated box's original wording (the quote is its translation), in full
+    original_quote: str = ""  # ... and shortened, as the quote is in lists
+    original_language: str = ""     # its language tag, for lang=""
+    original_label: str = ""        # 'Original (Korean)'
+    translation: str = ""     # 'Translated from Korean by ...'
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,12 +302,28 @@ def _evidence_view(use, views: dict, source_label: str, source_url: str, words: 
     facets += [SearchFacet("author", author.name) for author in document.authors]
     if document.date:
         facets.append(SearchFacet("year", str(document.date.year)))
+    status = "verified-original" if record.status == "verified" and record.language else record.status
     return EvidenceView(record.id, words("evidence.label", number=record.number), f"{article.url}#{record.id}",
                         _shorten(record.quote, 60), record.grade, describe_grade(record.grade) if record.grade else "",
-                        long_date(date) if date else record.date, record.status, words(f"evidence.status.{record.status}"), article,
-                        evidence_url(document.slug, record.id), record.quote, source_label, source_url,
+                        long_date(date) if date else record.date, record.status,
+                        words(f"evidence.status.{status}"),
+                        article, evidence_url(document.slug, record.id), record.quote, source_label, source_url,
                         search_date=date.isoformat() if date else article.search_date,
-                        search_filters=tuple(facets), summary=_shorten(record.quote, 30))
+                        search_filters=tuple(facets), summary=_shorten(record.quote, 30),
+                        original=record.original, original_quote=_shorten(record.original, 60),
+                        original_language=record.language,
+                        original_label=words("evidence.original", language=language_name(record.language))
+                        if record.original else "", translation=_translation_note(record, words))
+
+
+def _translation_note(record, words: Words) -> str:
+    """'Translated from Korean by ...' for a translated box; '' for another."""
+    if not record.language:
+        return ""
+    language = language_name(record.language)
+    if record.translator:
+        return words("evidence.translated_by", language=language, translator=record.translator)
+    return words("evidence.translated_from", language=language)
 
 
 def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sources: Sources,
