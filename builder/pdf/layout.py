@@ -19,7 +19,7 @@ from typing import Iterator
 from urllib.parse import unquote
 
 from builder.errors import Problem, line_col, sorted_problems, warning
-from builder.pdf.printhtml import keep_hangul_words
+from builder.pdf.printhtml import WORD_JOINER, keep_hangul_words
 from builder.run.confinement import real_path
 
 CACHE_VERSION = "3"
@@ -101,6 +101,8 @@ class Layout:
         with stylesheet_problems(self.stylesheet) as problems:
             document = weasyprint.HTML(string=keep_hangul_words(html), base_url=self.site_url + where,
                                        url_fetcher=self._fetcher()).render()
+            for page in document.pages:     # headings' words are joined too: not their bookmarks
+                page.bookmarks = [(level, label.replace(WORD_JOINER, ""), *rest) for level, label, *rest in page.bookmarks]
             citations, links = _citations_and_links(document, citation_ids)
             pdf = document.write_pdf(pdf_variant=self.variant) if self.variant else document.write_pdf()
         return Part(pdf, len(document.pages), citations, links, tuple(sorted_problems(list(set(problems)))))

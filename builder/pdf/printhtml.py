@@ -60,7 +60,10 @@ def print_body(html: str, page_url: str) -> tuple[str, dict[str, tuple[str, ...]
 def keep_hangul_words(html: str) -> str:
     """A word joiner between Hangul syllables in the text of html, so that lines break between
     Korean words (장마당 stays whole), not between syllables: CSS's `word-break: keep-all`, which
-    WeasyPrint does not implement. The joiner has no glyph; a PDF's text holds none."""
+    WeasyPrint does not implement. The joiner has no glyph; a PDF's text holds none, and the
+    layout takes it out of bookmarks (builder/pdf/layout.py)."""
     if not _BETWEEN_HANGUL.search(html):
         return html
-    return _TEXT.sub(lambda m: ">" + _BETWEEN_HANGUL.sub(WORD_JOINER, m.group(1)) + "<", html)
+    body = html.find("<body")         # the head's <title> is the PDF's title: left as written
+    head, body = (html[:body], html[body:]) if body != -1 else ("", html)
+    return head + _TEXT.sub(lambda m: ">" + _BETWEEN_HANGUL.sub(WORD_JOINER, m.group(1)) + "<", body)
