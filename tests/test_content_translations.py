@@ -98,3 +98,20 @@ def test_each_page_names_the_others_in_their_own_language_and_links_them_as_alte
     assert '<html lang="ko">' in korean and "다른 언어로 읽기:" in korean
     assert 'hreflang="en" lang="en" title="defection">English</a>' in korean
     assert 'href="../../feed.ko.xml"' in korean and "feed.en.xml" not in english
+
+
+def test_a_korean_article_is_korean_throughout_its_labels_dates_and_own_reference(tmp_path):
+    root = publication(tmp_path, defection="")
+    write(root / "content" / "assets" / "map.png", b"\x89PNG\r\n\x1a\n")
+    article(root, "defection_ko", "language: ko\ntranslation_of: defection\n",
+            "지도는 @fig-map 과 @tbl-count 에 있다.\n\n![지도](../assets/map.png){#fig-map}\n\n| 가 | 나 |\n|---|---|\n| 1 | 2 |\n\n"
+            ": 수 {#tbl-count}\n")
+    site = build(root, pdf=False).out_dir
+    korean = (site / "articles" / "defection-ko" / "index.html").read_text(encoding="utf-8")
+    assert '<a class="crossref" href="#fig-map">그림 1</a>' in korean
+    assert '<a class="crossref" href="#tbl-count">표 1</a>' in korean
+    assert '<span class="caption-label">그림 1:</span>' in korean and '<span class="caption-label">표 1:</span>' in korean
+    own = korean.split('<div class="cite-this__reference csl-entry">', 1)[1].split("</div>", 1)[0]
+    assert "4월" in own and "April" not in own
+    english = (site / "articles" / "defection" / "index.html").read_text(encoding="utf-8")
+    assert "April" in english.split('<div class="cite-this__reference csl-entry">', 1)[1].split("</div>", 1)[0]

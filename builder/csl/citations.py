@@ -237,8 +237,9 @@ class CitationFormatter:
                 raise
         return results
 
-    def own_references(self, own_items: list[dict]) -> list[str]:
-        """Each document's recommended citation (its own entry in the style).
+    def own_references(self, own_items: list[dict], languages: list[str] | None = None) -> list[str]:
+        """Each document's recommended citation (its own entry in the style), in its language
+        (languages[i], '' for the publication's): a Korean article's date reads 4월 12일.
 
         Entries are formatted many to a request (a request's fixed cost is ten times an entry's),
         but never two that share a name: a bibliography disambiguates entries by the same
@@ -246,20 +247,25 @@ class CitationFormatter:
         it cannot be confused with and reads as it would alone."""
         from concurrent.futures import ThreadPoolExecutor
 
-        keys = [self._key("own", item) for item in own_items]
+        languages = [language or self.language for language in (languages or [""] * len(own_items))]
+        keys = [self._key("own", item, language) for item, language in zip(own_items, languages)]
         found = {key: self.cache.get("own-reference", key) for key in set(keys)}
-        missing = {key: item for key, item in zip(keys, own_items) if found[key] is None}
+        missing = {key: (item, language) for key, item, language in zip(keys, own_items, languages) if found[key] is None}
 
-        def batch(group: list[tuple[str, dict]]) -> None:
-            items = [dict(item, id=f"own{index}") for index, (_, item) in enumerate(group)]
-            formatted = dict(self._engine().format([], items, self.style, self.language, nocite=True).bibliography)
+        def batch(group: list[tuple[str, tuple[dict, str]]]) -> None:
+            items = [dict(item, id=f"own{index}") for index, (_, (item, _)) in enumerate(group)]
+            language = group[0][1][1]
+            formatted = dict(self._engine().format([], items, self.style, language, nocite=True).bibliography)
             for index, (key, _) in enumerate(group):
                 found[key] = sanitize(formatted.get(f"own{index}", ""))
                 self.cache.put("own-reference", key, found[key])
 
-        pairs = list(missing.items())
+        by_language: dict[str, list] = {}
+        for pair in missing.items():
+            by_language.setdefault(pair[1][1], []).append(pair)
         # In a numeric style an entry's number is its place in the bibliography: one per request.
-        groups = [[pair] for pair in pairs] if self._numbered else separate_names(pairs, lambda pair: pair[1])
+        groups = [group for pairs in by_language.values()
+                  for group in ([[pair] for pair in pairs] if self._numbered else separate_names(pairs, lambda pair: pair[1][0]))]
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             try:
                 list(pool.map(batch, groups))

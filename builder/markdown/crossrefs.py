@@ -36,7 +36,7 @@ def crossrefs_plugin(md: MarkdownIt) -> None:
     md.add_render_rule("crossref", _render_reference)
     md.add_render_rule("figure_open", _render_figure_open)
     md.add_render_rule("figure_close", _render_figure_close)
-    md.add_render_rule("caption_open", lambda self, t, i, o, e: f'<caption><span class="caption-label">{escape(t[i].meta["label"])}:</span> ')
+    md.add_render_rule("caption_open", lambda self, t, i, o, e: f'<caption><span class="caption-label">{escape(label_text(e, t[i].meta["label"]))}:</span> ')
     md.add_render_rule("caption_close", lambda self, t, i, o, e: "</caption>\n")
 
 
@@ -84,10 +84,10 @@ def _figures(state: StateCore) -> None:
         opening, closing = tokens[index - 1], tokens[index + 1]
         figure_id = str(image.attrGet("id") or "")
         numbered = figure_id.startswith(_NUMBERED)
-        label = ""
+        label = None
         if numbered:
             count += 1
-            label = f"Figure {count}"
+            label = ("fig", count)
             _register(state, figure_id, label)
         image.attrs.pop("id", None)
         opening.type, opening.tag, opening.meta = "figure_open", "figure", {"id": figure_id}
@@ -103,7 +103,7 @@ def _render_figure_open(self, tokens, idx, options, env) -> str:
 def _render_figure_close(self, tokens, idx, options, env) -> str:
     meta = tokens[idx].meta
     caption = self.renderInline(meta["caption"].children or [], options, env)
-    label = f'<span class="caption-label">{escape(meta["label"])}:</span> ' if meta["label"] else ""
+    label = f'<span class="caption-label">{escape(label_text(env, meta["label"]))}:</span> ' if meta["label"] else ""
     return f"<figcaption>{label}{caption}</figcaption>\n</figure>\n"
 
 
@@ -122,7 +122,7 @@ def _table_captions(state: StateCore) -> None:
             continue
         table_open = _table_open(tokens, index)
         count += 1
-        label = f"Table {count}"
+        label = ("tbl", count)
         table_id = _strip_caption(state, inline)
         if table_id:
             table_open.attrSet("id", table_id)
@@ -166,14 +166,23 @@ def _strip_caption(state: StateCore, inline) -> str:
     return attributes.id
 
 
-def _register(state: StateCore, target: str, label: str) -> None:
+def label_text(env: dict, label: tuple[str, int] | str) -> str:
+    """A numbered target's words, "Figure 2", from env['number_label'](kind, number) where the
+    build gives it in the document's language; a section's label is its heading's text."""
+    if isinstance(label, str):
+        return label
+    words = env.get("number_label")
+    return words(*label) if words else f"{PREFIXES[label[0]]} {label[1]}"
+
+
+def _register(state: StateCore, target: str, label: tuple[str, int] | str) -> None:
     _targets(state.env).setdefault(target, label)     # a duplicate id is reported with every other (markdown/ids.py)
 
 
 def _resolve(state: StateCore) -> None:
     targets = _targets(state.env)
     for box in state.env.get("evidence", []):
-        targets.setdefault(box.id, f"Evidence {box.number}")
+        targets.setdefault(box.id, ("ev", box.number))
     _section_targets(state, targets)
     lines = state.src.split("\n")
     for block in state.tokens:
@@ -204,4 +213,4 @@ def _render_reference(self, tokens, idx, options, env) -> str:
     meta = tokens[idx].meta
     if "label" not in meta:
         return f'<span class="crossref crossref--unresolved">{escape(tokens[idx].content)}</span>'
-    return f'<a class="crossref" href="#{escape(meta["id"])}">{escape(meta["label"])}</a>'
+    return f'<a class="crossref" href="#{escape(meta["id"])}">{escape(label_text(env, meta["label"]))}</a>'

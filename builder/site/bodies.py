@@ -45,6 +45,7 @@ from builder.model import CitationUse, Document, EvidenceRecord, Heading, Render
 from builder.run.cache import Cache, digest, file_digest
 from builder.site.theme import page_ids
 from builder.site.views import ReferenceView
+from builder.site.words import N_
 from builder.text import html_text, in_language
 
 CACHE_FORMAT = "3"
@@ -55,6 +56,7 @@ PARALLEL_FROM = 64      # from this many documents to parse, a process per core 
 # Markers in a draft; markdown-it turns any NUL of the input into U+FFFD, so only these have one.
 _CLUSTER, _CAPTION = "\x00C{}\x00", "\x00E{}\x00"
 _PLACES = {"div": "\x00R0\x00", "heading": "\x00R1\x00"}     # where the bibliography may go (markdown/refs.py)
+_NUMBER_LABELS = {"fig": N_("Figure %(number)s"), "tbl": N_("Table %(number)s"), "ev": N_("Evidence %(number)s")}
 _MARKER = re.compile("\x00([CENR])(\\d+)\x00")
 _MOVED = re.compile("\x00M\x00(.*?)\x00m\x00", re.DOTALL)    # punctuation moved into a narrative citation (notes)
 _LINK_TAG = re.compile(r"</?a\b[^>]*>")      # a citation in a link's text keeps its words, not its links
@@ -185,8 +187,12 @@ class BodyRenderer:
         boxes = {id(box): index for index, box in enumerate(parsed.evidence)}
         markers = tuple(_CLUSTER.format(index) for index in range(len(parsed.clusters)))
         result = render_parsed(self.md, parsed, markers, lambda box, _: _CAPTION.format(boxes[id(box)]), _PLACES,
-                               self._original_label)
+                               self._original_label, self._number_label)
         return _Draft(result, parsed.clusters, parsed.evidence)
+
+    def _number_label(self, kind: str, number: int) -> str:
+        """'Figure 2', 'Table 1', 'Evidence 3' in the document's language (set around its draft)."""
+        return self._env.globals["words"].gettext(_NUMBER_LABELS[kind], number=number)
 
     def _original_label(self, box: EvidenceBox) -> str:
         """The theme's words above a translated box's original: 'Original (Korean)'."""
