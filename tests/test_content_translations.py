@@ -115,3 +115,11 @@ def test_a_korean_article_is_korean_throughout_its_labels_dates_and_own_referenc
     assert "4월" in own and "April" not in own
     english = (site / "articles" / "defection" / "index.html").read_text(encoding="utf-8")
     assert "April" in english.split('<div class="cite-this__reference csl-entry">', 1)[1].split("</div>", 1)[0]
+
+
+def test_a_foreign_word_carries_its_language_for_screen_readers(tmp_path):
+    root = publication(tmp_path)
+    article(root, "markets", "", "Traders call the market [장마당]{lang=ko} and pay in [dollars]{.currency}.\n")
+    page = (build(root, pdf=False).out_dir / "articles" / "markets" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page
+    assert 'Traders call the market <span lang="ko">장마당</span> and pay in <span class="currency">dollars</span>.' in page

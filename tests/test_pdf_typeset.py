@@ -557,3 +557,28 @@ def test_renders_of_the_cover_contents_and_an_evidence_page(edition):
     assert 200 < brightness["pdf-edition-evidence"] < 250
     width, height = Image.open(cover).size
     assert abs(height / width - 297 / 210) < 0.01        # A4
+
+
+def test_the_examples_korean_edition_breaks_lines_between_words_and_is_set_upright(tmp_path):
+    """The example's Korean article, typeset: no line of its body ends inside a Korean word
+    (WeasyPrint has no word-break: keep-all; the build joins each word's syllables), the page is
+    Korean (/Lang), and a render of its first page is a page of text to look at."""
+    from PIL import Image, ImageStat
+
+    slug = "restaurant-defection-sanctions-ko"
+    site = tmp_path / "site"
+    typeset(REPOSITORY, site, {slug})
+    pdf = site / "pdf" / f"{slug}.pdf"
+    reader = PdfReader(pdf)
+    assert reader.trailer["/Root"].get("/Lang") == "ko"
+    body = (REPOSITORY / "content" / "articles" / f"{slug}.md").read_text(encoding="utf-8")
+    words = set(re.findall("[\uac00-\ud7a3]+", body))
+    lines = [line.strip() for page in reader.pages for line in page.extract_text().splitlines() if line.strip()]
+    ends = [(before, after) for before, after in zip(lines, lines[1:])
+            if re.search("[\uac00-\ud7a3]$", before) and re.match("[\uac00-\ud7a3]", after)]
+    assert len(ends) > 5        # the check below has lines to look at
+    split = [(before, after) for before, after in ends
+             if re.search("[\uac00-\ud7a3]+$", before).group() + re.match("[\uac00-\ud7a3]+", after).group() in words]
+    assert split == []
+    first = render(pdf, 1, "pdf-example-korean")
+    assert 200 < ImageStat.Stat(Image.open(first).convert("L")).mean[0] < 252
