@@ -10,7 +10,6 @@ publish swaps it in, so a failure anywhere leaves the previous site as it was.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from contextlib import contextmanager
@@ -23,9 +22,9 @@ import jinja2
 from builder.bib.bibliography import Bibliography
 from builder.config.settings import load_settings
 from builder.content.documents import find_assets, load_documents
-from builder.content.translations import translation_problems
-from builder.content.metadata import own_bibliographies
 from builder.content.links import PublicationLinks
+from builder.content.metadata import own_bibliographies
+from builder.content.translations import translation_problems
 from builder.content.sanitize import scripted_assets
 from builder.csl.citations import CitationFormatter
 from builder.csl.metadata import items_by_language, publication_bibliography
@@ -36,10 +35,11 @@ from builder.model import Asset, Document, Output, RenderedDocument, Settings
 from builder.pdf.typeset import PdfSummary, pdf_articles, pdf_sources, render_pdfs
 from builder.run.cache import CACHE_DIR, Cache, remove_links
 from builder.run.confinement import links_outside
-from builder.run.fingerprint import input_fingerprint, output_fingerprint
+from builder.run.fingerprint import input_fingerprint
+from builder.run.last_build import LastBuild
 from builder.run.lock import publication_lock
 from builder.run.output import output_folder
-from builder.run.write import mark_site, replace_file, site_file, site_folder, stage_site
+from builder.run.write import mark_site, site_file, site_folder, stage_site
 from builder.site.bodies import BodyRenderer, ParsedBody
 from builder.site.feeds import render_feeds
 from builder.site.metadata import article_item
@@ -75,38 +75,6 @@ class PdfResult:
     paths: list[Path]                   # the PDFs put into the site's pdf/ folder
     summary: PdfSummary
     warnings: list[Problem]
-
-
-class _LastBuild:
-    """What the last successful build read and wrote, to recognise a rebuild with nothing to do."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        try:
-            self.data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.data = {}
-        try:            # anything but what save() wrote is no record
-            self.warnings = [Problem.from_record(p) for p in self.data["warnings"]]
-        except (TypeError, KeyError, ValueError):
-            self.data, self.warnings = {}, []
-
-    def unchanged(self, fingerprint: str, out_dir: Path) -> bool:
-        return (self.data.get("inputs") == fingerprint and out_dir.is_dir()
-                and self.data.get("output") == output_fingerprint(out_dir))
-
-    def listed(self, root: Path) -> list[Path]:
-        """The files documents named in `bibliography:` (which may be outside content/ and citations/)."""
-        return [root / path for path in self.data.get("listed", ()) if isinstance(path, str)]
-
-    def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int, listed: list[str]) -> None:
-        files = sum(1 for _ in out_dir.rglob("*") if _.is_file())
-        data = {"inputs": fingerprint, "output": output_fingerprint(out_dir), "documents": documents, "files": files,
-                "warnings": [p.record() for p in warnings], "listed": listed}
-        try:
-            replace_file(self.path, json.dumps(data).encode("utf-8"))
-        except OSError:
-            pass
 
 
 class _Stages:
@@ -171,11 +139,18 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     Builds of one publication run one at a time: a second one waits for the first."""
     progress = progress or _silent
     root = root.absolute()
-    settings, problems = load_settings(root)
-    out_dir = output_folder(settings, out)
+    settings, problems = load_settings(root, keep_going=True)     # its errors are reported with all others
+    out_dir = _output_folder(settings, out, problems)
     with _one_at_a_time(root, progress):  # from here on the build reads its cache and may write
         return _build(settings, problems, out_dir, drafts=drafts, legacy=out is None, write=write, strict=strict,
                       pdf=pdf, use_cache=use_cache, progress=progress)
+
+
+def _output_folder(settings: Settings, out: Path | None, problems: list[Problem]) -> Path:
+    try:
+        return output_folder(settings, out)
+    except BuildFailed as failed:
+        raise BuildFailed(problems + failed.problems) from None
 
 
 def _silent(stage: str, done: int, total: int) -> None:
@@ -193,7 +168,7 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
     remove_links(root / CACHE_DIR)
     cache = Cache(root / CACHE_DIR if use_cache else None)     # claimed (or emptied) before anything in it is read
     flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
-    record = _LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write else None
+    record = LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write else None
     read = theme_dirs(settings) + style_files(root, settings.csl)
     fingerprint = input_fingerprint(root, out_dir, flags, read + record.listed(root)) if record else ""
     if record and record.unchanged(fingerprint, out_dir):
@@ -283,8 +258,9 @@ def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBod
         _fail_on_errors(problems)
         urls = source_urls(set(cited) | set(items))     # items: the cited entries and those they cross-reference
         articles = [d for d in inputs.documents if d.kind == "article"]
-        cite_this = dict(zip([d.slug for d in articles], formatter.own_references(
-            [article_item(d, settings) for d in articles], [d.language for d in articles])))
+        cite_this = dict(zip([d.slug for d in articles],
+                             formatter.own_references([article_item(d, settings) for d in articles],
+                                                       [d.language for d in articles])))
         rendered, found = renderer.render(parsed, by_language, formatter, urls, strict, progress)
         sources = formatter.sources(items, inputs.bibliography.biblatex_for(sorted(items)))
     return Formatted(rendered, sources, cite_this, urls), problems + found
@@ -350,8 +326,8 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
 
     progress = progress or _silent
     root = root.absolute()
-    settings, problems = load_settings(root)
-    out_dir = output_folder(settings, out)
+    settings, problems = load_settings(root, keep_going=True)
+    out_dir = _output_folder(settings, out, problems)
     with _one_at_a_time(root, progress):      # held until the PDFs are in place
         remove_links(root / CACHE_DIR)
         stage = _Stages(problems)

@@ -3,6 +3,7 @@ text of HTML, the one UTF-8 decoder of input files, and the one "did you mean" s
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
@@ -22,6 +23,16 @@ UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 # A BCP 47 language tag as pandoc, Pagefind and browsers read it: 'en', 'pt-BR', 'zh-Hant-TW'.
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+
+# An ISO 8601 / EDTF date or range, as BibLaTeX's date fields and evidence boxes take them.
+_EDTF_YEAR = r"(?:-?\d{4}|\d{2}(?:\d|X)X|\d{3}X)"
+_EDTF_MONTH_DAY = r"(?:-(?:0[1-9]|1[0-2]|2[1-4]|XX)(?:-(?:0[1-9]|[12]\d|3[01]|XX))?)?"
+_EDTF_TIME = r"(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
+_EDTF_DATE = _EDTF_YEAR + _EDTF_MONTH_DAY + _EDTF_TIME + r"[?~%]?"
+_DATE_RANGE = re.compile(rf"(?:{_EDTF_DATE})?(?:/(?:{_EDTF_DATE}|\.\.)?)?|\.\./{_EDTF_DATE}")
+_FULL_DATE = re.compile(r"(-?\d{4})-(\d{2})-(\d{2})")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
 
 # How alike a word and a suggestion must be (difflib's ratio), and how many are suggested at most.
 _SIMILARITY = 0.6
@@ -109,6 +120,35 @@ def parse_date(value: object) -> dt.date | None:
         return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
     except ValueError:
         return None
+
+
+def date_problem(value: str) -> str | None:
+    """Why value is not an ISO 8601 / EDTF date or range (as BibLaTeX's date fields take), or None."""
+    text = value.strip()
+    if not text or _DATE_RANGE.fullmatch(text) is None or text == "/":
+        return f"'{value}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (a range as START/END)"
+    for year, month, day in _FULL_DATE.findall(text):
+        if not 1 <= int(month) <= 12:
+            continue   # 21-24 are EDTF seasons
+        try:
+            dt.date(int(year), int(month), int(day))
+        except ValueError:
+            return f"'{value}' is not a date: there is no day {int(day)} in {year}-{month}"
+    return None
+
+
+def date_fix(value: object) -> str:
+    """What to do about a date parse_date refused: which day the month lacks, else how to write it."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", str(value).strip())
+    if match is None:
+        return "use YYYY-MM-DD"
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}: use YYYY-MM-DD"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{_MONTHS[month - 1]}{f' {year}' if month == 2 else ''} has {days} days"
+    return f"write the month and the day with two digits each, {year:04}-{month:02}-{day:02}"
 
 
 def strip_tags(html: str) -> str:

@@ -619,3 +619,23 @@ def test_add_refuses_a_file_outside_citations(cli, publication):
     assert "content/refs.bib:1:1: error: --file must name a .bib file in citations/, e.g. citations/news.bib" \
         in result.stderr
     assert snapshot(root) == before
+
+
+def test_a_document_that_cannot_be_read_makes_no_entry_look_unused(tmp_path, cli):
+    """Issue 16: a file that fails to parse hides the citations it holds, so nothing is called uncited."""
+    root = tmp_path / "pub"
+    write(root / "dossier.yml", "title: P\nindex_articles: ten\n")
+    write(root / "citations" / "refs.bib", "@book{kim2016, author = {Kim}, title = {T}, year = {2016}}\n")
+    write(root / "content" / "articles" / "a.md", "No front matter; cites [@kim2016].\n")
+    write(root / "content" / "articles" / "b.md", "---\ntitle: B\ndate: 2016-02-30\n---\n\nAs [@kim2016] says.\n")
+    result = cli("-C", root, "cite", "check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/articles/a.md:1:1: error: missing front matter: the file must begin with a '---' line, then 'title: ...'",
+        "content/articles/b.md:3:7: error: invalid date '2016-02-30': February 2016 has 29 days",
+        "dossier.yml:2:17: error: 'index_articles' must be an integer, not a string",
+        "3 errors, 0 warnings",
+    ]
+    (root / "content" / "articles" / "a.md").unlink()
+    write(root / "citations" / "more.bib", "@book{lee2015, author = {Lee}, title = {T}, year = {2015}}\n")
+    assert "citations/more.bib:1:1: warning: entry 'lee2015' is not cited anywhere" in cli("-C", root, "cite", "check").stderr

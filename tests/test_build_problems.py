@@ -47,11 +47,12 @@ CASES = {
                        ["content/articles/bad.md:2:8: error: malformed YAML: found unexpected end of stream "
                         "(while scanning a quoted scalar)"]),
     "malformed-yaml-mapping": (lambda root: article(root, "---\ntitle: Bad\ndate: 2016-01-01\nsummary: a: b\n---\n"),
-                               ["content/articles/bad.md:4:11: error: malformed YAML: mapping values are not allowed in this context"]),
+                               ["content/articles/bad.md:4:11: error: malformed YAML: mapping values are not allowed in this context: "
+                                "a value holding ': ' must be in quotes, as in summary: \"a: b\""]),
     "missing-title": (lambda root: article(root, "---\ndate: 2016-01-01\ntags: [a]\n---\n\nBody.\n"),
                       ["content/articles/bad.md:1:1: error: missing title: add 'title: ...' to the front matter"]),
     "invalid-date": (lambda root: article(root, "---\ntitle: Bad\ndate: 2016-13-45\n---\n\nBody.\n"),
-                     ["content/articles/bad.md:3:7: error: invalid date '2016-13-45': use YYYY-MM-DD"]),
+                     ["content/articles/bad.md:3:7: error: invalid date '2016-13-45': there is no month 13: use YYYY-MM-DD"]),
     "not-utf8": (lambda root: article(root, FRONT.encode() + "Kim Jong-un’s\n".encode("cp1252") + b"Caf\xe9\n"),
                  ["content/articles/bad.md:6:12: error: file is not valid UTF-8 (save it as UTF-8)"]),
     "etc-passwd": (lambda root: article(root, FRONT + "Intro.\n\nSee [the file](../../etc/passwd).\n"),
@@ -135,12 +136,47 @@ def test_every_problem_in_every_file_in_path_order(publication, cli):
     result = cli("-C", root, "build", "--no-pdf")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "content/articles/bad-date.md:3:7: error: invalid date '2016-13-45': use YYYY-MM-DD",
+        "content/articles/bad-date.md:3:7: error: invalid date '2016-13-45': there is no month 13: use YYYY-MM-DD",
         "content/articles/bad-links.md:8:21: error: link '../../../etc/passwd' points outside the publication folder",
         "content/articles/bad-links.md:9:12: error: link to absolute path '/etc/passwd': write a path relative to this file",
         "content/articles/no-title.md:1:1: error: missing title: add 'title: ...' to the front matter",
-        "content/pages/about.md:2:13: error: malformed YAML: mapping values are not allowed in this context",
+        "content/pages/about.md:2:13: error: malformed YAML: mapping values are not allowed in this context: "
+        "a value holding ': ' must be in quotes, as in title: \"About: this is not YAML\"",
         "dossier.yml:3:1: warning: unknown setting 'colour' (kept for templates; free keys belong under 'extra:')",
         "5 errors; nothing was written",
     ]
     assert without_cache(snapshot(root)) == before     # the cache may learn; nothing else changes
+
+
+# --- issue 16: every problem in one run ------------------------------------------------------------------
+
+def test_a_front_matter_error_hides_no_other_problem_of_its_file(publication, cli):
+    root = publication("minimal")
+    article(root, "---\ntitle: T\ndate: 2016-04-31\nsumary: S\n---\n\nSee [the map](nowhere.md), [Alpha](alpah.md).\n")
+    result = cli("-C", root, "check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/articles/bad.md:3:7: error: invalid date '2016-04-31': April has 30 days",
+        "content/articles/bad.md:4:1: warning: unknown front matter key 'sumary' (did you mean 'summary'?) "
+        "(kept for templates)",
+        "content/articles/bad.md:7:15: error: link target 'nowhere.md' does not exist",
+        "content/articles/bad.md:7:36: error: link target 'alpah.md' does not exist (did you mean 'alpha.md'?)",
+        "3 errors; nothing was written",
+    ]
+
+
+def test_a_settings_error_stops_no_other_check(publication, cli):
+    root = publication("minimal")
+    append_setting("index_articles: ten\ntheme: mytheme\n")(root)
+    article(root, "---\ntitle: T\ndate: 2016-4-8\n---\n\nSee [the map](nowhere.md) and [@nobody].\n")
+    result = cli("-C", root, "check")
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors == [
+        "content/articles/bad.md:3:7: error: invalid date '2016-4-8': write the month and the day with two digits "
+        "each, 2016-04-08",
+        "content/articles/bad.md:6:15: error: link target 'nowhere.md' does not exist",
+        "content/articles/bad.md:6:32: error: unknown citation key 'nobody'",
+        "dossier.yml:6:17: error: 'index_articles' must be an integer, not a string",
+        "dossier.yml:7:8: error: no theme 'mytheme': there is no folder themes/mytheme/ (themes: default)",
+    ]

@@ -65,7 +65,7 @@ def test_build_errors_exit_1_with_positions(publication, cli):
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        "content/articles/bad.md:3:7: error: invalid date '2016-13-45': use YYYY-MM-DD",
+        "content/articles/bad.md:3:7: error: invalid date '2016-13-45': there is no month 13: use YYYY-MM-DD",
         "1 error; nothing was written"]
     assert not (root / "_site").exists()
 
@@ -217,7 +217,7 @@ def test_ci_prints_plain_lines_without_traceback(publication):
     status, output = run_on_terminal(build_command(root), environment(CI="true"))
     assert status == 1
     assert output.splitlines() == [
-        "content/articles/bad.md:3:7: error: invalid date '2016-13-45': use YYYY-MM-DD",
+        "content/articles/bad.md:3:7: error: invalid date '2016-13-45': there is no month 13: use YYYY-MM-DD",
         "1 error; nothing was written"]
 
     (root / "content" / "articles" / "bad.md").unlink()
@@ -235,4 +235,4 @@ def test_python_m_builder_is_the_same_command(publication):
                             capture_output=True, text=True, env=environment(), timeout=60)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.splitlines()[0] == "content/articles/bad.md:3:7: error: invalid date '2016-13-45': use YYYY-MM-DD"
+    assert result.stderr.splitlines()[0] == "content/articles/bad.md:3:7: error: invalid date '2016-13-45': there is no month 13: use YYYY-MM-DD"

@@ -33,6 +33,7 @@ def test_defaults_when_only_the_title_is_given(tmp_path):
 
 
 def test_every_setting_is_read(tmp_path):
+    (tmp_path / "themes" / "plain").mkdir(parents=True)
     settings, warnings = settings_from(tmp_path, (
         "title: Pyongyang Ledger\n"
         "description: Sourced analysis.\n"
@@ -85,7 +86,8 @@ def test_unknown_key_is_a_warning_and_kept_for_templates(tmp_path):
      "dossier.yml:1:8: error: malformed YAML: found unexpected end of stream (while scanning a quoted scalar)"),
     ("title: T\nmenu: [about, methodology\n",
      "dossier.yml:2:7: error: malformed YAML: did not find expected ',' or ']' (while parsing a flow sequence)"),
-    ("title: a: b\n", "dossier.yml:1:9: error: malformed YAML: mapping values are not allowed in this context"),
+    ("title: a: b\n", "dossier.yml:1:9: error: malformed YAML: mapping values are not allowed in this context: "
+                     "a value holding ': ' must be in quotes, as in title: \"a: b\""),
 ])
 def test_bad_settings_name_the_line_and_column(tmp_path, text, expected):
     assert problems_from(tmp_path, text) == [expected]
@@ -290,7 +292,43 @@ def test_an_authors_details_of_the_wrong_type_in_front_matter_are_errors_at_thei
     write(tmp_path / "content" / "articles" / "a.md",
           "---\ntitle: T\ndate: 2016-05-01\nauthors:\n  - {name: A, affiliation: [X], orcid: 7}\n---\n\nBody.\n")
     documents, problems = load_documents(tmp_path, include_drafts=False)
-    assert documents == []
+    assert len(documents) == 1     # read on, the value left at its default
     assert [str(p) for p in problems] == [
         "content/articles/a.md:5:28: error: an author's 'affiliation' must be text, not a list",
         "content/articles/a.md:5:40: error: an author's 'orcid' must be text, not a number"]
+
+
+# --- issue 16: every problem in one run, each with its fix --------------------------------------------------
+
+def test_a_wrong_value_keeps_its_default_so_the_build_goes_on(tmp_path):
+    write(tmp_path / "dossier.yml", "title: T\nindex_articles: ten\nlanguage: en us\nbase_url: nowhere\n")
+    settings, problems = load_settings(tmp_path, keep_going=True)
+    assert [str(p) for p in problems] == [
+        "dossier.yml:2:17: error: 'index_articles' must be an integer, not a string",
+        "dossier.yml:3:11: error: 'language' must be a language tag such as 'en' or 'pt-BR', not 'en us'",
+        "dossier.yml:4:11: error: 'base_url' must be an absolute http:// or https:// URL",
+    ]
+    assert (settings.index_articles, settings.language, settings.base_url) == (10, "en", "http://127.0.0.1:8000/")
+
+
+def test_a_theme_that_does_not_exist_is_an_error_naming_the_themes_that_do(tmp_path):
+    (tmp_path / "themes" / "mytheme2").mkdir(parents=True)
+    (tmp_path / "themes" / "house").mkdir(parents=True)
+    assert problems_from(tmp_path, "title: T\ntheme: mytheme\n") == [
+        "dossier.yml:2:8: error: no theme 'mytheme': there is no folder themes/mytheme/ (did you mean 'mytheme2'?)"]
+    assert problems_from(tmp_path, "title: T\ntheme: zzz\n") == [
+        "dossier.yml:2:8: error: no theme 'zzz': there is no folder themes/zzz/ (themes: default, house, mytheme2)"]
+    settings, problems = load_settings(tmp_path, keep_going=True)
+    assert settings.theme == "default" and len(problems) == 1
+
+
+def test_the_shipped_default_theme_needs_no_folder(tmp_path):
+    assert settings_from(tmp_path, "title: T\ntheme: default\n")[1] == []
+
+
+@pytest.mark.parametrize("key, meant", [("lang", "language"), ("baseURL", "base_url"), ("style", "csl"),
+                                        ("author", "authors")])
+def test_a_setting_named_as_other_tools_name_it_suggests_dossiers_name(tmp_path, key, meant):
+    _, warnings = settings_from(tmp_path, f"title: T\n{key}: x\n")
+    assert [str(p) for p in warnings] == [f"dossier.yml:2:1: warning: unknown setting '{key}' (did you mean "
+                                          f"'{meant}'?) (kept for templates; free keys belong under 'extra:')"]

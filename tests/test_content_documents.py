@@ -104,11 +104,12 @@ def test_tags_may_be_a_comma_separated_string(tmp_path):
     ("---\ntitle: 'Bad\ndate: 2016-01-01\n---\n",
      "2:8: error: malformed YAML: found unexpected end of stream (while scanning a quoted scalar)"),
     ("---\ntitle: Bad: colon\ndate: 2016-01-01\n---\n",
-     "2:11: error: malformed YAML: mapping values are not allowed in this context"),
+     "2:11: error: malformed YAML: mapping values are not allowed in this context: a value holding ': ' must be "
+     "in quotes, as in title: \"Bad: colon\""),
     ("---\ndate: 2016-01-01\n---\n", "1:1: error: missing title: add 'title: ...' to the front matter"),
     ("---\ntitle: \"\"\ndate: 2016-01-01\n---\n", "2:8: error: missing title: add 'title: ...' to the front matter"),
     ("---\ntitle: [a, b]\ndate: 2016-01-01\n---\n", "2:8: error: 'title' must be text"),
-    ("---\ntitle: T\ndate: 2016-13-45\n---\n", "3:7: error: invalid date '2016-13-45': use YYYY-MM-DD"),
+    ("---\ntitle: T\ndate: 2016-13-45\n---\n", "3:7: error: invalid date '2016-13-45': there is no month 13: use YYYY-MM-DD"),
     ("---\ntitle: T\ndate: 2016-01-01\nupdated: tomorrow\n---\n", "4:10: error: invalid updated 'tomorrow': use YYYY-MM-DD"),
     ("---\ntitle: T\n---\n", "1:1: error: missing date: articles need 'date: YYYY-MM-DD' in the front matter"),
     ("---\ntitle: T\ndate: 2016-01-01\ndraft: maybe\n---\n", "4:8: error: 'draft' must be true or false"),
@@ -126,7 +127,9 @@ def test_tags_may_be_a_comma_separated_string(tmp_path):
 def test_bad_front_matter_names_file_line_and_column(tmp_path, text, expected):
     write(tmp_path / "content" / "articles" / "bad.md", text)
     documents, problems = load_documents(tmp_path, include_drafts=False)
-    assert documents == []
+    # A file whose front matter can be told from its body is read on (its body's problems are found too).
+    unreadable = ("missing front matter", "front matter is not closed", "UTF-8")
+    assert len(documents) == (0 if any(words in expected for words in unreadable) else 1)
     assert messages(problems) == [f"content/articles/bad.md:{expected}"]
 
 
@@ -134,7 +137,7 @@ def test_every_bad_field_of_a_file_is_reported(tmp_path):
     article(tmp_path, "bad.md", "title: T\ndate: 2016-13-45\ndraft: maybe\n")
     _, problems = load_documents(tmp_path, include_drafts=False)
     assert messages(problems) == [
-        "content/articles/bad.md:3:7: error: invalid date '2016-13-45': use YYYY-MM-DD",
+        "content/articles/bad.md:3:7: error: invalid date '2016-13-45': there is no month 13: use YYYY-MM-DD",
         "content/articles/bad.md:4:8: error: 'draft' must be true or false",
     ]
 

@@ -87,6 +87,9 @@ def test_links_from_a_page(site):
     ("b.md%00.png", "link target 'b.md%00.png' contains a null byte"),
     ("../../etc/passwd", "link target '../../etc/passwd' does not exist"),
     ("missing.md", "link target 'missing.md' does not exist"),
+    ("../assets/mpa.png", "link target '../assets/mpa.png' does not exist (did you mean '../assets/map.png' or "
+     "'../assets/data/t.csv'?)"),
+    ("bb.md", "link target 'bb.md' does not exist (did you mean 'b.md' or 'a.md'?)"),
     ("wip.md", "link 'wip.md' points to a document that is not published (a draft?)"),
     ("../../notes.txt", "link '../../notes.txt' points to a file that is not published: put it in content/assets/"),
     ("../assets", "link '../assets' points to a folder, not a document or asset"),

@@ -68,7 +68,8 @@ def test_cite_add_refuses_an_entry_it_cannot_format(tmp_path):
     assert addition is None
     assert [str(p) for p in problems] == [
         "<stdin>:1:1: error: cannot format the entry: entry type '@' is not a BibTeX name",
-        "<stdin>:1:1: error: unknown entry type '@'"]
+        "<stdin>:1:1: error: unknown entry type '@': use a BibLaTeX type such as @article, @book, @incollection, "
+        "@inproceedings, @online, @report, @thesis, @misc (a newspaper or magazine article is an @article)"]
 
 
 def test_cite_add_refuses_a_folder_named_like_a_bib_file(tmp_path):

@@ -24,7 +24,8 @@ TESTS = Path(__file__).resolve().parent
 MESSAGE_CALLS = {"error", "warning", "report", "Problem"}
 # Functions whose returned (or collected) strings are messages, or the reasons inside one.
 MESSAGE_MAKERS = {
-    "bib/rules.py": {"date_problem", "year_problem", "url_problem", "doi_problem"},
+    "bib/rules.py": {"year_problem", "url_problem", "doi_problem"},
+    "text.py": {"date_problem", "date_fix"},
     "bib/latex.py": {"latex_problems"},
     "bib/check.py": {"_friendly", "_unknown_type_message"},
     "content/links.py": {"resolve"},

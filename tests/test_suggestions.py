@@ -75,7 +75,10 @@ def test_cite_where_suggests_at_most_two_keys(cli, tmp_path):
     ("artcle", "refs.bib:1:1: error: unknown entry type '@artcle' (did you mean '@article'?)"),
     ("web_page", "refs.bib:1:1: error: unknown entry type '@web_page' (did you mean '@online'?)"),   # a known alias
     ("bok", "refs.bib:1:1: error: unknown entry type '@bok' (did you mean '@book' or '@mvbook'?)"),
-    ("zzzz", "refs.bib:1:1: error: unknown entry type '@zzzz'"),
+    ("zzzz", "refs.bib:1:1: error: unknown entry type '@zzzz': use a BibLaTeX type such as @article, @book, "
+             "@incollection, @inproceedings, @online, @report, @thesis, @misc (a newspaper or magazine article is "
+             "an @article)"),
+    ("newspaper", "refs.bib:1:1: error: unknown entry type '@newspaper' (did you mean '@article'?)"),
 ])
 def test_an_unknown_entry_type_gets_a_suggestion(entry_type, expected):
     _, problems = check_files([parse_bib(f"@{entry_type}{{x, title = {{T}}, author = {{A}}, year = {{2000}}}}\n",

@@ -15,13 +15,13 @@ from builder.bib.csljson import CslFile
 from builder.bib.inherit import CROSS_REFERENCES, VISIT_LIMIT, inheritance_problems
 from builder.bib.keys import is_valid_key, unreadable_key_character
 from builder.bib.latex import latex_problems, plain_text
-from builder.bib.rules import (DATE_FIELDS, MONTH_MACROS, REQUIRED_FIELDS, TYPE_HINTS, VERBATIM_FIELDS, date_problem,
+from builder.bib.rules import (COMMON_TYPES, DATE_FIELDS, MONTH_MACROS, REQUIRED_FIELDS, TYPE_HINTS, VERBATIM_FIELDS,
                                doi_problem, url_problem, year_problem)
 from builder.bib.source import (BibFile, FieldSpan, SourceBlock, braces_balanced, comment_hiding_the_end,
                                 head_key, is_valid_field_name, split_value, string_value_offset)
 from builder.bib.values import limit_problems, over_limit
 from builder.errors import Problem, Severity, error, warning
-from builder.text import close_matches, suggestion
+from builder.text import close_matches, date_problem, suggestion
 
 _FORMATTED_FIELDS = frozenset({*DATE_FIELDS, "year", "url", "doi"})
 _PLACES_NAMED = 5
@@ -121,6 +121,9 @@ def linked_keys(raw: str) -> list[str]:
 
 def _unknown_type_message(entry_type: str) -> str:
     names = [TYPE_HINTS[entry_type]] if entry_type in TYPE_HINTS else close_matches(entry_type, REQUIRED_FIELDS)
+    if not names:
+        return (f"unknown entry type '@{entry_type}': use a BibLaTeX type such as "
+                f"{', '.join('@' + name for name in COMMON_TYPES)} (a newspaper or magazine article is an @article)")
     return f"unknown entry type '@{entry_type}'{suggestion([f'@{name}' for name in names])}"
 
 

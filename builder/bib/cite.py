@@ -75,8 +75,9 @@ def read_bib_files(root: Path) -> tuple[list[BibFile | CslFile], list[Problem]]:
     return read_bibliographies(bibliography_files(root), root)
 
 
-def find_citations(root: Path) -> tuple[list[Citation], list[Problem]]:
-    """Every citation and evidence source in content/ (drafts included), by file, line and column."""
+def find_citations(root: Path) -> tuple[list[Citation], list[Problem], bool]:
+    """Every citation and evidence source in content/ (drafts included), by file, line and column, and
+    whether every document was read (one that was not may cite what looks unused)."""
     from builder.content.documents import load_documents
     from builder.markdown import create_parser, parse_markdown
 
@@ -95,7 +96,9 @@ def find_citations(root: Path) -> tuple[list[Citation], list[Problem]]:
                                               cluster.source))
         citations += boxes
     citations.sort(key=lambda c: (c.path, c.line, c.col))
-    return citations, problems
+    read = {document.relpath for document in documents}
+    unread = {p.path for p in problems if p.is_error and p.path.startswith("content/") and p.path.endswith(".md")} - read
+    return citations, problems, not unread
 
 
 def _evidence_sources(document, tokens) -> list[Citation]:
@@ -125,15 +128,19 @@ def _settings(root: Path):
 
 
 def check_citations(root: Path) -> list[Problem]:
-    """Every problem with citations/*.bib and with the keys content/ cites, in reading order."""
-    _settings(root)  # a missing or broken dossier.yml is reported first
+    """Every problem with citations/*.bib and with the keys content/ cites, in reading order (a wrong
+    value in dossier.yml among them; a missing or unreadable dossier.yml alone)."""
+    from builder.config.settings import load_settings
+
+    _, settings_problems = load_settings(root, keep_going=True)
     files, problems = read_bib_files(root)
+    problems += [problem for problem in settings_problems if problem.is_error]
     cat, found = check_files(files)
-    citations, document_problems = find_citations(root)
+    citations, document_problems, complete = find_citations(root)
     problems += found + document_problems + unknown_citations(citations, cat)
     problems += links_outside(root, [root / CITATIONS])
     problems += [warning(s.path, s.line, s.col, f"entry '{s.key}' is not cited anywhere")
-                 for s in unused(cat, citations)]
+                 for s in (unused(cat, citations) if complete else [])]
     return sorted_problems(problems)
 
 
@@ -169,9 +176,9 @@ def unused_entries(root: Path) -> tuple[list[Source | CslItem], list[Problem]]:
     """Entries nothing cites, and the problems that may hide a citation (unreadable files)."""
     _settings(root)  # a missing or broken dossier.yml is reported first
     files, problems = read_bib_files(root)
-    citations, document_problems = find_citations(root)
+    citations, document_problems, complete = find_citations(root)
     problems += document_problems + _unreadable_blocks(files)
-    return unused(catalogue(files), citations), sorted_problems(problems)
+    return (unused(catalogue(files), citations) if complete else []), sorted_problems(problems)
 
 
 def where_cited(root: Path, key: str) -> tuple[WhereCited, list[Problem]]:
@@ -179,7 +186,7 @@ def where_cited(root: Path, key: str) -> tuple[WhereCited, list[Problem]]:
     _settings(root)  # a missing or broken dossier.yml is reported first
     files, problems = read_bib_files(root)
     cat = catalogue(files)
-    citations, document_problems = find_citations(root)
+    citations, document_problems, _ = find_citations(root)
     problems += document_problems + _unreadable_blocks(files)
     suggestions = () if cat.defines(key) else tuple(close_matches(key, cat.keys()))
     places = tuple(c for c in citations if c.key == key)

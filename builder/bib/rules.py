@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from urllib.parse import urlsplit
 
@@ -67,7 +66,11 @@ TYPE_HINTS = {
     "web_page": "online", "webpage": "online", "website": "online", "generic": "misc",
     "book_section": "incollection", "journal_article": "article", "newspaper_article": "article",
     "magazine_article": "article", "film": "movie", "presentation": "unpublished",
+    "newspaper": "article", "magazine": "article", "news": "article", "blog": "online", "blogpost": "online",
+    "interview": "misc", "speech": "unpublished",
 }
+# What a message names when no type is close: the types most sources are.
+COMMON_TYPES = ("article", "book", "incollection", "inproceedings", "online", "report", "thesis", "misc")
 
 # Fields holding URLs, file names and identifiers, read verbatim rather than as LaTeX.
 VERBATIM_FIELDS = frozenset({"url", "urlraw", "doi", "eprint", "file", "pdf", "verba", "verbb", "verbc",
@@ -78,29 +81,9 @@ DATE_FIELDS = ("date", "urldate", "origdate", "eventdate")
 MONTH_MACROS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
 
 _YEAR = r"(?:-?\d{4}|\d{2}(?:\d|X)X|\d{3}X)"
-_DAY_OF = r"(?:-(?:0[1-9]|1[0-2]|2[1-4]|XX)(?:-(?:0[1-9]|[12]\d|3[01]|XX))?)?"
-_TIME = r"(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
-_ONE_DATE = _YEAR + _DAY_OF + _TIME + r"[?~%]?"
-_DATE_RANGE = re.compile(rf"(?:{_ONE_DATE})?(?:/(?:{_ONE_DATE}|\.\.)?)?|\.\./{_ONE_DATE}")
-_FULL_DATE = re.compile(r"(-?\d{4})-(\d{2})-(\d{2})")
 _PLAIN_YEAR = re.compile(rf"{_YEAR}[?~%]?(?:/{_YEAR}[?~%]?)?|-?\d{{1,4}}")
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 _DOI_PREFIX = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-
-
-def date_problem(value: str) -> str | None:
-    """Why value is not an ISO 8601 / EDTF date or range (as BibLaTeX's date fields take), or None."""
-    text = value.strip()
-    if not text or _DATE_RANGE.fullmatch(text) is None or text == "/":
-        return f"'{value}' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (a range as START/END)"
-    for year, month, day in _FULL_DATE.findall(text):
-        if not 1 <= int(month) <= 12:
-            continue   # 21-24 are EDTF seasons
-        try:
-            dt.date(int(year), int(month), int(day))
-        except ValueError:
-            return f"'{value}' is not a date: there is no day {int(day)} in {year}-{month}"
-    return None
 
 
 def year_problem(value: str) -> str | None:

@@ -7,9 +7,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from builder.config.yamlfile import YamlDocument, YamlError, parse_yaml
-from builder.errors import BuildFailed, Problem, error, warning
+from builder.errors import BuildFailed, Problem, error, sorted_problems, warning
 from builder.model import DEFAULT_BASE_URL, Author, Settings
-from builder.text import decode_utf8, did_you_mean, slugify
+from builder.text import decode_utf8, did_you_mean, slugify, suggestion
 
 SETTINGS_FILE = "dossier.yml"
 
@@ -40,6 +40,10 @@ _PDF_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
 }
 # A BCP 47 tag as pandoc, Pagefind and browsers read it: 'en', 'pt-BR', 'zh-Hant-TW'.
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
+# Names other tools give settings (pandoc's `lang`, Hugo's `baseURL`), and the one Dossier reads.
+_ALIASES = {"lang": "language", "locale": "language", "baseurl": "base_url", "url": "base_url", "author": "authors",
+            "style": "csl", "tagline": "description", "subtitle": "description", "output_dir": "output",
+            "publish_dir": "output", "destination": "output"}
 # Characters no URL holds as they are (a base_url is pasted into every link and feed).
 _NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]')
 
@@ -47,8 +51,11 @@ _NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]')
 MAX_SETTINGS_BYTES = 1 << 20
 
 
-def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
-    """Read root/dossier.yml; return settings and warnings, raise BuildFailed on errors."""
+def load_settings(root: Path, keep_going: bool = False) -> tuple[Settings, list[Problem]]:
+    """Read root/dossier.yml; return settings and warnings, raise BuildFailed on errors. With
+    keep_going (the build, which goes on to report every other problem of the publication too), a
+    wrong value is an error among the problems returned and its setting keeps its default; only a
+    file that cannot be read as settings at all is raised."""
     from builder.run.confinement import inside
 
     path = root / SETTINGS_FILE
@@ -76,10 +83,14 @@ def load_settings(root: Path) -> tuple[Settings, list[Problem]]:
         raise BuildFailed([error(name, exc.line, exc.col, exc.message)]) from None
     if not isinstance(doc.data, dict):
         raise BuildFailed([error(name, 1, 1, "settings must be a YAML mapping (key: value lines)")])
-    return _validate(root, name, doc)
+    settings, problems = _validate(root, name, doc)
+    if not keep_going and any(p.is_error for p in problems):
+        raise BuildFailed(problems)
+    return settings, sorted_problems(problems)
 
 
 def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[Problem]]:
+    """Settings of every value that is right, the others left at their defaults; problems for the rest."""
     data: dict = doc.data  # type: ignore[assignment]
     problems: list[Problem] = doc.warnings(name)
     values: dict = {}
@@ -88,7 +99,8 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
         key = str(key)
         line, col = doc.key_position(key)
         if key not in _FIELDS:
-            problems.append(warning(name, line, col, f"unknown setting '{key}'{did_you_mean(key, _FIELDS)} "
+            meant = suggestion([_ALIASES[key.casefold()]]) if key.casefold() in _ALIASES else did_you_mean(key, _FIELDS)
+            problems.append(warning(name, line, col, f"unknown setting '{key}'{meant} "
                                                      "(kept for templates; free keys belong under 'extra:')"))
             extra[key] = value
             continue
@@ -98,6 +110,7 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
         problems.append(error(name, 1, 1, "missing required setting 'title'"))
     elif "title" in values and not values["title"].strip():
         problems.append(error(name, *doc.value_position("title"), "'title' must not be empty: write the publication's title"))
+    values.setdefault("title", "")
     authors = parse_authors(values.pop("authors", []), name, doc, ("authors",), problems)
     # Not Settings.base_url: with slots=True that is a descriptor, not the default.
     base_url = values.pop("base_url", DEFAULT_BASE_URL)
@@ -106,31 +119,47 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
     if not _is_site_url(base_url):
         line, col = doc.value_position("base_url")
         problems.append(error(name, line, col, "'base_url' must be an absolute http:// or https:// URL"))
+        base_url = DEFAULT_BASE_URL
     language = values.get("language")
     if language is not None and not _LANGUAGE_TAG.fullmatch(language):
         problems.append(error(name, *doc.value_position("language"),
                               f"'language' must be a language tag such as 'en' or 'pt-BR', not '{language}'"))
-    theme = values.get("theme")
-    if theme is not None and (theme in ("", ".", "..") or "/" in theme or "\\" in theme):
-        problems.append(error(name, *doc.value_position("theme"), f"'theme' must be the name of a folder in themes/, not '{theme}'"))
+        del values["language"]
+    _check_theme(root, values, name, doc, problems)
     if values.get("unknown_citation_keys", "error") not in ("error", "warn"):
         problems.append(error(name, *doc.value_position("unknown_citation_keys"),
                               "'unknown_citation_keys' must be 'error' (the default) or 'warn' (cited as pandoc "
-                              f"shows a missing key, in bold with '?'), not '{values['unknown_citation_keys']}'"))
+                              f"shows a missing key, in bold with '?'), not '{values.pop('unknown_citation_keys')}'"))
     if values.get("index_articles", 0) < 0:
         problems.append(error(name, *doc.value_position("index_articles"), "'index_articles' must not be negative"))
+        del values["index_articles"]
     extra.update(values.pop("extra", {}))
     if "menu" in values:
         values["menu"] = _names(values["menu"], "menu", name, doc, ("menu",), problems)
     if "pdf" in values:
         values["pdf"] = _pdf_options(values["pdf"], name, doc, problems)
-    if any(p.is_error for p in problems):
-        raise BuildFailed(problems)
     positions = {str(key): doc.value_position(str(key)) for key in data}
     positions.update({f"pdf.{key}": doc.value_position("pdf", key) for key in values.get("pdf", {})})
     settings = Settings(root=root, authors=authors, base_url=base_url, extra=extra, positions=positions,
                         title=values.pop("title"), **values)
     return settings, problems
+
+
+def _check_theme(root: Path, values: dict, name: str, doc: YamlDocument, problems: list[Problem]) -> None:
+    """`theme:` names a folder of themes/ (or the shipped `default`); a wrong one leaves the default."""
+    theme = values.get("theme")
+    if theme is None or theme == "default":
+        return
+    if theme in ("", ".", "..") or "/" in theme or "\\" in theme:
+        problems.append(error(name, *doc.value_position("theme"), f"'theme' must be the name of a folder in themes/, not '{theme}'"))
+    elif not (root / "themes" / theme).is_dir():
+        folder = root / "themes"
+        themes = sorted({"default"} | ({p.name for p in folder.iterdir() if p.is_dir()} if folder.is_dir() else set()))
+        problems.append(error(name, *doc.value_position("theme"), f"no theme '{theme}': there is no folder "
+                              f"themes/{theme}/{did_you_mean(theme, themes) or ' (themes: ' + ', '.join(themes) + ')'}"))
+    else:
+        return
+    del values["theme"]
 
 
 def _has_type(value: object, expected: type | tuple[type, ...], type_name: str, name: str, doc: YamlDocument,

@@ -80,6 +80,17 @@ def describe_character(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
+def _quoting_hint(problem: str, text: str, line: int) -> str:
+    """The fix for the commonest slip: a value holding ': ' (a title with a colon), which YAML reads as a mapping."""
+    if problem != "mapping values are not allowed in this context":
+        return ""
+    lines = text.split("\n")
+    key, _, value = (lines[line - 1] if line <= len(lines) else "").partition(": ")
+    if not value.strip() or '"' in value:
+        return ": a value holding ': ' must be in quotes"
+    return f": a value holding ': ' must be in quotes, as in {key.strip()}: \"{value.strip()}\""
+
+
 def parse_yaml(text: str) -> YamlDocument:
     """Parse one YAML document; raise YamlError with the position of the fault.
 
@@ -108,7 +119,7 @@ def parse_yaml(text: str) -> YamlDocument:
             # Hit the end of the text (an unclosed quote or bracket): point at the opening.
             mark, problem = exc.context_mark, f"{problem} ({exc.context})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlError(line, col, f"malformed YAML: {problem}") from None
+        raise YamlError(line, col, f"malformed YAML: {problem}{_quoting_hint(problem, text, line)}") from None
     except yaml.YAMLError as exc:
         raise YamlError(1, 1, f"malformed YAML: {exc}") from None
     keys: dict[tuple, tuple[int, int]] = {}

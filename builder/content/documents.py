@@ -12,7 +12,7 @@ from builder.content.metadata import read_citation_metadata
 from builder.errors import Problem, error, line_col, warning
 from builder.model import Asset, Document, MetaText
 from builder.run.confinement import inside, real_path
-from builder.text import UNPRINTABLE, decode_utf8, parse_date, slugify
+from builder.text import UNPRINTABLE, date_fix, decode_utf8, did_you_mean, parse_date, slugify
 from builder.urls import article_url, page_url
 
 KINDS = {"articles": "article", "pages": "page"}
@@ -103,16 +103,16 @@ def _load_document(root: Path, path: Path, relpath: str, kind: str,
     if kind == "page" and slug in RESERVED_SLUGS:
         problems.append(error(relpath, 1, 1, f"page slug '{slug}' is reserved for generated pages: rename the file"))
         return None
-    before = len(problems)
     front, body, body_line = _split_front_matter(text, relpath, problems)
     body = _without_unprintable(body, relpath, body_line, problems)
     if front is None:
         return None
+    # A value in error is left at its default and the document is read on, so that every problem of
+    # the file (its body's too) is reported in one run; the build fails after reading them all.
     fields = _validate_front_matter(front, relpath, problems, path, root)
     if kind == "article" and "date" not in fields and fields.get("title"):
         problems.append(error(relpath, 1, 1, "missing date: articles need 'date: YYYY-MM-DD' in the front matter"))
-    if len(problems) > before and any(p.is_error for p in problems[before:]):
-        return None
+    fields.setdefault("title", "")
     url = article_url(slug) if kind == "article" else page_url(slug)
     return Document(source=path, relpath=relpath, kind=kind, slug=slug, url=url,
                     body=body, body_line=body_line, **fields)
@@ -182,7 +182,7 @@ def _validate_front_matter(front: str, relpath: str, problems: list[Problem], so
             continue
         date = parse_date(data[key])
         if date is None:
-            problems.append(error(relpath, *where(key), f"invalid {key} '{data[key]}': use YYYY-MM-DD"))
+            problems.append(error(relpath, *where(key), f"invalid {key} '{data[key]}': {date_fix(data[key])}"))
         fields[key] = date
     fields["authors"] = parse_authors(data.get("authors", []), relpath, doc, ("authors",), problems, offset)
     for index, author in enumerate(fields["authors"]):
@@ -205,7 +205,16 @@ def _validate_front_matter(front: str, relpath: str, problems: list[Problem], so
             problems.append(error(relpath, *where("translation_of"), "'translation_of' must be the name of the "
                                   "article this one translates (its file name without .md)"))
     fields["extra"] = {str(k): v for k, v in data.items() if k not in _KNOWN_KEYS}
+    for key in fields["extra"]:     # free keys are the templates', but one a letter off a known key is a slip
+        meant = did_you_mean(key, _KNOWN_KEYS - {"lang"})
+        if meant and key not in _KNOWN_KEYS:
+            problems.append(warning(relpath, *_shifted(doc.key_position(key), offset),
+                                    f"unknown front matter key '{key}'{meant} (kept for templates)"))
     return fields
+
+
+def _shifted(position: tuple[int, int], offset: int) -> tuple[int, int]:
+    return position[0] + offset, position[1]
 
 
 def _tags(value: object, relpath: str, where, problems: list[Problem]) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from builder.model import Asset, Document
 from builder.run.confinement import inside, real_path
+from builder.text import did_you_mean
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
@@ -76,8 +78,15 @@ class PublicationLinks:
         if real.is_dir():
             return None, f"link '{target}' points to a folder, not a document or asset"
         if not real.exists():
-            return None, f"link target '{target}' does not exist"
+            return None, f"link target '{target}' does not exist{self._closest(target, document)}"
         return None, f"link '{target}' points to a file that is not published: put it in content/assets/"
+
+
+    def _closest(self, target: str, document: Document) -> str:
+        """The documents and assets written as target was (relative to document) that are most like it."""
+        folder = document.source.resolve().parent
+        written = [os.path.relpath(path, folder).replace(os.sep, "/") for path in [*self.by_source, *self.assets]]
+        return did_you_mean(unquote(urlsplit(target).path), written)
 
 
 def _is_file_scheme(target: str) -> bool:

@@ -1,0 +1,42 @@
+"""What the last successful build read and wrote (.dossier-cache/last-build.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from builder.errors import Problem
+from builder.run.fingerprint import output_fingerprint
+from builder.run.write import replace_file
+
+
+class LastBuild:
+    """What the last successful build read and wrote, to recognise a rebuild with nothing to do."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.data = {}
+        try:            # anything but what save() wrote is no record
+            self.warnings = [Problem.from_record(p) for p in self.data["warnings"]]
+        except (TypeError, KeyError, ValueError):
+            self.data, self.warnings = {}, []
+
+    def unchanged(self, fingerprint: str, out_dir: Path) -> bool:
+        return (self.data.get("inputs") == fingerprint and out_dir.is_dir()
+                and self.data.get("output") == output_fingerprint(out_dir))
+
+    def listed(self, root: Path) -> list[Path]:
+        """The files documents named in `bibliography:` (which may be outside content/ and citations/)."""
+        return [root / path for path in self.data.get("listed", ()) if isinstance(path, str)]
+
+    def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int, listed: list[str]) -> None:
+        files = sum(1 for _ in out_dir.rglob("*") if _.is_file())
+        data = {"inputs": fingerprint, "output": output_fingerprint(out_dir), "documents": documents, "files": files,
+                "warnings": [p.record() for p in warnings], "listed": listed}
+        try:
+            replace_file(self.path, json.dumps(data).encode("utf-8"))
+        except OSError:
+            pass
