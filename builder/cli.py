@@ -43,12 +43,15 @@ def _progress():
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-C", "directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="Run in this publication folder.")
+              help="Run in this folder (the publication is the first folder up from it that holds dossier.yml).")
 @click.version_option(__version__, prog_name="dossier")
 @click.pass_context
 def main(ctx: click.Context, directory: Path) -> None:
     """Dossier: build a searchable site and a PDF edition from sourced research."""
-    ctx.obj = directory
+    from builder.config.settings import find_publication
+
+    ctx.meta["dossier.start"] = directory      # where `init` starts a publication: here, not above
+    ctx.obj = find_publication(directory)
 
 
 def _run(action):
@@ -123,7 +126,11 @@ def serve(root: Path, port: int, drafts: bool, with_pdf: bool) -> None:
     try:
         _run(lambda: run_serve(root, port=port, drafts=drafts, pdf=with_pdf, output=output))
     except OSError as exc:
-        click.echo(f"error: cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}", err=True)
+        import errno
+
+        fix = "; another program uses the port: choose another (--port 0 picks a free one)" \
+            if exc.errno == errno.EADDRINUSE else ""
+        click.echo(f"error: cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}{fix}", err=True)
         sys.exit(1)
 
 
@@ -133,12 +140,14 @@ def serve(root: Path, port: int, drafts: bool, with_pdf: bool) -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Site folder (default: _site).")
 @click.pass_obj
 def pdf(root: Path, articles: tuple[str, ...], drafts: bool, out: Path | None) -> None:
-    """Only the PDFs: the given articles (by file name), or all articles and the edition."""
+    """Only the PDFs: the given articles (by name or path, content/articles/NAME.md), or all articles and the edition."""
     from builder.build import build_pdfs
 
     started = time.perf_counter()
+    # What tab completion gives (content/articles/x.md) names the article as its name (x) does.
+    names = {Path(name).stem if name.lower().endswith(".md") else name.rstrip("/") for name in articles}
     with _progress() as progress:
-        result = _run(lambda: build_pdfs(root, set(articles) or None, drafts=drafts, out=out, progress=progress))
+        result = _run(lambda: build_pdfs(root, names or None, drafts=drafts, out=out, progress=progress))
     _print_problems(result.warnings)
     written = len(result.paths)
     click.echo(f"Wrote {written} PDF{'s' if written != 1 else ''} in {time.perf_counter() - started:.2f} s")
@@ -158,26 +167,28 @@ def check(root: Path, drafts: bool) -> None:
 
 @main.command()
 @click.argument("title")
+@click.option("--slug", help="The file name (and address) to use, e.g. nk-markets; by default made from the title, "
+                             "Korean in Revised Romanization, other scripts as they are.")
 @click.pass_obj
-def new(root: Path, title: str) -> None:
+def new(root: Path, title: str, slug: str | None) -> None:
     """Start a new article (a draft) from TITLE."""
     from builder.config.settings import load_settings
     from builder.content.scaffold import new_article
 
     settings, _ = _run(lambda: load_settings(root))
-    path = _run(lambda: new_article(settings, title))
+    path = _run(lambda: new_article(settings, title, slug))
     click.echo(f"Created {os.path.relpath(path)}")
 
 
 @main.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default="My publication", help="The publication's title.")
-@click.pass_obj
-def init(root: Path, directory: Path | None, title: str) -> None:
+@click.pass_context
+def init(ctx: click.Context, directory: Path | None, title: str) -> None:
     """Start a new publication in DIRECTORY (default: here)."""
     from builder.content.scaffold import init_publication
 
-    target = directory if directory is not None else root
+    target = directory if directory is not None else ctx.meta["dossier.start"]
     created, kept = _run(lambda: init_publication(target, title))
     for path in created:
         click.echo(f"Created {os.path.relpath(path)}")

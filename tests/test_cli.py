@@ -115,7 +115,7 @@ def test_new_starts_a_draft_article(publication, cli):
     root = publication("minimal")
     result = cli("-C", root, "new", "Kim Jong-un's 김정은 speech", env={"SOURCE_DATE_EPOCH": "1460073600"})
     assert result.exit_code == 0, result.output
-    path = root / "content" / "articles" / "kim-jong-un-s-김정은-speech.md"
+    path = root / "content" / "articles" / "kim-jong-un-s-gimjeongeun-speech.md"   # Korean romanized
     assert result.stdout == f"Created {os.path.relpath(path)}\n"
     assert path.read_text(encoding="utf-8") == (
         "---\n"
@@ -236,3 +236,45 @@ def test_python_m_builder_is_the_same_command(publication):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[0] == "content/articles/bad.md:3:7: error: invalid date '2016-13-45': there is no month 13: use YYYY-MM-DD"
+
+
+# --- issue 16: commands where a user stands --------------------------------------------------------------
+
+def test_commands_find_the_publication_in_a_folder_above(publication, cli, monkeypatch):
+    root = publication("minimal")
+    monkeypatch.chdir(root / "content" / "articles")
+    result = cli("check")
+    assert (result.exit_code, result.stdout) == (0, "Checked 3 documents: no errors\n")
+    assert cli("-C", root / "content", "check").exit_code == 0
+
+
+def test_the_search_for_dossier_yml_stops_at_a_git_repository(publication, cli, monkeypatch):
+    root = publication("minimal")
+    (root / "content" / ".git").mkdir()
+    monkeypatch.chdir(root / "content" / "articles")
+    result = cli("check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "dossier.yml:1:1: error: no dossier.yml here: run `dossier init` or use -C DIR",
+        "1 error; nothing was written"]
+
+
+def test_init_starts_a_publication_where_it_is_run_not_above(publication, cli, monkeypatch):
+    root = publication("minimal")
+    (root / "sub").mkdir()
+    monkeypatch.chdir(root / "sub")
+    assert cli("init").exit_code == 0
+    assert (root / "sub" / "dossier.yml").is_file()
+
+
+def test_new_takes_a_slug(publication, cli):
+    root = publication("minimal")
+    result = cli("-C", root, "new", "북한 시장 동향", "--slug", "NK markets")
+    assert result.exit_code == 0, result.output
+    assert (root / "content" / "articles" / "nk-markets.md").read_text(encoding="utf-8").startswith(
+        '---\ntitle: "북한 시장 동향"\n')
+    assert cli("-C", root, "new", "북한 시장 동향").exit_code == 0
+    assert (root / "content" / "articles" / "bukhan-sijang-donghyang.md").is_file()
+    result = cli("-C", root, "new", "Title", "--slug", "???")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "--slug:1:1: error: the slug gives an empty file name: use letters or digits"

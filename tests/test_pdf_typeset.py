@@ -405,7 +405,7 @@ def test_an_unknown_variant_is_an_error_naming_the_setting(publication, cli):
 
 def test_pdf_command_writes_only_the_named_articles(publication, cli, tmp_path):
     root = publication("pdf-edition")
-    result = cli("-C", root, "pdf", "short-note")
+    result = cli("-C", root, "pdf", "content/articles/short-note.md")      # a path, as tab completion gives it
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Wrote 1 PDF in ")
     assert sorted(path.name for path in (root / "_site").iterdir()) == [".dossier-site", "pdf"]
@@ -413,7 +413,7 @@ def test_pdf_command_writes_only_the_named_articles(publication, cli, tmp_path):
     assert page_texts(PdfReader(root / "_site" / "pdf" / "short-note.pdf"))[0].startswith("PRINT LEDGER A note on sources")
 
     written = (root / "_site" / "pdf" / "short-note.pdf").stat().st_mtime_ns
-    result = cli("-C", root, "pdf", "short-note", "no-such-article")
+    result = cli("-C", root, "pdf", "short-note", "no-such-article.md")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == ["content/articles/no-such-article.md:1:1: error: no such article",
                                           "1 error; nothing was written"]

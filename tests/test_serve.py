@@ -580,6 +580,7 @@ def test_a_taken_port_is_an_error_not_a_traceback(publication, cli, site):
         result = cli("-C", publication("cited"), "serve", "--port", server.server_address[1])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: cannot serve on 127.0.0.1:{server.server_address[1]}: ")
+    assert result.stderr.endswith("; another program uses the port: choose another (--port 0 picks a free one)\n")
 
 
 def test_serving_a_folder_that_is_no_publication_fails_like_build(cli, tmp_path):

@@ -51,6 +51,20 @@ _NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]')
 MAX_SETTINGS_BYTES = 1 << 20
 
 
+def find_publication(start: Path) -> Path:
+    """The publication a command run in start works on: the first folder from start up that holds
+    dossier.yml, as git finds its repository; the search stops at a folder holding .git (a repository
+    is one project) and at the file system's root. start itself when none is found (then the
+    command says there is no dossier.yml here)."""
+    folder = start.absolute()
+    for candidate in (folder, *folder.parents):
+        if (candidate / SETTINGS_FILE).exists() or (candidate / SETTINGS_FILE).is_symlink():
+            return start if candidate == folder else candidate
+        if (candidate / ".git").exists():
+            break
+    return start
+
+
 def load_settings(root: Path, keep_going: bool = False) -> tuple[Settings, list[Problem]]:
     """Read root/dossier.yml; return settings and warnings, raise BuildFailed on errors. With
     keep_going (the build, which goes on to report every other problem of the publication too), a

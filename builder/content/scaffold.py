@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from builder.errors import BuildFailed, error
+from builder.content.romanize import romanize_hangul
 from builder.model import Settings
 from builder.run.confinement import inside
 from builder.run.write import write_new
@@ -23,10 +24,17 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def new_article(settings: Settings, title: str) -> Path:
-    """Create content/articles/SLUG.md from the title; refuse to overwrite."""
+def new_article(settings: Settings, title: str, slug: str | None = None) -> Path:
+    """Create content/articles/SLUG.md from the title, or from the slug asked for; refuse to overwrite.
+    A Korean title gives its Revised Romanization (an address anyone can type and read aloud); other
+    scripts keep their letters."""
     _check_title(title)
-    slug = slugify(title)
+    if slug is not None:
+        _check_title(slug, "--slug")
+        slug = slugify(slug)
+        if not slug:
+            raise BuildFailed([error("--slug", 1, 1, "the slug gives an empty file name: use letters or digits")])
+    slug = slug or slugify(romanize_hangul(title))
     if not slug:
         raise BuildFailed([error("<title>", 1, 1, "the title gives an empty file name: use letters or digits")])
     path = settings.root / "content" / "articles" / f"{slug}.md"
@@ -46,11 +54,11 @@ def new_article(settings: Settings, title: str) -> Path:
     return path
 
 
-def _check_title(title: str) -> None:
-    """A title fit for a file name and front matter: no control characters (a pasted form feed)."""
+def _check_title(title: str, what: str = "<title>") -> None:
+    """A title (or slug) fit for a file name and front matter: no control characters (a pasted form feed)."""
     for index, char in enumerate(title):
         if unicodedata.category(char) in ("Cc", "Cs") or char in "\u2028\u2029":
-            raise BuildFailed([error("<title>", 1, index + 1, f"the title holds a control character "
+            raise BuildFailed([error(what, 1, index + 1, f"the title holds a control character "
                                      f"(U+{ord(char):04X}): remove it")])
 
 
