@@ -121,3 +121,15 @@ def test_one_word_in_braces_that_is_no_attribute_is_pandocs_class_with_a_warning
 def test_braces_with_words_that_are_no_attributes_stay_an_error():
     result = render("::: {.a glossary #x}\nb\n:::\n")
     assert [p.message for p in result.problems] == ["bad div attributes: cannot read attribute 'glossary'"]
+
+
+def test_an_attribute_given_twice_is_an_error_at_the_second():
+    """pandoc 3.9 keeps both in its AST; its HTML writer (and a filter's lookup) the first, warning
+    'Ignoring duplicate attribute grade="F6"'. Which one was meant is unknown: an error."""
+    result = render("::: {.evidence source=kim2016 grade=B3 grade=F6}\nQuote.\n:::\n")
+    assert "content/articles/a.md:1:40: error: attribute 'grade' is given twice: pandoc keeps the first, grade=B3, " \
+           "and ignores this one; remove one of them" in [str(p) for p in result.problems]
+    result = render("::: {.note lang=ko lang=en}\nx\n:::\n")
+    assert [str(p) for p in result.problems] == [
+        "content/articles/a.md:1:20: error: attribute 'lang' is given twice: pandoc keeps the first, lang=ko, "
+        "and ignores this one; remove one of them"]

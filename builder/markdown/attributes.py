@@ -51,6 +51,9 @@ class Attributes:
     pairs: tuple[tuple[str, str], ...] = ()
     # 0-based offset of each key (or "#id"/".class") in the text parsed, for messages
     offsets: dict = field(default_factory=dict, compare=False)
+    # (key, offset) of each key given again (`grade=B3 grade=F6`): pandoc keeps both in its AST, its
+    # writers and filters' lookups the first, and warns "Ignoring duplicate attribute"
+    repeated: tuple[tuple[str, int], ...] = field(default=(), compare=False)
 
     def get(self, key: str, default: str | None = None) -> str | None:
         for name, value in self.pairs:
@@ -91,7 +94,7 @@ def scan_attributes(src: str, start: int, end: int | None = None, *,
     end = len(src) if end is None else end
     if not src.startswith("{", start) or start >= end:
         raise AttributeSyntaxError(start, "attributes begin with '{'")
-    identifier, classes, pairs, offsets = "", [], [], {}
+    identifier, classes, pairs, offsets, repeated = "", [], [], {}, []
     open_quotes: list[int] = []       # keys whose unquoted value starts with a quote
     base = start + 1
     pos = _skip_spnl(src, base, end)
@@ -118,6 +121,8 @@ def scan_attributes(src: str, start: int, end: int | None = None, *,
                 classes += value.split()
                 offsets.setdefault(".", pos - base)
             else:
+                if key in offsets:
+                    repeated.append((key, pos - base))
                 pairs.append((key, value))
                 offsets.setdefault(key, pos - base)
             pos = after
@@ -129,7 +134,7 @@ def scan_attributes(src: str, start: int, end: int | None = None, *,
         pos = _skip_spnl(src, pos, end)
     if pos >= end:
         _fail(src, pos, end, open_quotes)
-    return Attributes(identifier, tuple(classes), tuple(pairs), offsets), pos + 1
+    return Attributes(identifier, tuple(classes), tuple(pairs), offsets, tuple(repeated)), pos + 1
 
 
 def _fail(src: str, pos: int, end: int, open_quotes: list[int]):

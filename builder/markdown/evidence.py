@@ -24,7 +24,7 @@ from builder.errors import Severity
 from builder.markdown.attributes import IDENTIFIER
 from builder.markdown.citations import Cluster
 from builder.markdown.report import report
-from builder.text import LANGUAGE_TAG
+from builder.text import LANGUAGE_TAG, close_matches, date_problem, suggestion
 from builder.urls import url_segment
 
 ATTRIBUTES = ("source", "date", "locator", "grade", "url", "archived", "translated", "translator", "note")
@@ -68,6 +68,7 @@ def _collect(state: StateCore) -> None:
     tokens = state.tokens
     for index, token in enumerate(tokens):
         if token.type != "fenced_div_open" or "evidence" not in token.meta["attributes"].classes:
+            _misspelt_evidence(state, token, lines)
             continue
         attributes = token.meta["attributes"]
         line = token.map[0] if token.map else 0
@@ -99,6 +100,10 @@ def _collect(state: StateCore) -> None:
             report(state.env, line, col_of("grade"),
                    f"malformed grade '{values['grade']}': use a reliability letter A-F and a credibility digit 1-6, e.g. B2")
             grade = ""
+        date = values.get("date", "").strip()
+        if date and (problem := date_problem(date)):
+            report(state.env, line, col_of("date"), f"evidence box date {problem}")
+            values.pop("date")
         box_id = attributes.id or f"evidence-{len(boxes) + 1}"
         id_col = max(text.find("{"), 0) + 1 + attributes.offsets.get("#", -1) if attributes.id else 0
         page = url_segment(box_id)
@@ -136,6 +141,21 @@ def _collect(state: StateCore) -> None:
         if original:
             original[0].type, original[-1].type = "evidence_original_open", "evidence_original_close"
             original[0].meta, original[-1].meta = {"box": box}, {"box": box}
+
+
+def _misspelt_evidence(state: StateCore, token, lines: list[str]) -> None:
+    """A div with source= whose class is a letter or two off `.evidence` (`.evidense`) is a box meant."""
+    if token.type != "fenced_div_open" or token.meta["attributes"].get("source") is None:
+        return
+    attributes = token.meta["attributes"]
+    for name in attributes.classes:
+        if close_matches(name.casefold(), ["evidence"]):
+            line = token.map[0] if token.map else 0
+            text = lines[line] if line < len(lines) else ""
+            col = max(text.find("{"), 0) + 1 + attributes.offsets.get("." + name, -1)
+            report(state.env, line, col, f"a div with source= and the class '.{name}' is no evidence box"
+                   f"{suggestion(['.evidence'])}")
+            return
 
 
 def _take_original(state: StateCore, lines: list[str], index: int, box_id: str, translated: bool) -> list:

@@ -105,7 +105,11 @@ def _fenced_div(state: StateBlock, start: int, end: int, silent: bool) -> bool:
 
 def _read_attributes(state: StateBlock, line: int, attr_text: str, col: int, brace_closed: bool) -> Attributes:
     try:
-        return parse_attributes(attr_text)
+        attributes = parse_attributes(attr_text)
+        for key, offset in attributes.repeated:
+            report(state.env, line, col + offset, f"attribute '{key}' is given twice: pandoc keeps the first, "
+                   f"{key}={attributes.get(key)}, and ignores this one; remove one of them")
+        return attributes
     except AttributeSyntaxError as exc:
         word = "{" + attr_text + "}"
         if brace_closed and attr_text and not re.search(r"\s", attr_text):     # pandoc: one word is the class
