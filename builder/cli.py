@@ -155,14 +155,26 @@ def pdf(root: Path, articles: tuple[str, ...], drafts: bool, out: Path | None) -
 
 @main.command()
 @click.option("--drafts", is_flag=True, help="Check drafts too.")
+@click.option("--list", "list_unsaved", is_flag=True, help="Name each evidence box whose source has no saved copy.")
 @click.pass_obj
-def check(root: Path, drafts: bool) -> None:
+def check(root: Path, drafts: bool, list_unsaved: bool) -> None:
     """Check front matter, links and Markdown without writing anything."""
     from builder.build import build as run_build
+    from builder.evidence.saving import unsaved_evidence
 
     result = _run(lambda: run_build(root, drafts=drafts, write=False, strict=True, pdf=False))
     _print_problems(result.warnings)
     click.echo(f"Checked {result.documents} documents: no errors")
+    unsaved = unsaved_evidence(result.settings.root, drafts=drafts)
+    if list_unsaved:
+        for box in unsaved:
+            click.echo(f"{box.path}:{box.line}:{box.col}: {box.key} (#{box.box_id}) has no saved copy")
+    if unsaved:
+        boxes = f"{len(unsaved)} evidence box{'es quote' if len(unsaved) != 1 else ' quotes'}"
+        keys = len({box.key for box in unsaved})
+        named = "" if list_unsaved else " (--list names them)"
+        click.echo(f"{boxes} {keys} source{'s' if keys != 1 else ''} with no saved copy{named}: "
+                   "dossier snapshot KEY saves one")
 
 
 @main.command()
@@ -310,3 +322,30 @@ def cite_add(root: Path, file: str | None) -> None:
         sys.exit(1)
     _run(lambda: write_atomically(addition.path, addition.text))
     click.echo(f"Added '{addition.key}' to {addition.relpath}:{addition.line}")
+
+
+@main.command()
+@click.argument("key")
+@click.option("--from", "source", metavar="URL|FILE",
+              help="Save from this address or file (default: an archived copy the publication names, else the entry's url).")
+@click.option("--date", "saved", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The day the copy was made (default: today).")
+@click.option("--force", is_flag=True, help="Replace the saved copy of KEY if there is one.")
+@click.option("--timeout", default=30, show_default=True, type=click.IntRange(1, 600), metavar="SECONDS",
+              help="Give up on a server that has not sent everything by then.")
+@click.pass_obj
+def snapshot(root: Path, key: str, source: str | None, saved, force: bool, timeout: int) -> None:
+    """Save the readable text of KEY's source to citations/snapshots/KEY.md, for quote verification."""
+    from builder.config.settings import load_settings
+    from builder.evidence.saving import UnknownKey, save_snapshot
+    from builder.text import suggestion
+
+    settings, _ = _run(lambda: load_settings(root))
+    try:
+        result = _run(lambda: save_snapshot(settings.root, key, source, saved=saved.date() if saved else None,
+                                            force=force, timeout=timeout))
+    except UnknownKey as unknown:
+        click.echo(f"error: no entry in citations/*.bib has the key '{key}'{suggestion(unknown.suggestions)}", err=True)
+        sys.exit(1)
+    replaced = f", replacing {', '.join(result.replaced)}" if result.replaced else ""
+    click.echo(f"Saved {result.relpath}: {result.characters:,} characters of the {result.kind} at {result.address}{replaced}")
