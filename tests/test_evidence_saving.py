@@ -62,6 +62,16 @@ class _Handler(BaseHTTPRequestHandler):
     routes: dict = {}
 
     def do_GET(self):
+        if self.path == "/trickle.html":     # headers a line at a time, each in time, all too late
+            self.wfile.write(b"HTTP/1.0 200 OK\r\n")
+            try:
+                for number in range(40):
+                    time.sleep(0.1)
+                    self.wfile.write(f"X-Line-{number}: slow\r\n".encode())
+                self.wfile.write(b"\r\nlate")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
         status, headers, body, delay = self.routes.get(self.path, (404, {"Content-Type": "text/plain"}, b"Not here", 0))
         if delay:
             time.sleep(delay)
@@ -301,6 +311,13 @@ def test_too_slow_an_answer_is_abandoned(root, server):
     assert _refused(root, "kcna2015", url, timeout=0.5) == (
         f"{url}:1:1: error: cannot save a copy of 'kcna2015' from {url}: no complete answer within 0.5 s; "
         "nothing was written")
+    assert time.monotonic() - started < 2.5
+
+
+def test_headers_sent_a_line_at_a_time_are_given_up_on_at_the_time_limit(root, server):
+    url = f"{server}/trickle.html"
+    started = time.monotonic()
+    assert _refused(root, "kcna2015", url, timeout=0.5).endswith("no complete answer within 0.5 s; nothing was written")
     assert time.monotonic() - started < 2.5
 
 

@@ -11,6 +11,7 @@ stalls, is abandoned at the time limit.
 from __future__ import annotations
 
 import re
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -28,6 +29,7 @@ MAX_BYTES = 50 * 1024 * 1024     # a long report as a PDF fits; an endless respo
 TIMEOUT = 30.0                   # seconds for the whole fetch
 _CHUNK = 64 * 1024
 _REDIRECTS = 10
+_GRACE = 1.0                     # seconds the fetching thread has past the time limit to report itself
 _ACCEPT = "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.5"
 
 
@@ -92,10 +94,33 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
 
 def fetch(address: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> Fetched:
-    """The body at address, read within timeout seconds and max_bytes; SnapshotFailed saying why not."""
+    """The body at address, read within timeout seconds and max_bytes; SnapshotFailed saying why not.
+
+    The socket's timeout bounds each wait and the reading loop the body, but not a name lookup
+    or headers sent a byte at a time: the fetch runs in a thread that is given up on (and left
+    to its socket's timeout) once the time is over."""
     problem = address_problem(address)
     if problem is not None:
         raise SnapshotFailed(problem)
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(_fetch(address, timeout, max_bytes))
+        except BaseException as exc:        # handed to the caller's thread
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, name="dossier-snapshot-fetch", daemon=True)
+    worker.start()
+    worker.join(timeout + _GRACE)
+    if not outcome:
+        raise SnapshotFailed(_too_slow(timeout))
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def _fetch(address: str, timeout: float, max_bytes: int) -> Fetched:
     deadline = time.monotonic() + timeout
     opener = urllib.request.build_opener(_Redirects())
     request = urllib.request.Request(address, headers={
