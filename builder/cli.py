@@ -206,6 +206,12 @@ def init(ctx: click.Context, directory: Path | None, title: str) -> None:
         click.echo(f"Created {os.path.relpath(path)}")
     for path in kept:
         click.echo(f"Kept {os.path.relpath(path)} as it was")
+    if target / "dossier.yml" in kept:
+        click.echo("A publication exists here: " + ("only missing setup files were added; its content was left alone"
+                                                    if created else "it has every setup file; nothing was changed"))
+    else:
+        moved = "" if target.resolve() == Path.cwd().resolve() else f"cd {os.path.relpath(target)}, then "
+        click.echo(f"Next: {moved}dossier serve, and open the address it prints")
 
 
 @main.group()

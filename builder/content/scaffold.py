@@ -80,12 +80,15 @@ def _create(path: Path, text: str, relpath: str, root: Path) -> bool:
 
 
 def init_publication(directory: Path, title: str) -> tuple[list[Path], list[Path]]:
-    """A minimal publication: settings, an article, a page and an empty bibliography folder.
+    """A small publication that builds: settings, an example article with its sources and a saved copy
+    of one, About and Methodology pages, a .gitignore and a workflow that publishes the site.
 
-    Returns (files created, files kept): a file of the scaffold's names that exists is never replaced."""
+    In a folder that holds a publication already, only the setup files that are missing (.gitignore,
+    the workflow) are added: its content stays its own. Returns (files created, files kept): a file
+    of the starter's names that exists is never replaced."""
+    from builder.content.starter import SETUP_FILES, starter_files
+
     _check_title(title)
-    if (directory / "dossier.yml").exists() or (directory / "dossier.yml").is_symlink():
-        raise BuildFailed([error(str(directory / "dossier.yml"), 1, 1, "a publication exists here already")])
     if directory.is_symlink() and not directory.exists():
         raise BuildFailed([error(str(directory), 1, 1, "cannot start a publication here: it is a link to nothing")])
     try:
@@ -93,35 +96,19 @@ def init_publication(directory: Path, title: str) -> tuple[list[Path], list[Path
     except OSError as exc:
         raise BuildFailed([error(str(directory), 1, 1, "cannot start a publication here "
                                  f"({exc.strerror or exc})")]) from None
-    files = {
-        "dossier.yml": (f"title: {json.dumps(title, ensure_ascii=False)}\n"
-                        'description: "Sourced analysis."\n'
-                        "base_url: https://example.org/\n"
-                        "language: en\n"
-                        "authors: [Your Name]\n"),
-        "content/articles/first-analysis.md": (
-            "---\n"
-            'title: "A first analysis"\n'
-            f"date: {today().isoformat()}\n"
-            "authors: [Your Name]\n"
-            "tags: [example]\n"
-            'summary: "What this publication is about."\n'
-            "---\n\n"
-            "## Findings\n\n"
-            "1. Write numbered findings first.\n"
-            "2. Then the evidence for each.\n\n"
-            "See [the about page](../pages/about.md).\n"),
-        "content/pages/about.md": "---\ntitle: About\n---\n\nWho writes this publication, and why.\n",
-    }
+    files = starter_files(title, today())
+    existing = (directory / "dossier.yml").exists() or (directory / "dossier.yml").is_symlink()
+    if existing:
+        files = {name: text for name, text in files.items() if name in (*SETUP_FILES, "dossier.yml")}
     created, kept = [], []
     # dossier.yml last: a publication exists only once everything it names is in place.
-    for name in [*list(files)[1:], "dossier.yml"]:
+    for name, text in files.items():
         path = directory / name
-        (created if _create(path, files[name], str(path), directory) else kept).append(path)
-    for folder in ("content/assets", "citations"):
-        try:
-            (directory / folder).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise BuildFailed([error(str(directory / folder), 1, 1, "cannot start a publication here "
-                                     f"({exc.strerror or exc})")]) from None
+        (created if _create(path, text, str(path), directory) else kept).append(path)
+    try:
+        if not existing:
+            (directory / "content" / "assets").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildFailed([error(str(directory / "content" / "assets"), 1, 1, "cannot start a publication here "
+                                 f"({exc.strerror or exc})")]) from None
     return created, kept

@@ -88,7 +88,7 @@ def save_snapshot(root: Path, key: str, source: str | None = None, *, saved: dt.
         extracted = readable_text(fetched)
     except SnapshotFailed as failed:
         raise BuildFailed([error(*address.place, f"cannot save a copy of '{key}' from {address.text}: "
-                                 f"{failed.reason}; nothing was written")]) from None
+                                 f"{failed.reason}")]) from None
     text = snapshot_text(extracted, address, saved or dt.date.today())
     _write(root, target, text)
     for old in existing:

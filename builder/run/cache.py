@@ -18,6 +18,7 @@ from builder.run.lock import LOCK_NAME
 from builder.run.write import replace_file
 
 CACHE_DIR = ".dossier-cache"    # in the publication's folder
+TRUST_VARIABLE = "DOSSIER_TRUST_CACHE"   # =1: a cache from another folder (restored by CI) is used, not emptied
 
 FORMAT = "5"   # 5: heading ids avoid the page's own ids; 4: bodies sanitised anew (hardening)
 
@@ -69,7 +70,13 @@ class Cache:
         request, copied from elsewhere) is never trusted: its HTML would skip the sanitiser."""
         stamp = folder / "VERSION"
         try:
-            if stamp.read_text(encoding="utf-8") == _stamp(folder):
+            found = stamp.read_text(encoding="utf-8")
+            if found == _stamp(folder):
+                return
+            if os.environ.get(TRUST_VARIABLE) == "1" and found.split(" folder ")[0] == _stamp(folder).split(" folder ")[0]:
+                # Restored by CI (actions/cache) from this publication's own earlier builds: a new
+                # folder, so a new inode, but a cache the workflow vouches for. Bound to this folder now.
+                stamp.write_text(_stamp(folder), encoding="utf-8")
                 return
         except OSError:
             pass
