@@ -203,7 +203,7 @@ def test_json_problems_are_errors_at_their_place(tmp_path, text, expected):
 
 @pytest.mark.parametrize("text, expected", [
     ("references:\n- id: a\n  title: [bad\n",
-     "3:10: error: malformed YAML: did not find expected ',' or ']' (while parsing a flow sequence)"),
+     "3:10: error: malformed YAML: this '[' is not closed: add ']' after the last item"),
     ("title: not a bibliography\n", "1:1: error: a CSL-YAML file is a list of items (- id: key) or a references: list of them"),
     ("- id: a\n- just text\n", "2:3: error: this item is not a set of variables (id, type, title, ...)"),
     ("- id: a\n  issued: [2020]\n", '2:11: error: issued: must be a date: "2016-03-14", or {"date-parts": [[2016, 3, 14]]}'),

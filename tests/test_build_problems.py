@@ -78,8 +78,7 @@ CASES = {
     "settings-wrong-type": (append_setting('index_articles: "ten"\n'),
                             ["dossier.yml:6:17: error: 'index_articles' must be an integer, not a string"]),
     "settings-malformed": (append_setting("menu: [about\n"),
-                           ["dossier.yml:6:7: error: malformed YAML: did not find expected ',' or ']' "
-                            "(while parsing a flow sequence)"]),
+                           ["dossier.yml:6:7: error: malformed YAML: this '[' is not closed: add ']' after the last item"]),
     "unclosed-div": (lambda root: article(root, FRONT + "Intro.\n\n::: {.note}\nNever closed.\n"),
                      ["content/articles/bad.md:8:1: error: fenced div ':::' is not closed: "
                       "add a ':::' line after its content"]),

@@ -85,7 +85,7 @@ def test_unknown_key_is_a_warning_and_kept_for_templates(tmp_path):
     ('title: "unclosed\nlanguage: en\n',
      "dossier.yml:1:8: error: malformed YAML: found unexpected end of stream (while scanning a quoted scalar)"),
     ("title: T\nmenu: [about, methodology\n",
-     "dossier.yml:2:7: error: malformed YAML: did not find expected ',' or ']' (while parsing a flow sequence)"),
+     "dossier.yml:2:7: error: malformed YAML: this '[' is not closed: add ']' after the last item"),
     ("title: a: b\n", "dossier.yml:1:9: error: malformed YAML: mapping values are not allowed in this context: "
                      "a value holding ': ' must be in quotes, as in title: \"a: b\""),
 ])

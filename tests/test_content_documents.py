@@ -191,3 +191,16 @@ def test_asset_symlinks_leaving_the_publication_are_refused(tmp_path):
         "content/assets/innocent.txt:1:1: error: asset is a link to a file outside the publication folder",
     ]
     assert [a.target for a in assets] == ["assets/alias.png", "assets/map.png"]    # a link inside is fine
+
+
+@pytest.mark.parametrize("front, expected", [
+    ("title: T\ndate: 2016-01-01\ntags: [a, b\nsummary: S\n", "4:7: error: malformed YAML: this '[' is not closed: "
+                                                              "add ']' after the last item"),
+    ("title: T\ndate: 2016-01-01\nauthors: [{name: A, orcid: 1\nsummary: S\n",
+     "4:11: error: malformed YAML: this '{' is not closed: add '}' after the last item"),
+], ids=["list", "mapping"])
+def test_a_bracket_left_open_is_reported_where_it_opens_not_on_the_next_line(tmp_path, front, expected):
+    """Issue 16: PyYAML stops at the next line; the fault is the bracket that nothing closes."""
+    article(tmp_path, "bad.md", front)
+    _, problems = load_documents(tmp_path, include_drafts=False)
+    assert messages(problems) == [f"content/articles/bad.md:{expected}"]

@@ -144,6 +144,16 @@ def test_an_unknown_reference_is_an_error_at_its_position(text, expected):
     assert '<span class="crossref crossref--unresolved">@' in result.html
 
 
+def test_an_unknown_reference_suggests_the_closest_ids_of_its_kind():
+    text = ("::: {.evidence #ev-cadre-loyalty source=kim2016}\nQuote.\n:::\n\n"
+            "![A map](map.png){#fig-cadre-map}\n\nSee @ev-cadre-loyal and @fig-cadre-mop.\n")
+    assert problems(text) == [
+        "content/articles/a.md:12:5: error: cross-reference '@ev-cadre-loyal' names no evidence in this document "
+        "(did you mean '@ev-cadre-loyalty'?)",
+        "content/articles/a.md:12:25: error: cross-reference '@fig-cadre-mop' names no figure in this document "
+        "(did you mean '@fig-cadre-map'?)"]
+
+
 def test_a_reference_to_the_wrong_kind_does_not_resolve():
     assert problems(f"{TABLE}\n: Rice {{#tbl-rice}}\n\nSee @fig-rice.\n") == [
         "content/articles/a.md:12:5: error: cross-reference '@fig-rice' names no figure in this document"]
@@ -209,7 +219,7 @@ def test_an_unknown_reference_fails_the_build_with_its_position(publication, cli
     article = root / "content" / "articles" / "border.md"
     article.write_text(article.read_text(encoding="utf-8") + "\n- crossings: @tbl-crossing\n", encoding="utf-8")
     expected = ("content/articles/border.md:17:14: error: cross-reference '@tbl-crossing' names no table "
-                "in this document")
+                "in this document (did you mean '@tbl-crossings'?)")      # the ids of its kind most like it
     with pytest.raises(BuildFailed) as failed:
         build(root, write=False)
     assert [str(p) for p in failed.value.problems] == [expected]

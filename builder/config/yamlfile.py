@@ -80,6 +80,10 @@ def describe_character(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
+# What PyYAML says it was reading when a bracket is left open, and the brackets.
+_FLOW_CLOSERS = {"while parsing a flow sequence": ("[", "]"), "while parsing a flow mapping": ("{", "}")}
+
+
 def _quoting_hint(problem: str, text: str, line: int) -> str:
     """The fix for the commonest slip: a value holding ': ' (a title with a colon), which YAML reads as a mapping."""
     if problem != "mapping values are not allowed in this context":
@@ -115,7 +119,12 @@ def parse_yaml(text: str) -> YamlDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
-        if exc.context_mark and mark and mark.index >= len(text.rstrip()):
+        if exc.context in _FLOW_CLOSERS and exc.context_mark and exc.problem_mark \
+                and exc.problem_mark.line > exc.context_mark.line:
+            # A bracket left open on its line: PyYAML stops at the next line; the fault is the opening.
+            opening, closing = _FLOW_CLOSERS[exc.context]
+            mark, problem = exc.context_mark, f"this '{opening}' is not closed: add '{closing}' after the last item"
+        elif exc.context_mark and mark and mark.index >= len(text.rstrip()):
             # Hit the end of the text (an unclosed quote or bracket): point at the opening.
             mark, problem = exc.context_mark, f"{problem} ({exc.context})"
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

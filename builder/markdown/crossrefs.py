@@ -18,6 +18,7 @@ from markdown_it.token import Token
 
 from builder.markdown.attributes import AttributeSyntaxError, parse_attributes
 from builder.markdown.report import inline_position, report
+from builder.text import close_matches, suggestion
 
 PREFIXES = {"ev": "Evidence", "fig": "Figure", "tbl": "Table", "sec": "Section"}
 _REFERENCE = re.compile(r"@((?:ev|fig|tbl)-[\w-]*[\w]|(?:fig|tbl|sec):[\w:.-]*[\w])")
@@ -196,8 +197,11 @@ def _resolve(state: StateCore) -> None:
                 token.meta["label"] = targets[target]
                 continue
             line, col = inline_position(lines, block, token.meta["offset"])
-            kind = PREFIXES[re.split(r"[-:]", target, maxsplit=1)[0]].lower()
-            report(state.env, line, col, f"cross-reference '@{target}' names no {kind} in this document")
+            prefix = re.split(r"[-:]", target, maxsplit=1)[0]
+            kind = PREFIXES[prefix].lower()
+            alike = close_matches(target, [name for name in targets if re.split(r"[-:]", name, maxsplit=1)[0] == prefix])
+            report(state.env, line, col, f"cross-reference '@{target}' names no {kind} in this document"
+                                         f"{suggestion(['@' + name for name in alike])}")
 
 
 def _section_targets(state: StateCore, targets: dict) -> None:
