@@ -157,6 +157,9 @@ def test_drafts_are_built_with_the_drafts_option(tmp_path_factory):
                  "authors/hidden-writer/index.html", "archive/2017/index.html"):
         assert (site / page).is_file(), page
     assert parse_page(site / "articles" / "draft-notes" / "index.html").texts["article-title"] == "Unfinished draft"
+    draft = parse_page(site / "articles" / "draft-notes" / "index.html")
+    assert [attrs for attrs in draft.find("p", class_="draft-label")] and "Draft" in draft.text      # it says so
+    assert not parse_page(site / "articles" / "alpha" / "index.html").find("p", class_="draft-label")
     assert broken_links(site, BASE_URL) == []
 
 

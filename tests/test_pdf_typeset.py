@@ -582,3 +582,12 @@ def test_the_examples_korean_edition_breaks_lines_between_words_and_is_set_uprig
     assert split == []
     first = render(pdf, 1, "pdf-example-korean")
     assert 200 < ImageStat.Stat(Image.open(first).convert("L")).mean[0] < 252
+
+
+def test_a_draft_built_with_drafts_says_so_on_its_pdf(tmp_path):
+    root = tmp_path / "minimal"
+    shutil.copytree(FIXTURES / "minimal", root)
+    result = build_pdfs(root, {"draft-notes", "alpha"}, drafts=True)
+    texts = {path.stem: page_texts(PdfReader(path))[0] for path in result.paths}
+    assert texts["draft-notes"].startswith("MINIMAL LEDGER DRAFT Unfinished draft")    # over the title
+    assert "DRAFT" not in texts["alpha"]

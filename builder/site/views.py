@@ -95,6 +95,7 @@ class ArticleView:
     references_in_body: bool = False     # the body shows the bibliography: the page writes no references section
     references_title: Markup = Markup("")    # `reference-section-title`; '' for the theme's own heading
     translations: tuple[Translation, ...] = ()     # the same article in other languages
+    draft: bool = False       # `draft: true`, built with --drafts: the page and its PDF say so
 
     @property
     def date_text(self) -> str:
@@ -334,7 +335,7 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
     pdf_url = article_pdf_url(doc.slug) if is_article and with_pdf else ""
     summary = doc.summary or _shorten(rendered.first_paragraph, SUMMARY_WORDS)
     return ArticleView(
-        kind=doc.kind, title=doc.title, subtitle=doc.subtitle, url=doc.url, summary=summary,
+        kind=doc.kind, title=doc.title, subtitle=doc.subtitle, url=doc.url, summary=summary, draft=doc.draft,
         date=doc.date.isoformat() if doc.date else "", updated=doc.updated.isoformat() if doc.updated else "",
         authors=tuple(Link(a.name, author_url(a.slug), a.affiliation) for a in doc.authors),
         tags=tuple(Link(t, tag_url(slugify(t))) for t in doc.tags),
