@@ -20,7 +20,7 @@ SNAPSHOT_KEY = "gazette2023"
 SETTINGS = """\
 title: {title}
 description: "Sourced analysis."
-# The address the site will be published at; links, feeds and search use it.
+# The address the site will be published at, ending in /: feeds, the sitemap and metadata use it.
 # For GitHub Pages: https://USER.github.io/REPOSITORY/
 base_url: https://example.org/
 language: en
@@ -215,7 +215,7 @@ jobs:
       - name: Install Dossier
         run: |
           sudo apt-get update
-          sudo apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
+          sudo apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core
           pip install "$DOSSIER"
       # Only the cache this workflow saved is used: one that arrives with the repository is removed.
       - name: Remove a committed build cache
