@@ -210,7 +210,9 @@ def init(ctx: click.Context, directory: Path | None, title: str) -> None:
         click.echo("A publication exists here: " + ("only missing setup files were added; its content was left alone"
                                                     if created else "it has every setup file; nothing was changed"))
     else:
-        moved = "" if target.resolve() == Path.cwd().resolve() else f"cd {os.path.relpath(target)}, then "
+        import shlex
+
+        moved = "" if target.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(os.path.relpath(target))}, then "
         click.echo(f"Next: {moved}dossier serve, and open the address it prints")
 
 

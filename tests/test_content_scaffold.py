@@ -5,7 +5,7 @@ import os
 
 import yaml
 
-from helpers import snapshot, write
+from helpers import broken_links, snapshot, write
 
 
 def test_init_then_build_gives_a_verified_quote_and_no_warnings(cli, tmp_path):
@@ -34,6 +34,7 @@ def test_init_then_build_gives_a_verified_quote_and_no_warnings(cli, tmp_path):
     for page in ("about", "methodology"):
         assert (root / "_site" / page / "index.html").is_file()
     assert (root / "_site" / "pdf" / "first-analysis.pdf").is_file()
+    assert broken_links(root / "_site", "https://example.org/") == []
 
     checked = cli("-C", root, "check")
     assert (checked.exit_code, checked.stderr) == (0, "")

@@ -116,7 +116,7 @@ BIBLIOGRAPHY = """\
   title = {Bus Lanes: The First Year},
   institution = {Town of Northfield},
   date = {2023-03},
-  url = {https://example.org/northfield/bus-lanes-first-year.pdf},
+  url = {https://transport.northfield.example/reports/bus-lanes-first-year.pdf},
 }
 
 @article{lindqvist2021,
@@ -141,7 +141,7 @@ BIBLIOGRAPHY = """\
   title = {Bus Lanes After a Year: Riders Pleased, Shops Less So},
   journaltitle = {Northfield Gazette},
   date = {2023-05-14},
-  url = {https://example.org/gazette/2023/05/14/bus-lanes-a-year-on},
+  url = {https://gazette.northfield.example/2023/05/14/bus-lanes-after-a-year},
   reliability = {B},
 }
 """
@@ -149,7 +149,7 @@ BIBLIOGRAPHY = """\
 SNAPSHOT = """\
 ---
 saved: {date}
-url: "https://example.org/gazette/2023/05/14/bus-lanes-a-year-on"
+url: "https://gazette.northfield.example/2023/05/14/bus-lanes-after-a-year"
 title: "Bus Lanes After a Year: Riders Pleased, Shops Less So"
 ---
 
