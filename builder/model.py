@@ -36,6 +36,7 @@ class Settings:
     menu: tuple[str, ...] | None = None
     feed_full_content: bool = True
     translator: str = ""                      # who translated evidence boxes that name no translator
+    verify_quotes: str = "error"              # or "warn": a misquote builds, its box marked as differing
     pdf: dict = field(default_factory=dict)   # variant, order, cover_image
     extra: dict = field(default_factory=dict)
     positions: dict = field(default_factory=dict, compare=False)   # setting -> (line, col) in dossier.yml
@@ -157,7 +158,7 @@ class EvidenceRecord:
     grade: str            # "B2", a source's default reliability "B", or ""
     date: str
     status: str           # "verified" | "not-found" | "no-snapshot" | "no-original" (translated, not verifiable)
-    saved: str = ""       # date the snapshot was saved, when verified
+    saved: str = ""       # date the snapshot was saved, when verified or found to differ
     original: str = ""    # a translated box's original wording (the quote is its translation)
     language: str = ""    # the language tag of the original, when translated
     translator: str = ""  # who translated it, the box's or the publication's, when translated

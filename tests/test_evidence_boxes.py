@@ -325,32 +325,47 @@ def test_source_without_evidence_has_no_evidence_section(publication):
     assert not (site / "evidence").exists()
 
 
-# --- Verification: build warns, check fails --------------------------------------------------
+# --- Verification: a misquote fails the build, unless verify_quotes: warn ------------------------
 
-MISQUOTE = ("content/articles/misquote.md:8:1: {severity}: quote in evidence box '#ev-wrong' is not in the saved "
-            "source 'dailynk2016a': 'Party cadres these days do not feel any loyalty towards the regime.' not found; "
-            "closest passage")
+MISQUOTE = ("content/articles/misquote.md:9:37: {severity}: quote in evidence box '#ev-wrong' is not in the saved "
+            "source 'dailynk2016a': \"… do not feel any → a true sense of loyalty towards the …\" (quote → source); "
+            "closest passage at citations/snapshots/dailynk2016a.txt:3, 89% similar")
 
 
-def test_misquote_is_a_warning_in_build(publication):
+def test_misquote_fails_the_build(publication, cli):
     root = publication("evidence-misquote")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, pdf=False)
+    assert [str(p) for p in failed.value.problems] == [MISQUOTE.format(severity="error")]
+    result = cli("-C", root, "build", "--no-pdf")
+    assert result.exit_code == 1 and not (root / "_site").exists()
+    assert result.stderr.splitlines()[0] == MISQUOTE.format(severity="error")
+
+
+def test_with_verify_quotes_warn_the_box_says_it_differs_from_its_saved_source(publication):
+    root = publication("evidence-misquote")
+    (root / "dossier.yml").write_text((root / "dossier.yml").read_text(encoding="utf-8") + "verify_quotes: warn\n",
+                                      encoding="utf-8")
     result = build(root, pdf=False)
-    assert len(result.warnings) == 1
-    assert str(result.warnings[0]).startswith(MISQUOTE.format(severity="warning"))
+    assert [str(p) for p in result.warnings] == [MISQUOTE.format(severity="warning")]
     html = (result.out_dir / "articles" / "misquote" / "index.html").read_text(encoding="utf-8")
     assert "verified against saved source" not in figure(html, "ev-wrong")
+    assert caption(html, "ev-wrong")[-1] == ('<span class="evidence__differs">⚠ Quote differs from the saved source of '
+                                             "March 15, 2016</span>")
     index = (result.out_dir / "evidence" / "index.html").read_text(encoding="utf-8")
-    assert '<span class="evidence-status evidence-status--not-found">Not found in saved source</span>' in index
+    assert ('<span class="evidence-status evidence-status--not-found">Differs from the saved source of March 15, 2016'
+            "</span>") in index
+    page = (result.out_dir / "evidence" / "misquote" / "ev-wrong" / "index.html").read_text(encoding="utf-8")
+    assert "Differs from the saved source of March 15, 2016" in page
 
 
-def test_misquote_is_an_error_in_check(publication, cli):
+def test_misquote_is_an_error_in_check_even_with_verify_quotes_warn(publication, cli):
     root = publication("evidence-misquote")
+    (root / "dossier.yml").write_text((root / "dossier.yml").read_text(encoding="utf-8") + "verify_quotes: warn\n",
+                                      encoding="utf-8")
     result = cli("-C", root, "check")
     assert result.exit_code == 1
-    lines = result.stderr.splitlines()
-    assert len(lines) == 2 and lines[1] == "1 error; nothing was written"
-    assert lines[0].startswith(MISQUOTE.format(severity="error"))
-    assert "loyalty towards the regime" in lines[0].split("closest passage", 1)[1]
+    assert result.stderr.splitlines() == [MISQUOTE.format(severity="error"), "1 error; nothing was written"]
 
 
 def test_a_correct_quote_passes_check(publication, cli):
@@ -497,7 +512,7 @@ def test_the_indexes_and_the_box_page_show_both_texts(translated):
     original = '<blockquote class="evidence-item__original" lang="ko"><p>괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다.</p></blockquote>'
     for page in (site / "evidence" / "index.html", site / "sources" / "kcna2016ko" / "index.html"):
         html = page.read_text(encoding="utf-8")
-        assert "<p>The puppet group&#39;s intelligence agency lured and abducted our citizens working abroad.</p>" in html
+        assert "<p>The puppet group’s intelligence agency lured and abducted our citizens working abroad.</p>" in html
         assert original in html
         assert '<span class="evidence-item__translated">· Translated from Korean by Pyongyang Ledger</span>' in html
         assert html.count('<span class="evidence-status evidence-status--verified">Original verified against saved '
@@ -548,14 +563,14 @@ def test_a_translated_box_without_an_original_is_a_warning_and_claims_nothing(tr
             "given</span>") in index
 
 
-def test_a_wrong_original_is_reported_at_its_div_with_the_closest_korean_passage(translated, cli):
+def test_a_wrong_original_is_reported_at_its_first_differing_word_with_the_korean_changes(translated, cli):
     article = translated / "content" / "articles" / "abduction.md"
     article.write_text(article.read_text(encoding="utf-8").replace("우리 공민들을 유인랍치하였다", "우리 인민들을 납치하였다"),
                        encoding="utf-8")
     result = cli("-C", translated, "check")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "content/articles/abduction.md:11:1: error: the original in evidence box '#ev-abduction' is not in the saved "
-        "source 'kcna2016ko': '괴뢰패당의 정보원이 해외에서 일하던 우리 인민들을 납치하였다.' not found; closest "
-        "passage (90% similar): \"괴뢰패당의 정보원이 해외에서 일하던 우리 공민들을 유인랍치하였다.\"",
+        "content/articles/abduction.md:12:24: error: the original in evidence box '#ev-abduction' is not in the saved "
+        "source 'kcna2016ko': \"… 해외에서 일하던 우리 인민들을 납치하였다. → 공민들을 유인랍치하였다.\" (quote → source); "
+        "closest passage at citations/snapshots/kcna2016ko.txt:5, 90% similar",
         "1 error; nothing was written"]

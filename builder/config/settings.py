@@ -29,6 +29,7 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "menu": (list, "a list of page names"),
     "feed_full_content": (bool, "true or false"),
     "translator": (str, "a string"),
+    "verify_quotes": (str, "'error' or 'warn'"),
     "pdf": (dict, "a mapping (variant, order, cover_image)"),
     "extra": (dict, "a mapping"),
 }
@@ -144,6 +145,10 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
         problems.append(error(name, *doc.value_position("unknown_citation_keys"),
                               "'unknown_citation_keys' must be 'error' (the default) or 'warn' (cited as pandoc "
                               f"shows a missing key, in bold with '?'), not '{values.pop('unknown_citation_keys')}'"))
+    if values.get("verify_quotes", "error") not in ("error", "warn"):
+        problems.append(error(name, *doc.value_position("verify_quotes"),
+                              "'verify_quotes' must be 'error' (the default: a misquote stops the build) or 'warn' "
+                              f"(built, the box saying it differs from its saved source), not '{values.pop('verify_quotes')}'"))
     if values.get("index_articles", 0) < 0:
         problems.append(error(name, *doc.value_position("index_articles"), "'index_articles' must not be negative"))
         del values["index_articles"]

@@ -1,8 +1,4 @@
-"""Evidence boxes at build time: grades, quote verification against saved sources, captions.
-
-A translated box (`translated=ko`) is verified by its original (`::: original`), never by the
-translation it shows; one that gives no original where its source has a snapshot is a warning,
-and claims nothing."""
+"""Evidence boxes at build time: grades, saved sources, captions (verification is checks.py's)."""
 
 from __future__ import annotations
 
@@ -11,7 +7,6 @@ from pathlib import Path
 
 from builder.bib.bibliography import Bibliography
 from builder.content.links import relative_url
-from builder.errors import Problem, Severity
 from builder.evidence.grades import CREDIBILITY, RELIABILITY
 from builder.evidence.snapshots import SNAPSHOT_SUFFIXES
 from builder.markdown.evidence import EvidenceBox
@@ -76,56 +71,41 @@ class Snapshots:
 
     def get(self, key: str):
         """(Snapshot, saved date) for key, or None."""
+        saved = self.saved(key)
+        return saved[:2] if saved else None
+
+    def saved(self, key: str) -> "SavedCopy | None":
+        """The snapshot of key, when it was saved, and where its text is in the file; None without one."""
         if key not in self._cache:
             from builder.evidence.snapshots import read_snapshot, snapshot_saved_date
             from builder.evidence.verify import Snapshot
 
             path = self.find(key)
-            self._cache[key] = (Snapshot(read_snapshot(path)), snapshot_saved_date(path)) if path else None
+            self._cache[key] = None
+            if path:
+                text = read_snapshot(path)
+                raw = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
+                # A .md's front matter goes before its text; an .html's text has no lines of the file.
+                skipped = raw[:len(raw) - len(text)].count("\n") if raw.endswith(text.replace("\r\n", "\n")) else None
+                self._cache[key] = SavedCopy(Snapshot(text), snapshot_saved_date(path), f"citations/snapshots/{path.name}",
+                                             None if path.suffix.lower() in (".html", ".htm") else skipped)
         return self._cache[key]
 
 
-def verify_boxes(document: Document, boxes: list[EvidenceBox], bibliography: Bibliography, snapshots: Snapshots,
-                 strict: bool, translator: str = "") -> tuple[tuple[EvidenceRecord, ...], list[Problem]]:
-    """Check every quote (a translated box's original) against its source's snapshot; a mismatch is a
-    warning, or an error when strict. translator: the publication's, for a translated box naming none."""
-    records, problems = [], []
-    for box in boxes:
-        status, saved = "no-snapshot", ""
-        language = box.get("translated")
-        found = snapshots.get(box.source) if box.source else None
-        if found is not None and language and not box.original:
-            status = "no-original"
-            problems.append(Problem(document.relpath, document.body_line + box.line, 1,
-                                    f"evidence box '#{box.id}' is translated from {language_name(language, 'en')} and is not "
-                                    f"verified against the saved source '{box.source}': add the original wording inside "
-                                    "the box in a '::: original' div", Severity.WARNING))
-        elif found is not None:
-            snapshot, saved_date = found
-            original = bool(language and box.original)
-            result = snapshot.verify(box.original if original else box.quote)
-            status = result.status
-            saved = saved_date if status == "verified" else ""
-            severity = Severity.ERROR if strict else Severity.WARNING
-            if status == "not-found" and original:
-                line, col = box.original_at
-                problems.append(Problem(document.relpath, document.body_line + line, col + 1,
-                                        f"the original in evidence box '#{box.id}' is not in the saved source "
-                                        f"'{box.source}': {_not_found(result)}", severity))
-            elif status == "not-found":
-                problems.append(Problem(document.relpath, document.body_line + box.line, 1,
-                                        f"quote in evidence box '#{box.id}' is not in the saved source "
-                                        f"'{box.source}': {_not_found(result)}", severity))
-        records.append(EvidenceRecord(box.id, box.number, box.source, box.quote, grade_of(box, bibliography),
-                                      box.get("date"), status, saved, box.original if language else "", language,
-                                      (box.get("translator") or translator) if language else ""))
-    return tuple(records), problems
+@dataclass(frozen=True, slots=True)
+class SavedCopy:
+    """A source's snapshot as quotes are checked against it."""
 
+    snapshot: object            # builder.evidence.verify.Snapshot
+    saved: str                  # ISO date it was saved, "" if it does not say
+    path: str                   # citations/snapshots/KEY.md, relative to the publication
+    skipped_lines: int | None   # lines of the file before its text (front matter); None: no lines to point at
 
-def _not_found(result) -> str:
-    """What a quote that is not in its saved source lacks, and the passage most like it."""
-    closest = " ".join(result.closest.split())
-    return f"'{result.missing}' not found; closest passage ({result.similarity:.0%} similar): \"{closest}\""
+    def where(self, offset: int) -> str:
+        """'citations/snapshots/KEY.md:12', the line of the file at an offset of its text."""
+        if offset < 0 or self.skipped_lines is None:
+            return self.path
+        return f"{self.path}:{self.snapshot.line_of(offset) + self.skipped_lines}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +124,8 @@ class CaptionView:
     original: str = ""          # the source's URL, and an archived copy's
     archived: str = ""
     verified: bool = False
-    saved_text: str = ""        # when the snapshot verified against was saved
+    differs: bool = False       # the quote is not in the saved source (verify_quotes: warn built it)
+    saved_text: str = ""        # when the snapshot verified (or differing) was saved
     note: str = ""
 
 
@@ -167,6 +148,7 @@ def caption_views(document: Document, boxes: list[EvidenceBox], records: tuple[E
             translated_from=language_name(language), translator=record.translator if record else "",
             source_page=relative_url(document.url, source_urls[box.source]) if box.source in source_urls else "",
             original=links.get("url", ""), archived=links.get("archived", ""),
-            verified=bool(record and record.status == "verified"), saved_text=long_date(saved) if saved else "",
+            verified=bool(record and record.status == "verified"),
+            differs=bool(record and record.status == "not-found"), saved_text=long_date(saved) if saved else "",
             note=box.get("note")))
     return views

@@ -32,6 +32,7 @@ class Verification:
     closest: str = ""        # when not found: the closest passage of the snapshot (original text, trimmed to about the quote's length)
     similarity: float = 0.0  # when not found: 0..1 similarity of that passage to the quote
     missing: str = ""        # when not found: the first piece of the quote that could not be matched in order
+    closest_at: int = -1     # when not found: where the closest passage begins in the snapshot's text (an offset)
 
 
 # --- Reading snapshot files -----------------------------------------------------------
@@ -98,8 +99,8 @@ class Snapshot:
         return Verification("verified")
 
     def _not_found(self, quote: str, missing: str) -> Verification:
-        closest, similarity = self._closest(quote)
-        return Verification("not-found", closest, similarity, missing)
+        closest, similarity, at = self._closest(quote)
+        return Verification("not-found", closest, similarity, missing, at)
 
     def _divergence(self, piece: Piece, position: int) -> Verification:
         """For a long quote: where its piece stops matching, and the saved text there.
@@ -119,9 +120,10 @@ class Snapshot:
         closest = self._original(begin, end) if self._text else ""
         matcher = difflib.SequenceMatcher(None, similarity_text(quoted), self._text[begin:end], autojunk=False)
         return Verification("not-found", closest, round(matcher.ratio(), 3),
-                            ("… " if word else "") + missing + (" …" if word + len(missing) < len(text) else ""))
+                            ("… " if word else "") + missing + (" …" if word + len(missing) < len(text) else ""),
+                            self._original_at(begin) if self._text else -1)
 
-    def _closest(self, quote: str) -> tuple[str, float]:
+    def _closest(self, quote: str) -> tuple[str, float, int]:
         """The passage most like the quote, and how alike they are (0..1); only a few candidates are scored.
 
         The candidates are where the quote's rarest n-grams point, and where the longest start
@@ -131,7 +133,7 @@ class Snapshot:
         instead, which takes linear time."""
         target = similarity_text(quote)
         if not target or not self._text:
-            return "", 0.0
+            return "", 0.0, -1
         matcher = difflib.SequenceMatcher(None, autojunk=False)
         matcher.set_seq2(target)
         letters = Counter(target)
@@ -156,8 +158,8 @@ class Snapshot:
             if ratio > best_ratio:
                 best_ratio, best_span = ratio, (begin, end)
         if best_ratio == 0.0:
-            return "", 0.0
-        return self._original(*best_span), round(best_ratio, 3)
+            return "", 0.0, -1
+        return self._original(*best_span), round(best_ratio, 3), self._original_at(best_span[0])
 
     def _aligned(self, matcher: difflib.SequenceMatcher, begin: int, end: int,
                  best_ratio: float) -> tuple[float, int, int]:
@@ -251,6 +253,17 @@ class Snapshot:
         last = max(first, bisect.bisect_left(lookup.starts, end) - 1)
         passage = self._source[lookup.spans[first][0]:lookup.spans[last][1]]
         return unicodedata.normalize("NFC", " ".join(passage.split()))
+
+    def _original_at(self, begin: int) -> int:
+        """Where the snapshot's own words behind the folded text[begin:] begin in its text."""
+        lookup = self._get_lookup()
+        if not lookup.spans:
+            return -1
+        return lookup.spans[max(0, bisect.bisect_right(lookup.starts, begin) - 1)][0]
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line of the snapshot's text at an offset."""
+        return self._source.count("\n", 0, max(0, offset)) + 1
 
     def _get_lookup(self) -> _Lookup:
         if self._lookup is None:

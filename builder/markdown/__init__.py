@@ -116,15 +116,17 @@ def parse_markdown(md: MarkdownIt, text: str, *, path: str = "<string>", line_of
 
 def render_parsed(md: MarkdownIt, parsed: ParsedMarkdown, citations_html: tuple[str, ...] = (),
                   evidence_caption=None, references: dict[str, str] | None = None,
-                  evidence_original_label=None, number_label=None) -> MarkdownResult:
+                  evidence_original_label=None, number_label=None, evidence_marks=None) -> MarkdownResult:
     """HTML of a parsed body, with each citation cluster replaced by its formatted HTML;
     evidence_caption(box, citations_html) gives each evidence box's <figcaption>; references, what
     each place the bibliography may go holds (markdown/refs.py: "div", "heading");
     evidence_original_label(box), the words above a translated box's original; number_label(kind,
-    number), a numbered target's words in the document's language ("Figure 2"; kind: fig, tbl, ev)."""
+    number), a numbered target's words in the document's language ("Figure 2"; kind: fig, tbl, ev);
+    evidence_marks(box, part, edge), a mark where each quote and original starts and ends
+    (markdown/evidence.py)."""
     env = dict(parsed.env, citations_html=citations_html, evidence_caption=evidence_caption,
                references_html=references or {}, evidence_original_label=evidence_original_label,
-               number_label=number_label)
+               number_label=number_label, evidence_marks=evidence_marks)
     html = md.renderer.render(parsed.tokens, md.options, env)
     tokens = parsed.tokens
     words = sum(len(_WORD.findall(token.content)) for token in tokens if token.type == "inline")

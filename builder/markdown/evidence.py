@@ -9,6 +9,9 @@ A translated box (`translated=ko`) holds its original wording in a nested `::: o
 the body is the translation readers see, the original what is verified. The original is moved
 to the end of the box and shown beneath the translation, in its own language, in a <details>
 whose summary the build words (env['evidence_original_label']).
+
+Where each quote and original begins and ends on the page, the renderer writes the build's marks
+(env['evidence_marks']), so that what is verified is read from the page as readers get it.
 """
 
 from __future__ import annotations
@@ -46,6 +49,9 @@ class EvidenceBox:
     written_id: bool = True     # False for a box without an id, which gets evidence-N
     original: str = ""          # the text of its `::: original` div: what a translated box verifies
     original_at: tuple[int, int] | None = None     # 0-based body line and column of that div's fence
+    quote_at: tuple[int, int] = (0, 0)      # 0-based body line and column where the quote's text begins
+    text_at: tuple[int, int] | None = None  # ... and the original's
+    end: int = 0                            # 0-based body line after the box's closing fence
 
     def get(self, name: str) -> str:
         return self.attributes.get(name, "")
@@ -119,6 +125,7 @@ def _collect(state: StateCore) -> None:
         ids.setdefault(page, line)
         original = _take_original(state, lines, index, box_id, translated)
         closing = _closing(tokens, index)
+        quote_at = _text_position(lines, tokens[index + 1] if index + 1 < closing else token)
         quote = _quote_text(tokens[index + 1:closing - len(original)])
         cluster_index = -1
         if source:
@@ -132,7 +139,9 @@ def _collect(state: StateCore) -> None:
         box = EvidenceBox(box_id, len(boxes) + 1, source, line, quote, cluster_index,
                           kept | ({"grade": grade} if grade else {}), written_id=bool(attributes.id) and bool(page),
                           original=_quote_text(original[1:-1]) if original else "",
-                          original_at=_fence_position(lines, original[0]) if original else None)
+                          original_at=_fence_position(lines, original[0]) if original else None,
+                          quote_at=quote_at, text_at=_text_position(lines, original[1]) if len(original) > 2 else None,
+                          end=token.map[1] if token.map else line + 1)
         boxes.append(box)
         token.type = "evidence_open"
         token.meta["box"] = box
@@ -189,6 +198,13 @@ def _fence_position(lines: list[str], token) -> tuple[int, int]:
     return line, max(text.find(":"), 0)
 
 
+def _text_position(lines: list[str], token) -> tuple[int, int]:
+    """0-based body line and column of the first text of a block (after indentation and '>' markers)."""
+    line = token.map[0] if token.map else 0
+    text = lines[line] if line < len(lines) else ""
+    return line, len(text) - len(text.lstrip(" \t>"))
+
+
 def _source_line(state: StateCore, token) -> int:
     """1-based line of a token in its file."""
     return (token.map[0] if token.map else 0) + state.env.get("line_offset", 0) + 1
@@ -236,14 +252,14 @@ def _render_open(self, tokens, idx, options, env) -> str:
     cite = box.get("url")
     cite_attr = f' cite="{escape(cite)}"' if cite.startswith(("http://", "https://")) else ""
     return (f'<figure class="evidence" id="{escape(box.id)}"{data}>\n'
-            f'<blockquote class="evidence__quote"{cite_attr}>\n')
+            f'<blockquote class="evidence__quote"{cite_attr}>\n{_mark(env, box, "quote", "start")}')
 
 
 def _render_close(self, tokens, idx, options, env) -> str:
     box: EvidenceBox = tokens[idx].meta["box"]
     caption = env.get("evidence_caption")
     html = caption(box, env.get("citations_html", ())) if caption else f'<figcaption class="evidence__caption">Evidence {box.number}</figcaption>'
-    quote_end = "" if box.original_at else "</blockquote>\n"     # the original's opening ended the quote
+    quote_end = "" if box.original_at else f'{_mark(env, box, "quote", "end")}</blockquote>\n'     # the original's opening ended the quote
     return f"{quote_end}{html}\n</figure>\n"
 
 
@@ -253,10 +269,17 @@ def _render_original_open(self, tokens, idx, options, env) -> str:
     label = env.get("evidence_original_label")
     language = box.get("translated")
     lang = f' lang="{escape(language)}"' if language else ""
-    return ('</blockquote>\n<details class="evidence__original" open>\n'
+    return (f'{_mark(env, box, "quote", "end")}</blockquote>\n<details class="evidence__original" open>\n'
             f'<summary>{escape(label(box) if label else "Original")}</summary>\n'
-            f'<blockquote class="evidence__original-quote"{lang}>\n')
+            f'<blockquote class="evidence__original-quote"{lang}>\n{_mark(env, box, "original", "start")}')
 
 
 def _render_original_close(self, tokens, idx, options, env) -> str:
-    return "</blockquote>\n</details>\n"
+    return f'{_mark(env, tokens[idx].meta["box"], "original", "end")}</blockquote>\n</details>\n'
+
+
+def _mark(env, box: EvidenceBox, part: str, edge: str) -> str:
+    """Where a quote ("quote", "original") starts or ends, for the build to read what the page shows
+    there (env['evidence_marks'](box, part, edge)); nothing without it."""
+    marks = env.get("evidence_marks")
+    return marks(box, part, edge) if marks else ""

@@ -1,5 +1,9 @@
 """Document bodies: Markdown parsed, citations formatted, evidence verified, HTML rendered.
 
+Evidence is verified by what the page shows: each body is sanitised with marks around its quotes,
+their visible text read from it (evidence/shown.py) and checked (evidence/checks.py), and only
+then are the captions, which say whether a quote was verified, put in and the body sanitised.
+
 Each document is parsed once and rendered at once into a draft: its HTML with a marker
 where each citation cluster and each evidence box's caption go, since those wait for the
 citations to be formatted. Holding drafts, not tokens, keeps memory small (tokens of
@@ -37,7 +41,9 @@ from builder.csl.citations import CitationFormatter, unknown_keys
 from builder.csl.contexts import citation_uses
 from builder.csl.metadata import document_request, nocite_keys
 from builder.errors import BuildFailed, Problem, Severity
-from builder.evidence.boxes import Snapshots, caption_views, language_name, verify_boxes
+from builder.evidence.boxes import Snapshots, caption_views, language_name
+from builder.evidence.checks import verify_boxes
+from builder.evidence.shown import shown_quotes
 from builder.markdown import MarkdownResult, create_parser, parse_markdown, render_parsed
 from builder.markdown.citations import Cluster
 from builder.markdown.evidence import EvidenceBox
@@ -48,7 +54,7 @@ from builder.site.views import ReferenceView
 from builder.site.words import N_
 from builder.text import html_text, in_language
 
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 CAPTION_TEMPLATES = ("_evidence_caption.html", "_macros.html")    # the first imports the second
 REFERENCES_TEMPLATE = "_reference_list.html"
 PARALLEL_FROM = 64      # from this many documents to parse, a process per core parses them
@@ -58,6 +64,9 @@ _CLUSTER, _CAPTION = "\x00C{}\x00", "\x00E{}\x00"
 _PLACES = {"div": "\x00R0\x00", "heading": "\x00R1\x00"}     # where the bibliography may go (markdown/refs.py)
 _NUMBER_LABELS = {"fig": N_("Figure %(number)s"), "tbl": N_("Table %(number)s"), "ev": N_("Evidence %(number)s")}
 _MARKER = re.compile("\x00([CENR])(\\d+)\x00")
+# Where each box's quote (Q) and original (O) start (s) and end (e): in the draft, then as text
+# no author can guess (dossier-TOKEN-Q0s-), which the sanitiser keeps where the page shows it.
+_QUOTE_MARKER = re.compile("\x00([QO])(\\d+)([se])\x00")
 _MOVED = re.compile("\x00M\x00(.*?)\x00m\x00", re.DOTALL)    # punctuation moved into a narrative citation (notes)
 _LINK_TAG = re.compile(r"</?a\b[^>]*>")      # a citation in a link's text keeps its words, not its links
 _ENDS_WITH_PUNCTUATION = re.compile(r"[.,;:!?]\s*(?:<[^>]*>\s*)*$")
@@ -151,6 +160,7 @@ class BodyRenderer:
         """Every document rendered, in order; problems are the evidence checks' (cached ones included).
         items: the CSL-JSON of the cited entries by language tag, '' for the publication's."""
         snapshots = Snapshots(self.settings.root)
+        strict = strict or self.settings.verify_quotes != "warn"
         items_of = [items.get(body.document.language, items[""]) for body in bodies]
         keys = [self._render_key(body, body_items, formatter, snapshots, source_urls, strict)
                 for body, body_items in zip(bodies, items_of)]
@@ -187,7 +197,8 @@ class BodyRenderer:
         boxes = {id(box): index for index, box in enumerate(parsed.evidence)}
         markers = tuple(_CLUSTER.format(index) for index in range(len(parsed.clusters)))
         result = render_parsed(self.md, parsed, markers, lambda box, _: _CAPTION.format(boxes[id(box)]), _PLACES,
-                               self._original_label, self._number_label)
+                               self._original_label, self._number_label,
+                               lambda box, part, edge: f"\x00{'Q' if part == 'quote' else 'O'}{boxes[id(box)]}{edge[0]}\x00")
         return _Draft(result, parsed.clusters, parsed.evidence)
 
     def _number_label(self, kind: str, number: int) -> str:
@@ -228,19 +239,27 @@ class BodyRenderer:
     def _render_one(self, document: Document, draft: _Draft, citations, source_urls, snapshots: Snapshots,
                     strict: bool) -> dict:
         result = draft.result
-        evidence, evidence_problems = verify_boxes(document, draft.evidence, self.bibliography, snapshots, strict,
-                                                   self.settings.translator)
         clusters = [citations.clusters[index] if index < len(citations.clusters)
                     else f'<span class="citation">{escape(cluster.source)}</span>'
                     for index, cluster in enumerate(draft.clusters)]
         clusters = [_LINK_TAG.sub("", html) if cluster.in_link else html for html, cluster in zip(clusters, draft.clusters)]
-        captions = self._captions_of(document, draft, evidence, source_urls, citations.clusters)
         notes = [citations.notes[index] if index < len(citations.notes) else "" for index in range(len(clusters))]
         placed, in_body = self._placed_references(document, result.html, citations.bibliography, source_urls)
         # The theme's list goes in once the body is sanitised, as the page around the body does.
         stand_ins = [f"dossier-references-{secrets.token_hex(8)}" if html else "" for html in placed]
-        pieces = {"C": clusters, "E": captions, "N": notes, "R": stand_ins}
+        # What each quote shows is read from the page as sanitised, before the captions that say whether
+        # it is verified go in; the page is then sanitised with them.
+        token = secrets.token_hex(8)
+        stand_for_captions = [f"dossier-{token}-E{index}-" for index in range(len(draft.evidence))]
+        pieces = {"C": clusters, "E": stand_for_captions, "N": notes, "R": stand_ins}
         html = _with_moved_punctuation(_MARKER.sub(lambda m: pieces[m[1]][int(m[2])], result.html))
+        html = _QUOTE_MARKER.sub(lambda m: f"dossier-{token}-{m[1]}{m[2]}{m[3]}-", html)
+        marks = re.compile(f"dossier-{token}-([QO])(\\d+)([se])-")
+        shown = shown_quotes(html if self.settings.unsafe_html else sanitize(html), marks) if draft.evidence else {}
+        evidence, evidence_problems = verify_boxes(document, draft.evidence, shown, self.bibliography, snapshots,
+                                                   strict, self.settings.translator)
+        captions = self._captions_of(document, draft, evidence, source_urls, citations.clusters)
+        html = re.sub(f"dossier-{token}-E(\\d+)-", lambda m: captions[int(m[1])], marks.sub("", html))
         html = html if self.settings.unsafe_html else sanitize(html)
         for stand_in, references in zip(stand_ins, placed):
             html = html.replace(stand_in, references) if stand_in else html

@@ -306,8 +306,7 @@ def _evidence_view(use, views: dict, source_label: str, source_url: str, words: 
     status = "verified-original" if record.status == "verified" and record.language else record.status
     return EvidenceView(record.id, words("evidence.label", number=record.number), f"{article.url}#{record.id}",
                         _shorten(record.quote, 60), record.grade, describe_grade(record.grade) if record.grade else "",
-                        long_date(date) if date else record.date, record.status,
-                        words(f"evidence.status.{status}"),
+                        long_date(date) if date else record.date, record.status, _status_text(record, status, words),
                         article, evidence_url(document.slug, record.id), record.quote, source_label, source_url,
                         search_date=date.isoformat() if date else article.search_date,
                         search_filters=tuple(facets), summary=_shorten(record.quote, 30),
@@ -315,6 +314,12 @@ def _evidence_view(use, views: dict, source_label: str, source_url: str, words: 
                         original_language=record.language,
                         original_label=words("evidence.original", language=language_name(record.language))
                         if record.original else "", translation=_translation_note(record, words))
+
+
+def _status_text(record, status: str, words: Words) -> str:
+    """'Verified against saved source'; a quote that differs says from the copy of which date."""
+    saved = parse_date(record.saved) if record.status == "not-found" else None
+    return words("evidence.status.differs", date=long_date(saved)) if saved else words(f"evidence.status.{status}")
 
 
 def _translation_note(record, words: Words) -> str:

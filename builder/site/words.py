@@ -48,6 +48,7 @@ _KEYS = {
     "evidence.label": N_("Evidence %(number)s"),
     "evidence.status.verified": N_("Verified against saved source"),
     "evidence.status.not-found": N_("Not found in saved source"),
+    "evidence.status.differs": N_("Differs from the saved source of %(date)s"),
     "evidence.status.no-snapshot": N_("No saved source"),
     "evidence.status.no-original": N_("Translation not verified: no original given"),
     "evidence.status.verified-original": N_("Original verified against saved source"),
