@@ -141,6 +141,18 @@ def test_an_unclosed_comment_in_a_quote_is_an_error(tmp_path):
         "HTML in it (an unclosed comment or element) takes in what follows, so what it shows cannot be verified")
 
 
+def test_in_a_translated_box_hidden_words_are_errors_and_only_the_original_must_be_text(tmp_path):
+    snapshot = SNAPSHOT + "\n정권은 일 년 안에 무너질 것이라고 그는 말했다.\n"
+    translated = ("::: {.evidence #ev-ko source=src translated=ko}\n"
+                  "The regime <span class=\"sr-only\">never</span> will collapse within a year, he said. "
+                  "![a chart](https://example.org/chart.png)\n\n"
+                  "::: original\n정권은 일 년 안에 무너질 것이라고 그는 말했다.\n:::\n:::\n")
+    root = publication(tmp_path, translated, snapshot=snapshot)
+    assert problems(root) == [
+        "content/articles/quotes.md:9:25: error: the quote in evidence box '#ev-ko' hides \"never\" from sighted "
+        f"readers (class=\"sr-only\"): {HIDES}"]
+
+
 # --- The misquote message ----------------------------------------------------------------------
 
 def test_a_bracket_that_cannot_stand_for_the_source_shows_the_passage(tmp_path):

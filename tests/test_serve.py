@@ -511,6 +511,20 @@ def test_a_failing_first_build_still_serves_and_recovers(live):
     assert serve_threads() == []
 
 
+def test_a_misquote_fails_the_served_build_and_verify_quotes_warn_serves_the_box_marked(live):
+    site = live("evidence-misquote")
+    assert not site.status.state.ok
+    assert [str(p) for p in site.status.state.problems] == [
+        "content/articles/misquote.md:9:37: error: quote in evidence box '#ev-wrong' is not in the saved source "
+        "'dailynk2016a': \"… do not feel any → a true sense of loyalty towards the …\" (quote → source); closest "
+        "passage at citations/snapshots/dailynk2016a.txt:3, 89% similar"]
+    settings = site.root / "dossier.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "verify_quotes: warn\n", encoding="utf-8")
+    wait_until(lambda: site.status.state.ok)
+    status, page = get(site, "articles/misquote/")
+    assert status == 200 and "⚠ Quote differs from the saved source of March 15, 2016".encode() in page
+
+
 def test_a_crash_in_the_build_is_reported_and_the_server_goes_on(live, monkeypatch):
     site = live("cited")
 
