@@ -155,6 +155,13 @@ def test_in_a_translated_box_hidden_words_are_errors_and_only_the_original_must_
 
 # --- The misquote message ----------------------------------------------------------------------
 
+def test_a_misquote_is_reported_at_the_word_that_differs_not_at_the_same_word_before_it(tmp_path):
+    root = publication(tmp_path, box("ev-twice", "Markets open at noon. She said it was noon."))
+    assert problems(root) == [
+        "content/articles/quotes.md:9:39: error: quote in evidence box '#ev-twice' is not in the saved source 'src': "
+        "\"… said it was noon. → so.\" (quote → source); closest passage at citations/snapshots/src.md:8, 94% similar"]
+
+
 def test_a_bracket_that_cannot_stand_for_the_source_shows_the_passage(tmp_path):
     root = publication(tmp_path, box("ev-bracket", "[T]he said it was so."))
     assert problems(root) == [

@@ -84,12 +84,19 @@ class Snapshots:
             self._cache[key] = None
             if path:
                 text = read_snapshot(path)
-                raw = path.read_bytes().decode("utf-8", errors="replace").replace("\r\n", "\n")
+                suffix = path.suffix.lower()
                 # A .md's front matter goes before its text; an .html's text has no lines of the file.
-                skipped = raw[:len(raw) - len(text)].count("\n") if raw.endswith(text.replace("\r\n", "\n")) else None
+                skipped = None if suffix in (".html", ".htm") else _lines_before(path, text) if suffix == ".md" else 0
                 self._cache[key] = SavedCopy(Snapshot(text), snapshot_saved_date(path), f"citations/snapshots/{path.name}",
-                                             None if path.suffix.lower() in (".html", ".htm") else skipped)
+                                             skipped)
         return self._cache[key]
+
+
+def _lines_before(path: Path, text: str) -> int:
+    """The lines of a .md snapshot before the text read from it (its front matter)."""
+    raw = path.read_bytes().decode("utf-8-sig", errors="replace").replace("\r\n", "\n")
+    body = text.replace("\r\n", "\n")
+    return raw[:len(raw) - len(body)].count("\n") if raw.endswith(body) else 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,7 @@ class _Place:
         start = self._start("original" if original else "quote")
         changes = word_changes(_around_missing(text, result.missing), result.closest,
                                window=len(text) > _LONG_QUOTE) if result.closest else None
-        first = self._find(changes.first, start, 1) if changes and changes.first else None
+        first = self._find(changes.first, start, changes.earlier + 1) if changes and changes.first else None
         at = self._at(first or start)
         where = found.where(result.closest_at)
         similar = f"{result.similarity:.0%}"

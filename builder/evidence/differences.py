@@ -30,7 +30,8 @@ class Changes:
 
     text: str
     count: int
-    first: str = ""         # the quote's first word that differs ('' when the quote lacks words there)
+    first: str = ""         # the quote's word at the first change (the word after it, where the quote lacks words)
+    earlier: int = 0        # how often that word occurs in the quote before it
 
 
 def word_changes(quote: str, passage: str, shown: int = _SHOWN, context: int = _CONTEXT, window: bool = False) -> Changes:
@@ -57,8 +58,14 @@ def word_changes(quote: str, passage: str, shown: int = _SHOWN, context: int = _
         segments.append(" ".join(parts + words[position:end]))
     starts_inside = groups[0][0][0] > context
     text = ("… " if starts_inside else "") + " … ".join(segments) + (" …" if end < len(words) else "")
-    first = changes[0]
-    return Changes(text, len(changes), " ".join(words[first[0]:first[1]]))
+    at = min(changes[0][0], len(words) - 1)
+    word = _bare(words[at])
+    return Changes(text, len(changes), word, sum(_bare(other) == word for other in words[:at]))
+
+
+def _bare(word: str) -> str:
+    """A word without the punctuation around it, in one case: as it is looked for in the Markdown."""
+    return (strip_edges(word) or word).casefold()
 
 
 def _changes(words: list[str], other: list[str], loose: bool, window: bool) -> list[tuple[int, int, int, int]]:
