@@ -69,11 +69,23 @@ class Shown:
 
 def shown_quotes(html: str, mark: re.Pattern) -> dict[tuple[str, int], Shown]:
     """Each quote's Shown by (part, index), from the marks in html: mark matches a mark, group 1 the part
-    ('Q' quote, 'O' original), group 2 the box's index, group 3 's' (start) or 'e' (end)."""
-    reader = _QuoteReader(mark)
-    reader.feed(html)
-    reader.close()
-    return {key: reader.result(key) for key in reader.quotes}
+    ('Q' quote, 'O' original), group 2 the box's index, group 3 's' (start) or 'e' (end).
+
+    Only the stretch of each quote is read (a page is mostly not quotes): from its start to its end
+    mark, or to the end of the page when that was swallowed."""
+    found = list(mark.finditer(html))
+    shown = {}
+    for position, start in enumerate(found):
+        if start.group(3) != "s":
+            continue
+        key = (start.group(1), start.group(2))
+        end = next((m.end() for m in found[position + 1:] if m.group(3) == "e" and (m.group(1), m.group(2)) == key),
+                   len(html))
+        reader = _QuoteReader(mark)
+        reader.feed(html[start.start():end])
+        reader.close()
+        shown[(key[0], int(key[1]))] = reader.result((key[0], int(key[1])))
+    return shown
 
 
 @dataclass

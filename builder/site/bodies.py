@@ -248,19 +248,19 @@ class BodyRenderer:
         # The theme's list goes in once the body is sanitised, as the page around the body does.
         stand_ins = [f"dossier-references-{secrets.token_hex(8)}" if html else "" for html in placed]
         # What each quote shows is read from the page as sanitised, before the captions that say whether
-        # it is verified go in; the page is then sanitised with them.
+        # it is verified go in (each sanitised too: it holds a citation formatted from the .bib).
         token = secrets.token_hex(8)
         stand_for_captions = [f"dossier-{token}-E{index}-" for index in range(len(draft.evidence))]
         pieces = {"C": clusters, "E": stand_for_captions, "N": notes, "R": stand_ins}
         html = _with_moved_punctuation(_MARKER.sub(lambda m: pieces[m[1]][int(m[2])], result.html))
         html = _QUOTE_MARKER.sub(lambda m: f"dossier-{token}-{m[1]}{m[2]}{m[3]}-", html)
-        marks = re.compile(f"dossier-{token}-([QO])(\\d+)([se])-")
-        shown = shown_quotes(html if self.settings.unsafe_html else sanitize(html), marks) if draft.evidence else {}
-        evidence, evidence_problems = verify_boxes(document, draft.evidence, shown, self.bibliography, snapshots,
-                                                   strict, self.settings.translator)
-        captions = self._captions_of(document, draft, evidence, source_urls, citations.clusters)
-        html = re.sub(f"dossier-{token}-E(\\d+)-", lambda m: captions[int(m[1])], marks.sub("", html))
         html = html if self.settings.unsafe_html else sanitize(html)
+        marks = re.compile(f"dossier-{token}-([QO])(\\d+)([se])-")
+        evidence, evidence_problems = verify_boxes(document, draft.evidence, shown_quotes(html, marks), self.bibliography,
+                                                   snapshots, strict, self.settings.translator)
+        captions = self._captions_of(document, draft, evidence, source_urls, citations.clusters)
+        captions = captions if self.settings.unsafe_html else [sanitize(caption) for caption in captions]
+        html = re.sub(f"dossier-{token}-E(\\d+)-", lambda m: captions[int(m[1])], marks.sub("", html))
         for stand_in, references in zip(stand_ins, placed):
             html = html.replace(stand_in, references) if stand_in else html
         plain = [html_text(cluster) for cluster in clusters]
