@@ -2,7 +2,7 @@
 
 Evidence is verified by what the page shows: each body is sanitised with marks around its quotes,
 their visible text read from it (evidence/shown.py) and checked (evidence/checks.py), and only
-then are the captions, which say whether a quote was verified, put in and the body sanitised.
+then do the captions, which say whether a quote was verified, go in (each sanitised on its own).
 
 Each document is parsed once and rendered at once into a draft: its HTML with a marker
 where each citation cluster and each evidence box's caption go, since those wait for the
