@@ -134,6 +134,17 @@ def test_an_image_in_a_verified_quote_is_an_error_and_without_a_snapshot_it_is_n
         "which is not checked against the saved source 'src': only text is verified; move it out of the box"]
 
 
+def test_text_shown_in_reverse_order_is_an_error(tmp_path):
+    root = publication(tmp_path, box("ev-bdo", 'The regime will <bdo dir="rtl">ton</bdo> collapse within a year.')
+                       + box("ev-rlo", "The regime will \u202eton\u202c collapse within a year."))
+    reordered = "text in another order (<bdo> or a bidirectional override character)"
+    assert [p for p in problems(root) if "another order" in p] == [
+        f"content/articles/quotes.md:9:17: error: the quote in evidence box '#ev-bdo' shows {reordered}, which is "
+        "not checked against the saved source 'src': only text is verified; move it out of the box",
+        f"content/articles/quotes.md:13:17: error: the quote in evidence box '#ev-rlo' shows {reordered}, which is "
+        "not checked against the saved source 'src': only text is verified; move it out of the box"]
+
+
 def test_an_unclosed_comment_in_a_quote_is_an_error(tmp_path):
     root = publication(tmp_path, box("ev-open", "The regime will collapse within a year, he said.\n\n<!-- a note"))
     assert problems(root)[0] == (
@@ -207,6 +218,13 @@ def test_shown_text_joins_blocks_and_lists_what_hides_words():
         ('class="visually-hidden"', "sighted readers", "not"), ("a closed <details>", "sighted readers", "tucked away"),
         ("an image", "", "map")]
     assert shown.ended
+
+
+def test_q_shows_quotation_marks_and_bdo_or_an_override_character_reorders_the_text():
+    shown = shown_quotes('M-Q0s-<p>He said <q>no</q>. <bdo dir="rtl">ton</bdo> \u202eton\u202c</p>M-Q0e-', MARK)[("Q", 0)]
+    assert shown.text == 'He said "no". ton \u202eton\u202c'
+    assert [c.how for c in shown.concealed] == [
+        "text in another order (<bdo> or a bidirectional override character)"] * 2
 
 
 def test_a_quote_whose_end_mark_is_lost_has_not_ended():

@@ -30,6 +30,8 @@ _OPAQUE = {"img": "an image", "picture": "an image", "svg": "an image", "canvas"
            "embed": "an embedded object", "input": "a form field", "select": "a form field",
            "textarea": "a form field", "script": "a script", "style": "a stylesheet", "link": "a stylesheet",
            "noscript": "text shown only without script", "math": "a formula"}
+_REORDERED = "text in another order (<bdo> or a bidirectional override character)"
+_OVERRIDES = re.compile("[\u202d\u202e]")      # LRO, RLO: letters shown in the reverse of their order
 _HIDING_CLASSES = ("visually-hidden", "sr-only", "visuallyhidden", "screen-reader-text")
 # Inline styles that hide text from sighted readers (or, display and visibility, from everyone).
 _HIDING_STYLES = (
@@ -112,6 +114,10 @@ class _QuoteReader(HTMLParser):
         if self.open and tag in _OPAQUE:
             alt = " ".join(values.get("alt", "").split())
             self._conceal(Concealment(_OPAQUE[tag], "", alt, "![" if tag == "img" else f"<{tag}"))
+        elif self.open and tag == "bdo":
+            self._conceal(Concealment(_REORDERED, "", pattern="<bdo"))
+        elif self.open and tag == "q":          # browsers show quotation marks around it
+            self._text('"')
         self._block(tag)
         if tag in _VOID:
             return
@@ -128,6 +134,8 @@ class _QuoteReader(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "q" and any(element.tag == "q" for element in self.stack):
+            self._text('"')
         self._block(tag)
         for position in range(len(self.stack) - 1, -1, -1):
             if self.stack[position].tag == tag:
@@ -159,6 +167,8 @@ class _QuoteReader(HTMLParser):
         hiding = self._hiding()
         quote = self.quotes[self.open[-1]]
         words = " ".join(text.split())
+        if _OVERRIDES.search(text):
+            quote[1].append(Concealment(_REORDERED, "", pattern=_OVERRIDES.search(text).group()))
         if hiding is not None and words:
             if hiding is self._last and quote[1]:      # more words of one hiding element: one report
                 last = quote[1][-1]
