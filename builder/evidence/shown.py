@@ -4,9 +4,9 @@ The body is read as the browser gets it (sanitised, unless `unsafe_html`), betwe
 build puts at the start and end of each quote and original. Its text is what is verified; text
 that sighted readers or screen readers do not both get (the `hidden` attribute, the classes
 `visually-hidden` and `sr-only`, `aria-hidden="true"`, hiding inline styles, `<template>`, a
-closed `<details>`) and what shows something other than text (an image, an embedded object)
-are listed apart, for the build to report: a verified mark must mean that what readers see is
-in the source.
+closed `<details>`) and what shows something other than text (an image, an embedded object) or
+text in another order than it is written (`<bdo>`, an override character) are listed apart, for
+the build to report: a verified mark must mean that what readers see is in the source.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ class _QuoteReader(HTMLParser):
         if _OVERRIDES.search(text):
             quote[1].append(Concealment(_REORDERED, "", pattern=_OVERRIDES.search(text).group()))
         if hiding is not None and words:
-            if hiding is self._last and quote[1]:      # more words of one hiding element: one report
+            if hiding is self._last and quote[1] and quote[1][-1].how == hiding.how:     # one report per element
                 last = quote[1][-1]
                 quote[1][-1] = Concealment(last.how, last.whom, f"{last.text} {words}", last.pattern)
             else:
