@@ -574,3 +574,26 @@ def test_a_wrong_original_is_reported_at_its_first_differing_word_with_the_korea
         "source 'kcna2016ko': \"… 해외에서 일하던 우리 인민들을 납치하였다. → 공민들을 유인랍치하였다.\" (quote → source); "
         "closest passage at citations/snapshots/kcna2016ko.txt:5, 90% similar",
         "1 error; nothing was written"]
+
+
+def test_with_verify_quotes_warn_a_wrong_original_says_the_original_differs(translated):
+    settings = translated / "dossier.yml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "verify_quotes: warn\n", encoding="utf-8")
+    article = translated / "content" / "articles" / "abduction.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("우리 공민들을 유인랍치하였다", "우리 인민들을 납치하였다"),
+                       encoding="utf-8")
+    result = build(translated, pdf=False)
+    assert [str(p) for p in result.warnings] == [
+        "content/articles/abduction.md:12:24: warning: the original in evidence box '#ev-abduction' is not in the saved "
+        "source 'kcna2016ko': \"… 해외에서 일하던 우리 인민들을 납치하였다. → 공민들을 유인랍치하였다.\" (quote → source); "
+        "closest passage at citations/snapshots/kcna2016ko.txt:5, 90% similar"]
+    html = (result.out_dir / "articles" / "abduction" / "index.html").read_text(encoding="utf-8")
+    assert caption(html, "ev-abduction")[-1] == ('<span class="evidence__differs">⚠ Original differs from the saved '
+                                                 "source of April 13, 2016</span>")
+    assert "verified" not in figure(html, "ev-abduction")
+    settings.write_text(settings.read_text(encoding="utf-8").replace("language: en", "language: ko"), encoding="utf-8")
+    site = build(translated, pdf=False).out_dir
+    html = (site / "articles" / "abduction" / "index.html").read_text(encoding="utf-8")
+    assert caption(html, "ev-abduction")[-1] == '<span class="evidence__differs">⚠ 원문이 2016년 4월 13일에 저장된 출처와 다름</span>'
+    index = (site / "evidence" / "index.html").read_text(encoding="utf-8")
+    assert ">2016년 4월 13일에 저장된 출처와 다름</span>" in index
