@@ -171,7 +171,7 @@ custom: "<script>alert('extra')</script>"
 EVIDENCE = """\
 The quote (@ev-evil).
 
-::: {.evidence #ev-evil source=evil2016 date="<script>alert('date')</script>" locator="<img src=x onerror=alert('locator')>" grade=B2 url="javascript:alert('url')" archived="JaVaScRiPt:alert('archived')" note="<script>alert('note')</script>" translated=ko translator="<svg onload=alert('translator')>"}
+::: {.evidence #ev-evil source=evil2016 date="2016-03-14?" locator="<img src=x onerror=alert('locator')>" grade=B2 url="javascript:alert('url')" archived="JaVaScRiPt:alert('archived')" note="<script>alert('note')</script>" translated=ko translator="<svg onload=alert('translator')>"}
 Party cadres do not feel loyalty.
 
 ::: original

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.config.settings import load_settings
+from builder.config.settings import find_publication, load_settings
 from builder.errors import BuildFailed, Severity
 from builder.model import Author
 from helpers import write
@@ -332,3 +332,14 @@ def test_a_setting_named_as_other_tools_name_it_suggests_dossiers_name(tmp_path,
     _, warnings = settings_from(tmp_path, f"title: T\n{key}: x\n")
     assert [str(p) for p in warnings] == [f"dossier.yml:2:1: warning: unknown setting '{key}' (did you mean "
                                           f"'{meant}'?) (kept for templates; free keys belong under 'extra:')"]
+
+
+def test_the_publication_is_found_in_the_nearest_folder_above_up_to_a_repository(tmp_path):
+    root = tmp_path / "pub"
+    write(root / "dossier.yml", "title: T\n")
+    (root / "content" / "articles").mkdir(parents=True)
+    assert find_publication(root / "content" / "articles") == root
+    assert find_publication(root) == root
+    assert find_publication(root / "no-such-folder") == root / "no-such-folder"     # a mistyped -C finds nothing
+    (root / "content" / ".git").mkdir()
+    assert find_publication(root / "content" / "articles") == root / "content" / "articles"

@@ -58,6 +58,8 @@ def find_publication(start: Path) -> Path:
     is one project) and at the file system's root. start itself when none is found (then the
     command says there is no dossier.yml here)."""
     folder = start.absolute()
+    if not folder.is_dir():        # `-C newfolder init`, or a mistyped -C: nothing above is meant
+        return start
     for candidate in (folder, *folder.parents):
         if (candidate / SETTINGS_FILE).exists() or (candidate / SETTINGS_FILE).is_symlink():
             return start if candidate == folder else candidate
