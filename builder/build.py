@@ -258,9 +258,8 @@ def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBod
         _fail_on_errors(problems)
         urls = source_urls(set(cited) | set(items))     # items: the cited entries and those they cross-reference
         articles = [d for d in inputs.documents if d.kind == "article"]
-        cite_this = dict(zip([d.slug for d in articles],
-                             formatter.own_references([article_item(d, settings) for d in articles],
-                                                       [d.language for d in articles])))
+        cite_this = dict(zip([d.slug for d in articles], formatter.own_references(
+            [article_item(d, settings) for d in articles], [d.language for d in articles])))
         rendered, found = renderer.render(parsed, by_language, formatter, urls, strict, progress)
         sources = formatter.sources(items, inputs.bibliography.biblatex_for(sorted(items)))
     return Formatted(rendered, sources, cite_this, urls), problems + found
