@@ -69,11 +69,6 @@ class Snapshots:
                 continue
         return None
 
-    def get(self, key: str):
-        """(Snapshot, saved date) for key, or None."""
-        saved = self.saved(key)
-        return saved[:2] if saved else None
-
     def saved(self, key: str) -> "SavedCopy | None":
         """The snapshot of key, when it was saved, and where its text is in the file; None without one."""
         if key not in self._cache:
