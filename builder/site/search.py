@@ -49,8 +49,9 @@ def _canonicalize_filters(bundle: Path) -> None:
     """Make the bundle byte-identical between builds of the same input.
 
     Pagefind writes each filter's values in hash-map order, which changes from run to run
-    (its maintainers call the filter indexes not yet stable). Sorting the values, naming each
-    filter file after its content and updating the two files that refer to them fixes that.
+    (its maintainers call the filter indexes not yet stable), and the languages of a site in more
+    than one likewise. Sorting them, naming each filter file after its content and updating the
+    two files that refer to them fixes that.
     """
     import cbor2
 
@@ -76,6 +77,8 @@ def _canonicalize_filters(bundle: Path) -> None:
         for info in entry.get("languages", {}).values():
             if info.get("hash", "").rsplit("_", 1)[0] == language:
                 info["hash"] = meta_hash
+        # the languages too come in hash-map order: a site in two languages needs them sorted
+        entry["languages"] = dict(sorted(entry.get("languages", {}).items()))
         entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
