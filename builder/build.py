@@ -131,11 +131,12 @@ class Formatted:
 
 
 def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: bool = True,
-          strict: bool = False, pdf: bool = True, use_cache: bool = True,
+          strict: bool = False, pdf: bool = True, use_cache: bool = True, search: bool = True,
           progress: Progress | None = None) -> BuildResult:
     """Build the publication at root; raise BuildFailed with every problem found.
 
-    strict (`dossier check`) makes a quote missing from its saved source an error, not a warning.
+    strict (`dossier check`) makes a quote missing from its saved source an error, not a warning;
+    search=False (`dossier serve`, which indexes afterwards) keeps the previous site's search index.
     Builds of one publication run one at a time: a second one waits for the first."""
     progress = progress or _silent
     root = root.absolute()
@@ -143,7 +144,7 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     out_dir = _output_folder(settings, out, problems)
     with _one_at_a_time(root, progress):  # from here on the build reads its cache and may write
         return _build(settings, problems, out_dir, drafts=drafts, legacy=out is None, write=write, strict=strict,
-                      pdf=pdf, use_cache=use_cache, progress=progress)
+                      pdf=pdf, use_cache=use_cache, search=search, progress=progress)
 
 
 def _output_folder(settings: Settings, out: Path | None, problems: list[Problem]) -> Path:
@@ -163,7 +164,7 @@ def _one_at_a_time(root: Path, progress: Progress):
 
 
 def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts: bool, legacy: bool, write: bool,
-           strict: bool, pdf: bool, use_cache: bool, progress: Progress) -> BuildResult:
+           strict: bool, pdf: bool, use_cache: bool, search: bool, progress: Progress) -> BuildResult:
     root = settings.root
     remove_links(root / CACHE_DIR)
     cache = Cache(root / CACHE_DIR if use_cache else None)     # claimed (or emptied) before anything in it is read
@@ -171,7 +172,7 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
     record = LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write else None
     read = theme_dirs(settings) + style_files(root, settings.csl)
     fingerprint = input_fingerprint(root, out_dir, flags, read + record.listed(root)) if record else ""
-    if record and record.unchanged(fingerprint, out_dir):
+    if record and record.unchanged(fingerprint, out_dir, search):
         progress("Done", 1, 1)
         return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,
                            files=record.data.get("files", 0))
@@ -186,13 +187,13 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
                 pdf_summary = stage("pdf", typeset, built, staged.folder, layouts, progress=progress)
                 problems += pdf_summary.problems
             progress("Indexing for search", 0, 1)
-            stage("search", index_site, staged.folder, settings.language)
+            stage("search", index_site, staged.folder, settings.language) if search else staged.carry_search()
             stage("publish", staged.publish)
         if record:
             listed = own_bibliographies(built.inputs.documents)
             if [root / path for path in listed] != record.listed(root):     # what the next build must look at
                 fingerprint = input_fingerprint(root, out_dir, flags, read + [root / path for path in listed])
-            record.save(fingerprint, out_dir, sorted_problems(problems), len(built.inputs.documents), listed)
+            record.save(fingerprint, out_dir, sorted_problems(problems), len(built.inputs.documents), listed, search)
     progress("Done", 1, 1)
     return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(built.inputs.documents),
                        files=len(outputs), timings=tuple(stage.timings), pdf=pdf_summary)

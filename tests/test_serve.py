@@ -240,13 +240,13 @@ def test_the_event_stream_sends_the_state_now_and_after_each_change(site):
         response = connection.getresponse()
         assert response.status == 200
         assert response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
-        assert read_event(response) == {"build": "b1", "ok": True, "problems": []}
+        assert read_event(response) == {"build": "b1", "ok": True, "indexing": False, "problems": []}
         status.publish(BuildState("b1", ok=False, problems=(error("content/articles/a.md", 3, 7, "<b>bad</b>"),)))
-        assert read_event(response) == {"build": "b1", "ok": False, "problems": [
+        assert read_event(response) == {"build": "b1", "ok": False, "indexing": False, "problems": [
             {"path": "content/articles/a.md", "line": 3, "col": 7, "severity": "error", "message": "<b>bad</b>",
              "text": "content/articles/a.md:3:7: error: <b>bad</b>"}]}
-        status.publish(BuildState("b2"))
-        assert read_event(response) == {"build": "b2", "ok": True, "problems": []}
+        status.publish(BuildState("b2", indexing=True))
+        assert read_event(response) == {"build": "b2", "ok": True, "indexing": True, "problems": []}
         connection.close()
 
 
@@ -686,3 +686,57 @@ def test_search_works_through_the_server(live, chromium, browser_page):
     page.goto(site.url + "search/?q=footnote")
     expect(page.locator(".pagefind-ui__result").first).to_be_visible(timeout=10_000)
     assert page.errors == []
+
+
+def indexed_words(folder: Path) -> bytes:
+    """The text of every page Pagefind indexed in the site's bundle."""
+    import gzip
+
+    return b"".join(gzip.decompress(p.read_bytes()) for p in (folder / "pagefind" / "fragment").glob("*.pf_fragment"))
+
+
+def test_a_save_reloads_the_page_first_and_the_search_index_follows(live):
+    site = live("cited")
+    folder = site.server.location.folder
+    article = site.root / "content" / "articles" / "places.md"
+    text = article.read_text(encoding="utf-8")
+    assert site.status.state.indexing is False
+    article.write_text(text.replace("A paragraph cites", "A zanzibarquux paragraph cites"), encoding="utf-8")
+    wait_until(lambda: b"zanzibarquux" in get(site, "articles/places/")[1])
+    assert get(site, "pagefind/pagefind-entry.json")[0] == 200        # the last index is served meanwhile
+    wait_until(lambda: site.builds == 2 and not site.status.state.indexing, timeout=30)
+    assert any(line.startswith("search index updated in ") for line, _ in site.output.lines)
+    assert b"zanzibarquux" in indexed_words(folder)
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".pagefind")) == []
+    for path in sorted(p for p in (folder / "pagefind").rglob("*") if p.is_file()):
+        assert get(site, path.relative_to(folder).as_posix()) == (200, path.read_bytes())
+
+
+def test_a_newer_save_stops_the_indexing_of_an_older_one(live):
+    site = live("cited")
+    folder = site.server.location.folder
+    article = site.root / "content" / "articles" / "places.md"
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("A paragraph cites", "A firstsave paragraph cites"), encoding="utf-8")
+    wait_until(lambda: site.builds == 2)
+    article.write_text(text.replace("A paragraph cites", "A secondsave paragraph cites"), encoding="utf-8")
+    wait_until(lambda: site.builds == 3 and not site.status.state.indexing, timeout=30)
+    words = indexed_words(folder)
+    assert b"secondsave" in words and b"firstsave" not in words
+    assert site.output.problems == []
+
+
+def test_a_build_without_search_keeps_the_last_index(tmp_path, publication):
+    from builder.build import build
+
+    root = publication("cited")
+    site = build(root, pdf=False).out_dir
+    before = {p.relative_to(site): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+    article = root / "content" / "articles" / "places.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("A paragraph cites", "An unindexed paragraph cites"),
+                       encoding="utf-8")
+    build(root, pdf=False, search=False)
+    after = {p.relative_to(site): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+    assert after == before and b"An unindexed paragraph" in (site / "articles" / "places" / "index.html").read_bytes()
+    build(root, pdf=False)          # a build with search is not taken for the same build
+    assert b"unindexed" in indexed_words(site)

@@ -24,19 +24,32 @@ class LastBuild:
         except (TypeError, KeyError, ValueError):
             self.data, self.warnings = {}, []
 
-    def unchanged(self, fingerprint: str, out_dir: Path) -> bool:
+    def unchanged(self, fingerprint: str, out_dir: Path, search: bool = True) -> bool:
+        """Whether the site in out_dir is what these inputs build; a build that indexes for search
+        does not take one whose index was not remade (`dossier serve` indexes after the build)."""
         return (self.data.get("inputs") == fingerprint and out_dir.is_dir()
+                and (not search or self.data.get("indexed", True))
                 and self.data.get("output") == output_fingerprint(out_dir))
 
     def listed(self, root: Path) -> list[Path]:
         """The files documents named in `bibliography:` (which may be outside content/ and citations/)."""
         return [root / path for path in self.data.get("listed", ()) if isinstance(path, str)]
 
-    def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int, listed: list[str]) -> None:
+    def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int, listed: list[str],
+             indexed: bool = True) -> None:
         files = sum(1 for _ in out_dir.rglob("*") if _.is_file())
-        data = {"inputs": fingerprint, "output": output_fingerprint(out_dir), "documents": documents, "files": files,
-                "warnings": [p.record() for p in warnings], "listed": listed}
+        self.data = {"inputs": fingerprint, "output": output_fingerprint(out_dir), "documents": documents,
+                     "files": files, "warnings": [p.record() for p in warnings], "listed": listed, "indexed": indexed}
+        self._write()
+
+    def indexed(self, out_dir: Path) -> None:
+        """The site in out_dir has its search index remade since the build this records."""
+        if self.data:
+            self.data.update(output=output_fingerprint(out_dir), indexed=True)
+            self._write()
+
+    def _write(self) -> None:
         try:
-            replace_file(self.path, json.dumps(data).encode("utf-8"))
+            replace_file(self.path, json.dumps(self.data).encode("utf-8"))
         except OSError:
             pass

@@ -58,6 +58,7 @@ def site_file(site: Path, path: str, real_folders: dict[Path, bool]) -> Path:
 
 # Written into every site Dossier builds: a folder is replaced whole only if it holds this file.
 MARKER = ".dossier-site"
+SEARCH_BUNDLES = ("pagefind", "pagefind-all")     # the folders the search indexer writes (site/search.py)
 _MARKER_TEXT = b"This folder is built by Dossier: each build replaces it whole. Do not keep other files here.\n"
 
 
@@ -165,11 +166,31 @@ class StagedSite:
             raise BuildFailed([error(str(self.out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "
                                      "the previous site is unchanged")]) from None
 
+    def carry(self, name: str) -> None:
+        """The previous site's folder name (a search bundle a build did not remake), hard-linked
+        into the staged site; nothing when there is none."""
+        source = self.previous / name if self.previous is not None else None
+        if source is None or not source.is_dir() or source.is_symlink() or (self.folder / name).exists():
+            return
+
+        def link(src: str, dst: str) -> None:
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copy2(src, dst)
+
+        shutil.copytree(source, self.folder / name, symlinks=False, copy_function=link)
+
+    def carry_search(self) -> None:
+        """The previous site's search bundles (site/search.py), for a build that does not index."""
+        for name in SEARCH_BUNDLES:
+            self.carry(name)
+
     def publish(self) -> None:
         """Swap the staged folder in for the site, in one step where the system can."""
         out_dir, staging = self.out_dir, self.folder
         if self.previous is not None:        # what the PDF stage and the search indexer wrote
-            for folder in ("pdf", "pagefind", "pagefind-all"):
+            for folder in ("pdf", *SEARCH_BUNDLES):
                 _relink_unchanged(self.previous, staging, folder, self._real)
         retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
         with _uninterruptible():

@@ -177,9 +177,10 @@ class BuildState:
     build: str                      # id of the good build being served ("" before the first)
     ok: bool = True
     problems: tuple[Problem, ...] = ()
+    indexing: bool = False          # its search index is still being remade (search shows the last one)
 
     def to_json(self) -> str:
-        return json.dumps({"build": self.build, "ok": self.ok,
+        return json.dumps({"build": self.build, "ok": self.ok, "indexing": self.indexing,
                            "problems": [{"path": p.path, "line": p.line, "col": p.col, "severity": p.severity.value,
                                          "message": p.message, "text": str(p)} for p in self.problems]},
                           ensure_ascii=False)

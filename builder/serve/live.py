@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import queue
+import subprocess
 import sys
 import threading
 import time
@@ -22,6 +23,7 @@ import watchfiles
 
 from builder.build import BuildResult, build
 from builder.run.cache import CACHE_DIR
+from builder.run.last_build import LastBuild
 from builder.config.settings import load_settings
 from builder.errors import BuildFailed, Problem, error
 from builder.serve.http import BuildState, BuildStatus, SiteLocation, SiteServer, base_path_of
@@ -71,6 +73,9 @@ class LiveSite:
         self._rewatch = threading.Event()
         self._threads: list[threading.Thread] = []
         self._session = f"{os.getpid():x}{time.time_ns():x}"    # a restarted server's builds differ
+        self._indexer: threading.Thread | None = None     # remaking the search index of the last build
+        self._indexing: list[subprocess.Popen] = []         # its Pagefind process, to stop on a newer save
+        self._index_cancelled = threading.Event()
 
     @property
     def url(self) -> str:
@@ -90,6 +95,7 @@ class LiveSite:
     def stop(self) -> None:
         """End the event streams, the server and the watchers; wait for a build in progress."""
         self._stopping.set()
+        self._stop_indexing()
         self.status.close()
         if self.server is not None:
             if any(t.name == "dossier-http" for t in self._threads):
@@ -113,8 +119,10 @@ class LiveSite:
     def rebuild(self, changed: set[str] | None = None) -> bool:
         """Build now; on success serve the new site and tell the pages to reload, else tell them the problems."""
         started = time.perf_counter()
+        self._stop_indexing()       # a newer save: the index it was making is of an older site
         try:
-            result = build(self.root, drafts=self.drafts, pdf=self.pdf, use_cache=True)
+            # After the first good build, search is indexed once the pages are reloaded (_index).
+            result = build(self.root, drafts=self.drafts, pdf=self.pdf, use_cache=True, search=not self.builds)
         except BuildFailed as failed:
             self._report_failure(failed.problems)
             return False
@@ -139,12 +147,49 @@ class LiveSite:
             return
         self.server.location = SiteLocation(result.out_dir, base_path_of(result.settings.base_url))
         self.builds += 1
-        self.status.publish(BuildState(f"{self._session}-{self.builds}"))
+        indexing = self.builds > 1
+        self.status.publish(BuildState(f"{self._session}-{self.builds}", indexing=indexing))
+        if indexing:
+            self._indexer = threading.Thread(target=self._index, args=(result,), name="dossier-index", daemon=True)
+            self._indexer.start()
         counts = f"{result.documents} documents, {result.files} files"
         if result.unchanged:
             self.output(f"The site is up to date ({counts}); checked in {elapsed:.2f} s", False)
         else:
             self.output(f"{cause}{'rebuilt' if changed else 'Built'} {counts} in {elapsed:.2f} s", False)
+
+    def _index(self, result: BuildResult) -> None:
+        """Remake the search index of the site just served; say so when done (no reload: the
+        search page reloads itself, builder/serve/livereload.js)."""
+        from builder.site.search import reindex
+
+        started = time.perf_counter()
+        try:
+            reindex(result.out_dir, result.settings.language, self._indexing.append)
+        except (BuildFailed, OSError) as exc:
+            if not self._index_cancelled.is_set():
+                problems = exc.problems if isinstance(exc, BuildFailed) else [error(str(result.out_dir), 1, 1, str(exc))]
+                for problem in problems:
+                    self.output(str(problem), True)
+            return
+        if not self._index_cancelled.is_set():
+            LastBuild(self.root / CACHE_DIR / "last-build.json").indexed(result.out_dir)   # the next build may skip
+            state = self.status.state
+            self.status.publish(BuildState(state.build, state.ok, state.problems, indexing=False))
+            self.output(f"search index updated in {time.perf_counter() - started:.2f} s", False)
+
+    def _stop_indexing(self) -> None:
+        """Stop the search indexing of an older build, if it is running, and wait for it to end."""
+        if self._indexer is None:
+            return
+        self._index_cancelled.set()
+        for process in self._indexing:
+            if process.poll() is None:
+                process.kill()
+        self._indexer.join(JOIN_SECONDS)
+        self._indexer = None
+        self._indexing.clear()
+        self._index_cancelled.clear()
 
     def _report_failure(self, problems: list[Problem]) -> None:
         for problem in problems:

@@ -69,6 +69,26 @@
     document.body.appendChild(box);
   }
 
+  // After a save the page reloads at once and the search index is remade behind it: the search
+  // page says its results may be older meanwhile, and reloads when the new index is in place.
+  var NOTICE_ID = "dossier-search-indexing";
+  var wasIndexing = false;
+
+  function showIndexing(indexing) {
+    var searchPage = document.body && document.body.classList.contains("kind-search");
+    var old = document.getElementById(NOTICE_ID);
+    if (searchPage && wasIndexing && !indexing) { reload(); return; }
+    wasIndexing = indexing;
+    if (!searchPage || !indexing) { if (old) old.remove(); return; }
+    if (old) return;
+    var notice = element("p", "all:initial;position:fixed;bottom:1rem;left:1rem;z-index:2147483646;" +
+      "padding:.5rem .8rem;border-radius:4px;background:#1e2a3a;color:#e8eef6;font:" + SANS + ";",
+      "Updating the search index after your last save: results may be older until this page reloads.");
+    notice.id = NOTICE_ID;
+    notice.setAttribute("role", "status");
+    document.body.appendChild(notice);
+  }
+
   function connect() {
     events = new EventSource("/__dossier/events");
     events.onmessage = function (message) {
@@ -76,7 +96,10 @@
       try { state = JSON.parse(message.data); } catch (e) { return; }
       if (state.build !== shown) {
         reload();
-      } else if (state.ok) {
+        return;
+      }
+      showIndexing(Boolean(state.indexing));
+      if (state.ok) {
         removeOverlay();
       } else {
         showOverlay(state.problems);

@@ -5,15 +5,19 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Callable
 
 from builder.errors import BuildFailed, error
+from builder.run.write import SEARCH_BUNDLES
 
 
-ALL_LANGUAGES = "pagefind-all"
+BUNDLE, ALL_LANGUAGES = SEARCH_BUNDLES
 
 
 def index_site(site_dir: Path, language: str) -> int:
@@ -22,23 +26,47 @@ def index_site(site_dir: Path, language: str) -> int:
     language, stems words by that language's rules, and a search loads its page's language.
     When pages are in more than one language, pagefind-all/ holds one index of every page (in
     the publication's language), for a search of all languages."""
-    pages = _run_pagefind(site_dir, "pagefind")
-    if len(list((site_dir / "pagefind").glob("pagefind.*.pf_meta"))) > 1:
+    pages = _run_pagefind(site_dir, BUNDLE)
+    if len(list((site_dir / BUNDLE).glob("pagefind.*.pf_meta"))) > 1:
         _run_pagefind(site_dir, ALL_LANGUAGES, "--force-language", language.split("-")[0].lower())
     return pages
 
 
-def _run_pagefind(site_dir: Path, folder: str, *options: str) -> int:
+def reindex(site_dir: Path, language: str, started: Callable[[subprocess.Popen], None]) -> int:
+    """Index a site again where it is served (`dossier serve`, after the page is reloaded): each
+    bundle is written aside (.pagefind-next) and swapped in whole, so that a search never loads
+    half of one. started(process) is given each Pagefind process, for a caller that stops it when
+    a newer save makes its work useless. The page count."""
+    pages = _run_pagefind(site_dir, f".{BUNDLE}-next", started=started)
+    if len(list((site_dir / f".{BUNDLE}-next").glob("pagefind.*.pf_meta"))) > 1:
+        _run_pagefind(site_dir, f".{ALL_LANGUAGES}-next", "--force-language", language.split("-")[0].lower(),
+                      started=started)
+    for name in SEARCH_BUNDLES:
+        fresh, target, old = site_dir / f".{name}-next", site_dir / name, site_dir / f".{name}-old"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.is_dir():
+            os.replace(target, old)
+        if fresh.is_dir():
+            os.replace(fresh, target)
+        shutil.rmtree(old, ignore_errors=True)
+    return pages
+
+
+def _run_pagefind(site_dir: Path, folder: str, *options: str,
+                  started: Callable[[subprocess.Popen], None] | None = None) -> int:
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", folder, *options]
     try:
-        completed = subprocess.run(command, capture_output=True, text=True, check=False)
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
         raise BuildFailed([error(str(site_dir), 1, 1, f"search indexing failed: {exc}")]) from None
-    if completed.returncode != 0:
-        detail = (completed.stderr or completed.stdout).strip().splitlines()[-1:] or ["no output"]
+    if started is not None:
+        started(process)
+    stdout, stderr = process.communicate()
+    if process.returncode != 0:
+        detail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
         raise BuildFailed([error(str(site_dir), 1, 1, f"search indexing failed: {detail[0]}")])
     _canonicalize_filters(site_dir / folder)
-    match = re.search(r"Indexed (\d+) page", completed.stdout)
+    match = re.search(r"Indexed (\d+) page", stdout)
     return int(match.group(1)) if match else 0
 
 
