@@ -188,7 +188,7 @@ def run_timed(argv: list[str], cwd: Path, log_path: Path, env: dict[str, str] | 
 
 
 def snapshot_code(folder: Path) -> dict[str, str]:
-    """Copy builder/, the default theme and floor.py into folder; the environment that runs that copy.
+    """Copy builder/, the default theme, floor.py and serve_loop.py into folder; the environment that runs that copy.
 
     Every run then measures the code as it was when the benchmark started, even if
     builder/ is being edited meanwhile (the copy comes first on PYTHONPATH)."""
@@ -196,7 +196,8 @@ def snapshot_code(folder: Path) -> dict[str, str]:
     shutil.copytree(REPOSITORY / "builder", folder / "builder", ignore=ignore)
     shutil.copytree(REPOSITORY / "themes" / "default", folder / "themes" / "default", ignore=ignore)
     (folder / "benchmarks").mkdir()
-    shutil.copyfile(BENCHMARKS / "floor.py", folder / "benchmarks" / "floor.py")
+    for script in ("floor.py", "serve_loop.py"):
+        shutil.copyfile(BENCHMARKS / script, folder / "benchmarks" / script)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])))
     found = subprocess.run([sys.executable, "-c", "import builder; print(builder.__file__)"], env=env, cwd=folder.parent,
                            capture_output=True, text=True, check=True).stdout.strip()
@@ -406,8 +407,23 @@ class Bench:
         finally:
             article.undo()
             bib.undo()
+        self.measure_serve()
         if self.peers:
             self.round_of_peers()
+
+    def measure_serve(self) -> None:
+        """One save in `dossier serve` (benchmarks/serve_loop.py): to the reload event, and to the
+        search index updated behind it. Memory is not sampled here (the build's is, above)."""
+        command = [sys.executable, str(self.code / "benchmarks" / "serve_loop.py"), str(self.root), "--saves", "1", "--json"]
+        completed = subprocess.run(command, cwd=self.work, env=self.env, capture_output=True, text=True)
+        if completed.returncode != 0:
+            raise CommandFailed(f"`{' '.join(command)}` exited with status {completed.returncode}:\n  "
+                                + "\n  ".join(completed.stderr.strip().splitlines()[-15:]))
+        result = json.loads(completed.stdout.strip().splitlines()[-1])
+        for key, field_name in (("serve", "save_to_reload_seconds"), ("serve_index", "save_to_index_seconds")):
+            seconds = result[field_name][0]
+            self.series[key].runs.append(Run(seconds, 0, 0, {}))
+            log(f"  {self.series[key].label}: {seconds:.2f} s")
 
     def round_of_peers(self) -> None:
         hugo = self.series["hugo"]
@@ -466,6 +482,8 @@ def new_series() -> dict[str, Series]:
             ("no_change", "Dossier rebuild, nothing changed"),
             ("article", "Dossier rebuild, one article edited"),
             ("bib", "Dossier rebuild, one .bib entry edited"),
+            ("serve", "dossier serve: save to page reload"),
+            ("serve_index", "dossier serve: save to search index"),
             ("hugo", "Hugo"), ("mkdocs", "MkDocs")]
     return {key: Series(key, label) for key, label in rows}
 
