@@ -1,0 +1,48 @@
+"""builder/site/render.py's pages, as assistive technology reads them: every element that has both
+visible text and an aria-label says its visible text in its label (WCAG 2.5.3, label in name)."""
+
+from html.parser import HTMLParser
+
+from builder.build import build
+from helpers import REPOSITORY
+
+
+class _Labels(HTMLParser):
+    """(tag, aria-label, visible text) of each element with an aria-label."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.open: list[list] = []
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "img", "input", "meta", "link", "hr", "source", "col", "wbr"):
+            return
+        label = dict(attrs).get("aria-label")
+        self.open.append([tag, label, ""])
+
+    def handle_endtag(self, tag):
+        while self.open:
+            opened = self.open.pop()
+            if opened[1] is not None:
+                self.found.append((opened[0], opened[1], " ".join(opened[2].split())))
+            if self.open:
+                self.open[-1][2] += opened[2]
+            if opened[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if self.open:
+            self.open[-1][2] += data
+
+
+def test_every_label_holds_the_visible_text_of_its_element(tmp_path):
+    site = build(REPOSITORY, out=tmp_path / "site", pdf=False).out_dir
+    missing = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Labels()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, label, text in parser.found:
+            if text and tag in ("a", "button") and text.casefold() not in label.casefold():
+                missing.append((page.relative_to(site).as_posix(), tag, label, text))
+    assert missing == []
