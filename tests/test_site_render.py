@@ -46,3 +46,13 @@ def test_every_label_holds_the_visible_text_of_its_element(tmp_path):
             if text and tag in ("a", "button") and text.casefold() not in label.casefold():
                 missing.append((page.relative_to(site).as_posix(), tag, label, text))
     assert missing == []
+
+
+def test_a_source_page_is_described_by_its_reference(tmp_path):
+    import re
+
+    site = build(REPOSITORY, out=tmp_path / "site", pdf=False).out_dir
+    page = (site / "sources" / "yonhap2016defection" / "index.html").read_text(encoding="utf-8")
+    description = re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
+    assert "13 N. Korean Restaurant Workers in China Defect to S. Korea" in description
+    assert "<" not in description

@@ -14,7 +14,7 @@ from builder.site.metadata import article_bibtex, article_item, article_ris
 from builder.site.structure import Site
 from builder.site.views import PageMeta, SiteView, Views, page_meta
 from builder.site.words import N_, Words
-from builder.text import in_language
+from builder.text import html_text, in_language
 from builder.urls import ARCHIVE, AUTHORS, DOWNLOADS, EVIDENCE, FEED, NOT_FOUND, SEARCH, SOURCES, TAGS
 
 
@@ -76,8 +76,9 @@ def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, st
                                                        settings),
                       {"sources": source_views}))
     for source in source_views:
-        pages.append(("source.html", source.url, page_meta("source", gettext("Source: %(key)s", key=source.key), "",
-                                                           source.url, settings),
+        description = " ".join(html_text(str(source.reference)).split())      # its reference, as plain text
+        pages.append(("source.html", source.url, page_meta("source", gettext("Source: %(key)s", key=source.key),
+                                                           description, source.url, settings),
                       {"source": source}))
     for article in articles:
         pages.append(("article.html", article.url, page_meta("article", article.title, article.summary, article.url, settings,
