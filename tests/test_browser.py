@@ -77,3 +77,11 @@ def test_article_page(page, server, example_site):
     page.goto(f"{server}articles/{slug}/")
     check_page(page, f"article-{slug}")
     assert page.locator("article h1").count() == 1
+
+
+def test_the_footer_sets_only_the_publications_name_in_bold(page, server):
+    page.goto(server + "articles/restaurant-defection-sanctions/")
+    weights = page.evaluate("""() => [...document.querySelectorAll('.site-footer a')].map(
+        a => [a.textContent.trim(), getComputedStyle(a).fontWeight])""")
+    assert weights[0] == ["Pyongyang Ledger", "600"]
+    assert all(weight == "400" for _, weight in weights[1:]), weights
