@@ -85,3 +85,20 @@ def test_the_footer_sets_only_the_publications_name_in_bold(page, server):
         a => [a.textContent.trim(), getComputedStyle(a).fontWeight])""")
     assert weights[0] == ["Pyongyang Ledger", "600"]
     assert all(weight == "400" for _, weight in weights[1:]), weights
+
+
+def test_a_table_that_scrolls_sideways_can_be_reached_and_scrolled_by_keyboard(browser, server):
+    narrow = browser.new_page(viewport={"width": 320, "height": 800})
+    try:
+        narrow.goto(server + "articles/restaurant-defection-sanctions/")
+        narrow.wait_for_load_state("load")
+        tables = narrow.evaluate("""() => [...document.querySelectorAll('.article-body table')].map(
+            t => [t.scrollWidth > t.clientWidth + 1, t.getAttribute('tabindex')])""")
+        assert any(scrolls for scrolls, _ in tables)
+        assert all(tabindex == ("0" if scrolls else None) for scrolls, tabindex in tables), tables
+        narrow.locator(".article-body table[tabindex='0']").first.focus()
+        narrow.keyboard.press("ArrowRight")
+        narrow.wait_for_timeout(200)
+        assert narrow.evaluate("document.activeElement.scrollLeft") > 0
+    finally:
+        narrow.close()

@@ -14,3 +14,23 @@
     }
   });
 })();
+
+// A table or code block wider than the column scrolls sideways in its own box: one that does is
+// made focusable, so that a keyboard can scroll it too (its name is its caption, or its code).
+(function () {
+  "use strict";
+  function mark() {
+    Array.prototype.forEach.call(document.querySelectorAll(".article-body table, .article-body pre"), function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scrolls", "");
+      } else if (!scrolls && box.hasAttribute("data-scrolls")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scrolls");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", mark);
+  window.addEventListener("resize", mark);
+})();
