@@ -56,3 +56,15 @@ def test_a_source_page_is_described_by_its_reference(tmp_path):
     description = re.search(r'<meta name="description" content="([^"]*)">', page).group(1)
     assert "13 N. Korean Restaurant Workers in China Defect to S. Korea" in description
     assert "<" not in description
+
+
+def test_only_pages_with_code_load_the_code_styles(tmp_path):
+    from helpers import write
+
+    write(tmp_path / "dossier.yml", "title: T\nbase_url: https://example.org/\n")
+    write(tmp_path / "content" / "articles" / "code.md", "---\ntitle: Code\ndate: 2016-01-01\n---\n```python\nx = 1\n```\n")
+    write(tmp_path / "content" / "articles" / "prose.md", "---\ntitle: Prose\ndate: 2016-01-02\n---\nWords only.\n")
+    site = build(tmp_path, pdf=False).out_dir
+    assert "theme/pygments.css" in (site / "articles" / "code" / "index.html").read_text(encoding="utf-8")
+    for page in ("articles/prose/index.html", "index.html", "search/index.html"):
+        assert "pygments.css" not in (site / page).read_text(encoding="utf-8"), page

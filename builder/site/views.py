@@ -95,6 +95,7 @@ class ArticleView:
     references_in_body: bool = False     # the body shows the bibliography: the page writes no references section
     references_title: Markup = Markup("")    # `reference-section-title`; '' for the theme's own heading
     translations: tuple[Translation, ...] = ()     # the same article in other languages
+    has_code: bool = False        # its body holds highlighted code: its page loads the code styles
     draft: bool = False       # `draft: true`, built with --drafts: the page and its PDF say so
 
     @property
@@ -356,7 +357,7 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         search_type=doc.kind, search_date=doc.date.isoformat() if doc.date else "",
         search_filters=_facets(rendered, references, sources.labels), pdf_url=pdf_url,
         extra=doc.extra, language=doc.language or settings.language, references_in_body=rendered.references_in_body,
-        references_title=Markup(rendered.references_title))
+        references_title=Markup(rendered.references_title), has_code='<pre class="highlight"' in rendered.html)
 
 
 def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str, str]) -> tuple[SearchFacet, ...]:
