@@ -102,3 +102,10 @@ def test_a_table_that_scrolls_sideways_can_be_reached_and_scrolled_by_keyboard(b
         assert narrow.evaluate("document.activeElement.scrollLeft") > 0
     finally:
         narrow.close()
+
+
+def test_footnotes_are_named_for_assistive_technology(page, server):
+    page.goto(server + "articles/restaurant-defection-sanctions/")
+    assert page.get_by_role("link", name="Back to reference 1", exact=True).count() == 1
+    assert page.locator("section.footnotes[role='doc-endnotes']").get_attribute("aria-label") == "Notes"
+    assert page.locator("a[role='doc-noteref']").count() >= 3

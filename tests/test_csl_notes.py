@@ -64,7 +64,7 @@ def _text(html: str) -> str:
 def ours(root: Path) -> tuple[str, list[str]]:
     html = (build(root, pdf=False).out_dir / "articles" / "doc" / "index.html").read_text(encoding="utf-8")
     body = html[html.index('class="article-body'):] if 'class="article-body' in html else html
-    main, _, notes = body.partition('<section class="footnotes">')
+    main, _, notes = body.partition('<section class="footnotes"')
     main = main.split('<hr class="footnotes-sep">')[0]
     return _text(main), _notes(notes, "fn")
 

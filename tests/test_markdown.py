@@ -18,10 +18,13 @@ def test_tables():
 
 def test_footnotes_link_to_their_note_and_back():
     out = html("Claim.[^src] Another.[^2]\n\n[^src]: The source.\n[^2]: Second.\n")
-    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>' in out
-    assert '<sup class="footnote-ref"><a href="#fn2" id="fnref2">[2]</a></sup>' in out
-    assert '<li id="fn1" class="footnote-item"><p>The source. <a href="#fnref1" class="footnote-backref">' in out
-    assert '<li id="fn2" class="footnote-item"><p>Second. <a href="#fnref2" class="footnote-backref">' in out
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1" role="doc-noteref">[1]</a></sup>' in out
+    assert '<sup class="footnote-ref"><a href="#fn2" id="fnref2" role="doc-noteref">[2]</a></sup>' in out
+    assert '<section class="footnotes" role="doc-endnotes" aria-label="Notes">' in out
+    assert ('<li id="fn1" class="footnote-item"><p>The source. <a href="#fnref1" class="footnote-backref" '
+            'role="doc-backlink" aria-label="Back to reference 1">') in out
+    assert ('<li id="fn2" class="footnote-item"><p>Second. <a href="#fnref2" class="footnote-backref" '
+            'role="doc-backlink" aria-label="Back to reference 2">') in out
 
 
 def test_strikethrough():

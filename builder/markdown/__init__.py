@@ -1,9 +1,10 @@
 """The Markdown dialect: CommonMark plus Pandoc's extensions, as markdown-it-py plugins: attributes,
 fenced divs, headings and the table of contents, citation syntax, evidence box syntax,
 cross-references, unique ids, where the bibliography goes (refs), citations as footnotes for a
-note style (notes), example lists (examples), pandoc's grid, simple and multiline tables
-(grid_tables, column_tables), code fences where pandoc opens them (code_fences), links handed to a
-resolver, code highlighting, a nesting limit.
+note style (notes), footnotes marked up for assistive technology (footnote_html), example lists
+(examples), pandoc's grid, simple and multiline tables (grid_tables, column_tables), code fences
+where pandoc opens them (code_fences), links handed to a resolver, code highlighting, a nesting
+limit.
 It parses and renders; what a citation or a box means is decided later (csl, evidence).
 
 May import: the base modules only.
@@ -30,6 +31,7 @@ from builder.markdown.crossrefs import crossrefs_plugin
 from builder.markdown.evidence import EvidenceBox, evidence_plugin
 from builder.markdown.examples import examples_plugin
 from builder.markdown.fenced_divs import fenced_divs_plugin
+from builder.markdown.footnote_html import footnote_html_plugin
 from builder.markdown.grid_tables import grid_tables_plugin
 from builder.markdown.headings import heading_attributes_plugin, table_of_contents
 from builder.markdown.highlight import highlight_code
@@ -64,6 +66,7 @@ def create_parser(page_ids: Iterable[str] = (), *, notes: bool = False, language
     md.validateLink = _validate_link
     md.use(nesting_plugin)
     md.use(footnote_plugin)
+    md.use(footnote_html_plugin)
     md.use(deflist_plugin)
     md.use(fenced_divs_plugin)
     md.use(code_fences_plugin)

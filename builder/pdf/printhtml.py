@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-_FOOTNOTE_SECTION = re.compile(r'<hr class="footnotes-sep"\s*/?>\s*<section class="footnotes">.*?</section>\s*', re.S)
+_FOOTNOTE_SECTION = re.compile(r'<hr class="footnotes-sep"\s*/?>\s*<section class="footnotes"[^>]*>.*?</section>\s*', re.S)
 _FOOTNOTE_ITEM = re.compile(r'<li id="fn(\d+)" class="footnote-item">(.*?)</li>\s*(?=<li id="fn|</ol>)', re.S)
-_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#fn(\d+)" id="fnref[\d:]+">\[\d+\]</a></sup>')
-_BACKREF = re.compile(r'\s*<a href="#fnref[\d:]+" class="footnote-backref">[^<]*</a>')
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref"><a href="#fn(\d+)" id="fnref[\d:]+"[^>]*>\[\d+\]</a></sup>')
+_BACKREF = re.compile(r'\s*<a href="#fnref[\d:]+" class="footnote-backref"[^>]*>[^<]*</a>')
 _PARAGRAPH = re.compile(r"</?p>")
 _RELATIVE_LINK = re.compile(r'href="(?![a-z][a-z0-9+.-]*:|#|/)([^"]*)"')
 _CITATION = re.compile(r'<span class="citation" data-cites="([^"]*)"')

@@ -62,7 +62,8 @@ PARALLEL_FROM = 64      # from this many documents to parse, a process per core 
 # Markers in a draft; markdown-it turns any NUL of the input into U+FFFD, so only these have one.
 _CLUSTER, _CAPTION = "\x00C{}\x00", "\x00E{}\x00"
 _PLACES = {"div": "\x00R0\x00", "heading": "\x00R1\x00"}     # where the bibliography may go (markdown/refs.py)
-_NUMBER_LABELS = {"fig": N_("Figure %(number)s"), "tbl": N_("Table %(number)s"), "ev": N_("Evidence %(number)s")}
+_NUMBER_LABELS = {"fig": N_("Figure %(number)s"), "tbl": N_("Table %(number)s"), "ev": N_("Evidence %(number)s"),
+                  "notes": N_("Notes"), "note-back": N_("Back to reference %(number)s")}
 _MARKER = re.compile("\x00([CENR])(\\d+)\x00")
 # Where each box's quote (Q) and original (O) start (s) and end (e): in the draft, then as text
 # no author can guess (dossier-TOKEN-Q0s-), which the sanitiser keeps where the page shows it.
