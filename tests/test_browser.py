@@ -109,3 +109,15 @@ def test_footnotes_are_named_for_assistive_technology(page, server):
     assert page.get_by_role("link", name="Back to reference 1", exact=True).count() == 1
     assert page.locator("section.footnotes[role='doc-endnotes']").get_attribute("aria-label") == "Notes"
     assert page.locator("a[role='doc-noteref']").count() >= 3
+
+
+def test_the_evidence_index_keeps_its_references_to_the_text_column(browser, server):
+    wide = browser.new_page(viewport={"width": 1600, "height": 900})
+    try:
+        wide.goto(server + "evidence/")
+        widths = wide.evaluate("""() => [...document.querySelectorAll('.evidence-group__reference, .evidence-list')]
+            .map(e => [e.className, e.getBoundingClientRect().width])""")
+        lists = [width for name, width in widths if name == "evidence-list"]
+        assert widths and all(width <= max(lists) + 1 for _, width in widths), widths
+    finally:
+        wide.close()
