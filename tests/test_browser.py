@@ -121,3 +121,20 @@ def test_the_evidence_index_keeps_its_references_to_the_text_column(browser, ser
         assert widths and all(width <= max(lists) + 1 for _, width in widths), widths
     finally:
         wide.close()
+
+
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }"""
+
+
+def test_at_320_px_with_wcag_text_spacing_the_header_fits(browser, server):
+    narrow = browser.new_page(viewport={"width": 320, "height": 800})
+    try:
+        narrow.goto(server)
+        narrow.add_style_tag(content=TEXT_SPACING)
+        narrow.wait_for_timeout(100)
+        right = narrow.evaluate("""() => Math.max(...[...document.querySelectorAll('.site-header *')]
+            .map(e => e.getBoundingClientRect().right))""")
+        assert right <= 320, right
+    finally:
+        narrow.close()
