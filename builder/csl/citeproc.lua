@@ -129,6 +129,15 @@ local function citeproc(doc, request)
   end)
 end
 
+-- An entry of pandoc's #refs div: its key, and its blocks with paragraphs as plain text.
+local function entry_of(entry)
+  local blocks = entry.content:map(function(b)
+    if b.t == "Para" then return pandoc.Plain(b.content) end
+    return b
+  end)
+  return (entry.identifier:gsub("^ref%-", "")), blocks
+end
+
 local function format(request)
   local doc = pandoc.Pandoc(pandoc.read(table.concat(request.clusters, "\n\n"), "markdown").blocks)
   local out = citeproc(doc, request)
@@ -136,13 +145,10 @@ local function format(request)
   for _, block in ipairs(out.blocks) do
     if block.t == "Div" and block.identifier == "refs" then
       for _, entry in ipairs(block.content) do
-        local blocks = entry.content:map(function(b)
-          if b.t == "Para" then return pandoc.Plain(b.content) end
-          return b
-        end)
+        local id, blocks = entry_of(entry)
         table.insert(pieces, blocks)
         table.insert(kinds, "entry")
-        table.insert(ids, (entry.identifier:gsub("^ref%-", "")))
+        table.insert(ids, id)
       end
     elseif block.t == "Para" or block.t == "Plain" then
       table.insert(pieces, {pandoc.Plain(block.content)})
@@ -239,11 +245,8 @@ local function format_notes(request)
   for _, block in ipairs(out.blocks) do
     if block.t == "Div" and block.identifier == "refs" then
       for _, entry in ipairs(block.content) do
-        local content = entry.content:map(function(b)
-          if b.t == "Para" then return pandoc.Plain(b.content) end
-          return b
-        end)
-        table.insert(bibliography, {id = (entry.identifier:gsub("^ref%-", "")), html = html(content)})
+        local id, blocks = entry_of(entry)
+        table.insert(bibliography, {id = id, html = html(blocks)})
       end
     else
       position = position + 1

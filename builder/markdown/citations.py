@@ -137,7 +137,7 @@ class _ClusterCollector:
         self.lines = state.src.split("\n")
         self.clusters: list[Cluster] = state.env.setdefault("clusters", [])
         self.notes = state.env.get("footnotes", {}).get("list", {})
-        self.note_bodies = _footnote_bodies(state.tokens)
+        self.note_bodies = footnote_bodies(state.tokens)
         self.visited_notes: set[int] = set()
         self._context: tuple = (None, "")
         self._notes_read = 0          # the author's notes referenced so far
@@ -210,7 +210,7 @@ class _ClusterCollector:
                                      self._in_link > 0))
 
 
-def _footnote_bodies(tokens) -> dict[str, list]:
+def footnote_bodies(tokens) -> dict[str, list]:
     """The block tokens of each `[^label]: ...` definition, by label."""
     bodies: dict[str, list] = {}
     current = None

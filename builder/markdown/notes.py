@@ -24,6 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from builder.markdown.citations import footnote_bodies
 from builder.markdown.crossrefs import figure_image
 
 NOTE_MARKER = "\x00N{}\x00"                  # the note's text, filled in after formatting
@@ -49,7 +50,7 @@ def _citation_notes(state: StateCore, quotes_take_punctuation: bool) -> None:
     data = state.env.setdefault("footnotes", {})
     data.setdefault("refs", {})
     old = data.setdefault("list", {})
-    renumber = _Renumbering(old, clusters, _note_bodies(state.tokens), quotes_take_punctuation)
+    renumber = _Renumbering(old, clusters, footnote_bodies(state.tokens), quotes_take_punctuation)
     renumber.blocks(state.tokens, top_level=True)
     renumber.finish(state.tokens)
     data["list"] = renumber.notes
@@ -204,19 +205,6 @@ def _text(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
     return token
-
-
-def _note_bodies(tokens) -> dict[str, list]:
-    bodies: dict[str, list] = {}
-    current = None
-    for token in tokens:
-        if token.type == "footnote_reference_open":
-            current = bodies.setdefault(token.meta["label"], [])
-        elif token.type == "footnote_reference_close":
-            current = None
-        elif current is not None:
-            current.append(token)
-    return bodies
 
 
 def _all_tokens(tokens, notes: dict):
