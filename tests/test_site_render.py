@@ -70,3 +70,12 @@ def test_only_pages_with_code_load_the_code_styles(tmp_path):
     assert "theme/pygments.css" in (site / "articles" / "code" / "index.html").read_text(encoding="utf-8")
     for page in ("articles/prose/index.html", "index.html", "search/index.html"):
         assert "pygments.css" not in (site / page).read_text(encoding="utf-8"), page
+
+
+def test_a_korean_page_shows_no_english_grade_meaning(tmp_path):
+    site = build(REPOSITORY, out=tmp_path / "site", pdf=False).out_dir
+    korean = (site / "articles" / "restaurant-defection-sanctions-ko" / "index.html").read_text(encoding="utf-8")
+    english = (site / "articles" / "restaurant-defection-sanctions" / "index.html").read_text(encoding="utf-8")
+    assert 'title="B2 — 대체로 신뢰할 수 있음; 사실일 가능성이 높음"' in korean
+    assert not any(word in korean for word in ("usually reliable", "probably true", "unreliable", "doubtful"))
+    assert 'title="B2 — usually reliable; probably true"' in english

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from builder.bib.bibliography import Bibliography
 from builder.content.links import relative_url
-from builder.evidence.grades import CREDIBILITY, RELIABILITY
+from builder.evidence.grades import CREDIBILITY, RELIABILITY, N_
 from builder.evidence.snapshots import SNAPSHOT_SUFFIXES
 from builder.markdown.evidence import EvidenceBox
 from builder.model import Document, EvidenceRecord
@@ -43,12 +43,12 @@ def grade_of(box: EvidenceBox, bibliography: Bibliography) -> str:
     return letter if letter in RELIABILITY else ""
 
 
-def describe_grade(grade: str) -> str:
-    """'B2 — usually reliable; probably true'."""
+def describe_grade(grade: str, translate=N_) -> str:
+    """'B2 — usually reliable; probably true', the meanings in translate's language."""
     parts = [RELIABILITY.get(grade[:1], "")]
     if len(grade) > 1:
         parts.append(CREDIBILITY.get(grade[1:], ""))
-    return f"{grade} — " + "; ".join(p for p in parts if p)
+    return f"{grade} — " + "; ".join(translate(p) for p in parts if p)
 
 
 @dataclass
@@ -132,8 +132,8 @@ class CaptionView:
 
 
 def caption_views(document: Document, boxes: list[EvidenceBox], records: tuple[EvidenceRecord, ...],
-                  source_urls: dict[str, str], citations_html: tuple[str, ...]) -> list[CaptionView]:
-    """What each box's caption shows, in the order of the boxes."""
+                  source_urls: dict[str, str], citations_html: tuple[str, ...], translate=N_) -> list[CaptionView]:
+    """What each box's caption shows, in the order of the boxes; translate: the page's words."""
     by_id = {record.id: record for record in records}
     views = []
     for box in boxes:
@@ -146,7 +146,7 @@ def caption_views(document: Document, boxes: list[EvidenceBox], records: tuple[E
             number=box.number,
             citation=citations_html[box.cluster_index] if 0 <= box.cluster_index < len(citations_html) else "",
             date=date.isoformat() if date else "", date_text=long_date(date) if date else box.get("date"),
-            grade=record.grade if record else "", grade_text=describe_grade(record.grade) if record and record.grade else "",
+            grade=record.grade if record else "", grade_text=describe_grade(record.grade, translate) if record and record.grade else "",
             translated_from=language_name(language), translator=record.translator if record else "",
             source_page=relative_url(document.url, source_urls[box.source]) if box.source in source_urls else "",
             original=links.get("url", ""), archived=links.get("archived", ""),

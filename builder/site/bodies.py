@@ -233,7 +233,8 @@ class BodyRenderer:
         try:
             caption = self._env.get_template(CAPTION_TEMPLATES[0]).module.evidence_caption
             return [str(caption(view)) for view in caption_views(document, draft.evidence, records, source_urls,
-                                                                   tuple(Markup(html) for html in citations_html))]
+                                                                   tuple(Markup(html) for html in citations_html),
+                                                                   self._env.globals["words"].gettext)]
         except Exception as exc:    # the theme's error (its caption template or an expression in it)
             raise _caption_problem(self._env, exc, self.settings.root) from None
 

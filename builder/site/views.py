@@ -282,7 +282,7 @@ def page_meta(kind: str, title: str, description: str, url: str, settings: Setti
 
 def _source_view(source, sources: Sources, bibliography: Bibliography, views: dict, words: Words) -> SourceView:
     entry = bibliography.entries.get(source.key)
-    reliability = describe_reliability(entry.field("reliability") or "") if entry else ""
+    reliability = describe_reliability(entry.field("reliability") or "", words.gettext) if entry else ""
     item = sources.items.get(source.key, {})
     label = sources.labels.get(source.key) or (short_label(item) if item else source.key)
     year = _year_of(item)
@@ -306,7 +306,7 @@ def _evidence_view(use, views: dict, source_label: str, source_url: str, words: 
         facets.append(SearchFacet("year", str(document.date.year)))
     status = "verified-original" if record.status == "verified" and record.language else record.status
     return EvidenceView(record.id, words("evidence.label", number=record.number), f"{article.url}#{record.id}",
-                        _shorten(record.quote, 60), record.grade, describe_grade(record.grade) if record.grade else "",
+                        _shorten(record.quote, 60), record.grade, describe_grade(record.grade, words.gettext) if record.grade else "",
                         long_date(date) if date else record.date, record.status, _status_text(record, status, words),
                         article, evidence_url(document.slug, record.id), record.quote, source_label, source_url,
                         search_date=date.isoformat() if date else article.search_date,
