@@ -56,3 +56,14 @@ def test_links_inside_footnotes_tables_and_divs_are_checked():
         "content/articles/a.md:12:5: error: refused 'bad-d.md'",
         "content/articles/a.md:15:15: error: refused 'bad-f.md'",
     ]
+
+
+def test_an_image_without_a_description_is_a_warning_where_written():
+    """Readers who cannot see an image get its description; the tagged PDF's figure its alternative text."""
+    result = render("Text.\n\n- a ![](a.png) and ![ok](b.png) and\n  ![ ](c.png)\n\n![Map of the border](d.png)\n")
+    assert [str(p) for p in result.problems] == [
+        "content/articles/a.md:7:5: warning: image without a description: say what it shows between the "
+        "brackets, ![what it shows](...), for readers who cannot see it",
+        "content/articles/a.md:8:3: warning: image without a description: say what it shows between the "
+        "brackets, ![what it shows](...), for readers who cannot see it",
+    ]

@@ -1,4 +1,6 @@
-"""Hand every link and image target to the publication's resolver, with its position."""
+"""Hand every link and image target to the publication's resolver, with its position; and warn
+about an image without a description, which readers who cannot see it (and the tagged PDF's
+alternative text) lack."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from urllib.parse import unquote
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
+from builder.errors import Severity
 from builder.markdown.report import report
 
 # resolver(target) -> (rewritten target, None) or (None, error message)
@@ -17,8 +20,31 @@ LinkResolver = Callable[[str], tuple[str | None, str | None]]
 
 
 def links_plugin(md: MarkdownIt) -> None:
-    """Rewrite link targets through env['resolve_link']; report refused targets."""
+    """Rewrite link targets through env['resolve_link']; report refused targets and images without a description."""
     md.core.ruler.push("resolve_links", _resolve_links)
+    md.core.ruler.push("image_descriptions", _image_descriptions)
+
+
+_EMPTY_DESCRIPTION = re.compile(r"!\[\s*\]")
+
+
+def _image_descriptions(state: StateCore) -> None:
+    """A warning at each image written with nothing between its brackets (`![](map.png)`)."""
+    lines = state.src.split("\n")
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        line, col = block.map[0] if block.map else 0, 0
+        for token in _walk(block.children):
+            if token.type != "image" or token.content.strip():
+                continue
+            while line < len(lines) and not (found := _EMPTY_DESCRIPTION.search(lines[line], col)):
+                line, col = line + 1, 0
+            if line == len(lines):
+                break
+            report(state.env, line, found.start(), "image without a description: say what it shows between "
+                   "the brackets, ![what it shows](...), for readers who cannot see it", Severity.WARNING)
+            col = found.end()
 
 
 def _resolve_links(state: StateCore) -> None:
