@@ -1,7 +1,8 @@
 """WeasyPrint, run with a cache: print HTML laid out once into a Part (its PDF, pages, where each
 citation falls and its internal links, and WeasyPrint's warnings about the theme's print CSS),
 looked up by a hash of the HTML and the images it uses; and the theme's page numbers as pages to
-stamp onto laid-out ones. The fetcher reads only the site's own files."""
+stamp onto laid-out ones. Parts are tagged PDFs (a structure tree, the PDF variant's metadata);
+the page numbers are not, being stamped on as artifacts. The fetcher reads only the site's own files."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from urllib.parse import unquote
 
 from builder.errors import Problem, line_col, sorted_problems, warning
 from builder.pdf.printhtml import WORD_JOINER, keep_hangul_words
+from builder.pdf.structure import artifact_page
 from builder.run.confinement import real_path
 
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"      # 4: parts are tagged
 PX_TO_PT = 0.75
 
 
@@ -52,7 +54,7 @@ class Layout:
     folder is a fresh staging folder in every build, and WeasyPrint names images by URL,
     so file URLs would make two builds of the same input differ."""
 
-    def __init__(self, site_dir: Path, site_url: str, cache_dir: Path, variant: str | None,
+    def __init__(self, site_dir: Path, site_url: str, cache_dir: Path, variant: str,
                  stylesheet: Stylesheet | None = None):
         self.site_dir = site_dir.resolve()
         self.site_url = site_url
@@ -80,21 +82,23 @@ class Layout:
 
         return SiteFetcher()
 
-    def part(self, html: str, base: Path, citation_ids: dict | None = None) -> Part:
-        """Lay out html (base: the file its relative URLs resolve against), from cache when possible."""
+    def part(self, html: str, base: Path, citation_ids: dict | None = None, tagged: bool = True) -> Part:
+        """Lay out html (base: the file its relative URLs resolve against), from cache when possible;
+        tagged (in the variant) or not (a plain PDF, for page numbers)."""
         where = base.resolve().relative_to(self.site_dir).as_posix()
         stylesheet = self.stylesheet.path if self.stylesheet else None     # the problems name it
-        key = hashlib.sha256(json.dumps([CACHE_VERSION, self.engine, self.variant, self.site_url, where, stylesheet,
+        variant = self.variant if tagged else None
+        key = hashlib.sha256(json.dumps([CACHE_VERSION, self.engine, variant, self.site_url, where, stylesheet,
                                          html, _referenced_files(html, base, self.site_dir)]).encode()).hexdigest()
         self.used.add(key)
         part = self._load(key)
         if part is None:
-            part = self._lay_out(html, where, citation_ids or {})
+            part = self._lay_out(html, where, citation_ids or {}, variant)
             self._store(key, part)
         self.problems.update(part.problems)
         return part
 
-    def _lay_out(self, html: str, where: str, citation_ids: dict) -> Part:
+    def _lay_out(self, html: str, where: str, citation_ids: dict, variant: str | None) -> Part:
         import weasyprint
 
         self.runs += 1
@@ -104,7 +108,8 @@ class Layout:
             for page in document.pages:     # headings' words are joined too: not their bookmarks
                 page.bookmarks = [(level, label.replace(WORD_JOINER, ""), *rest) for level, label, *rest in page.bookmarks]
             citations, links = _citations_and_links(document, citation_ids)
-            pdf = document.write_pdf(pdf_variant=self.variant) if self.variant else document.write_pdf()
+            # Tags whatever the variant (a PDF/A one has none of its own): every part is tagged.
+            pdf = document.write_pdf(pdf_variant=variant, pdf_tags=True) if variant else document.write_pdf()
         return Part(pdf, len(document.pages), citations, links, tuple(sorted_problems(list(set(problems)))))
 
     def _load(self, key: str) -> Part | None:
@@ -172,8 +177,9 @@ def _referenced_files(html: str, base: Path, site_dir: Path) -> list[str]:
 
 class PageNumbers:
     """The theme's page numbers as PDF pages to stamp onto laid-out ones: page p of one
-    document of blank pages carries the number p (and p's left or right margins). Its length
-    is rounded up, so that the same layout serves every article and most editions."""
+    document of blank pages carries the number p (and p's left or right margins), its content
+    marked as an artifact (builder/pdf/structure.py). Its length is rounded up, so that the
+    same layout serves every article and most editions."""
 
     STEP = 64
 
@@ -181,18 +187,21 @@ class PageNumbers:
         self.css = css
         self.layout = layout
         self.reader = None
+        self.pages_marked: list = []
 
     def pages(self, first: int, count: int) -> list:
         """The number pages first..first+count-1."""
-        from pypdf import PdfReader
+        from pypdf import PdfReader, PdfWriter
 
         last = first + count - 1
         if self.reader is None or len(self.reader.pages) < last:
             size = -(-last // self.STEP) * self.STEP
             html = (f"<html><head><style>{self.css}</style></head><body class=\"print page-numbers\">"
                     + '<div style="break-after: page"></div>' * (size - 1) + "<div></div></body></html>")
-            self.reader = PdfReader(io.BytesIO(self.layout.part(html, self.layout.site_dir / "index.html").pdf))
-        return [self.reader.pages[index] for index in range(first - 1, last)]
+            pdf = self.layout.part(html, self.layout.site_dir / "index.html", tagged=False).pdf
+            self.reader = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))    # a writer's pages can be changed
+            self.pages_marked = [artifact_page(page) for page in self.reader.pages]
+        return self.pages_marked[first - 1:last]
 
 
 @contextmanager

@@ -9,6 +9,11 @@ source index again, never the others; the edition is re-assembled from cached pa
 pypdf. A full build deletes the cache entries it did not use. The layout and its cache are
 builder/pdf/layout.py's.
 
+Every PDF is tagged (PDF/UA-1 unless `pdf: {variant: ...}` names another WeasyPrint variant):
+a structure tree, its language, its title shown, XMP metadata. The parts are tagged as laid out;
+builder/pdf/structure.py puts them together keeping their structure trees, which pypdf alone
+would drop, and stamps the page numbers on as artifacts.
+
 Every id in an article's print HTML is prefixed with the article's slug, so that links
 inside one article (citation to reference, cross-reference to table) still land in that
 article once all of them share the edition's named destinations.
@@ -16,7 +21,6 @@ article once all of them share the edition's named destinations.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -27,6 +31,7 @@ from markupsafe import Markup
 from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.model import Settings
 from builder.pdf.layout import Layout, PageNumbers, Part, Stylesheet
+from builder.pdf.structure import Assembly
 from builder.pdf.printhtml import print_body, scope_anchors
 from builder.pdf.views import ContentsEntry, IndexedSource, PrintDocument, PrintEdition, PrintPart, SourceUse
 from builder.text import in_language, long_date, parse_date
@@ -89,15 +94,10 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
         body, cited = print_body(str(article.view.body), article.page_url)
         cited = {scope + anchor: keys for anchor, keys in cited.items()}
         runs = layout.runs
-        if layout.variant:
-            # A tagged PDF must come straight from WeasyPrint: stamping would drop the structure tree.
-            direct = layout.part(_page(env, site, css, article, body, scope, numbered=True), base, cited)
-        if only is None or not layout.variant:
-            parts[article.slug] = layout.part(_page(env, site, css, article, body, scope, numbered=False), base, cited)
+        parts[article.slug] = layout.part(_page(env, site, css, article, body, scope), base, cited)
         if layout.runs > runs:
             laid_out.append(article.slug)
-        _write(out / f"{article.slug}.pdf",
-               direct.pdf if layout.variant else _article_pdf(parts[article.slug], numbers, article.view.language))
+        _write(out / f"{article.slug}.pdf", _article_pdf(parts[article.slug], numbers, article.view.language))
     progress("Typesetting PDFs", len(wanted), len(wanted))
     pages = 0
     if only is None and order:
@@ -108,11 +108,14 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     return PdfSummary(len(wanted), layout.runs, pages, tuple(laid_out), tuple(sorted_problems(list(layout.problems))))
 
 
-def _variant(settings: Settings) -> str | None:
-    """The `pdf: {variant: ...}` setting, checked against the variants WeasyPrint knows."""
+DEFAULT_VARIANT = "pdf/ua-1"
+
+
+def _variant(settings: Settings) -> str:
+    """The `pdf: {variant: ...}` setting (PDF/UA-1 if not set), checked against the variants WeasyPrint knows."""
     variant = settings.pdf.get("variant")
     if variant is None:
-        return None
+        return DEFAULT_VARIANT
     from weasyprint.pdf import VARIANTS
 
     if variant not in VARIANTS:
@@ -127,46 +130,35 @@ def _edition_order(articles: list[PdfArticle], order) -> list[PdfArticle]:
     return sorted(articles, key=lambda a: (rank.get(a.slug, len(rank)), a.date, a.slug))
 
 
-def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: str, scope: str, numbered: bool) -> str:
-    """The print HTML of one article; every id and #link prefixed with scope, unique across the edition."""
-    pdf = PrintDocument(Markup(css + ("" if numbered else "\n@page { @bottom-center { content: none; } }")),
-                        "numbered" if numbered else "unnumbered", article.keywords, article.date, article.view.updated)
+def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: str, scope: str) -> str:
+    """The print HTML of one article, without page numbers (they are stamped on); every id and
+    #link prefixed with scope, unique across the edition."""
+    pdf = PrintDocument(Markup(css + "\n@page { @bottom-center { content: none; } }"), "unnumbered",
+                        article.keywords, article.date, article.view.updated)
     part = PrintPart(f"article-{article.slug}", Markup(body))
     with in_language(article.view.language):
         html = env.get_template("print/article.html").render(site=site, article=article.view, pdf=pdf, part=part)
     return scope_anchors(html, scope)
 
 
-def _append_numbered(writer, part: Part, first: int, numbers: PageNumbers):
-    """Append part's pages to writer, numbered from first, with its bookmarks; return part's reader."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(part.pdf))
-    start = len(writer.pages)
-    writer.append(reader, import_outline=True)
-    for index, number in zip(range(start, len(writer.pages)), numbers.pages(first, part.pages)):
-        writer.pages[index].merge_page(number)
-    return reader
+def _append_numbered(assembly: Assembly, part: Part, first: int, numbers: PageNumbers, language: str | None = None) -> None:
+    """Append part (its bookmarks, its structure in language if not the whole's) numbered from first."""
+    start = assembly.pages
+    assembly.append(part.pdf, language=language)
+    for index, number in zip(range(start, assembly.pages), numbers.pages(first, part.pages)):
+        assembly.stamp(index, number)
 
 
 def _article_pdf(part: Part, numbers: PageNumbers, language: str) -> bytes:
-    """The article's own PDF: its pages numbered from 1, its metadata and language."""
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    reader = _append_numbered(writer, part, 1, numbers)
-    if reader.metadata:
-        writer.add_metadata(dict(reader.metadata))
-    _set_language(writer, language)
-    return _bytes(writer)
+    """The article's own PDF: its pages numbered from 1, its metadata, language and structure."""
+    assembly = Assembly()
+    _append_numbered(assembly, part, 1, numbers)
+    return assembly.finish(part.pdf, language)
 
 
 def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], site, settings: Settings,
              env: jinja2.Environment, css: str, site_dir: Path, layout: Layout, numbers: PageNumbers,
              out: Path, gettext: Callable[..., str]) -> int:
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.annotations import Link
-
     base = site_dir / "index.html"
     with_index = bool(sources) and any(parts[article.slug].citations for article in order)
     front = layout.part(_front(env, site, css, order, settings, None, with_index, gettext), base)
@@ -184,29 +176,28 @@ def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict
             edition=PrintEdition(index_page, sources=_source_index(order, parts, sources, starts)))
         index = layout.part(index_html, base)
 
-    writer = PdfWriter()
-    writer.append(PdfReader(io.BytesIO(front.pdf)), import_outline=False)
-    _pad(writer)
+    assembly = Assembly()
+    link_elements = assembly.append(front.pdf, bookmarks=False)
+    assembly.pad()
     for article in order:
-        _append_numbered(writer, parts[article.slug], starts[article.slug], numbers)  # its h1 is its top bookmark
-        _pad(writer)
+        language = article.view.language if article.view.language != settings.language else None
+        _append_numbered(assembly, parts[article.slug], starts[article.slug], numbers, language)  # its h1 is its top bookmark
+        assembly.pad()
     if index is not None:
-        writer.append(PdfReader(io.BytesIO(index.pdf)), outline_item=gettext("Index of sources"), import_outline=False)
+        assembly.append(index.pdf, outline_item=gettext("Index of sources"))
     anchors = {f"article-{a.slug}": starts[a.slug] - 1 for a in order}
     anchors["source-index"] = index_page - 1
+    descriptions = {f"article-{a.slug}": a.view.title for a in order}
+    descriptions["source-index"] = gettext("Index of sources")
+    targets = list(dict.fromkeys(target for _, target, _ in front.links))
+    # The contents' entries, in order: each entry's text is in one of the front's /Link elements, in the same order.
+    elements = dict(zip(targets, (element for _, element in link_elements))) if len(targets) == len(link_elements) else {}
     for page_index, target, rect in front.links:
-        if target in anchors and anchors[target] < len(writer.pages):
-            writer.add_annotation(page_number=page_index, annotation=Link(rect=rect, target_page_index=anchors[target]))
-    authors = sorted({a.name for article in order for a in article.view.authors})
-    latest = max(article.date for article in order)
-    writer.add_metadata({"/Title": gettext("%(title)s: edition of %(date)s", title=settings.title, date=latest),
-                         "/Author": ", ".join(authors),
-                         "/Subject": settings.description, "/Creator": "Dossier", "/Producer": "Dossier with WeasyPrint and pypdf",
-                         "/CreationDate": "D:" + latest.replace("-", "")})
-    _set_language(writer, settings.language)
-    writer.page_mode = "/UseOutlines"
-    _write(out / "edition.pdf", _bytes(writer))
-    return len(writer.pages)
+        if target in anchors and anchors[target] < assembly.pages:
+            assembly.link(page_index, rect, anchors[target], descriptions[target], elements.get(target))
+    assembly.writer.page_mode = "/UseOutlines"
+    _write(out / "edition.pdf", assembly.finish(front.pdf, settings.language))
+    return assembly.pages
 
 
 def _page_plan(front_pages: int, order: list[PdfArticle], parts: dict[str, Part]) -> tuple[dict[str, int], int]:
@@ -227,9 +218,11 @@ def _front(env, site, css: str, order: list[PdfArticle], settings: Settings, sta
     toc = tuple(ContentsEntry(f"article-{a.slug}", a.view.title, starts[a.slug], ", ".join(author.name for author in a.view.authors))
                 for a in order)
     latest = max(a.date for a in order)
+    authors = tuple(sorted({author.name for a in order for author in a.view.authors}))
     edition = PrintEdition(index_page if with_index else 0, toc, gettext("Edition"), long_date(parse_date(latest)),
-                           settings.pdf.get("cover_image", ""))
-    return env.get_template("print/front.html").render(site=site, pdf=PrintDocument(Markup(css)), edition=edition)
+                           settings.pdf.get("cover_image", ""),
+                           title=gettext("%(title)s: edition of %(date)s", title=settings.title, date=latest), authors=authors)
+    return env.get_template("print/front.html").render(site=site, pdf=PrintDocument(Markup(css), created=latest), edition=edition)
 
 
 def _source_index(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict],
@@ -244,25 +237,6 @@ def _source_index(order: list[PdfArticle], parts: dict[str, Part], sources: list
         if uses:
             entries.append(IndexedSource(source["reference"], tuple(uses)))
     return tuple(entries)
-
-
-def _pad(writer) -> None:
-    """Keep the next article on a right-hand page."""
-    if len(writer.pages) % 2:
-        last = writer.pages[-1]
-        writer.add_blank_page(width=last.mediabox.width, height=last.mediabox.height)
-
-
-def _set_language(writer, language: str) -> None:
-    from pypdf.generic import NameObject, TextStringObject
-
-    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
-
-
-def _bytes(writer) -> bytes:
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def _write(path: Path, data: bytes) -> None:

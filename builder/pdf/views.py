@@ -58,3 +58,5 @@ class PrintEdition:
     date_text: str = ""
     cover_image: str = ""       # site-relative
     sources: tuple[IndexedSource, ...] = ()
+    title: str = ""             # the edition's, as its PDF's metadata gives it
+    authors: tuple[str, ...] = ()
