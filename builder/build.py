@@ -42,6 +42,7 @@ from builder.run.output import output_folder
 from builder.run.write import mark_site, site_file, site_folder, stage_site
 from builder.site.bodies import BodyRenderer, ParsedBody
 from builder.site.feeds import render_feeds
+from builder.site.memo import PageMemo
 from builder.site.metadata import article_item
 from builder.site.render import failing_template, render_site, template_problem
 from builder.site.search import index_site
@@ -177,7 +178,8 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
         return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,
                            files=record.data.get("files", 0))
     stage = _Stages(problems)
-    built = _pages(settings, drafts, cache, strict, pdf, progress, stage)
+    memo = PageMemo(root / CACHE_DIR / "pages.json", out_dir) if record else None
+    built = _pages(settings, drafts, cache, strict, pdf, progress, stage, memo)
     outputs, pdf_summary = built.outputs, None
     if write:
         progress("Writing site", 0, 1)
@@ -189,6 +191,8 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
             progress("Indexing for search", 0, 1)
             stage("search", index_site, staged.folder, settings.language) if search else staged.carry_search()
             stage("publish", staged.publish)
+        if memo:
+            memo.save()
         if record:
             listed = own_bibliographies(built.inputs.documents)
             if [root / path for path in listed] != record.listed(root):     # what the next build must look at
@@ -200,8 +204,9 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
 
 
 def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bool, progress: Progress,
-           stage: _Stages) -> Pages:
-    """The stages from reading the publication to its pages (stage.problems gathers what they find)."""
+           stage: _Stages, memo: PageMemo | None = None) -> Pages:
+    """The stages from reading the publication to its pages (stage.problems gathers what they find);
+    with memo, pages made from what the last build made them from are not rendered again."""
     problems = stage.problems
     progress("Reading documents", 0, 1)
     inputs, found = stage("load", load, settings, drafts)
@@ -220,8 +225,10 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
                  formatted.source_urls)
     views = stage("views", build_views, site, formatted.sources, inputs.bibliography, settings, pdf, formatted.cite_this,
                   inputs.words)
+    if memo:
+        memo.begin(settings, inputs.words.signature(), theme_dirs(settings))
     return Pages(inputs, site, views, env, stage("pages", render_pages, site, views, settings, env, inputs.assets,
-                                                 inputs.words))
+                                                 inputs.words, memo))
 
 
 # --- The stages ------------------------------------------------------------------------------
@@ -282,9 +289,9 @@ def _formatting(inputs: Inputs, cache: Cache):
 
 
 def render_pages(site: Site, views: Views, settings: Settings, env: jinja2.Environment,
-                 assets: list[Asset], words: Words) -> list[Output]:
+                 assets: list[Asset], words: Words, memo: PageMemo | None = None) -> list[Output]:
     """Every file of the site but the PDFs and the search index: pages, feeds, assets."""
-    outputs = render_site(site, views, settings, env, words)
+    outputs = render_site(site, views, settings, env, words, memo)
     pages = [o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
     outputs += render_feeds(site, settings, pages)
     return outputs + [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]

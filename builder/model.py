@@ -145,6 +145,7 @@ class Output:
     path: str                 # site-relative, posix
     content: bytes | None = None
     source: Path | None = None
+    kept: bool = False        # source is the previous site's file at path, known to be what this build makes
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,8 +57,15 @@ class Snapshots:
 
     root: Path
     _cache: dict = field(default_factory=dict)
+    _found: dict = field(default_factory=dict)
 
     def find(self, key: str) -> Path | None:
+        """The saved copy of key's source, inside the publication; looked for once per key."""
+        if key not in self._found:
+            self._found[key] = self._find(key)
+        return self._found[key]
+
+    def _find(self, key: str) -> Path | None:
         folder = self.root / "citations" / "snapshots"
         for suffix in SNAPSHOT_SUFFIXES:
             path = folder / f"{key}{suffix}"

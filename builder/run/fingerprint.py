@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from functools import cache
 from pathlib import Path
 
 import builder
@@ -73,13 +74,40 @@ def input_fingerprint(root: Path, out_dir: Path, flags: dict, read: list[Path]) 
     return hasher.hexdigest()
 
 
-def output_fingerprint(out_dir: Path) -> str:
-    """A cheap fingerprint of the built site (paths, sizes, modification times)."""
+@cache
+def code_digest() -> str:
+    """A hash of Dossier's own code (its Python and Lua files), once per process."""
     hasher = hashlib.sha256()
-    for path in _walk(out_dir, set(), out_dir):
-        try:
-            info = path.stat()
-        except OSError:
-            continue
-        hasher.update(f"{path.relative_to(out_dir)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".lua") and path.is_file():
+            hasher.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return hasher.hexdigest()
+
+
+def output_fingerprint(out_dir: Path) -> tuple[str, int]:
+    """A cheap fingerprint of the built site (paths, sizes, modification times) and its number of
+    files. Links are not followed: a link in the site (which no build makes) counts as itself."""
+    hasher = hashlib.sha256()
+    files = 0
+
+    def visit(folder: str, shown: str) -> None:
+        nonlocal files
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            name = shown + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                visit(entry.path, name + "/")
+                continue
+            files += 1
+            hasher.update(f"{name}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_mode}\n".encode("utf-8", "surrogateescape"))
+
+    if out_dir.is_dir():
+        visit(str(out_dir), "")
+    return hasher.hexdigest(), files

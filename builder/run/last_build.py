@@ -29,7 +29,7 @@ class LastBuild:
         does not take one whose index was not remade (`dossier serve` indexes after the build)."""
         return (self.data.get("inputs") == fingerprint and out_dir.is_dir()
                 and (not search or self.data.get("indexed", True))
-                and self.data.get("output") == output_fingerprint(out_dir))
+                and self.data.get("output") == output_fingerprint(out_dir)[0])
 
     def listed(self, root: Path) -> list[Path]:
         """The files documents named in `bibliography:` (which may be outside content/ and citations/)."""
@@ -37,15 +37,15 @@ class LastBuild:
 
     def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int, listed: list[str],
              indexed: bool = True) -> None:
-        files = sum(1 for _ in out_dir.rglob("*") if _.is_file())
-        self.data = {"inputs": fingerprint, "output": output_fingerprint(out_dir), "documents": documents,
+        output, files = output_fingerprint(out_dir)
+        self.data = {"inputs": fingerprint, "output": output, "documents": documents,
                      "files": files, "warnings": [p.record() for p in warnings], "listed": listed, "indexed": indexed}
         self._write()
 
     def indexed(self, out_dir: Path) -> None:
         """The site in out_dir has its search index remade since the build this records."""
         if self.data:
-            self.data.update(output=output_fingerprint(out_dir), indexed=True)
+            self.data.update(output=output_fingerprint(out_dir)[0], indexed=True)
             self._write()
 
     def _write(self) -> None:

@@ -231,6 +231,8 @@ def stage_site(outputs: list[Output], out_dir: Path, *, legacy: bool = False) ->
         folders: dict[Path, bool] = {}
         for output in sorted(outputs, key=lambda o: o.path):
             target = site_file(staging, output.path, folders)
+            if output.kept and _link(output.source, target):
+                continue
             if previous is not None and _link_unchanged(previous / output.path, target, output, real):
                 continue
             if output.content is not None:
@@ -299,6 +301,15 @@ def _link_unchanged(old: Path, target: Path, output: Output, real: dict[Path, bo
         os.link(old, target)
         return True
     except OSError:             # gone, unreadable, or no hard links on this file system: write it
+        return False
+
+
+def _link(kept: Path, target: Path) -> bool:
+    """Hard-link a file of the previous site that a build knows to be unchanged (site/memo.py)."""
+    try:
+        os.link(kept, target)
+        return True
+    except OSError:
         return False
 
 

@@ -10,6 +10,7 @@ import jinja2
 
 from builder.errors import BuildFailed, error
 from builder.model import Output, RenderedDocument, Settings
+from builder.site.memo import PageMemo, watch
 from builder.site.metadata import article_bibtex, article_item, article_ris
 from builder.site.structure import Site
 from builder.site.views import PageMeta, SiteView, Views, page_meta
@@ -18,15 +19,16 @@ from builder.text import html_text, in_language
 from builder.urls import ARCHIVE, AUTHORS, DOWNLOADS, EVIDENCE, FEED, NOT_FOUND, SEARCH, SOURCES, TAGS
 
 
-def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Environment, words: Words) -> list[Output]:
+def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Environment, words: Words,
+                memo: PageMemo | None = None) -> list[Output]:
     """Every HTML page of the site, and each article's citation downloads. A page is in the language of
-    its document, else the publication's: its words, dates and numbers are."""
+    its document, else the publication's: its words, dates and numbers are. With memo, a page made
+    from the same values as in the last build is that build's file, not rendered again."""
     with in_language(settings.language):
         pages = _pages(views, settings, words)
         not_found = page_meta("404", words.gettext("Page not found"), "", NOT_FOUND, settings)
     outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
-    rendered = _render_pages(env, views.site, pages, settings.root)
-    outputs += [Output(url + "index.html", html) for (_, url, _, _), html in zip(pages, rendered)]
+    outputs += _page_outputs(env, views.site, pages, settings.root, memo)
     # The 404 page is served at any depth, so its links start from the site's base path.
     outputs.append(Output(NOT_FOUND, _render(env, "404.html", views.site, not_found,
                                               urlsplit(settings.base_url).path or "/", {}, settings.root)))
@@ -99,12 +101,30 @@ def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, st
     return pages
 
 
+def _page_outputs(env: jinja2.Environment, site: SiteView, pages: list, publication: Path,
+                  memo: PageMemo | None) -> list[Output]:
+    if memo is None:
+        return [Output(url + "index.html", html)
+                for (_, url, _, _), (html, _) in zip(pages, _render_pages(env, site, pages, publication))]
+    watch(env)
+    kept = [memo.previous_file(url + "index.html", (template, url, meta, context, site))
+            for template, url, meta, context in pages]
+    todo = [page for page, file in zip(pages, kept) if file is None]
+    fresh = {}
+    for (template, url, meta, context), (html, bodies) in zip(todo, _render_pages(env, site, todo, publication)):
+        memo.rendered(url + "index.html", (template, url, meta, context, site), bodies)
+        fresh[url] = html
+    return [Output(url + "index.html", source=file, kept=True) if file else Output(url + "index.html", fresh[url])
+            for (_, url, _, _), file in zip(pages, kept)]
+
+
 PARALLEL_FROM = 200     # from this many pages, a process per core renders them
 _PART = 64              # pages per task
 
 
-def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[bytes]:
-    """Each page's HTML, in order; many pages are rendered by forked processes, one per core."""
+def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[tuple[bytes, bool]]:
+    """Each page's HTML, in order, and whether it read an article's body fields (when env is
+    watched: site/memo.py); many pages are rendered by forked processes, one per core."""
     from builder.run.parallel import forked_map, workers
 
     processes = workers()
@@ -127,8 +147,12 @@ def _render_pages(env: jinja2.Environment, site: SiteView, pages: list, publicat
     return rendered
 
 
-def _render_all(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[bytes]:
-    return [_render(env, template, site, meta, "../" * url.count("/"), context, publication)
+def _render_all(env: jinja2.Environment, site: SiteView, pages: list, publication: Path) -> list[tuple[bytes, bool]]:
+    reads = getattr(env, "dossier_body_reads", None)
+    if reads is not None:
+        reads.take()
+    return [(_render(env, template, site, meta, "../" * url.count("/"), context, publication),
+             reads is not None and reads.take())
             for template, url, meta, context in pages]
 
 

@@ -82,17 +82,16 @@ def _translations(articles: list[RenderedDocument]) -> dict[str, tuple[RenderedD
 
 
 def _sources(documents: list[RenderedDocument], order: tuple[str, ...], urls: dict[str, str]) -> tuple[Source, ...]:
-    sources = []
-    for key in order:
-        uses = []
-        for document in documents:
-            contexts = tuple(dict.fromkeys(use.context for use in document.citations if use.key == key))
-            if contexts:
-                uses.append(SourceUse(document, contexts))
-        evidence = tuple(EvidenceUse(document, record) for document in documents
-                         for record in document.evidence if record.source == key)
-        sources.append(Source(key, urls[key], tuple(uses), evidence))
-    return tuple(sources)
+    contexts: dict[str, dict[int, dict[str, None]]] = defaultdict(dict)    # key -> document's index -> its contexts
+    evidence: dict[str, list[EvidenceUse]] = defaultdict(list)
+    for index, document in enumerate(documents):
+        for use in document.citations:
+            contexts[use.key].setdefault(index, {})[use.context] = None
+        for record in document.evidence:
+            evidence[record.source].append(EvidenceUse(document, record))
+    return tuple(Source(key, urls[key], tuple(SourceUse(documents[index], tuple(found))
+                                              for index, found in sorted(contexts[key].items())),
+                        tuple(evidence[key])) for key in order)
 
 
 def _newest_first(rendered: RenderedDocument):

@@ -64,6 +64,11 @@ class ReferenceView:
     url: str
 
 
+# A field made from an article's body (what an edit of its text changes): pages that list articles
+# do not read these, and site/memo.py renders such a page again only when other fields change.
+_OF_BODY = {"of_body": True}
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleView:
     """What a template shows of a document; every value ready to print."""
@@ -77,25 +82,28 @@ class ArticleView:
     updated: str
     authors: tuple[Link, ...]
     tags: tuple[Link, ...]
-    reading_minutes: int
-    word_count: int
-    toc: tuple[Heading, ...]
-    body: Markup
-    bibliography: tuple[ReferenceView, ...] = ()
+    reading_minutes: int = field(repr=False, metadata=_OF_BODY)
+    word_count: int = field(repr=False, metadata=_OF_BODY)
+    toc: tuple[Heading, ...] = field(repr=False, metadata=_OF_BODY)
+    body: Markup = field(repr=False, metadata=_OF_BODY)
+    bibliography: tuple[ReferenceView, ...] = field(default=(), repr=False, metadata=_OF_BODY)
     cite_this: Markup = Markup("")
     downloads: tuple[Link, ...] = ()
-    head_tags: tuple[MetaTag, ...] = ()
-    json_ld: Markup = Markup("")
+    head_tags: tuple[MetaTag, ...] = field(default=(), repr=False, metadata=_OF_BODY)
+    json_ld: Markup = field(default=Markup(""), repr=False, metadata=_OF_BODY)
     search_type: str = ""
     search_date: str = ""
     search_filters: tuple[SearchFacet, ...] = ()
     pdf_url: str = ""         # site-relative, when the PDF edition is built
     extra: dict = field(default_factory=dict)
     language: str = ""        # its `lang:`, else the publication's language
-    references_in_body: bool = False     # the body shows the bibliography: the page writes no references section
-    references_title: Markup = Markup("")    # `reference-section-title`; '' for the theme's own heading
+    references_in_body: bool = field(default=False, repr=False, metadata=_OF_BODY)   # the body shows the bibliography:
+                                                                  # the page writes no references section
+    references_title: Markup = field(default=Markup(""), repr=False, metadata=_OF_BODY)  # `reference-section-title`;
+                                                                  # '' for the theme's own heading
     translations: tuple[Translation, ...] = ()     # the same article in other languages
-    has_code: bool = False        # its body holds highlighted code: its page loads the code styles
+    has_code: bool = field(default=False, repr=False, metadata=_OF_BODY)   # its body holds highlighted code: its page
+                                                                           # loads the code styles
     draft: bool = False       # `draft: true`, built with --drafts: the page and its PDF say so
 
     @property

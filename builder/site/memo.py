@@ -1,0 +1,188 @@
+"""Pages of the last build by what they were made from, so a rebuild renders only the pages whose
+inputs changed (.dossier-cache/pages.json).
+
+A page is the theme's template applied to its values (the site view, the page's metadata and
+context: frozen view objects of builder/site/views.py). Its digest is a hash of those values as
+pickle writes them, each view object standing for its own digest (computed once per build, so a
+list of 1,000 articles costs 1,000 lookups), and of what every page depends on: the theme's
+files, the words, the settings and Dossier's own code. A page whose digest is the last build's
+is not rendered: the previous site's file is linked into the new one, if it is still the file
+that build wrote (same size, modification time and inode); else it is rendered.
+
+A page that lists articles reads their titles, dates and summaries, not the fields made from
+their bodies (ArticleView's fields marked of_body). While a page renders, the template
+environment notes whether it read any such field (watch()); the digest of a page that did not
+leaves them out, so an edit of an article's text renders its own page again, not every list
+it is on. The theme decides: a list template that shows bodies is digested with them.
+
+Pickle tells apart values that == does not (True and 1, 1 and 1.0), so equal digests mean the
+template saw the same values; values equal but pickled differently (a dict in another order)
+only cost a render.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import stat
+from dataclasses import fields
+from pathlib import Path
+
+import jinja2
+
+from builder.run.fingerprint import code_digest
+from builder.run.write import replace_file
+from builder.site.views import ArticleView, CitingView, EvidenceView, GroupView, SiteView, SourceView
+
+FORMAT = 1
+_VIEWS = {ArticleView, CitingView, EvidenceView, GroupView, SourceView, SiteView}
+_HOLDING_VIEWS = {CitingView, EvidenceView, GroupView, SourceView}   # views with views in them
+OF_BODY = frozenset(f.name for f in fields(ArticleView) if f.metadata.get("of_body"))
+_NOT_OF_BODY = tuple(f.name for f in fields(ArticleView) if f.name not in OF_BODY)
+
+
+class PageMemo:
+    """What the last build rendered into out_dir, page by page; begin(), then for each page
+    previous_file() and, for the pages rendered, rendered(); save() once the site is published."""
+
+    def __init__(self, path: Path, out_dir: Path):
+        self.path = path
+        self.out_dir = Path(os.path.realpath(out_dir))
+        self.site_key = ""
+        self._previous: dict[str, list] = {}
+        self._digests: dict[tuple[int, bool], str] = {}     # (id of a view object, bodies left out) -> digest
+        self._keep: list[object] = []               # the objects, so that their ids are not reused
+        self.pages: dict[str, tuple[str, bool]] = {}    # this build's pages: site path -> (digest, of bodies)
+        self.kept = 0
+
+    def begin(self, settings: object, words_signature: str, theme: list[Path]) -> None:
+        """Start with what every page depends on; the last build's pages count only if it was the same."""
+        self.site_key = digest_of([FORMAT, settings, words_signature, theme_digest(theme), code_digest(),
+                                   str(self.out_dir)])
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and data.get("site") == self.site_key and isinstance(data.get("pages"), dict):
+                self._previous = data["pages"]
+        except (OSError, ValueError):
+            pass
+
+    def previous_file(self, path: str, values: tuple) -> Path | None:
+        """The previous site's file at path if the last build made it from the same values and it
+        is as that build left it (then the page counts as made from them)."""
+        entry = self._previous.get(path)
+        if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[1], bool)):
+            return None
+        page_digest = self.digest(values, bodies=entry[1])
+        if entry[0] != page_digest:
+            return None
+        file = self.out_dir / path
+        try:
+            info = os.lstat(file)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or [info.st_size, info.st_mtime_ns, info.st_ino] != entry[2:]:
+            return None
+        self.pages[path] = (page_digest, entry[1])
+        self.kept += 1
+        return file
+
+    def rendered(self, path: str, values: tuple, bodies: bool) -> None:
+        """The page at path was rendered from values; bodies: it read a field of an article's body."""
+        self.pages[path] = (self.digest(values, bodies=bodies), bodies)
+
+    def digest(self, values: tuple, *, bodies: bool) -> str:
+        """The digest of a page made from values; without bodies, articles' body fields are left out."""
+        return digest_of(self._shallow(values, bodies))
+
+    def save(self) -> None:
+        """Record this build's pages, as now in the published site (call after publishing)."""
+        pages = {}
+        for path, (page_digest, bodies) in sorted(self.pages.items()):
+            try:
+                info = os.lstat(self.out_dir / path)
+            except OSError:
+                continue
+            pages[path] = [page_digest, bodies, info.st_size, info.st_mtime_ns, info.st_ino]
+        try:
+            replace_file(self.path, json.dumps({"site": self.site_key, "pages": pages}, separators=(",", ":")).encode())
+        except OSError:
+            pass
+
+    def _shallow(self, value: object, bodies: bool) -> object:
+        """value with each view object in it replaced by the view's digest."""
+        kind = type(value)
+        if kind in _VIEWS:
+            return self._view_digest(value, bodies)
+        if kind in (tuple, list):
+            return kind(self._shallow(item, bodies) for item in value)
+        if kind is dict:
+            return {key: self._shallow(item, bodies) for key, item in value.items()}
+        return value
+
+    def _view_digest(self, view: object, bodies: bool) -> str:
+        found = self._digests.get((id(view), bodies))
+        if found is None:
+            kind = type(view)
+            if kind in _HOLDING_VIEWS:
+                shallow = (kind.__name__, *(self._shallow(getattr(view, name), bodies) for name in kind.__slots__))
+            elif kind is ArticleView and not bodies:
+                shallow = (kind.__name__, *(getattr(view, name) for name in _NOT_OF_BODY))
+            else:
+                shallow = view
+            found = self._digests[(id(view), bodies)] = digest_of(shallow)
+            self._keep.append(view)
+        return found
+
+
+def watch(env: jinja2.Environment) -> BodyReads:
+    """Note, from now on, whether a template rendered by env reads a field of an article's body
+    (every attribute and item a template looks up goes through env.getattr and env.getitem)."""
+    reads = getattr(env, "dossier_body_reads", None)
+    if reads is None:
+        reads = BodyReads()
+        plain_getattr, plain_getitem = env.getattr, env.getitem
+
+        def getattr_(obj, attribute):
+            if type(obj) is ArticleView and attribute in OF_BODY:
+                reads.seen = True
+            return plain_getattr(obj, attribute)
+
+        def getitem(obj, argument):
+            if type(obj) is ArticleView and isinstance(argument, str) and argument in OF_BODY:
+                reads.seen = True
+            return plain_getitem(obj, argument)
+
+        env.getattr, env.getitem, env.dossier_body_reads = getattr_, getitem, reads
+    return reads
+
+
+class BodyReads:
+    """Whether a field of an article's body was read since the last take()."""
+
+    seen = False
+
+    def take(self) -> bool:
+        seen, self.seen = self.seen, False
+        return seen
+
+
+def digest_of(value: object) -> str:
+    return hashlib.sha256(pickle.dumps(value, protocol=5)).hexdigest()
+
+
+def theme_digest(folders: list[Path]) -> str:
+    """A hash of the theme folders' files (names and bytes): templates, catalogues, static files."""
+    hasher = hashlib.sha256()
+    for folder in folders:
+        for directory, names, files in os.walk(folder):
+            names.sort()
+            for name in sorted(files):
+                path = os.path.join(directory, name)
+                try:
+                    with open(path, "rb") as stream:
+                        hasher.update(path.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(stream.read()).digest())
+                except OSError:
+                    hasher.update(path.encode("utf-8", "surrogateescape") + b"\0?")
+    return hasher.hexdigest()

@@ -1,0 +1,143 @@
+"""A rebuild after an edit renders only what the edit changed (site/memo.py), and its site is
+byte for byte the site a cold build of the edited publication makes: one test per kind of edit."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from builder.run.write import MARKER, SEARCH_BUNDLES
+from builder.site import memo as page_memo
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLES = "content/articles"
+
+
+@pytest.fixture(scope="module")
+def publication(tmp_path_factory) -> Path:
+    """A copy of the example publication (its own copy of the default theme), built once with its cache."""
+    root = tmp_path_factory.mktemp("incremental") / "ledger"
+    root.mkdir()
+    for name in ("content", "citations", "themes"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "dossier.yml", root / "dossier.yml")
+    build(root, pdf=False, search=False)
+    return root
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    skipped = (MARKER, *SEARCH_BUNDLES)
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.relative_to(folder).parts[0] not in skipped}
+
+
+def _rebuilt_as_cold(root: Path, tmp_path: Path) -> int:
+    """Rebuild with the cache, build cold into another folder, compare; the pages rendered again."""
+    counts = []
+    original = page_memo.PageMemo.save
+
+    def save(memo):
+        counts.append(len(memo.pages) - memo.kept)
+        original(memo)
+
+    page_memo.PageMemo.save = save
+    try:
+        build(root, pdf=False, search=False)
+    finally:
+        page_memo.PageMemo.save = original
+    build(root, pdf=False, search=False, use_cache=False, out=tmp_path / "cold")
+    incremental, cold = _files(root / "_site"), _files(tmp_path / "cold")
+    assert sorted(incremental) == sorted(cold)
+    differing = [path for path in cold if incremental[path] != cold[path]]
+    assert differing == []
+    return counts[0]
+
+
+def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def test_nothing_changed_renders_nothing(publication, tmp_path):
+    (publication / ".dossier-cache" / "last-build.json").unlink()     # not skipped as a whole: page by page
+    assert _rebuilt_as_cold(publication, tmp_path) == 0
+
+
+def test_body_edit_renders_the_article_not_the_lists_it_is_on(publication, tmp_path):
+    article = publication / ARTICLES / "donju-markets-hard-currency.md"
+    _edit(article, "This piece sets out how that arrangement works",
+          "This piece, revised, sets out how that arrangement works")
+    rendered = _rebuilt_as_cold(publication, tmp_path)
+    assert 1 <= rendered <= 3, rendered    # its page (and pages quoting its text: none for this sentence)
+
+
+def test_title_edit(publication, tmp_path):
+    _edit(publication / ARTICLES / "donju-markets-hard-currency.md", 'title: "Money masters and the squeeze',
+          'title: "Money-masters and the squeeze')
+    assert _rebuilt_as_cold(publication, tmp_path) > 5       # the lists it is on
+
+
+def test_tags_edit(publication, tmp_path):
+    _edit(publication / ARTICLES / "donju-markets-hard-currency.md", "tags: [north-korea, markets,",
+          "tags: [north-korea, markets, donju,")
+    _rebuilt_as_cold(publication, tmp_path)
+    assert (publication / "_site" / "tags" / "donju" / "index.html").is_file()
+
+
+def test_date_edit(publication, tmp_path):
+    _edit(publication / ARTICLES / "donju-markets-hard-currency.md", "date: 2016-06-20", "date: 2015-06-20")
+    _rebuilt_as_cold(publication, tmp_path)
+    assert (publication / "_site" / "years" / "2015" / "index.html").is_file() or \
+        any("2015" in p.as_posix() for p in (publication / "_site").rglob("index.html"))
+
+
+def test_bib_entry_edit(publication, tmp_path):
+    bib = publication / "citations" / "research.bib"
+    text = bib.read_text(encoding="utf-8")
+    title = re.search(r"title\s*=\s*\{([^{}]+)", text)
+    assert title
+    _edit(bib, title.group(1), title.group(1) + " (revised)")
+    assert _rebuilt_as_cold(publication, tmp_path) > 1
+
+
+def test_template_edit(publication, tmp_path):
+    _edit(publication / "themes" / "default" / "templates" / "archive.html", "</ol>", "</ol>\n<!-- edited -->")
+    _rebuilt_as_cold(publication, tmp_path)
+    assert "<!-- edited -->" in (publication / "_site" / "archive" / "index.html").read_text(encoding="utf-8")
+
+
+def test_setting_edit(publication, tmp_path):
+    _edit(publication / "dossier.yml", 'title: "Pyongyang Ledger"', 'title: "The Pyongyang Ledger"')
+    _rebuilt_as_cold(publication, tmp_path)
+
+
+def test_page_edit(publication, tmp_path):
+    about = publication / "content" / "pages" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nOne more sentence about us.\n", encoding="utf-8")
+    _rebuilt_as_cold(publication, tmp_path)
+
+
+def test_added_and_deleted_article(publication, tmp_path):
+    (publication / ARTICLES / "a-new-note.md").write_text(
+        '---\ntitle: "A new note"\ndate: 2016-07-01\ntags: [markets]\n---\n\nMarkets again [@smith2015, ch. 9].\n',
+        encoding="utf-8")
+    _rebuilt_as_cold(publication, tmp_path / "added")
+    assert (publication / "_site" / "articles" / "a-new-note" / "index.html").is_file()
+    (publication / ARTICLES / "a-new-note.md").unlink()
+    _rebuilt_as_cold(publication, tmp_path / "deleted")
+    assert not (publication / "_site" / "articles" / "a-new-note").exists()
+
+
+def test_a_page_changed_in_the_site_folder_is_rendered_again(publication, tmp_path):
+    page = publication / "_site" / "archive" / "index.html"
+    text = page.read_bytes()
+    page.unlink()
+    page.write_bytes(text.replace(b"</body>", b"<script>tampered()</script></body>"))
+    (publication / ".dossier-cache" / "last-build.json").unlink()
+    assert _rebuilt_as_cold(publication, tmp_path) == 1
+    assert b"tampered" not in page.read_bytes()
