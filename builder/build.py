@@ -293,7 +293,7 @@ def render_pages(site: Site, views: Views, settings: Settings, env: jinja2.Envir
     """Every file of the site but the PDFs and the search index: pages, feeds, assets."""
     outputs = render_site(site, views, settings, env, words, memo)
     pages = [o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
-    outputs += render_feeds(site, settings, pages)
+    outputs += render_feeds(site, settings, pages, memo)
     return outputs + [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
 
 

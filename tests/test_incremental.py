@@ -35,13 +35,13 @@ def _files(folder: Path) -> dict[str, bytes]:
             if path.is_file() and path.relative_to(folder).parts[0] not in skipped}
 
 
-def _rebuilt_as_cold(root: Path, tmp_path: Path) -> int:
-    """Rebuild with the cache, build cold into another folder, compare; the pages rendered again."""
+def _rebuilt_as_cold(root: Path, tmp_path: Path) -> list[str]:
+    """Rebuild with the cache, build cold into another folder, compare; the pages and feeds rendered again."""
     counts = []
     original = page_memo.PageMemo.save
 
     def save(memo):
-        counts.append(len(memo.pages) - memo.kept)
+        counts.append(sorted(memo.fresh))
         original(memo)
 
     page_memo.PageMemo.save = save
@@ -65,7 +65,7 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
 
 def test_nothing_changed_renders_nothing(publication, tmp_path):
     (publication / ".dossier-cache" / "last-build.json").unlink()     # not skipped as a whole: page by page
-    assert _rebuilt_as_cold(publication, tmp_path) == 0
+    assert _rebuilt_as_cold(publication, tmp_path) == []
 
 
 def test_body_edit_renders_the_article_not_the_lists_it_is_on(publication, tmp_path):
@@ -73,13 +73,15 @@ def test_body_edit_renders_the_article_not_the_lists_it_is_on(publication, tmp_p
     _edit(article, "This piece sets out how that arrangement works",
           "This piece, revised, sets out how that arrangement works")
     rendered = _rebuilt_as_cold(publication, tmp_path)
-    assert 1 <= rendered <= 3, rendered    # its page (and pages quoting its text: none for this sentence)
+    # its page and the feeds that carry its text; no list it is on, no page quoting other sentences
+    assert [path for path in rendered if not path.endswith(".xml")] == ["articles/donju-markets-hard-currency/index.html"]
+    assert "feed.xml" in rendered and "tags/markets/feed.xml" in rendered
 
 
 def test_title_edit(publication, tmp_path):
     _edit(publication / ARTICLES / "donju-markets-hard-currency.md", 'title: "Money masters and the squeeze',
           'title: "Money-masters and the squeeze')
-    assert _rebuilt_as_cold(publication, tmp_path) > 5       # the lists it is on
+    assert len(_rebuilt_as_cold(publication, tmp_path)) > 5       # the lists it is on
 
 
 def test_tags_edit(publication, tmp_path):
@@ -102,7 +104,7 @@ def test_bib_entry_edit(publication, tmp_path):
     title = re.search(r"title\s*=\s*\{([^{}]+)", text)
     assert title
     _edit(bib, title.group(1), title.group(1) + " (revised)")
-    assert _rebuilt_as_cold(publication, tmp_path) > 1
+    assert len(_rebuilt_as_cold(publication, tmp_path)) > 1
 
 
 def test_template_edit(publication, tmp_path):
@@ -139,5 +141,5 @@ def test_a_page_changed_in_the_site_folder_is_rendered_again(publication, tmp_pa
     page.unlink()
     page.write_bytes(text.replace(b"</body>", b"<script>tampered()</script></body>"))
     (publication / ".dossier-cache" / "last-build.json").unlink()
-    assert _rebuilt_as_cold(publication, tmp_path) == 1
+    assert _rebuilt_as_cold(publication, tmp_path) == ["archive/index.html"]
     assert b"tampered" not in page.read_bytes()

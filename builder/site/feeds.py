@@ -25,19 +25,40 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def render_feeds(site: Site, settings: Settings, extra_urls: list[str]) -> list[Output]:
-    """feed.xml, tags/TAG/feed.xml, sitemap.xml and robots.txt."""
-    outputs = [Output(FEED, _atom(settings, settings.title, FEED, "", site.articles))]
+def render_feeds(site: Site, settings: Settings, extra_urls: list[str], memo=None) -> list[Output]:
+    """feed.xml, tags/TAG/feed.xml, sitemap.xml and robots.txt; with memo (site/memo.py), a feed
+    made from the same entries as in the last build is that build's file."""
+    feeds = [(FEED, settings.title, "", site.articles, "")]
     by_language = articles_by_language(site, settings)
     for language, articles in by_language.items() if set(by_language) - {settings.language.lower()} else ():
-        path = language_feed_url(language)
-        outputs.append(Output(path, _atom(settings, settings.title, path, "", articles, language)))
+        feeds.append((language_feed_url(language), settings.title, "", articles, language))
     for tag in site.tags:
-        outputs.append(Output(tag.url + FEED, _atom(settings, f"{settings.title}: {tag.name}",
-                                                    tag.url + FEED, tag.url, tag.articles)))
+        feeds.append((tag.url + FEED, f"{settings.title}: {tag.name}", tag.url, tag.articles, ""))
+    outputs = [_feed(settings, path, title, page_url, articles, language, memo)
+               for path, title, page_url, articles, language in feeds]
     outputs.append(Output("sitemap.xml", _sitemap(site, settings, extra_urls)))
     outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}sitemap.xml\n".encode()))
     return outputs
+
+
+def _feed(settings: Settings, path: str, title: str, page_url: str, articles: tuple[RenderedDocument, ...],
+          language: str, memo) -> Output:
+    entries = articles[:FEED_ENTRIES]
+    if memo is None:
+        return Output(path, _atom(settings, title, path, page_url, entries, language))
+    values = ("feed", title, page_url, language, tuple(_entry_values(article, settings) for article in entries))
+    kept = memo.previous_file(path, values)
+    if kept is not None:
+        return Output(path, source=kept, kept=True)
+    memo.rendered(path, values, False)
+    return Output(path, _atom(settings, title, path, page_url, entries, language))
+
+
+def _entry_values(article: RenderedDocument, settings: Settings) -> tuple:
+    """What _atom reads of an article (the settings are in every digest)."""
+    document = article.document
+    return (document.url, document.title, document.date, document.updated, tuple(a.name for a in document.authors),
+            document.tags, document.summary, article.html if settings.feed_full_content else "")
 
 
 def articles_by_language(site: Site, settings: Settings) -> dict[str, tuple[RenderedDocument, ...]]:
