@@ -3,7 +3,8 @@ fenced divs, headings and the table of contents, citation syntax, evidence box s
 cross-references, unique ids, where the bibliography goes (refs), citations as footnotes for a
 note style (notes), footnotes marked up for assistive technology (footnote_html), example lists
 (examples), pandoc's grid, simple and multiline tables (grid_tables, column_tables), code fences
-where pandoc opens them (code_fences), links handed to a resolver, code highlighting, a nesting
+where pandoc opens them (code_fences), bare URIs and e-mail addresses as links where pandoc
+makes them (bare_uris), links handed to a resolver, code highlighting, a nesting
 limit.
 It parses and renders; what a citation or a box means is decided later (csl, evidence).
 
@@ -24,6 +25,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from builder.errors import Problem
 from builder.markdown.attributes import inline_attributes_plugin
+from builder.markdown.bare_uris import bare_uris_plugin
 from builder.markdown.citations import Cluster, citations_plugin
 from builder.markdown.code_fences import code_fences_plugin
 from builder.markdown.column_tables import column_tables_plugin
@@ -60,9 +62,8 @@ def create_parser(page_ids: Iterable[str] = (), *, notes: bool = False, language
     the ids the page around a body uses (the theme's), which no id of the body may take; notes: the
     style is a note style, so citations in the text become footnotes (markdown/notes.py)."""
     page_ids = frozenset(page_ids)
-    md = MarkdownIt("commonmark", {"typographer": True, "linkify": True, "html": True,
-                                   "highlight": highlight_code})
-    md.enable(["table", "strikethrough", "replacements", "smartquotes", "linkify"])
+    md = MarkdownIt("commonmark", {"typographer": True, "html": True, "highlight": highlight_code})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.validateLink = _validate_link
     md.use(nesting_plugin)
     md.use(footnote_plugin)
@@ -77,6 +78,7 @@ def create_parser(page_ids: Iterable[str] = (), *, notes: bool = False, language
     md.use(heading_attributes_plugin)
     md.use(anchors_plugin, min_level=1, max_level=6, slug_func=lambda text: _heading_slug(text, page_ids))
     md.use(links_plugin)
+    md.use(bare_uris_plugin)
     md.use(citations_plugin)
     md.use(examples_plugin)
     if notes:
@@ -132,7 +134,7 @@ def render_parsed(md: MarkdownIt, parsed: ParsedMarkdown, citations_html: tuple[
                number_label=number_label, evidence_marks=evidence_marks)
     html = md.renderer.render(parsed.tokens, md.options, env)
     tokens = parsed.tokens
-    words = sum(len(_WORD.findall(token.content)) for token in tokens if token.type == "inline")
+    words = len(_WORD.findall("\n".join(token.content for token in tokens if token.type == "inline")))
     return MarkdownResult(html, table_of_contents(md, tokens, env), words,
                           _first_paragraph(md, tokens, options=md.options, env=env), parsed.problems)
 
