@@ -280,7 +280,8 @@ def _opening(tokens):
 def _span(state: StateInline, silent: bool) -> bool:
     """`[text]{.class}`: a span, as pandoc reads it before links and citations; not a footnote `[^1]`."""
     src, start = state.src, state.pos
-    if src[start] != "[" or src.startswith("[^", start):
+    # A span's text ends in ']{': without one ahead, the label need not be measured.
+    if src[start] != "[" or src.startswith("[^", start) or src.find("]{", start, state.posMax) == -1:
         return False
     label_end = state.md.helpers.parseLinkLabel(state, start, False)
     if label_end < 0 or label_end + 1 >= state.posMax or src[label_end + 1] != "{":

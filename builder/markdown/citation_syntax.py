@@ -22,6 +22,9 @@ _SIMPLE_KEY = re.compile(r"[\w*](?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*")
 _AUTOLINK = re.compile(r"<[^\s<>]*>")
 _BACKTICKS = re.compile(r"`+")
 _OPENINGS = re.compile(r"[\[@]")
+# The characters _skip_inline does more with than step over: the scans jump from one to the next.
+_ELEMENT_STARTS = "\\`<[@-"
+_NEXT: dict[str, re.Pattern] = {}
 # No key is this long: a longer `@{...` is text, so that no input makes reading keys quadratic.
 _MAX_BRACED_KEY = 1000
 # Brackets and citations nested deeper than this are read as text, so that no input
@@ -225,6 +228,9 @@ class _Scanner:
         """Skip a citation's prefix and read its key; None if ']' or the end comes first."""
         src = self.src
         while pos < len(src):
+            pos = self._next(pos, "];")
+            if pos == len(src):
+                break
             if src[pos] == "]":
                 return None
             if src[pos] == ";" and key_at(src, self._skip_spnl(pos + 1)) is not None:
@@ -241,9 +247,19 @@ class _Scanner:
         Citations inside go into keys: Pandoc reads `[@a and @b]` as @a with a suffix
         that holds a citation of @b.
         """
+        pos = self._next(pos, stops)
         while pos < len(self.src) and self.src[pos] not in stops:
-            pos = self._skip_inline(pos, keys)
+            pos = self._next(self._skip_inline(pos, keys), stops)
         return pos
+
+    def _next(self, pos: int, stops: str) -> int:
+        """The offset of the next of stops or of an element's first character from pos, or the end:
+        the characters between are each one step of _skip_inline, which the scans need not take."""
+        pattern = _NEXT.get(stops)
+        if pattern is None:
+            pattern = _NEXT[stops] = re.compile(f"[{re.escape(stops + _ELEMENT_STARTS)}]")
+        found = pattern.search(self.src, pos)
+        return found.start() if found else len(self.src)
 
     def _skip_inline(self, pos: int, keys: list[CiteKey]) -> int:
         """Offset after the element at pos: an escape, code, autolink, brackets or citation."""

@@ -61,7 +61,7 @@ def _bracketed(state: StateInline, silent: bool) -> bool:
     """`[see @a, p. 3; @b]`, unless a key is a cross-reference."""
     if state.src[state.pos] != "[":
         return False
-    found = bracketed_at(state.src[:state.posMax], state.pos)
+    found = bracketed_at(_text(state), state.pos)
     if found is None or _has_crossref(found.keys):
         return False
     return _accept(state, found, silent)
@@ -72,7 +72,7 @@ def _narrative(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not (src.startswith("@", pos) or src.startswith("-@", pos)):
         return False
-    src = src[:state.posMax]
+    src = _text(state)
     references = state.env.get("references", {})
     found = narrative_at(src, pos, lambda label: normalizeReference(label) in references)
     if found is None or _has_crossref(found.keys[:1]):
@@ -81,6 +81,12 @@ def _narrative(state: StateInline, silent: bool) -> bool:
         first = key_at(src, pos)    # `@a [see @fig-x]` cites @a alone
         found = CiteMatch.of(first.end, [first])
     return _accept(state, found, silent)
+
+
+def _text(state: StateInline) -> str:
+    """The text the rule may read: the same string each time, so the scanner made for it is found
+    again (citation_syntax keeps one per text) without hashing a new copy."""
+    return state.src if state.posMax == len(state.src) else state.src[:state.posMax]
 
 
 def _link_label(state: StateInline, start: int, disable_nested: bool = False) -> int:
@@ -100,7 +106,7 @@ def _link_label(state: StateInline, start: int, disable_nested: bool = False) ->
         if marker == "[":
             if before == state.pos - 1:
                 level += 1          # a '[' of the text, not the start of a token
-            elif disable_nested and bracketed_at(state.src[:state.posMax], before) is None:
+            elif disable_nested and bracketed_at(_text(state), before) is None:
                 state.pos = old_pos
                 return -1
     state.pos = old_pos

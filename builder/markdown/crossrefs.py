@@ -110,6 +110,8 @@ def _render_figure_close(self, tokens, idx, options, env) -> str:
 
 def _table_captions(state: StateCore) -> None:
     tokens = state.tokens
+    if not any(token.type == "table_close" for token in tokens):
+        return
     count = 0
     index = 0
     while index < len(tokens) - 3:
