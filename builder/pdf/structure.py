@@ -37,6 +37,7 @@ class Assembly:
         self.document_ref = self.writer._add_object(self.document)
         self.nums: list[tuple[int, object]] = []     # the parent tree: (key, element or array of elements)
         self.parts = 0
+        self.head = None                             # the first part's reader: the whole's metadata
 
     @property
     def pages(self) -> int:
@@ -49,6 +50,8 @@ class Assembly:
         from pypdf import PdfReader
 
         reader = PdfReader(io.BytesIO(pdf))
+        if self.head is None:
+            self.head = reader
         start = self.pages
         self.writer.append(reader, outline_item=outline_item, import_outline=bookmarks and outline_item is None)
         tree = reader.root_object.get("/StructTreeRoot")
@@ -96,14 +99,14 @@ class Assembly:
     def _next_key(self) -> int:
         return max((key for key, _ in self.nums), default=-1) + 1
 
-    def finish(self, head: bytes, language: str) -> bytes:
-        """The PDF, with head's metadata (document information and XMP) and viewer preferences, in language."""
-        from pypdf import PdfReader
+    def finish(self, language: str) -> bytes:
+        """The PDF, in language, with the first part's metadata (document information and XMP) and its
+        title shown by viewers."""
         from pypdf.generic import ArrayObject, BooleanObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
         writer = self.writer
         catalog = writer._root_object
-        reader = PdfReader(io.BytesIO(head))
+        reader = self.head
         if reader.metadata:
             writer.add_metadata(dict(reader.metadata))
         xmp = reader.root_object.get("/Metadata")
@@ -129,6 +132,8 @@ class _PartCopy:
     """The copy of one part's structure tree into an Assembly (see the module's docstring)."""
 
     def __init__(self, assembly: Assembly, reader, start: int, language: str | None):
+        from pypdf.generic import NameObject, NumberObject
+
         self.assembly = assembly
         self.writer = assembly.writer
         self.offset = assembly._next_key()
@@ -141,7 +146,6 @@ class _PartCopy:
         self.head = 0                                # inside a table's head: its headers head columns
         self.links: list[tuple[int, object]] = []
         self.annotations: dict[int, object] = {}     # the part's /StructParent key -> the annotation in the writer
-        from pypdf.generic import NameObject, NumberObject
         for index, page in enumerate(reader.pages):
             copy = assembly.writer.pages[start + index]
             if "/StructParents" in page:

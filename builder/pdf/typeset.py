@@ -153,7 +153,7 @@ def _article_pdf(part: Part, numbers: PageNumbers, language: str) -> bytes:
     """The article's own PDF: its pages numbered from 1, its metadata, language and structure."""
     assembly = Assembly()
     _append_numbered(assembly, part, 1, numbers)
-    return assembly.finish(part.pdf, language)
+    return assembly.finish(language)
 
 
 def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], site, settings: Settings,
@@ -196,7 +196,7 @@ def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict
         if target in anchors and anchors[target] < assembly.pages:
             assembly.link(page_index, rect, anchors[target], descriptions[target], elements.get(target))
     assembly.writer.page_mode = "/UseOutlines"
-    _write(out / "edition.pdf", assembly.finish(front.pdf, settings.language))
+    _write(out / "edition.pdf", assembly.finish(settings.language))
     return assembly.pages
 
 
