@@ -8,7 +8,9 @@ tests/fixtures/accessible (every construct, cited in a note style), each built o
 - the citation preview meets WCAG 1.4.13: it can be hovered, stays until dismissed, lies inside the
   viewport on keyboard focus (above the citation when there is no room below), and is a dialog whose
   links a keyboard reaches and follows, Esc closing it and giving focus back;
-- a search result for an evidence box (or any page) does not repeat its title as a sub-result.
+- a search result for an evidence box (or any page) does not repeat its title as a sub-result;
+- the words of a Korean article that English pages show (its title, summary, quotes, citing
+  sentences) are marked as Korean (WCAG 3.1.2, which axe cannot judge).
 
 axe-core is an npm package: the first run installs the pinned version with `npm install` into pytest's
 cache folder (.pytest_cache/d/axe-core-VERSION); `./run setup` installs Debian's npm when it is missing.
@@ -327,3 +329,37 @@ def test_a_search_result_does_not_repeat_its_title_as_a_sub_result(page, sites):
     assert [r for r in results if r["title"] in r["nested"]] == []
     assert any(r["nested"] for r in results)             # an article's sections still are sub-results
     assert page.problems == []
+
+
+# --- Language of parts ----------------------------------------------------------------------------
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def test_a_korean_articles_words_on_english_pages_are_marked_korean(sites):
+    """Every text of the Korean article's own (title, summary, box quotes, citing sentences) shown on
+    an English page lies in an element whose lang is ko; tags, references and author-written text
+    in the body carry no language of their own and are left out."""
+    from bs4 import BeautifulSoup
+
+    site = sites.folders["example"]
+    korean = BeautifulSoup((site / "articles" / "restaurant-defection-sanctions-ko" / "index.html")
+                           .read_text(encoding="utf-8"), "html.parser")
+    own = {korean.find(id="article-title").get_text(strip=True), korean.select_one(".lede").get_text(strip=True)}
+    own |= {quote.get_text(strip=True) for quote in korean.select(".evidence blockquote:not([lang])")}   # not the originals
+    own |= {p.get_text(" ", strip=True)[:40] for p in korean.select(".article-body > p") if HANGUL.search(p.get_text())}
+    unmarked, shown = [], 0
+    for path in sorted(site.rglob("*.html")):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        if page.html["lang"] != "en":
+            continue
+        for element in page.select("a, h1, h2, h3, p, blockquote"):
+            text = element.get_text(" ", strip=True)
+            if not any(text == words or (len(words) == 40 and text.startswith(words)) for words in own):
+                continue
+            shown += 1
+            marked = element if element.has_attr("lang") else element.find_parent(attrs={"lang": True})
+            if marked["lang"] != "ko":
+                unmarked.append(f"{path.relative_to(site)}: <{element.name}> {text[:40]}")
+    assert shown > 20
+    assert unmarked == []
