@@ -8,7 +8,7 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import unquote
 
-from builder.bib.bibliography import Bibliography
+from builder.bib.bibliography import BibEntry, Bibliography
 from builder.content.sanitize import sanitize
 from builder.csl.metadata import DocumentRequest
 from builder.csl.pandoc import Citeproc
@@ -53,19 +53,25 @@ def unknown_keys(path: str, line_offset: int, clusters: list[Cluster], bibliogra
 
 def format_document(engine: Citeproc, clusters: list[Cluster], items: dict[str, dict],
                     style: Path, language: str, notes: bool = False, *, nocite: tuple[str, ...] = (),
-                    link_citations: bool = True, link_bibliography: bool = True, biblatex: str = "") -> DocumentCitations:
+                    link_citations: bool = True, link_bibliography: bool = True, biblatex: str = "",
+                    in_biblatex: frozenset[str] | None = None) -> DocumentCitations:
     """Format one document's clusters together, so disambiguation sees all of them; with notes (a
     note style), each cluster in the text gets its footnote, and those in the author's notes stay
-    there, as pandoc places them. nocite: keys its bibliography lists uncited (pandoc's `nocite`), as read."""
+    there, as pandoc places them. nocite: keys its bibliography lists uncited (pandoc's `nocite`), as read.
+    in_biblatex: the keys whose entries biblatex holds, if known: their CSL-JSON, which pandoc would
+    leave out for them, is not sent (nor the BibLaTeX read a second time to find them)."""
     if not clusters and not nocite:
         return DocumentCitations()
     cited = sorted({key for cluster in clusters for key in cluster.keys})
     uncited = set(nocite) - set(cited)
     keys = cited + [key for key in nocite if key in uncited]
+    apart = in_biblatex is not None and bool(biblatex)
+    references = [items[k] for k in keys if k in items and not (apart and k in in_biblatex)]
     placed = note_places(clusters) if notes else None
-    formatted = engine.format([c.source for c in clusters], [items[k] for k in keys if k in items], style, language,
+    formatted = engine.format([c.source for c in clusters], references, style, language,
                               notes=placed, keys=[list(c.keys) for c in clusters] if notes else None,
-                              nocite=bool(nocite), links=(link_citations, link_bibliography), biblatex=biblatex)
+                              nocite=bool(nocite), links=(link_citations, link_bibliography), biblatex=biblatex,
+                              apart=apart)
     unknown = {key for key in cited if key not in items}      # unknown_citation_keys: warn
     return DocumentCitations(tuple(sanitize(_unlinked(html, unknown)) for html in formatted.citations),
                              tuple((key, sanitize(html)) for key, html in formatted.bibliography),
@@ -126,13 +132,15 @@ def separate_names(entries: list, item_of) -> list[list]:
     return [members for _, members in groups]
 
 
-def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, language: str, biblatex: str = "") -> Sources:
-    """Every cited source's full reference, in the style's bibliography order."""
+def format_sources(engine: Citeproc, items: dict[str, dict], style: Path, language: str, biblatex: str = "",
+                   in_biblatex: frozenset[str] | None = None) -> Sources:
+    """Every cited source's full reference, in the style's bibliography order (in_biblatex: as format_document's)."""
     if not items:
         return Sources()
     keys = sorted(items)
-    formatted = engine.format([f"[@{{{k}}}]" for k in keys], [items[k] for k in keys], style, language, nocite=True,
-                              biblatex=biblatex)
+    apart = in_biblatex is not None and bool(biblatex)
+    formatted = engine.format([f"[@{{{k}}}]" for k in keys], [items[k] for k in keys if not (apart and k in in_biblatex)],
+                              style, language, nocite=True, biblatex=biblatex, apart=apart)
     labels = {key: _label(html) for key, html in zip(keys, formatted.citations)}
     references = {key: sanitize(html) for key, html in formatted.bibliography}
     return Sources(tuple(key for key, _ in formatted.bibliography), references, items, labels)
@@ -168,6 +176,7 @@ class CitationFormatter:
         self._numbered = any(mark in self.style.read_bytes() for mark in (b"citation-number", b"independent-parent"))
         self.notes = is_note_style(self.style)
         self._local = threading.local()
+        self._read_from_bib: dict[str, bool] = {}     # by key: whether the BibLaTeX pandoc is given holds it
         self._engines: list[Citeproc] = []
         self._lock = threading.Lock()
 
@@ -193,16 +202,33 @@ class CitationFormatter:
         """CSL-JSON of the cited entries (cached by the BibLaTeX text and CSL items they come from) read for language
         ('': the publication's), without characters no page can hold, with a warning at each entry that had some."""
         language = language or self.language
+        self._note_origins(bibliography, keys)
         key = self._key("convert", bibliography.biblatex_for(keys), [e.item for e in bibliography.csl_items(keys)])
         key = key if language == self.language else self._key(key, language)
         cached = self.cache.get("csl-json", key)
         if cached is not None:
+            self._note_origins(bibliography, list(cached))     # with the crossref parents read with them
             return printable_items(cached, bibliography)
         items, problems = convert_references(self._engine(), bibliography, keys, language)
+        self._note_origins(bibliography, list(items))
         if not problems:
             self.cache.put("csl-json", key, items)
         items, warnings = printable_items(items, bibliography)
         return items, problems + warnings
+
+    def _note_origins(self, bibliography: Bibliography, keys: list[str]) -> None:
+        """Remember which of keys are entries Bibliography.biblatex() gives pandoc (a .bib entry, not withheld)."""
+        for key in keys:
+            entry = bibliography.entries.get(key)
+            if entry is not None:
+                self._read_from_bib[key] = (isinstance(entry, BibEntry) and entry.block is not None
+                                            and key not in bibliography.withheld)
+
+    def _in_biblatex(self, keys: list[str], items: dict[str, dict]) -> frozenset[str] | None:
+        """The keys among keys whose entries a document's BibLaTeX holds, or None if one's is not known."""
+        if any(key in items and key not in self._read_from_bib for key in keys):
+            return None
+        return frozenset(key for key in keys if self._read_from_bib.get(key))
 
     def documents(self, requests: list[DocumentRequest], done=None) -> list[DocumentCitations]:
         """Each document's formatted clusters and bibliography, in the given order."""
@@ -220,7 +246,8 @@ class CitationFormatter:
                 return DocumentCitations(tuple(cached[0]), tuple(tuple(pair) for pair in cached[1]), tuple(cached[2]))
             result = format_document(self._engine(), clusters, items, self.style, request.language or self.language,
                                      self.notes, nocite=request.nocite, link_citations=request.link_citations,
-                                     link_bibliography=request.link_bibliography, biblatex=request.biblatex)
+                                     link_bibliography=request.link_bibliography, biblatex=request.biblatex,
+                                     in_biblatex=self._in_biblatex(keys, items))
             self.cache.put("citations", key, [list(result.clusters), [list(pair) for pair in result.bibliography],
                                               list(result.notes)])
             return result
@@ -280,7 +307,8 @@ class CitationFormatter:
         cached = self.cache.get("sources", key)
         if cached is not None:
             return Sources(tuple(cached["order"]), cached["references"], items, cached["labels"])
-        result = format_sources(self._engine(), items, self.style, self.language, biblatex)
+        result = format_sources(self._engine(), items, self.style, self.language, biblatex,
+                                self._in_biblatex(sorted(items), items))
         self.cache.put("sources", key, {"order": list(result.order), "references": result.references,
                                         "labels": result.labels})
         return result

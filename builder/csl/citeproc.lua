@@ -5,7 +5,8 @@
 -- {"convert": BIBLATEX_TEXT, "lang": TAG}
 --                             ->  {"items": [CSL-JSON items]}
 -- {"clusters": [MARKDOWN, ...], "references": [CSL-JSON], "style": PATH, "lang": TAG,
---  "nocite": bool, "link_citations": bool, "link_bibliography": bool}
+--  "nocite": bool, "link_citations": bool, "link_bibliography": bool, "biblatex": TEXT,
+--  "references_apart": bool}
 --                             ->  {"citations": [HTML, ...], "bibliography": [{"id", "html"}]}
 -- the same with "notes": [PLACE, ...] (a note style; see format_notes)
 --                             ->  {"citations": [...], "notes": [HTML or "", ...], "bibliography": [...]}
@@ -98,8 +99,10 @@ local function bib_ids(request)
   return ids
 end
 
+-- A request whose references hold none of its .bib entries says so (references_apart): reading the
+-- BibLaTeX here only to leave them out would cost as much as citeproc reading it again.
 local function set_metadata(doc, request)
-  local ids = bib_ids(request)
+  local ids = request.references_apart and {} or bib_ids(request)
   local references = {}
   for _, reference in ipairs(read_references(request.references)) do
     if not ids[pandoc.utils.stringify(reference.id)] then table.insert(references, reference) end

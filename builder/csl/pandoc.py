@@ -86,16 +86,18 @@ class Citeproc:
 
     def format(self, clusters: list[str], references: list[dict], style: Path, lang: str,
                nocite: bool = False, notes: list[dict] | None = None, keys: list[list[str]] | None = None,
-               links: tuple[bool, bool] = (True, True), biblatex: str = "") -> Formatted:
+               links: tuple[bool, bool] = (True, True), biblatex: str = "", apart: bool = False) -> Formatted:
         """Format citation clusters (Pandoc Markdown) and the bibliography of what they cite (nocite:
         of every reference). For a note style, notes places each cluster (citeproc.lua's
-        format_notes) and keys are its keys. links: pandoc's link-citations and link-bibliography."""
+        format_notes) and keys are its keys. links: pandoc's link-citations and link-bibliography.
+        apart: references holds no entry of biblatex (else pandoc reads biblatex to leave those out)."""
         import secrets
 
         request = {"clusters": clusters, "references": references, "style": str(style), "lang": lang,
                    "nocite": nocite, "separator": f"<!--{secrets.token_hex(12)}-->",
                    "link_citations": links[0], "link_bibliography": links[1],
-                   "biblatex": UNPRINTABLE.sub("", biblatex)}     # as printable_items leaves them out of CSL-JSON
+                   "biblatex": UNPRINTABLE.sub("", biblatex),     # as printable_items leaves them out of CSL-JSON
+                   "references_apart": apart}
         if notes is not None:
             request.update(notes=notes, keys=keys)
         response = self._request(request)
