@@ -1,6 +1,6 @@
 """The build: a flat list of named stages, each a plain function from data to data, timed.
 
-    load -> parse -> references -> bodies -> sources -> assemble -> views -> pages
+    load -> parse -> references -> bodies -> sources -> assemble -> views -> pages -> data
          -> write (aside) -> pdf -> search -> publish
 
 Every stage before write is pure (it reads the publication, writes nothing but the cache);
@@ -43,6 +43,7 @@ from builder.run.write import mark_site, site_file, site_folder, stage_site
 from builder.site.bodies import BodyRenderer, ParsedBody
 from builder.site.feeds import render_feeds
 from builder.site.memo import PageMemo
+from builder.site.data import render_data
 from builder.site.metadata import article_item
 from builder.site.render import failing_template, render_site, template_problem
 from builder.site.search import index_site
@@ -227,8 +228,9 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
                   inputs.words)
     if memo:
         memo.begin(settings, inputs.words.signature(), theme_dirs(settings))
-    return Pages(inputs, site, views, env, stage("pages", render_pages, site, views, settings, env, inputs.assets,
-                                                 inputs.words, memo))
+    outputs = stage("pages", render_pages, site, views, settings, env, inputs.assets, inputs.words, memo)
+    return Pages(inputs, site, views, env, outputs + stage("data", render_data, site, formatted.sources,
+                                                           inputs.bibliography, settings, inputs.words))
 
 
 # --- The stages ------------------------------------------------------------------------------

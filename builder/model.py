@@ -163,3 +163,9 @@ class EvidenceRecord:
     original: str = ""    # a translated box's original wording (the quote is its translation)
     language: str = ""    # the language tag of the original, when translated
     translator: str = ""  # who translated it, the box's or the publication's, when translated
+    locator: str = ""     # where in the source: 'para. 3'
+    url: str = ""         # the source's address and an archived copy's, as the box gives them (http(s) only)
+    archived: str = ""
+    note: str = ""
+    citation: str = ""    # the box's citation as the style formats it, as plain text: '(Yonhap 2016, para. 3)'
+    written_id: bool = True   # the author gave the id; False for evidence-N, which a box added before it changes

@@ -20,7 +20,7 @@ _SAFE = re.compile(r"[\w.\-]+")
 # File names the build writes inside folders of generated pages: a folder of one of these
 # names would stand where the file does (sources/index.html/ beside sources/index.html).
 RESERVED_NAMES = frozenset({"index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt",
-                            "cite.bib", "cite.ris", "cite.json"})
+                            "cite.bib", "cite.ris", "cite.json", "evidence.json"})
 
 MAX_BYTES = 200         # of a segment's UTF-8; file systems allow 255 per name
 
@@ -66,6 +66,7 @@ NOT_FOUND = "404.html"              # served at any depth
 FEED = "feed.xml"                   # in the site's folder and in each tag's
 EDITION_PDF = "pdf/edition.pdf"
 DOWNLOADS = (("BibTeX", "cite.bib"), ("RIS", "cite.ris"), ("CSL-JSON", "cite.json"))   # in each article's folder
+EVIDENCE_DATA = "evidence.json"     # in the folder of each document with evidence (site/data.py)
 
 
 def search_url(language: str, publication_language: str) -> str:

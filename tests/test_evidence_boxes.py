@@ -144,7 +144,8 @@ def test_only_web_addresses_become_links(publication):
     box = figure(html, "ev-wrong")
     assert "javascript:" not in box and "ftp:" not in box
     assert '<blockquote class="evidence__quote">' in box
-    assert '<span class="evidence__links"><a href="../../sources/dailynk2016a/">Source page</a></span>' in box
+    assert ('<span class="evidence__links"><a href="../../evidence/misquote/ev-wrong/">Permalink</a> · '
+            '<a href="../../sources/dailynk2016a/">Source page</a></span>') in box
 
 
 # --- A built publication --------------------------------------------------------------------
@@ -184,7 +185,8 @@ def test_caption_has_label_citation_date_grade_links_and_verified_mark(loyalty):
         '<time class="evidence__date" datetime="2016-03-14">March 14, 2016</time>',
         '<span class="grade grade--b" title="B2 — usually reliable; probably true"><span aria-hidden="true">B2</span>'
         f'<span class="visually-hidden">{GRADE_B2}</span></span>',
-        '<span class="evidence__links"><a href="../../sources/dailynk2016a/">Source page</a> · '
+        '<span class="evidence__links"><a href="../../evidence/loyalty/ev-cadre/">Permalink</a> · '
+        '<a href="../../sources/dailynk2016a/">Source page</a> · '
         '<a href="https://www.dailynk.com/english/read.php?num=13780" rel="external noopener">Original</a> · '
         '<a href="https://web.archive.org/web/2016/https://www.dailynk.com/english/read.php?num=13780" '
         'rel="external noopener">Archived copy</a></span>',
@@ -208,7 +210,8 @@ def test_translated_box_with_a_note_and_the_sources_default_reliability(loyalty)
         '<span class="grade grade--e" title="E — unreliable"><span aria-hidden="true">E</span>'
         '<span class="visually-hidden">Grade E — unreliable</span></span>',
         '<span class="evidence__translated">Translated from Korean</span>',
-        '<span class="evidence__links"><a href="../../sources/kcna2015/">Source page</a></span>',
+        '<span class="evidence__links"><a href="../../evidence/loyalty/ev-enterprise/">Permalink</a> · '
+        '<a href="../../sources/kcna2015/">Source page</a></span>',
         '<span class="evidence__note">Our translation; KCNA calls it "the socialist enterprise system".</span>',
     ]
 

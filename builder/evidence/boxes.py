@@ -13,6 +13,7 @@ from builder.markdown.evidence import EvidenceBox
 from builder.model import Document, EvidenceRecord
 from builder.run.confinement import inside, real_path
 from builder.text import long_date, page_language, parse_date
+from builder.urls import evidence_url
 
 def language_name(tag: str, language: str = "") -> str:
     """The language of a tag ('ko', 'ko-KP') by its name in language (the page's when ''), as CLDR
@@ -137,6 +138,7 @@ class CaptionView:
     saved_text: str = ""        # when the snapshot verified (or differing) was saved
     note: str = ""
 
+    permalink: str = ""         # relative URL of the box's own page
 
 def caption_views(document: Document, boxes: list[EvidenceBox], records: tuple[EvidenceRecord, ...],
                   source_urls: dict[str, str], citations_html: tuple[str, ...], translate=N_) -> list[CaptionView]:
@@ -159,5 +161,5 @@ def caption_views(document: Document, boxes: list[EvidenceBox], records: tuple[E
             original=links.get("url", ""), archived=links.get("archived", ""),
             verified=bool(record and record.status == "verified"),
             differs=bool(record and record.status == "not-found"), saved_text=long_date(saved) if saved else "",
-            note=box.get("note")))
+            note=box.get("note"), permalink=relative_url(document.url, evidence_url(document.slug, box.id))))
     return views

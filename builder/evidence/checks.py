@@ -24,6 +24,7 @@ from builder.evidence.differences import word_changes
 from builder.evidence.shown import Concealment, Shown
 from builder.markdown.evidence import EvidenceBox
 from builder.model import Document, EvidenceRecord
+from builder.text import html_text
 
 __all__ = ["verify_boxes"]
 
@@ -32,10 +33,11 @@ _LONG_QUOTE = 2000      # longer quotes are verified by where they stop matching
 
 def verify_boxes(document: Document, boxes: list[EvidenceBox], shown: dict[tuple[str, int], Shown],
                  bibliography: Bibliography, snapshots: Snapshots, strict: bool,
-                 translator: str = "") -> tuple[tuple[EvidenceRecord, ...], list[Problem]]:
+                 translator: str = "", citations: tuple[str, ...] = ()) -> tuple[tuple[EvidenceRecord, ...], list[Problem]]:
     """Check what every box shows (a translated box's original) against its source's snapshot.
     shown: each quote ('Q', index) and original ('O', index) as the page shows it; strict: a misquote
-    is an error, else a warning. translator: the publication's, for a translated box naming none."""
+    is an error, else a warning. translator: the publication's, for a translated box naming none;
+    citations: each citation cluster of the document as formatted (HTML), the boxes' among them."""
     records, problems = [], []
     lines = document.body.split("\n")
     for index, box in enumerate(boxes):
@@ -64,8 +66,21 @@ def verify_boxes(document: Document, boxes: list[EvidenceBox], shown: dict[tuple
                                                Severity.ERROR if strict else Severity.WARNING))
         records.append(EvidenceRecord(box.id, box.number, box.source, quote.text, grade_of(box, bibliography),
                                       box.get("date"), status, saved, original.text if language and original else "",
-                                      language, (box.get("translator") or translator) if language else ""))
+                                      language, (box.get("translator") or translator) if language else "",
+                                      box.get("locator"), *_links(box), box.get("note"), _citation(box, citations),
+                                      box.written_id))
     return tuple(records), problems
+
+
+def _links(box: EvidenceBox) -> tuple[str, str]:
+    """The box's url= and archived= where they are web addresses (as its caption links them)."""
+    return tuple(value if value.startswith(("http://", "https://")) else ""
+                 for value in (box.get("url"), box.get("archived")))
+
+
+def _citation(box: EvidenceBox, citations: tuple[str, ...]) -> str:
+    """The box's citation as plain text, as the style formats it."""
+    return html_text(citations[box.cluster_index]) if 0 <= box.cluster_index < len(citations) else ""
 
 
 class _Place:

@@ -54,7 +54,7 @@ from builder.site.views import ReferenceView
 from builder.site.words import N_
 from builder.text import html_text, in_language
 
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"
 CAPTION_TEMPLATES = ("_evidence_caption.html", "_macros.html")    # the first imports the second
 REFERENCES_TEMPLATE = "_reference_list.html"
 PARALLEL_FROM = 64      # from this many documents to parse, a process per core parses them
@@ -259,7 +259,7 @@ class BodyRenderer:
         html = html if self.settings.unsafe_html else sanitize(html)
         marks = re.compile(f"dossier-{token}-([QO])(\\d+)([se])-")
         evidence, evidence_problems = verify_boxes(document, draft.evidence, shown_quotes(html, marks), self.bibliography,
-                                                   snapshots, strict, self.settings.translator)
+                                                   snapshots, strict, self.settings.translator, tuple(citations.clusters))
         captions = self._captions_of(document, draft, evidence, source_urls, citations.clusters)
         captions = captions if self.settings.unsafe_html else [sanitize(caption) for caption in captions]
         html = re.sub(f"dossier-{token}-E(\\d+)-", lambda m: captions[int(m[1])], marks.sub("", html))

@@ -66,7 +66,8 @@ def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, st
         count = sum(len(s.evidence) for s in evidence_groups)
         description = words.ngettext("%(num)d evidence box, grouped by source", "%(num)d evidence boxes, grouped by source",
                                      count)
-        pages.append(("evidence.html", EVIDENCE, page_meta("evidence", gettext("Evidence"), description, EVIDENCE, settings),
+        pages.append(("evidence.html", EVIDENCE, page_meta("evidence", gettext("Evidence"), description, EVIDENCE, settings,
+                                                         feed=EVIDENCE + FEED),
                       {"groups": evidence_groups}))
         for box in (box for group in evidence_groups for box in group.evidence):
             name = gettext("%(label)s: %(article)s", label=box.label, article=box.article.title)

@@ -13,8 +13,27 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from dataclasses import dataclass
+
 from builder.errors import BuildFailed, error
 from builder.run.write import SEARCH_BUNDLES
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFacet:
+    name: str                 # tag, author, source, year, type
+    value: str
+
+    @property
+    def indexed(self) -> str:
+        """The value as the template writes it for Pagefind (which escapes it once more).
+
+        Pagefind decodes a filter value twice (as an attribute, then its entities again) and
+        its UI shows filter values as HTML: escaped three times in all, a value reaches the
+        reader as the text it is, never as markup (tests/test_xss_browser.py)."""
+        from html import escape
+
+        return escape(escape(self.value, quote=False), quote=False)
 
 
 BUNDLE, ALL_LANGUAGES = SEARCH_BUNDLES

@@ -9,14 +9,15 @@ from markupsafe import Markup
 
 from builder.bib.bibliography import Bibliography
 from builder.csl.citations import Sources
-from builder.evidence.boxes import describe_grade, language_name
 from builder.evidence.grades import describe_reliability
 from builder.model import Heading, RenderedDocument, Settings
+from builder.site.evidence_views import EvidenceView, evidence_view, shorten
 from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_label
+from builder.site.search import SearchFacet
 from builder.site.structure import Group, Site
 from builder.site.words import Words
-from builder.text import in_language, long_date, parse_date, slugify, strip_tags
-from builder.urls import DOWNLOADS, SEARCH, article_pdf_url, author_url, evidence_url, search_url, tag_url
+from builder.text import in_language, long_date, slugify, strip_tags
+from builder.urls import DOWNLOADS, EVIDENCE_DATA, SEARCH, article_pdf_url, author_url, search_url, tag_url
 
 SUMMARY_WORDS = 45
 
@@ -36,23 +37,6 @@ class Translation:
     name: str
     url: str                  # site-relative
     title: str
-
-
-@dataclass(frozen=True, slots=True)
-class SearchFacet:
-    name: str                 # tag, author, source, year, type
-    value: str
-
-    @property
-    def indexed(self) -> str:
-        """The value as the template writes it for Pagefind (which escapes it once more).
-
-        Pagefind decodes a filter value twice (as an attribute, then its entities again) and
-        its UI shows filter values as HTML: escaped three times in all, a value reaches the
-        reader as the text it is, never as markup (tests/test_xss_browser.py)."""
-        from html import escape
-
-        return escape(escape(self.value, quote=False), quote=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +89,7 @@ class ArticleView:
     has_code: bool = field(default=False, repr=False, metadata=_OF_BODY)   # its body holds highlighted code: its page
                                                                            # loads the code styles
     draft: bool = False       # `draft: true`, built with --drafts: the page and its PDF say so
+    evidence_data: str = ""   # site-relative URL of its evidence as data (site/data.py), when it has evidence
 
     @property
     def date_text(self) -> str:
@@ -119,35 +104,6 @@ class ArticleView:
 class CitingView:
     article: ArticleView
     contexts: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceView:
-    """An evidence box as the indexes list it."""
-
-    id: str
-    label: str
-    url: str                  # site-relative, with the box's anchor
-    quote: str
-    grade: str
-    grade_text: str
-    date: str
-    status: str
-    status_text: str
-    article: "ArticleView"
-    page_url: str = ""        # the box's own page, evidence/ARTICLE/ID/
-    full_quote: str = ""
-    source_label: str = ""
-    source_url: str = ""
-    search_type: str = "evidence"
-    search_date: str = ""
-    search_filters: tuple[SearchFacet, ...] = ()
-    summary: str = ""
-    original: str = ""        # a translated box's original wording (the quote is its translation), in full
-    original_quote: str = ""  # ... and shortened, as the quote is in lists
-    original_language: str = ""     # its language tag, for lang=""
-    original_label: str = ""        # 'Original (Korean)'
-    translation: str = ""     # 'Translated from Korean by ...'
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,46 +255,7 @@ def _source_view(source, sources: Sources, bibliography: Bibliography, views: di
                       Markup(sources.references.get(source.key, "")), reliability,
                       entry.entry_type if entry else "",
                       tuple(CitingView(views[use.document.document.url], use.contexts) for use in source.uses),
-                      tuple(_evidence_view(use, views, label, source.url, words) for use in source.evidence))
-
-
-def _evidence_view(use, views: dict, source_label: str, source_url: str, words: Words) -> EvidenceView:
-    record = use.record
-    article = views[use.document.document.url]
-    date = parse_date(record.date)
-    document = use.document.document
-    facets = [SearchFacet("type", "evidence"), SearchFacet("source", source_label)]
-    facets += [SearchFacet("tag", tag) for tag in document.tags]
-    facets += [SearchFacet("author", author.name) for author in document.authors]
-    if document.date:
-        facets.append(SearchFacet("year", str(document.date.year)))
-    status = "verified-original" if record.status == "verified" and record.language else record.status
-    return EvidenceView(record.id, words("evidence.label", number=record.number), f"{article.url}#{record.id}",
-                        _shorten(record.quote, 60), record.grade, describe_grade(record.grade, words.gettext) if record.grade else "",
-                        long_date(date) if date else record.date, record.status, _status_text(record, status, words),
-                        article, evidence_url(document.slug, record.id), record.quote, source_label, source_url,
-                        search_date=date.isoformat() if date else article.search_date,
-                        search_filters=tuple(facets), summary=_shorten(record.quote, 30),
-                        original=record.original, original_quote=_shorten(record.original, 60),
-                        original_language=record.language,
-                        original_label=words("evidence.original", language=language_name(record.language))
-                        if record.original else "", translation=_translation_note(record, words))
-
-
-def _status_text(record, status: str, words: Words) -> str:
-    """'Verified against saved source'; a quote that differs says from the copy of which date."""
-    saved = parse_date(record.saved) if record.status == "not-found" else None
-    return words("evidence.status.differs", date=long_date(saved)) if saved else words(f"evidence.status.{status}")
-
-
-def _translation_note(record, words: Words) -> str:
-    """'Translated from Korean by ...' for a translated box; '' for another."""
-    if not record.language:
-        return ""
-    language = language_name(record.language)
-    if record.translator:
-        return words("evidence.translated_by", language=language, translator=record.translator)
-    return words("evidence.translated_from", language=language)
+                      tuple(evidence_view(use, views, label, source.url, words) for use in source.evidence))
 
 
 def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sources: Sources,
@@ -347,7 +264,7 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
     references = [sources.items[key] for key, _ in rendered.bibliography if key in sources.items]
     is_article = doc.kind == "article"
     pdf_url = article_pdf_url(doc.slug) if is_article and with_pdf else ""
-    summary = doc.summary or _shorten(rendered.first_paragraph, SUMMARY_WORDS)
+    summary = doc.summary or shorten(rendered.first_paragraph, SUMMARY_WORDS)
     return ArticleView(
         kind=doc.kind, title=doc.title, subtitle=doc.subtitle, url=doc.url, summary=summary, draft=doc.draft,
         date=doc.date.isoformat() if doc.date else "", updated=doc.updated.isoformat() if doc.updated else "",
@@ -365,7 +282,8 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         search_type=doc.kind, search_date=doc.date.isoformat() if doc.date else "",
         search_filters=_facets(rendered, references, sources.labels), pdf_url=pdf_url,
         extra=doc.extra, language=doc.language or settings.language, references_in_body=rendered.references_in_body,
-        references_title=Markup(rendered.references_title), has_code='<pre class="highlight"' in rendered.html)
+        references_title=Markup(rendered.references_title), has_code='<pre class="highlight"' in rendered.html,
+        evidence_data=doc.url + EVIDENCE_DATA if rendered.evidence else "")
 
 
 def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str, str]) -> tuple[SearchFacet, ...]:
@@ -392,9 +310,3 @@ def _plain_title(item: dict) -> str:
 def _group_view(group: Group, views: dict) -> GroupView:
     return GroupView(group.name, group.url, group.detail, len(group.articles),
                      tuple(views[a.document.url] for a in group.articles))
-
-
-def _shorten(text: str, words: int) -> str:
-    parts = text.split()
-    return text if len(parts) <= words else " ".join(parts[:words]) + " …"
-
