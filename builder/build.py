@@ -45,6 +45,7 @@ from builder.site.feeds import render_feeds
 from builder.site.memo import PageMemo
 from builder.site.data import render_data
 from builder.site.metadata import article_item
+from builder.site.notices import feed_notices
 from builder.site.render import failing_template, render_site, template_problem
 from builder.site.search import index_site
 from builder.site.structure import Site, assemble_site
@@ -295,7 +296,7 @@ def render_pages(site: Site, views: Views, settings: Settings, env: jinja2.Envir
     """Every file of the site but the PDFs and the search index: pages, feeds, assets."""
     outputs = render_site(site, views, settings, env, words, memo)
     pages = [o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
-    outputs += render_feeds(site, settings, pages, memo)
+    outputs += render_feeds(site, settings, pages, memo, feed_notices(views.articles, words))
     return outputs + [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
 
 

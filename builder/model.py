@@ -71,6 +71,14 @@ class CitationMetadata:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """A dated correction or update of a document, from its front matter (`corrections:`, `updates:`)."""
+
+    date: dt.date
+    text: str                 # plain text, as written
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One Markdown file with its front matter validated."""
 
@@ -93,6 +101,14 @@ class Document:
     language: str = ""        # `language:` or `lang:`, a language tag; '' for the publication's
     citation_metadata: CitationMetadata = CitationMetadata()
     translation_of: MetaText | None = None    # the slug of the article this one translates, where written
+    corrections: tuple[Notice, ...] = ()      # newest first
+    updates: tuple[Notice, ...] = ()          # newest first
+
+    @property
+    def modified(self) -> dt.date | None:
+        """The day it last changed: the latest of `updated` and its corrections' and updates' dates."""
+        days = [day for day in (self.updated, *(n.date for n in self.corrections + self.updates)) if day]
+        return max(days) if days else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,7 @@ def unique_slug(slug: str, taken: set[str]) -> str:
 # --- Where each page lives: site-relative URLs, a folder's ending in '/' ---------------------
 
 ARCHIVE, TAGS, AUTHORS, SOURCES, EVIDENCE, SEARCH = "archive/", "tags/", "authors/", "sources/", "evidence/", "search/"
+CORRECTIONS = "corrections/"
 NOT_FOUND = "404.html"              # served at any depth
 FEED = "feed.xml"                   # in the site's folder and in each tag's
 EDITION_PDF = "pdf/edition.pdf"

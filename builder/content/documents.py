@@ -9,6 +9,8 @@ from builder.config.settings import parse_authors
 from builder.config.yamlfile import YamlError, describe_character, parse_yaml
 from builder.content.metadata import KEYS as CITATION_KEYS
 from builder.content.metadata import read_citation_metadata
+from builder.content.notices import KEYS as NOTICE_KEYS
+from builder.content.notices import read_notices
 from builder.errors import Problem, error, line_col, warning
 from builder.model import Asset, Document, MetaText
 from builder.run.confinement import inside, real_path
@@ -20,12 +22,12 @@ KINDS = {"articles": "article", "pages": "page"}
 # Page slugs that would collide with folders the site generates.
 RESERVED_SLUGS = frozenset({"articles", "assets", "authors", "tags", "archive", "sources",
                             "evidence", "search", "pdf", "theme", "pagefind", "pagefind-all", "feeds", "404",
-                            "data"})
+                            "data", "corrections"})
 
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 _KNOWN_KEYS = {"title", "subtitle", "date", "updated", "authors", "tags", "summary", "draft",
-               "translation_of"} | CITATION_KEYS
+               "translation_of"} | CITATION_KEYS | set(NOTICE_KEYS)
 
 
 def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], list[Problem]]:
@@ -205,6 +207,8 @@ def _validate_front_matter(front: str, relpath: str, problems: list[Problem], so
         else:
             problems.append(error(relpath, *where("translation_of"), "'translation_of' must be the name of the "
                                   "article this one translates (its file name without .md)"))
+    notices = read_notices(data, where, relpath, fields.get("date"), fields.get("updated"), problems)
+    fields["corrections"], fields["updates"] = notices["corrections"], notices["updates"]
     fields["extra"] = {str(k): v for k, v in data.items() if k not in _KNOWN_KEYS}
     for key in fields["extra"]:     # free keys are the templates', but one a letter off a known key is a slip
         meant = did_you_mean(key, _KNOWN_KEYS - {"lang"})

@@ -26,11 +26,6 @@ def render_evidence_feed(site, settings: Settings, words: Words) -> list[Output]
         return [Output(EVIDENCE_FEED, _atom(settings, words, boxes))]
 
 
-def last_changed(document) -> dt.date | None:
-    """The day an article last changed: its `updated`, else its date."""
-    return document.updated or document.date
-
-
 def _timestamp(day: dt.date | None) -> dt.datetime:
     day = day or dt.date(1970, 1, 1)
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
@@ -50,7 +45,7 @@ def _atom(settings: Settings, words: Words, boxes: list[tuple[RenderedDocument, 
     feed.generator("Dossier")
     for author in settings.authors:
         feed.author(name=xml_text(author.name))
-    feed.updated(_timestamp(max((last_changed(d.document) for d, _ in boxes if d.document.date), default=None)))
+    feed.updated(_timestamp(max((d.document.modified or d.document.date for d, _ in boxes if d.document.date), default=None)))
     for rendered, record in reversed(boxes):      # feedgen prepends: the oldest first lists the newest first
         document = rendered.document
         url = settings.base_url + evidence_url(document.slug, record.id)
@@ -60,7 +55,7 @@ def _atom(settings: Settings, words: Words, boxes: list[tuple[RenderedDocument, 
         entry.title(xml_text(words.gettext("%(label)s in “%(title)s”", label=label, title=document.title)))
         entry.link(href=url, rel="alternate")
         entry.published(_timestamp(document.date))
-        entry.updated(_timestamp(last_changed(document)))
+        entry.updated(_timestamp(document.modified or document.date))
         for author in document.authors:
             entry.author(name=xml_text(author.name))
         entry.category(term=xml_text(record.source))

@@ -25,16 +25,19 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def render_feeds(site: Site, settings: Settings, extra_urls: list[str], memo=None) -> list[Output]:
+def render_feeds(site: Site, settings: Settings, extra_urls: list[str], memo=None,
+                 notices: dict[str, str] | None = None) -> list[Output]:
     """feed.xml, tags/TAG/feed.xml, sitemap.xml and robots.txt; with memo (site/memo.py), a feed
-    made from the same entries as in the last build is that build's file."""
+    made from the same entries as in the last build is that build's file. notices: the HTML of
+    each corrected or updated article's notices, by its URL, put at the top of its entry."""
+    notices = notices or {}
     feeds = [(FEED, settings.title, "", site.articles, "")]
     by_language = articles_by_language(site, settings)
     for language, articles in by_language.items() if set(by_language) - {settings.language.lower()} else ():
         feeds.append((language_feed_url(language), settings.title, "", articles, language))
     for tag in site.tags:
         feeds.append((tag.url + FEED, f"{settings.title}: {tag.name}", tag.url, tag.articles, ""))
-    outputs = [_feed(settings, path, title, page_url, articles, language, memo)
+    outputs = [_feed(settings, path, title, page_url, articles, language, memo, notices)
                for path, title, page_url, articles, language in feeds]
     outputs.append(Output("sitemap.xml", _sitemap(site, settings, extra_urls)))
     outputs.append(Output("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {settings.base_url}sitemap.xml\n".encode()))
@@ -42,23 +45,24 @@ def render_feeds(site: Site, settings: Settings, extra_urls: list[str], memo=Non
 
 
 def _feed(settings: Settings, path: str, title: str, page_url: str, articles: tuple[RenderedDocument, ...],
-          language: str, memo) -> Output:
+          language: str, memo, notices: dict[str, str]) -> Output:
     entries = articles[:FEED_ENTRIES]
     if memo is None:
-        return Output(path, _atom(settings, title, path, page_url, entries, language))
-    values = ("feed", title, page_url, language, tuple(_entry_values(article, settings) for article in entries))
+        return Output(path, _atom(settings, title, path, page_url, entries, language, notices))
+    values = ("feed", title, page_url, language, tuple(_entry_values(article, settings, notices) for article in entries))
     kept = memo.previous_file(path, values)
     if kept is not None:
         return Output(path, source=kept, kept=True)
     memo.rendered(path, values, False)
-    return Output(path, _atom(settings, title, path, page_url, entries, language))
+    return Output(path, _atom(settings, title, path, page_url, entries, language, notices))
 
 
-def _entry_values(article: RenderedDocument, settings: Settings) -> tuple:
+def _entry_values(article: RenderedDocument, settings: Settings, notices: dict[str, str]) -> tuple:
     """What _atom reads of an article (the settings are in every digest)."""
     document = article.document
-    return (document.url, document.title, document.date, document.updated, tuple(a.name for a in document.authors),
-            document.tags, document.summary, article.html if settings.feed_full_content else "")
+    return (document.url, document.title, document.date, document.modified, tuple(a.name for a in document.authors),
+            document.tags, document.summary, article.html if settings.feed_full_content else "",
+            notices.get(document.url, ""))
 
 
 def articles_by_language(site: Site, settings: Settings) -> dict[str, tuple[RenderedDocument, ...]]:
@@ -75,7 +79,7 @@ def _timestamp(date: dt.date | None) -> dt.datetime:
 
 
 def _atom(settings: Settings, title: str, path: str, page_url: str,
-          articles: tuple[RenderedDocument, ...], language: str = "") -> bytes:
+          articles: tuple[RenderedDocument, ...], language: str = "", notices: dict[str, str] | None = None) -> bytes:
     from feedgen.feed import FeedGenerator
 
     feed = FeedGenerator()
@@ -89,7 +93,7 @@ def _atom(settings: Settings, title: str, path: str, page_url: str,
     for author in settings.authors:
         feed.author(name=xml_text(author.name))
     entries = articles[:FEED_ENTRIES]
-    latest = max((a.document.updated or a.document.date for a in entries if a.document.date), default=None)
+    latest = max((a.document.modified or a.document.date for a in entries if a.document.date), default=None)
     feed.updated(_timestamp(latest))
     # feedgen prepends entries, so add the oldest first to list the newest first.
     for article in reversed(entries):
@@ -100,15 +104,17 @@ def _atom(settings: Settings, title: str, path: str, page_url: str,
         entry.title(xml_text(document.title))
         entry.link(href=url, rel="alternate")
         entry.published(_timestamp(document.date))
-        entry.updated(_timestamp(document.updated or document.date))
+        entry.updated(_timestamp(document.modified or document.date))
         for author in document.authors:
             entry.author(name=xml_text(author.name))
         for tag in document.tags:
             entry.category(term=xml_text(tag))
         if document.summary:
             entry.summary(xml_text(document.summary))
-        if settings.feed_full_content:
-            entry.content(xml_text(_absolute_links(article.html, url)), type="html")
+        notice = (notices or {}).get(document.url, "")      # a correction or update: said first
+        if settings.feed_full_content or notice:
+            body = _absolute_links(article.html, url) if settings.feed_full_content else ""
+            entry.content(xml_text(notice + body), type="html")
     return feed.atom_str(pretty=True)
 
 
@@ -123,7 +129,7 @@ def _absolute_links(html: str, page_url: str) -> str:
 
 
 def _sitemap(site: Site, settings: Settings, extra_urls: list[str]) -> bytes:
-    lastmod = {r.document.url: (r.document.updated or r.document.date) for r in site.articles + site.pages}
+    lastmod = {r.document.url: (r.document.modified or r.document.date) for r in site.articles + site.pages}
     language = {r.document.url: r.document.language or settings.language for r in site.articles}
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'

@@ -140,8 +140,11 @@ def json_ld(document: Document, settings: Settings, references: list[dict]) -> s
         data["author"] = [_person(a) for a in document.authors]
     if document.date:
         data["datePublished"] = document.date.isoformat()
-    if document.updated:
-        data["dateModified"] = document.updated.isoformat()
+    if document.modified:
+        data["dateModified"] = document.modified.isoformat()
+    if document.corrections:
+        data["correction"] = [{"@type": "CorrectionComment", "text": notice.text,
+                               "datePublished": notice.date.isoformat()} for notice in document.corrections]
     if document.summary:
         data["abstract"] = document.summary
     if document.tags:
@@ -189,8 +192,8 @@ def open_graph(document: Document, settings: Settings) -> tuple[MetaTag, ...]:
         tags.append(MetaTag("property", "og:description", document.summary))
     if document.date:
         tags.append(MetaTag("property", "article:published_time", document.date.isoformat()))
-    if document.updated:
-        tags.append(MetaTag("property", "article:modified_time", document.updated.isoformat()))
+    if document.modified:
+        tags.append(MetaTag("property", "article:modified_time", document.modified.isoformat()))
     tags += [MetaTag("property", "article:author", a.name) for a in document.authors]
     tags += [MetaTag("property", "article:tag", t) for t in document.tags]
     return tuple(tags)

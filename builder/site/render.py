@@ -12,11 +12,12 @@ from builder.errors import BuildFailed, error
 from builder.model import Output, RenderedDocument, Settings
 from builder.site.memo import PageMemo, watch
 from builder.site.metadata import article_bibtex, article_item, article_ris
+from builder.site.notices import corrections_list
 from builder.site.structure import Site
 from builder.site.views import PageMeta, SiteView, Views, page_meta
 from builder.site.words import N_, Words
 from builder.text import html_text, in_language
-from builder.urls import ARCHIVE, AUTHORS, DOWNLOADS, EVIDENCE, FEED, NOT_FOUND, SEARCH, SOURCES, TAGS
+from builder.urls import ARCHIVE, AUTHORS, CORRECTIONS, DOWNLOADS, EVIDENCE, FEED, NOT_FOUND, SEARCH, SOURCES, TAGS
 
 
 def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Environment, words: Words,
@@ -73,6 +74,11 @@ def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, st
             name = gettext("%(label)s: %(article)s", label=box.label, article=box.article.title)
             pages.append(("evidence_box.html", box.page_url, page_meta("evidence-box", name, box.summary, box.page_url, settings),
                           {"box": box}))
+    corrections = corrections_list(articles)
+    if corrections:
+        pages.append(("corrections.html", CORRECTIONS, page_meta(
+            "corrections", gettext("Corrections"), gettext("Every correction to %(title)s, newest first", title=title),
+            CORRECTIONS, settings), {"corrections": corrections}))
     if source_views:
         pages.append(("sources.html", SOURCES, page_meta("sources", gettext("Sources"),
                                                        gettext("Every source cited in %(title)s", title=title), SOURCES,

@@ -13,6 +13,7 @@ from builder.evidence.grades import describe_reliability
 from builder.model import Heading, RenderedDocument, Settings
 from builder.site.evidence_views import EvidenceView, evidence_view, shorten
 from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_label
+from builder.site.notices import NoticeView, notice_views
 from builder.site.search import SearchFacet
 from builder.site.structure import Group, Site
 from builder.site.words import Words
@@ -90,6 +91,7 @@ class ArticleView:
                                                                            # loads the code styles
     draft: bool = False       # `draft: true`, built with --drafts: the page and its PDF say so
     evidence_data: str = ""   # site-relative URL of its evidence as data (site/data.py), when it has evidence
+    notices: tuple[NoticeView, ...] = ()      # its corrections and updates, newest first
 
     @property
     def date_text(self) -> str:
@@ -267,7 +269,7 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
     summary = doc.summary or shorten(rendered.first_paragraph, SUMMARY_WORDS)
     return ArticleView(
         kind=doc.kind, title=doc.title, subtitle=doc.subtitle, url=doc.url, summary=summary, draft=doc.draft,
-        date=doc.date.isoformat() if doc.date else "", updated=doc.updated.isoformat() if doc.updated else "",
+        date=doc.date.isoformat() if doc.date else "", updated=doc.modified.isoformat() if doc.modified else "",
         authors=tuple(Link(a.name, author_url(a.slug), a.affiliation) for a in doc.authors),
         tags=tuple(Link(t, tag_url(slugify(t))) for t in doc.tags),
         reading_minutes=rendered.reading_minutes, word_count=rendered.word_count,
@@ -283,7 +285,7 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         search_filters=_facets(rendered, references, sources.labels), pdf_url=pdf_url,
         extra=doc.extra, language=doc.language or settings.language, references_in_body=rendered.references_in_body,
         references_title=Markup(rendered.references_title), has_code='<pre class="highlight"' in rendered.html,
-        evidence_data=doc.url + EVIDENCE_DATA if rendered.evidence else "")
+        evidence_data=doc.url + EVIDENCE_DATA if rendered.evidence else "", notices=notice_views(doc))
 
 
 def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str, str]) -> tuple[SearchFacet, ...]:
