@@ -39,11 +39,13 @@ from builder.run.fingerprint import input_fingerprint
 from builder.run.last_build import LastBuild
 from builder.run.lock import publication_lock
 from builder.run.output import output_folder
-from builder.run.write import mark_site, site_file, site_folder, stage_site
+from builder.run.update import update_site
+from builder.run.write import is_site, mark_site, site_file, site_folder, stage_site
+from builder.session import Session
 from builder.site.bodies import BodyRenderer, ParsedBody
+from builder.site.data import render_data
 from builder.site.feeds import render_feeds
 from builder.site.memo import PageMemo
-from builder.site.data import render_data
 from builder.site.metadata import article_item
 from builder.site.notices import feed_notices
 from builder.site.render import failing_template, render_site, template_problem
@@ -135,11 +137,12 @@ class Formatted:
 
 def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: bool = True,
           strict: bool = False, pdf: bool = True, use_cache: bool = True, search: bool = True,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, session: Session | None = None) -> BuildResult:
     """Build the publication at root; raise BuildFailed with every problem found.
 
     strict (`dossier check`) makes a quote missing from its saved source an error, not a warning;
-    search=False (`dossier serve`, which indexes afterwards) keeps the previous site's search index.
+    search=False (`dossier serve`, which indexes afterwards) keeps the previous site's search index;
+    session (`dossier serve`) keeps what a next build can reuse, and updates the site in place.
     Builds of one publication run one at a time: a second one waits for the first."""
     progress = progress or _silent
     root = root.absolute()
@@ -147,7 +150,7 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     out_dir = _output_folder(settings, out, problems)
     with _one_at_a_time(root, progress):  # from here on the build reads its cache and may write
         return _build(settings, problems, out_dir, drafts=drafts, legacy=out is None, write=write, strict=strict,
-                      pdf=pdf, use_cache=use_cache, search=search, progress=progress)
+                      pdf=pdf, use_cache=use_cache, search=search, progress=progress, session=session)
 
 
 def _output_folder(settings: Settings, out: Path | None, problems: list[Problem]) -> Path:
@@ -167,23 +170,29 @@ def _one_at_a_time(root: Path, progress: Progress):
 
 
 def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts: bool, legacy: bool, write: bool,
-           strict: bool, pdf: bool, use_cache: bool, search: bool, progress: Progress) -> BuildResult:
+           strict: bool, pdf: bool, use_cache: bool, search: bool, progress: Progress,
+           session: Session | None) -> BuildResult:
     root = settings.root
     remove_links(root / CACHE_DIR)
-    cache = Cache(root / CACHE_DIR if use_cache else None)     # claimed (or emptied) before anything in it is read
+    session = session if use_cache else None
+    cache = Cache(root / CACHE_DIR if use_cache else None, session and session.cache)   # claimed (or emptied) first
     flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
     record = LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write else None
-    read = theme_dirs(settings) + style_files(root, settings.csl)
-    fingerprint = input_fingerprint(root, out_dir, flags, read + record.listed(root)) if record else ""
+    read, files = theme_dirs(settings) + style_files(root, settings.csl), session and session.files
+    fingerprint = input_fingerprint(root, out_dir, flags, read + record.listed(root), files) if record else ""
     if record and record.unchanged(fingerprint, out_dir, search):
         progress("Done", 1, 1)
         return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,
                            files=record.data.get("files", 0))
     stage = _Stages(problems)
-    memo = PageMemo(root / CACHE_DIR / "pages.json", out_dir) if record else None
-    built = _pages(settings, drafts, cache, strict, pdf, progress, stage, memo)
+    memo = PageMemo(root / CACHE_DIR / "pages.json", out_dir, session) if record else None
+    built = _pages(settings, drafts, cache, strict, pdf, progress, stage, memo, session)
     outputs, pdf_summary = built.outputs, None
-    if write:
+    if write and session and session.paths is not None and not (pdf or search) and is_site(out_dir):
+        stage("write", update_site, outputs, out_dir, session.written, session.paths)
+    elif write:
+        if session:
+            session.written.clear()     # each file is new
         progress("Writing site", 0, 1)
         with stage("write", stage_site, outputs, out_dir, legacy=legacy) as staged:
             if pdf:
@@ -193,12 +202,16 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
             progress("Indexing for search", 0, 1)
             stage("search", index_site, staged.folder, settings.language) if search else staged.carry_search()
             stage("publish", staged.publish)
+    if write:
+        if session:
+            session.paths = {output.path for output in outputs}
+        cache.sweep()
         if memo:
             memo.save()
         if record:
             listed = own_bibliographies(built.inputs.documents)
             if [root / path for path in listed] != record.listed(root):     # what the next build must look at
-                fingerprint = input_fingerprint(root, out_dir, flags, read + [root / path for path in listed])
+                fingerprint = input_fingerprint(root, out_dir, flags, read + [root / path for path in listed], files)
             record.save(fingerprint, out_dir, sorted_problems(problems), len(built.inputs.documents), listed, search)
     progress("Done", 1, 1)
     return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(built.inputs.documents),
@@ -206,27 +219,28 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
 
 
 def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bool, progress: Progress,
-           stage: _Stages, memo: PageMemo | None = None) -> Pages:
+           stage: _Stages, memo: PageMemo | None = None, session: Session | None = None) -> Pages:
     """The stages from reading the publication to its pages (stage.problems gathers what they find);
     with memo, pages made from what the last build made them from are not rendered again."""
     problems = stage.problems
     progress("Reading documents", 0, 1)
-    inputs, found = stage("load", load, settings, drafts)
+    inputs, found = stage("load", load, settings, drafts, session and session.documents)
     problems += found
-    env = template_environment(settings, inputs.words)
+    env = template_environment(settings, inputs.words, session and session.templates)
     renderer = BodyRenderer(settings, PublicationLinks(settings.root, inputs.documents, inputs.assets),
                             inputs.bibliography, cache, env, notes=inputs.style is not None and is_note_style(inputs.style))
     parsed, found = stage("parse", renderer.parse, inputs.documents, progress)
     problems += found
     _fail_on_errors(problems)
-    formatted, found = stage("citations and bodies", format_bodies, inputs, renderer, parsed, cache, strict, progress)
+    formatted, found = stage("citations and bodies", format_bodies, inputs, renderer, parsed, cache, strict, progress,
+                             session and session.rendered)
     problems += found
     _fail_on_errors(problems)
     progress("Rendering pages", 0, 1)
     site = stage("assemble", assemble_site, formatted.rendered, settings.menu, formatted.sources.order,
                  formatted.source_urls)
     views = stage("views", build_views, site, formatted.sources, inputs.bibliography, settings, pdf, formatted.cite_this,
-                  inputs.words)
+                  inputs.words, session and session.views)
     if memo:
         memo.begin(settings, inputs.words.signature(), theme_dirs(settings))
     outputs = stage("pages", render_pages, site, views, settings, env, inputs.assets, inputs.words, memo)
@@ -236,12 +250,12 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
 
 # --- The stages ------------------------------------------------------------------------------
 
-def load(settings: Settings, drafts: bool) -> tuple[Inputs, list[Problem]]:
+def load(settings: Settings, drafts: bool, memo: dict | None = None) -> tuple[Inputs, list[Problem]]:
     """Read the publication: its style, bibliography, documents and assets, each checked."""
     root = settings.root
     style, style_problem = resolve_style(root, settings.csl, settings.position("csl"))
     problems = [style_problem] if style_problem else []
-    documents, found = load_documents(root, drafts)
+    documents, found = load_documents(root, drafts, memo)
     bibliography, bib_problems = publication_bibliography(root, documents)
     assets, asset_problems = find_assets(root)
     problems += bib_problems + found + asset_problems + _check_menu(settings, documents)
@@ -255,7 +269,7 @@ def load(settings: Settings, drafts: bool) -> tuple[Inputs, list[Problem]]:
 
 
 def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBody], cache: Cache, strict: bool,
-                  progress: Progress) -> tuple[Formatted, list[Problem]]:
+                  progress: Progress, memo: dict | None = None) -> tuple[Formatted, list[Problem]]:
     """The cited references converted to CSL-JSON, each body rendered with its citations formatted
     and its evidence verified, each article's own reference, and the list of sources."""
     settings = inputs.settings
@@ -271,7 +285,7 @@ def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBod
         articles = [d for d in inputs.documents if d.kind == "article"]
         cite_this = dict(zip([d.slug for d in articles], formatter.own_references(
             [article_item(d, settings) for d in articles], [d.language for d in articles])))
-        rendered, found = renderer.render(parsed, by_language, formatter, urls, strict, progress)
+        rendered, found = renderer.render(parsed, by_language, formatter, urls, strict, progress, memo)
         sources = formatter.sources(items, inputs.bibliography.biblatex_for(sorted(items)))
     return Formatted(rendered, sources, cite_this, urls), problems + found
 

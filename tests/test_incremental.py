@@ -1,5 +1,7 @@
 """A rebuild after an edit renders only what the edit changed (site/memo.py), and its site is
-byte for byte the site a cold build of the edited publication makes: one test per kind of edit."""
+byte for byte the site a cold build of the edited publication makes: one test per kind of edit,
+each run as `dossier build` makes it (from the cache on disk, the site written aside and swapped
+in) and as `dossier serve` does (a session kept between builds, the site updated in place)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import build
+from builder.session import Session
 from builder.run.write import MARKER, SEARCH_BUNDLES
 from builder.site import memo as page_memo
 
@@ -17,16 +20,21 @@ REPO = Path(__file__).resolve().parent.parent
 ARTICLES = "content/articles"
 
 
-@pytest.fixture(scope="module")
-def publication(tmp_path_factory) -> Path:
-    """A copy of the example publication (its own copy of the default theme), built once with its cache."""
-    root = tmp_path_factory.mktemp("incremental") / "ledger"
+@pytest.fixture(scope="module", params=["build", "serve"])
+def publication(request, tmp_path_factory) -> Path:
+    """A copy of the example publication (its own copy of the default theme), built once with its
+    cache; for "serve", with a session its rebuilds keep (_SESSIONS)."""
+    root = tmp_path_factory.mktemp(f"incremental-{request.param}") / "ledger"
     root.mkdir()
     for name in ("content", "citations", "themes"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "dossier.yml", root / "dossier.yml")
-    build(root, pdf=False, search=False)
+    _SESSIONS[root] = Session() if request.param == "serve" else None
+    build(root, pdf=False, search=True, session=_SESSIONS[root])
     return root
+
+
+_SESSIONS: dict[Path, Session | None] = {}
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -46,7 +54,7 @@ def _rebuilt_as_cold(root: Path, tmp_path: Path) -> list[str]:
 
     page_memo.PageMemo.save = save
     try:
-        build(root, pdf=False, search=False)
+        build(root, pdf=False, search=False, session=_SESSIONS[root])
     finally:
         page_memo.PageMemo.save = original
     build(root, pdf=False, search=False, use_cache=False, out=tmp_path / "cold")
@@ -143,3 +151,28 @@ def test_a_page_changed_in_the_site_folder_is_rendered_again(publication, tmp_pa
     (publication / ".dossier-cache" / "last-build.json").unlink()
     assert _rebuilt_as_cold(publication, tmp_path) == ["archive/index.html"]
     assert b"tampered" not in page.read_bytes()
+
+
+def test_an_update_that_cannot_write_a_file_says_so(tmp_path):
+    """`dossier serve`'s in-place update: a file of the site made a folder cannot be replaced."""
+    from builder.errors import BuildFailed
+
+    root = tmp_path / "ledger"
+    root.mkdir()
+    for name in ("content", "citations"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "dossier.yml", root / "dossier.yml")
+    session = Session()
+    build(root, pdf=False, search=True, session=session)
+    robots = root / "_site" / "robots.txt"
+    robots.unlink()
+    (robots / "in-the-way").mkdir(parents=True)
+    _edit(root / "dossier.yml", "base_url: https://example.org/ledger/", "base_url: https://example.org/other/")
+    with pytest.raises(BuildFailed) as failed:
+        build(root, pdf=False, search=False, session=session)
+    assert [str(p) for p in failed.value.problems] == [
+        f"{root / '_site'}:1:1: error: cannot update the site (Is a directory); the next build writes it whole"]
+    (robots / "in-the-way").rmdir()
+    robots.rmdir()
+    build(root, pdf=False, search=False, session=session)
+    assert robots.read_text(encoding="utf-8").endswith("Sitemap: https://example.org/other/sitemap.xml\n")

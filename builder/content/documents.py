@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 from pathlib import Path
 
 from builder.config.settings import parse_authors
@@ -30,22 +31,31 @@ _KNOWN_KEYS = {"title", "subtitle", "date", "updated", "authors", "tags", "summa
                "translation_of"} | CITATION_KEYS | set(NOTICE_KEYS)
 
 
-def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], list[Problem]]:
-    """Every article and page, sorted by path; problems for each bad file."""
+def load_documents(root: Path, include_drafts: bool, memo: dict | None = None) -> tuple[list[Document], list[Problem]]:
+    """Every article and page, sorted by path; problems for each bad file. memo (`dossier serve`):
+    documents read by earlier builds, by path, reused while their file is as it was."""
     documents: list[Document] = []
     problems: list[Problem] = []
     slugs: dict[tuple[str, str], str] = {}
     unpublished, listed = _unpublished(root), set()
     for folder, kind in KINDS.items():
+        folder_inside = inside(root, root / "content" / folder)
         for path in sorted(p for p in (root / "content" / folder).glob("*") if _is_markdown(p)):
             relpath = path.relative_to(root).as_posix()
-            if not inside(root, path):
+            try:
+                info = path.lstat()
+            except OSError:
+                info = None
+            # A file (not a link) in a folder inside the publication is inside it: no path resolved.
+            regular = info is not None and stat.S_ISREG(info.st_mode)
+            if not (regular and folder_inside) and not inside(root, path):
                 problems.append(error(relpath, 1, 1, "document is a link to a file outside the publication folder"))
                 continue
             if not path.is_file():
                 problems.append(error(relpath, 1, 1, "not a readable file (a folder, or a link to nothing)"))
                 continue
-            document = _load_document(root, path, relpath, kind, problems)
+            document = _remembered(memo, relpath, kind, info if regular else None,
+                                   lambda found: _load_document(root, path, relpath, kind, found), problems)
             listed.update(document.citation_metadata.bibliography if document else ())   # read: not "not published"
             if document is None or (document.draft and not include_drafts):
                 continue
@@ -56,7 +66,26 @@ def load_documents(root: Path, include_drafts: bool) -> tuple[list[Document], li
             slugs[key] = relpath
             documents.append(document)
     problems += [problem for problem in unpublished if problem.path not in listed]
+    if memo is not None:
+        for gone in set(memo) - {document.relpath for document in documents}:
+            del memo[gone]
     return documents, problems
+
+
+def _remembered(memo: dict | None, relpath: str, kind: str, info, load, problems: list[Problem]) -> Document | None:
+    """load(problems), or the document an earlier build loaded from the same file (same size,
+    times, inode): only one that loaded without a problem and reads no other file (`bibliography:`)."""
+    key = (kind, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if info is not None else None
+    if memo is not None and key is not None and relpath in memo and memo[relpath][0] == key:
+        return memo[relpath][1]
+    found: list[Problem] = []
+    document = load(found)
+    problems += found
+    if memo is not None:
+        memo.pop(relpath, None)
+        if key is not None and document is not None and not found and not document.citation_metadata.bibliography:
+            memo[relpath] = (key, document)
+    return document
 
 
 def _is_markdown(path: Path) -> bool:

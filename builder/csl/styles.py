@@ -70,7 +70,7 @@ def resolve_style(root: Path, csl: str, position: tuple[int, int] = (1, 1)) -> t
     if len(chain) == 1:
         return chain[0][0], None
     (_, dependent), (_, parent) = chain
-    return _write(_self_contained(ET.fromstring(dependent), ET.fromstring(parent)), Path(_scratch().name)), None
+    return _write(_compact(_self_contained(ET.fromstring(dependent), ET.fromstring(parent))), Path(_scratch().name)), None
 
 
 def style_files(root: Path, csl: str) -> list[Path]:
@@ -92,8 +92,15 @@ def compact_style(path: Path, folder: Path) -> Path:
     chain, problem = _chain(path, None, str(path), (1, 1))
     if problem is not None:
         raise StyleError(problem.message)
-    styles = [ET.fromstring(data) for _, data in chain]
-    return _write(styles[0] if len(styles) == 1 else _self_contained(*styles), folder)
+    return _write(_compacted(tuple(data for _, data in chain)), folder)
+
+
+@functools.lru_cache(maxsize=8)
+def _compacted(chain: tuple[bytes, ...]) -> bytes:
+    """The style's text, whole and compacted, once per process for the same files' bytes (`dossier
+    serve` formats with a new formatter on each build)."""
+    styles = [ET.fromstring(data) for data in chain]
+    return _compact(styles[0] if len(styles) == 1 else _self_contained(*styles))
 
 
 def _read_chain(root: Path, csl: str, position: tuple[int, int]) -> tuple[list[tuple[Path, bytes]], Problem | None]:
@@ -321,10 +328,8 @@ def _self_contained(dependent: ET.Element, parent: ET.Element) -> ET.Element:
     return parent
 
 
-def _write(style: ET.Element, folder: Path) -> Path:
-    """The style without parent links, comments and layout white space, written into folder."""
-    import hashlib
-
+def _compact(style: ET.Element) -> bytes:
+    """The style without parent links, comments and layout white space."""
     for child in style:
         for link in [link for link in child if _local(link.tag) == "link"]:
             if any(_local(key) == "rel" and value.strip() == "independent-parent"
@@ -336,7 +341,13 @@ def _write(style: ET.Element, folder: Path) -> Path:
         if element.tail is not None and not element.tail.strip():
             element.tail = None
     ET.register_namespace("", _CSL)
-    data = ET.tostring(style, encoding="utf-8", xml_declaration=True)
+    return ET.tostring(style, encoding="utf-8", xml_declaration=True)
+
+
+def _write(data: bytes, folder: Path) -> Path:
+    """The compacted style's text, written into folder."""
+    import hashlib
+
     target = folder / f"{hashlib.sha256(data).hexdigest()[:16]}.csl"
     target.write_bytes(data)
     return target

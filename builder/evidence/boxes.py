@@ -70,8 +70,9 @@ class Snapshots:
         folder = self.root / "citations" / "snapshots"
         for suffix in SNAPSHOT_SUFFIXES:
             path = folder / f"{key}{suffix}"
-            try:
-                if inside(folder, path) and inside(self.root, path) and path.is_file():
+            try:       # most sources have no saved copy: nothing to resolve for them
+                if (path.exists() or path.is_symlink()) and inside(folder, path) and inside(self.root, path) \
+                        and path.is_file():
                     return real_path(path)
             except OSError:     # a key too long for a file name: no snapshot
                 continue
@@ -137,8 +138,8 @@ class CaptionView:
     differs: bool = False       # the quote is not in the saved source (verify_quotes: warn built it)
     saved_text: str = ""        # when the snapshot verified (or differing) was saved
     note: str = ""
-
     permalink: str = ""         # relative URL of the box's own page
+
 
 def caption_views(document: Document, boxes: list[EvidenceBox], records: tuple[EvidenceRecord, ...],
                   source_urls: dict[str, str], citations_html: tuple[str, ...], translate=N_) -> list[CaptionView]:

@@ -59,10 +59,20 @@ def _stamp(folder: Path) -> str:
 class Cache:
     """JSON results by namespace and key; a disabled cache stores nothing."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, memory: dict | None = None):
+        """memory: entries kept from earlier builds of this process (`dossier serve`), which this
+        build adds to; sweep() then keeps only those this build used."""
         self.folder = folder
+        self.memory = memory
+        self._used: set[tuple[str, str]] = set()
         if folder is not None:
             self._claim(folder)
+
+    def sweep(self) -> None:
+        """Forget the entries held in memory that this build did not use."""
+        if self.memory is not None:
+            for entry in [entry for entry in self.memory if entry not in self._used]:
+                del self.memory[entry]
 
     def _claim(self, folder: Path) -> None:
         """Use folder if this Dossier made it here, else empty it. The stamp names the folder's
@@ -103,9 +113,19 @@ class Cache:
         return self.folder / namespace / key[:2] / f"{key}.json"
 
     def get(self, namespace: str, key: str):
-        """The stored value, or None."""
+        """The stored value, or None. A value kept in memory is the object an earlier get() or
+        put() had: treat values as read-only."""
         if self.folder is None:
             return None
+        if self.memory is not None:
+            self._used.add((namespace, key))
+            if (namespace, key) in self.memory:
+                return self.memory[namespace, key]
+            self.memory[namespace, key] = value = self._read(namespace, key)
+            return value
+        return self._read(namespace, key)
+
+    def _read(self, namespace: str, key: str):
         try:
             record = json.loads(self._path(namespace, key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -117,6 +137,9 @@ class Cache:
     def put(self, namespace: str, key: str, value) -> None:
         if self.folder is None:
             return
+        if self.memory is not None:
+            self.memory[namespace, key] = value
+            self._used.add((namespace, key))
         path = self._path(namespace, key)
         record = json.dumps({"check": digest(value), "value": value}, ensure_ascii=False)
         try:

@@ -44,6 +44,20 @@ def _walk(folder: Path, skip: set[Path], within: Path | None = None):
         yield from visit(folder)
 
 
+def _digest(path: Path, within: Path | None, memo: dict | None) -> bytes:
+    if memo is None:
+        return hashlib.sha256(_content(path, within)).digest()
+    try:
+        own, target = os.lstat(path), os.stat(path)
+        key = (own.st_mode, own.st_size, own.st_mtime_ns, own.st_ctime_ns, own.st_ino, target.st_ino, target.st_mtime_ns)
+    except OSError:
+        key = None
+    found = memo.get(path)
+    if key is None or found is None or found[0] != key:
+        found = memo[path] = (key, hashlib.sha256(_content(path, within)).digest())
+    return found[1]
+
+
 def _content(path: Path, within: Path | None) -> bytes:
     """What stands for path in the fingerprint: its bytes if it is a regular file the build may
     read, else where it links to (a link out, to nothing, or to a device is never read)."""
@@ -58,9 +72,10 @@ def _content(path: Path, within: Path | None) -> bytes:
         return b""
 
 
-def input_fingerprint(root: Path, out_dir: Path, flags: dict, read: list[Path]) -> str:
+def input_fingerprint(root: Path, out_dir: Path, flags: dict, read: list[Path], memo: dict | None = None) -> str:
     """A hash of every file a build reads (the publication, the folders and files in read: theme,
-    citation style; Dossier itself) and its options."""
+    citation style; Dossier itself) and its options. memo (`dossier serve`): each file's digest
+    by path, reused while the file is as it was (same size, times and inode)."""
     hasher = hashlib.sha256(json.dumps(flags, sort_keys=True).encode())
     skip = {out_dir, root / ".dossier-cache", root / ".git"}
     folders = [root / "dossier.yml", root / "content", root / "citations", _PACKAGE, *read]
@@ -70,7 +85,7 @@ def input_fingerprint(root: Path, out_dir: Path, flags: dict, read: list[Path]) 
         for path in paths:
             if path.suffix in (".pyc",) or "__pycache__" in path.parts:
                 continue
-            hasher.update(str(path).encode() + b"\0" + hashlib.sha256(_content(path, within)).digest())
+            hasher.update(str(path).encode() + b"\0" + _digest(path, within, memo))
     return hasher.hexdigest()
 
 

@@ -3,5 +3,5 @@ rebuilt on every change, with the browser reloaded (live, livereload.js).
 
 The search index of a rebuilt site is remade after its pages reload (site.search.reindex).
 
-May import: run, config, site, and the build (builder.build).
+May import: run, config, site, the build (builder.build) and what builds keep (builder.session).
 """

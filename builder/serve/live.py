@@ -24,6 +24,7 @@ import watchfiles
 from builder.build import BuildResult, build
 from builder.run.cache import CACHE_DIR
 from builder.run.last_build import LastBuild
+from builder.session import Session
 from builder.config.settings import load_settings
 from builder.errors import BuildFailed, Problem, error
 from builder.serve.http import BuildState, BuildStatus, SiteLocation, SiteServer, base_path_of
@@ -76,6 +77,7 @@ class LiveSite:
         self._indexer: threading.Thread | None = None     # remaking the search index of the last build
         self._indexing: list[subprocess.Popen] = []         # its Pagefind process, to stop on a newer save
         self._index_cancelled = threading.Event()
+        self._kept = Session()          # what each build keeps for the next (builder/session.py)
 
     @property
     def url(self) -> str:
@@ -122,7 +124,8 @@ class LiveSite:
         self._stop_indexing()       # a newer save: the index it was making is of an older site
         try:
             # After the first good build, search is indexed once the pages are reloaded (_index).
-            result = build(self.root, drafts=self.drafts, pdf=self.pdf, use_cache=True, search=not self.builds)
+            result = build(self.root, drafts=self.drafts, pdf=self.pdf, use_cache=True, search=not self.builds,
+                           session=self._kept)
         except BuildFailed as failed:
             self._report_failure(failed.problems)
             return False
@@ -146,9 +149,10 @@ class LiveSite:
             self.output(f"{cause}the site is as it was; checked in {elapsed:.2f} s", False)
             return
         self.server.location = SiteLocation(result.out_dir, base_path_of(result.settings.base_url))
-        self.builds += 1
-        indexing = self.builds > 1
-        self.status.publish(BuildState(f"{self._session}-{self.builds}", indexing=indexing))
+        number = self.builds + 1
+        indexing = number > 1
+        self.status.publish(BuildState(f"{self._session}-{number}", indexing=indexing))
+        self.builds = number        # counted once its state is out: a watcher of both never sees them apart
         if indexing:
             self._indexer = threading.Thread(target=self._index, args=(result,), name="dossier-index", daemon=True)
             self._indexer.start()

@@ -157,13 +157,16 @@ class BodyRenderer:
         return drafts
 
     def render(self, bodies: list[ParsedBody], items: dict[str, dict[str, dict]], formatter: CitationFormatter,
-               source_urls: dict[str, str], strict: bool, progress: Callable) -> tuple[list[RenderedDocument], list[Problem]]:
+               source_urls: dict[str, str], strict: bool, progress: Callable,
+               memo: dict | None = None) -> tuple[list[RenderedDocument], list[Problem]]:
         """Every document rendered, in order; problems are the evidence checks' (cached ones included).
-        items: the CSL-JSON of the cited entries by language tag, '' for the publication's."""
+        items: the CSL-JSON of the cited entries by language tag, '' for the publication's.
+        memo (`dossier serve`): each URL's last RenderedDocument, reused when made from the same objects."""
         snapshots = Snapshots(self.settings.root)
         strict = strict or self.settings.verify_quotes != "warn"
         items_of = [items.get(body.document.language, items[""]) for body in bodies]
-        keys = [self._render_key(body, body_items, formatter, snapshots, source_urls, strict)
+        item_digests: dict[tuple[int, str], str] = {}       # each entry's digest, once per language
+        keys = [self._render_key(body, body_items, item_digests, formatter, snapshots, source_urls, strict)
                 for body, body_items in zip(bodies, items_of)]
         cached = [self.cache.get("body", key) for key in keys]
         missing = [index for index, stored in enumerate(cached) if stored is None]
@@ -185,7 +188,10 @@ class BodyRenderer:
                                               strict)
                 self.cache.put("body", key, stored)
             problems += [Problem.from_record(p) for p in stored["problems"]]
-            rendered.append(_rendered(body.document, stored))
+            rendered.append(_remembered(memo, body.document, stored))
+        if memo is not None:
+            for gone in set(memo) - {r.document.url for r in rendered}:
+                del memo[gone]
         return rendered, problems
 
     def _draft(self, document: Document) -> _Draft:
@@ -210,13 +216,16 @@ class BodyRenderer:
         """The theme's words above a translated box's original: 'Original (Korean)'."""
         return self._env.globals["words"]("evidence.original", language=language_name(box.get("translated")))
 
-    def _render_key(self, body: ParsedBody, items, formatter: CitationFormatter, snapshots: Snapshots,
-                    source_urls, strict: bool) -> str:
+    def _render_key(self, body: ParsedBody, items, item_digests: dict, formatter: CitationFormatter,
+                    snapshots: Snapshots, source_urls, strict: bool) -> str:
         snapshot_digests = []
         for source in body.evidence_sources:
             path = snapshots.find(source)
             snapshot_digests.append([source, file_digest(path) if path else ""])
-        return digest([CACHE_FORMAT, body.parse_key, formatter.signature, [items.get(k) for k in body.keys],
+        for key in body.keys:
+            if (id(items), key) not in item_digests:
+                item_digests[id(items), key] = digest(items.get(key))
+        return digest([CACHE_FORMAT, body.parse_key, formatter.signature, [item_digests[id(items), k] for k in body.keys],
                        snapshot_digests, [source_urls.get(k, "") for k in body.keys], strict,
                        self.settings.unsafe_html, self.settings.language, self.settings.translator, self._captions, list(body.nocite),
                        body.document.language, asdict(body.document.citation_metadata)])
@@ -331,6 +340,18 @@ def _template_failure(env: jinja2.Environment, name: str, exc: Exception, root) 
     from builder.site.render import template_problem
 
     return BuildFailed([template_problem(env, name, exc, root)])
+
+
+def _remembered(memo: dict | None, document: Document, data: dict) -> RenderedDocument:
+    """The document rendered from data; the same object as in the last build if both are."""
+    if memo is not None:
+        last = memo.get(document.url)
+        if last is not None and last[0] is document and last[1] is data:
+            return last[2]
+    rendered = _rendered(document, data)
+    if memo is not None:
+        memo[document.url] = (document, data, rendered)
+    return rendered
 
 
 def _rendered(document: Document, data: dict) -> RenderedDocument:

@@ -22,20 +22,16 @@ only cost a render.
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
 import hashlib
-import io
 import json
 import os
-import pickle
 import stat
 from dataclasses import fields
-from operator import attrgetter
 from pathlib import Path
 
 import jinja2
 
+from builder.run.digests import Remembered, digest_of
 from builder.run.fingerprint import code_digest
 from builder.run.write import replace_file
 from builder.site.views import ArticleView, CitingView, EvidenceView, GroupView, SiteView, SourceView
@@ -51,13 +47,17 @@ class PageMemo:
     """What the last build rendered into out_dir, page by page; begin(), then for each page
     previous_file() and, for the pages rendered, rendered(); save() once the site is published."""
 
-    def __init__(self, path: Path, out_dir: Path):
+    def __init__(self, path: Path, out_dir: Path, session=None):
+        """session (`dossier serve`'s builder.session.Session): keeps the digests of the last build's views, by id, with the
+        view (so that no other object takes its id), replaced by this build's when it is saved;
+        and what made() made."""
         self.path = path
         self.out_dir = Path(os.path.realpath(out_dir))
         self.site_key = ""
         self._previous: dict[str, list] = {}
-        self._digests: dict[tuple[int, bool], str] = {}     # (id of a view object, bodies left out) -> digest
-        self._keep: list[object] = []               # the objects, so that their ids are not reused
+        self._kept_digests = session.digests if session is not None else {}
+        self.made = Remembered(session.made if session is not None else None)    # files other than pages
+        self._digests: dict[int, tuple[object, dict[bool, str]]] = {}   # id of a view -> (view, {bodies: digest})
         self.pages: dict[str, tuple[str, bool]] = {}    # this build's pages: site path -> (digest, of bodies)
         self.kept = 0
         self.fresh: list[str] = []                  # the paths rendered in this build
@@ -115,6 +115,9 @@ class PageMemo:
             replace_file(self.path, json.dumps({"site": self.site_key, "pages": pages}, separators=(",", ":")).encode())
         except OSError:
             pass
+        self._kept_digests.clear()
+        self._kept_digests.update(self._digests)
+        self.made.forget_others()
 
     def _shallow(self, value: object, bodies: bool) -> object:
         """value with each view object in it replaced by the view's digest."""
@@ -128,7 +131,11 @@ class PageMemo:
         return value
 
     def _view_digest(self, view: object, bodies: bool) -> str:
-        found = self._digests.get((id(view), bodies))
+        entry = self._digests.get(id(view))
+        if entry is None:
+            kept = self._kept_digests.get(id(view))
+            entry = self._digests[id(view)] = kept if kept is not None and kept[0] is view else (view, {})
+        found = entry[1].get(bodies)
         if found is None:
             kind = type(view)
             if kind in _HOLDING_VIEWS:
@@ -137,8 +144,7 @@ class PageMemo:
                 shallow = (kind.__name__, *(getattr(view, name) for name in _NOT_OF_BODY))
             else:
                 shallow = view
-            found = self._digests[(id(view), bodies)] = digest_of(shallow)
-            self._keep.append(view)
+            found = entry[1][bodies] = digest_of(shallow)
         return found
 
 
@@ -172,30 +178,6 @@ class BodyReads:
     def take(self) -> bool:
         seen, self.seen = self.seen, False
         return seen
-
-
-def digest_of(value: object) -> str:
-    stream = io.BytesIO()
-    pickler = pickle.Pickler(stream, protocol=5)
-    pickler.dispatch_table = _REDUCERS
-    pickler.dump(value)
-    return hashlib.sha256(stream.getbuffer()).hexdigest()
-
-
-class _Reducers(dict):
-    """copyreg's reducers, and for a dataclass with slots one that takes its fields in one C call
-    (its generated __getstate__ costs ~4x more): what the digests spend most of their time on."""
-
-    def __missing__(self, kind: type):
-        names = getattr(kind, "__slots__", None)
-        if not (dataclasses.is_dataclass(kind) and isinstance(names, tuple) and names):
-            raise KeyError(kind)
-        get = attrgetter(*names)
-        self[kind] = reducer = (lambda obj: (kind, get(obj))) if len(names) > 1 else (lambda obj: (kind, (get(obj),)))
-        return reducer
-
-
-_REDUCERS = _Reducers(copyreg.dispatch_table)
 
 
 def theme_digest(folders: list[Path]) -> str:

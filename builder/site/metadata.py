@@ -217,6 +217,16 @@ def _plain(text: str) -> str:
     return strip_tags(str(text))
 
 
+def year_of(item: dict) -> str:
+    """A CSL-JSON item's year of issue, '' without one."""
+    parts = (item.get("issued") or {}).get("date-parts") or []
+    return str(parts[0][0]) if parts and parts[0] else ""
+
+
+def plain_title(item: dict) -> str:
+    return strip_tags(str(item.get("title", "")))
+
+
 def short_label(item: dict) -> str:
     """A short name for a source, 'Lankov 2013' or 'Daily NK 2016', for lists and search facets."""
     names = item.get("author") or item.get("editor") or []

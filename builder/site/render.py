@@ -28,7 +28,9 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
     with in_language(settings.language):
         pages = _pages(views, settings, words)
         not_found = page_meta("404", words.gettext("Page not found"), "", NOT_FOUND, settings)
-    outputs = [download for r in site.articles for download in _citation_downloads(r, settings)]
+    outputs = [download for r in site.articles for download in
+               (memo.made(r.document.url, r.document, memo.site_key, lambda r=r: _citation_downloads(r, settings))
+                if memo else _citation_downloads(r, settings))]
     outputs += _page_outputs(env, views.site, pages, settings.root, memo)
     # The 404 page is served at any depth, so its links start from the site's base path.
     outputs.append(Output(NOT_FOUND, _render(env, "404.html", views.site, not_found,

@@ -11,13 +11,15 @@ from builder.bib.bibliography import Bibliography
 from builder.csl.citations import Sources
 from builder.evidence.grades import describe_reliability
 from builder.model import Heading, RenderedDocument, Settings
+from builder.run.digests import Remembered
 from builder.site.evidence_views import EvidenceView, evidence_view, shorten
-from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, short_label
+from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, plain_title, short_label, year_of
 from builder.site.notices import NoticeView, notice_views
+from builder.site.reuse import ViewInputs
 from builder.site.search import SearchFacet
 from builder.site.structure import Group, Site
 from builder.site.words import Words
-from builder.text import in_language, long_date, slugify, strip_tags
+from builder.text import in_language, long_date, slugify
 from builder.urls import DOWNLOADS, EVIDENCE_DATA, SEARCH, article_pdf_url, author_url, search_url, tag_url
 
 SUMMARY_WORDS = 45
@@ -164,8 +166,6 @@ class PageMeta:
     language: str = ""        # the page's language tag: its words, dates and numbers are in it
 
 
-
-
 @dataclass(frozen=True)
 class Views:
     """Every view the templates need, built once per build."""
@@ -185,24 +185,39 @@ MOST_CITED = 8
 
 
 def build_views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
-                with_pdf: bool, cite_this: dict[str, str], words: Words) -> Views:
+                with_pdf: bool, cite_this: dict[str, str], words: Words, memo: dict | None = None) -> Views:
     """Views of every document, grouping and source; with_pdf links each article's PDF; cite_this
     is each article's own reference by slug, as HTML. What they say, they say in the publication's
-    language (the pages that list evidence and sources are in it)."""
+    language (the pages that list evidence and sources are in it). memo (`dossier serve`): each
+    document's last view, kept while it is made from the same values."""
     with in_language(settings.language):
-        return _views(site, sources, bibliography, settings, with_pdf, cite_this, words)
+        return _views(site, sources, bibliography, settings, with_pdf, cite_this, words, memo)
 
 
 def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
-           with_pdf: bool, cite_this: dict[str, str], words: Words) -> Views:
+           with_pdf: bool, cite_this: dict[str, str], words: Words, memo: dict | None) -> Views:
     source_urls = {source.key: source.url for source in site.sources}
-    documents = {r.document.url: _article_view(r, source_urls, sources, settings, with_pdf, cite_this.get(r.document.slug, ""))
-                 for r in site.articles + site.pages}
+    documents: dict[str, ArticleView] = {}
+    remembered = Remembered(memo)
+    inputs = ViewInputs(memo is not None, settings, words, with_pdf, source_urls, sources, bibliography, documents)
+
+    def view(r: RenderedDocument, cite: str) -> ArticleView:
+        return remembered(r.document.url, r, inputs.article(r, cite),
+                          lambda: _article_view(r, source_urls, sources, settings, with_pdf, cite))
+
+    def group(g: Group) -> GroupView:
+        return remembered(g.url, None, inputs.group(g), lambda: _group_view(g, documents))
+
+    def source_view(s) -> SourceView:
+        return remembered(f"source {s.key}", None, inputs.source(s),
+                          lambda: _source_view(s, sources, bibliography, documents, words))
+
+    documents.update((r.document.url, view(r, cite_this.get(r.document.slug, ""))) for r in site.articles + site.pages)
     for url, others in site.translations.items():
         documents[url] = replace(documents[url], translations=tuple(_translation(documents[o.document.url])
                                                                     for o in others))
-    years = tuple(_group_view(g, documents) for g in site.years)
-    source_views = tuple(_source_view(source, sources, bibliography, documents, words) for source in site.sources)
+    years, tag_views, author_views = (tuple(group(g) for g in groups) for groups in (site.years, site.tags, site.authors))
+    source_views = tuple(source_view(source) for source in site.sources)
     tags = sorted({view.language.lower(): view.language for view in documents.values()}.items())
     languages = tuple(_language(tag, search_url(tag, settings.language)) for _, tag in tags) if len(tags) > 1 else ()
     site_view = SiteView(settings.title, settings.description, settings.language, settings.base_url,
@@ -210,11 +225,10 @@ def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: S
                          tuple(Link(y.name, y.url) for y in years), bool(site.sources),
                          any(s.evidence for s in site.sources), settings.extra, with_pdf and bool(site.articles),
                          languages, {language.language.lower(): language.url for language in languages})
+    remembered.forget_others()
     return Views(site_view, documents, tuple(documents[r.document.url] for r in site.articles),
                  tuple(documents[r.document.url] for r in site.pages),
-                 tuple(_group_view(g, documents) for g in site.tags),
-                 tuple(_group_view(g, documents) for g in site.authors), years,
-                 source_views, _most_cited(source_views))
+                 tag_views, author_views, years, source_views, _most_cited(source_views))
 
 
 def _translation(view: ArticleView) -> Translation:
@@ -251,9 +265,9 @@ def _source_view(source, sources: Sources, bibliography: Bibliography, views: di
     reliability = describe_reliability(entry.field("reliability") or "", words.gettext) if entry else ""
     item = sources.items.get(source.key, {})
     label = sources.labels.get(source.key) or (short_label(item) if item else source.key)
-    year = _year_of(item)
+    year = year_of(item)
     facets = (SearchFacet("type", "source"), SearchFacet("source", label)) + ((SearchFacet("year", year),) if year else ())
-    return SourceView(source.key, source.url, label, _plain_title(item), "source", year, facets,
+    return SourceView(source.key, source.url, label, plain_title(item), "source", year, facets,
                       Markup(sources.references.get(source.key, "")), reliability,
                       entry.entry_type if entry else "",
                       tuple(CitingView(views[use.document.document.url], use.contexts) for use in source.uses),
@@ -298,15 +312,6 @@ def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str
     facets += [SearchFacet("source", label)
                for label in sorted({labels.get(item["id"]) or short_label(item) for item in references})]
     return tuple(facets)
-
-
-def _year_of(item: dict) -> str:
-    parts = (item.get("issued") or {}).get("date-parts") or []
-    return str(parts[0][0]) if parts and parts[0] else ""
-
-
-def _plain_title(item: dict) -> str:
-    return strip_tags(str(item.get("title", "")))
 
 
 def _group_view(group: Group, views: dict) -> GroupView:
