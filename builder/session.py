@@ -24,5 +24,6 @@ class Session:
     views: dict = field(default_factory=dict)         # URL -> (inputs, ArticleView): site/views.py
     digests: dict = field(default_factory=dict)       # id of a view -> (view, its digests): site/memo.py
     made: dict = field(default_factory=dict)          # name -> (source, inputs, files): site/memo.py
+    data: dict = field(default_factory=dict)          # name -> (source, inputs, records or files): site/data.py
     written: dict = field(default_factory=dict)       # site path -> what was written there: run/write.py
     paths: set[str] | None = None                     # the site files the last build wrote; None before one

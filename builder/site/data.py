@@ -25,6 +25,7 @@ from builder.bib.bibliography import BibEntry, Bibliography
 from builder.csl.citations import Sources
 from builder.evidence.grades import CREDIBILITY, RELIABILITY
 from builder.model import Output, RenderedDocument, Settings
+from builder.run.digests import Remembered, Same, digest_of
 from builder.site.evidence_feed import render_evidence_feed
 from builder.site.structure import Site
 from builder.site.words import Words
@@ -43,24 +44,38 @@ CSV_COLUMNS = ("id", "box_id", "permalink", "article_slug", "article_title", "ar
 
 
 def render_data(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
-                words: Words) -> list[Output]:
-    """The data files of the site: nothing for a publication that cites nothing."""
+                words: Words, memo: dict | None = None) -> list[Output]:
+    """The data files of the site: nothing for a publication that cites nothing. memo (`dossier
+    serve`): each document's records and each file as the last build made them, kept while made
+    from the same objects and values (run/digests.py)."""
     if not site.sources:
         return []
+    made = Remembered(memo)
+    key = digest_of((settings, words.signature())) if memo is not None else None
     pages = {source.key: source.url for source in site.sources}
+
+    def records_of(document: RenderedDocument) -> list[dict]:
+        uses = tuple((r.source, sources.references.get(r.source), pages.get(r.source)) for r in document.evidence)
+        return made(document.document.url, document, (key, uses) if memo is not None else None,
+                    lambda: [_record(document, record, sources, pages, settings, words) for record in document.evidence])
+
     with in_language(settings.language):
-        by_document = [(document, [_record(document, record, sources, pages, settings, words)
-                                   for record in document.evidence])
-                       for document in site.articles + site.pages]
+        by_document = [(document, records_of(document)) for document in site.articles + site.pages]
     records = [record for _, found in by_document for record in found]
-    outputs = [Output(document.document.url + EVIDENCE_JSON, _evidence_json(found, settings))
+    outputs = [made(f"{document.document.url} {EVIDENCE_JSON}", found, key,
+                    lambda url=document.document.url, found=found: Output(url + EVIDENCE_JSON, _evidence_json(found, settings)))
                for document, found in by_document if found]
     if records:
-        outputs += [Output(DATA + EVIDENCE_JSON, _evidence_json(records, settings)),
-                    Output(DATA + EVIDENCE_CSV, evidence_csv(records)),
-                    Output(DATA + SCHEMA_JSON, SCHEMA.read_bytes())]
-    outputs.append(Output(DATA + SOURCES_JSON, _json(sources_items(site, sources, settings))))
-    outputs.append(Output(DATA + BIBLIOGRAPHY_BIB, cited_bib(bibliography, [source.key for source in site.sources])))
+        outputs += made(DATA + EVIDENCE_JSON, None, (key, tuple(Same(found) for _, found in by_document)),
+                        lambda: [Output(DATA + EVIDENCE_JSON, _evidence_json(records, settings)),
+                                 Output(DATA + EVIDENCE_CSV, evidence_csv(records)),
+                                 Output(DATA + SCHEMA_JSON, SCHEMA.read_bytes())])
+    items = sources_items(site, sources, settings)
+    outputs.append(made(DATA + SOURCES_JSON, None, (key, items), lambda: Output(DATA + SOURCES_JSON, _json(items))))
+    cited = [key for key in (source.key for source in site.sources) if isinstance(bibliography.entries.get(key), BibEntry)]
+    text = bibliography.biblatex_for(cited) if cited else ""
+    outputs.append(made(DATA + BIBLIOGRAPHY_BIB, None, text, lambda: Output(DATA + BIBLIOGRAPHY_BIB, cited_bib(text))))
+    made.forget_others()
     return outputs + render_evidence_feed(site, settings, words)
 
 
@@ -150,12 +165,12 @@ def sources_items(site: Site, sources: Sources, settings: Settings) -> list[dict
     return items
 
 
-def cited_bib(bibliography: Bibliography, keys: list[str]) -> bytes:
-    """The .bib entries of keys (CSL-JSON and CSL-YAML sources are in sources.json only), with the
-    entries they cross-reference and the @strings they use, as `dossier cite fmt --sort` writes them."""
+def cited_bib(biblatex: str) -> bytes:
+    """The cited .bib entries (biblatex_for() of their keys: with the entries they cross-reference
+    and the @strings they use; CSL-JSON and CSL-YAML sources are in sources.json only), as
+    `dossier cite fmt --sort` writes them."""
     from builder.bib.format import format_bib
 
-    entries = [key for key in keys if isinstance(bibliography.entries.get(key), BibEntry)]
-    if not entries:
+    if not biblatex:
         return b"% No cited source is a .bib entry: every one is in sources.json (CSL-JSON).\n"
-    return format_bib(bibliography.biblatex_for(entries), sort=True).encode("utf-8")
+    return format_bib(biblatex, sort=True).encode("utf-8")

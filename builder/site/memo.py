@@ -57,6 +57,7 @@ class PageMemo:
         self._previous: dict[str, list] = {}
         self._kept_digests = session.digests if session is not None else {}
         self.made = Remembered(session.made if session is not None else None)    # files other than pages
+        self.data = session.data if session is not None else None               # site/data.py's memo
         self._digests: dict[int, tuple[object, dict[bool, str]]] = {}   # id of a view -> (view, {bodies: digest})
         self.pages: dict[str, tuple[str, bool]] = {}    # this build's pages: site path -> (digest, of bodies)
         self.kept = 0
