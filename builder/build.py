@@ -245,7 +245,7 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
         memo.begin(settings, inputs.words.signature(), theme_dirs(settings))
     outputs = stage("pages", render_pages, site, views, settings, env, inputs.assets, inputs.words, memo)
     return Pages(inputs, site, views, env, outputs + stage("data", render_data, site, formatted.sources,
-                                                           inputs.bibliography, settings, inputs.words, memo and memo.data))
+                                                           inputs.bibliography, settings, inputs.words, memo))
 
 
 # --- The stages ------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from builder.bib.bibliography import BibEntry, Bibliography
 from builder.csl.citations import Sources
 from builder.evidence.grades import CREDIBILITY, RELIABILITY
 from builder.model import Output, RenderedDocument, Settings
-from builder.run.digests import Remembered, Same, digest_of
+from builder.run.digests import Remembered, digest_of
 from builder.site.evidence_feed import render_evidence_feed
 from builder.site.structure import Site
 from builder.site.words import Words
@@ -44,38 +44,40 @@ CSV_COLUMNS = ("id", "box_id", "permalink", "article_slug", "article_title", "ar
 
 
 def render_data(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
-                words: Words, memo: dict | None = None) -> list[Output]:
-    """The data files of the site: nothing for a publication that cites nothing. memo (`dossier
-    serve`): each document's records and each file as the last build made them, kept while made
-    from the same objects and values (run/digests.py)."""
+                words: Words, memo=None) -> list[Output]:
+    """The data files of the site: nothing for a publication that cites nothing. memo (the build's
+    site/memo.py PageMemo): a file made from the same records as in the last build is that build's
+    file; with `dossier serve`'s session, a document's records are kept while made from the same
+    objects and values (run/digests.py)."""
     if not site.sources:
         return []
-    made = Remembered(memo)
-    key = digest_of((settings, words.signature())) if memo is not None else None
+    made = Remembered(memo.data if memo is not None else None)
+    key = digest_of((settings, words.signature())) if made.memo is not None else None
     pages = {source.key: source.url for source in site.sources}
 
     def records_of(document: RenderedDocument) -> list[dict]:
         uses = tuple((r.source, sources.references.get(r.source), pages.get(r.source)) for r in document.evidence)
-        return made(document.document.url, document, (key, uses) if memo is not None else None,
+        return made(document.document.url, document, (key, uses) if made.memo is not None else None,
                     lambda: [_record(document, record, sources, pages, settings, words) for record in document.evidence])
+
+    def file(path: str, values, make) -> Output:
+        return memo.output(path, ("data", values), make) if memo is not None else Output(path, make())
 
     with in_language(settings.language):
         by_document = [(document, records_of(document)) for document in site.articles + site.pages]
+    made.forget_others()
     records = [record for _, found in by_document for record in found]
-    outputs = [made(f"{document.document.url} {EVIDENCE_JSON}", found, key,
-                    lambda url=document.document.url, found=found: Output(url + EVIDENCE_JSON, _evidence_json(found, settings)))
+    outputs = [file(document.document.url + EVIDENCE_JSON, found, lambda found=found: _evidence_json(found, settings))
                for document, found in by_document if found]
     if records:
-        outputs += made(DATA + EVIDENCE_JSON, None, (key, tuple(Same(found) for _, found in by_document)),
-                        lambda: [Output(DATA + EVIDENCE_JSON, _evidence_json(records, settings)),
-                                 Output(DATA + EVIDENCE_CSV, evidence_csv(records)),
-                                 Output(DATA + SCHEMA_JSON, SCHEMA.read_bytes())])
+        outputs += [file(DATA + EVIDENCE_JSON, records, lambda: _evidence_json(records, settings)),
+                    file(DATA + EVIDENCE_CSV, records, lambda: evidence_csv(records)),
+                    Output(DATA + SCHEMA_JSON, SCHEMA.read_bytes())]
     items = sources_items(site, sources, settings)
-    outputs.append(made(DATA + SOURCES_JSON, None, (key, items), lambda: Output(DATA + SOURCES_JSON, _json(items))))
+    outputs.append(file(DATA + SOURCES_JSON, items, lambda: _json(items)))
     cited = [key for key in (source.key for source in site.sources) if isinstance(bibliography.entries.get(key), BibEntry)]
     text = bibliography.biblatex_for(cited) if cited else ""
-    outputs.append(made(DATA + BIBLIOGRAPHY_BIB, None, text, lambda: Output(DATA + BIBLIOGRAPHY_BIB, cited_bib(text))))
-    made.forget_others()
+    outputs.append(file(DATA + BIBLIOGRAPHY_BIB, text, lambda: cited_bib(text)))
     return outputs + render_evidence_feed(site, settings, words)
 
 

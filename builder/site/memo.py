@@ -28,9 +28,11 @@ import os
 import stat
 from dataclasses import fields
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
+from builder.model import Output
 from builder.run.digests import Remembered, digest_of
 from builder.run.fingerprint import code_digest
 from builder.run.write import replace_file
@@ -93,6 +95,15 @@ class PageMemo:
         self.pages[path] = (page_digest, entry[1])
         self.kept += 1
         return file
+
+    def output(self, path: str, values: object, make: Callable[[], bytes]) -> Output:
+        """The file at path made by make() from values (not a template's: no body fields to watch),
+        or the last build's file if made from the same values."""
+        kept = self.previous_file(path, (values,))
+        if kept is not None:
+            return Output(path, source=kept, kept=True)
+        self.rendered(path, (values,), False)
+        return Output(path, make())
 
     def rendered(self, path: str, values: tuple, bodies: bool) -> None:
         """The page at path was rendered from values; bodies: it read a field of an article's body."""
