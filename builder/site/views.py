@@ -12,6 +12,7 @@ from builder.csl.citations import Sources
 from builder.evidence.grades import describe_reliability
 from builder.model import Heading, RenderedDocument, Settings
 from builder.run.digests import Remembered
+from builder.site.charts import SourcingProfile, sourcing_profile
 from builder.site.evidence_views import EvidenceView, evidence_view, shorten
 from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, plain_title, short_label, year_of
 from builder.site.notices import NoticeView, notice_views
@@ -94,6 +95,7 @@ class ArticleView:
     draft: bool = False       # `draft: true`, built with --drafts: the page and its PDF say so
     evidence_data: str = ""   # site-relative URL of its evidence as data (site/data.py), when it has evidence
     notices: tuple[NoticeView, ...] = ()      # its corrections and updates, newest first
+    sourcing: SourcingProfile | None = field(default=None, repr=False, metadata=_OF_BODY)  # its evidence's grades
 
     @property
     def date_text(self) -> str:
@@ -299,7 +301,8 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         search_filters=_facets(rendered, references, sources.labels), pdf_url=pdf_url,
         extra=doc.extra, language=doc.language or settings.language, references_in_body=rendered.references_in_body,
         references_title=Markup(rendered.references_title), has_code='<pre class="highlight"' in rendered.html,
-        evidence_data=doc.url + EVIDENCE_DATA if rendered.evidence else "", notices=notice_views(doc))
+        evidence_data=doc.url + EVIDENCE_DATA if rendered.evidence else "", notices=notice_views(doc),
+        sourcing=sourcing_profile(rendered.evidence))
 
 
 def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str, str]) -> tuple[SearchFacet, ...]:

@@ -1,0 +1,129 @@
+"""The pictures of the site's evidence, laid out at build time: every number and coordinate an SVG
+template (themes/default/templates/_charts.html) draws, with no drawing left to the browser; pure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from builder.evidence.grades import CREDIBILITY, RELIABILITY
+
+# The sourcing profile's geometry, in the SVG's user units.
+CELL = 30                 # side of a grid cell
+GRID_LEFT = 40            # room for the reliability letters and their axis title
+GRID_TOP = 36             # room for the credibility numbers and their axis title
+BAR_HEIGHT = 12
+PROFILE_WIDTH = 360       # wider than the grid: the bar's line of words fits above it
+MAX_SHADE = 0.5           # the fullest cell's opacity: the number on it keeps its contrast in both schemes
+# Verification states of a box, in the order the bar shows them (EvidenceRecord.status).
+STATUSES = ("verified", "not-found", "no-snapshot", "no-original")
+# Each state's opacity in print, where the bar has one ink; style.css gives each its colour on screen.
+INK = {"verified": 1.0, "not-found": 0.7, "no-snapshot": 0.2, "no-original": 0.45}
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileCell:
+    """One cell of the Admiralty grid: a reliability letter by a credibility number ('' when the box
+    gives only its source's reliability), how many boxes are graded so, and where it is drawn."""
+
+    reliability: str
+    credibility: str
+    count: int
+    x: int
+    y: int
+    shade: float              # fill opacity, 0 for an empty cell
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """A row or column heading of the grid: its label, what it means (a msgid of evidence/grades.py,
+    '' for a column of boxes without a credibility) and the centre of its row or column."""
+
+    label: str
+    meaning: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class BarPart:
+    """A stretch of the verification bar: the boxes in one state."""
+
+    status: str
+    count: int
+    x: float
+    width: float
+    opacity: float
+
+
+@dataclass(frozen=True, slots=True)
+class SourcingProfile:
+    """How a document's evidence is graded and verified, laid out as the picture draws it."""
+
+    total: int
+    graded: int               # boxes with a reliability letter
+    ungraded: int
+    verified: int
+    cells: tuple[ProfileCell, ...]
+    rows: tuple[Axis, ...]            # A-F
+    columns: tuple[Axis, ...]         # 1-6, then '' (credibility not given) when a box has no number
+    parts: tuple[BarPart, ...]        # the states with boxes in them, in STATUSES order
+    counts: tuple[tuple[str, int], ...]   # (status, count) of every state, zero or not
+    width: int
+    height: int
+    cell: int = CELL
+    grid_left: int = GRID_LEFT
+    grid_top: int = GRID_TOP
+    grid_width: int = 0
+    grid_height: int = 0
+    bar_y: int = 0
+    bar_height: int = BAR_HEIGHT
+
+    def count(self, reliability: str, credibility: str) -> int:
+        """Boxes graded reliability + credibility ('B', '2'); the data table reads the grid this way."""
+        return next((c.count for c in self.cells if (c.reliability, c.credibility) == (reliability, credibility)), 0)
+
+
+def split_grade(grade: str) -> tuple[str, str]:
+    """('B', '2') of 'B2', ('B', '') of a reliability alone, ('', '') of anything that is not a grade."""
+    grade = grade.strip().upper()
+    letter, number = grade[:1], grade[1:]
+    if letter not in RELIABILITY or number not in ("", *CREDIBILITY):
+        return "", ""
+    return letter, number
+
+
+def sourcing_profile(records) -> SourcingProfile | None:
+    """The profile of a document's evidence boxes (model.EvidenceRecord), None when it has none."""
+    if not records:
+        return None
+    grades = [split_grade(record.grade) for record in records]
+    numbers = list(CREDIBILITY) + ([""] if any(letter and not number for letter, number in grades) else [])
+    tally = {(letter, number): 0 for letter in RELIABILITY for number in numbers}
+    for grade in grades:
+        if grade[0]:
+            tally[grade] += 1
+    fullest = max(tally.values()) or 1
+    cells = tuple(ProfileCell(letter, number, count, GRID_LEFT + column * CELL, GRID_TOP + row * CELL,
+                              round(MAX_SHADE * (0.3 + 0.7 * count / fullest), 3) if count else 0)
+                  for (letter, number), count in tally.items()
+                  for row, column in [(list(RELIABILITY).index(letter), numbers.index(number))])
+    grid_width, grid_height = CELL * len(numbers), CELL * len(RELIABILITY)
+    states = [_state(record.status) for record in records]
+    counts = tuple((status, states.count(status)) for status in STATUSES)
+    parts, x = [], float(GRID_LEFT)
+    for status, count in counts:
+        if count:
+            width = round((PROFILE_WIDTH - GRID_LEFT) * count / len(records), 2)
+            parts.append(BarPart(status, count, round(x, 2), width, INK[status]))
+            x += width
+    bar_y = GRID_TOP + grid_height + 30
+    graded = sum(1 for letter, _ in grades if letter)
+    return SourcingProfile(
+        len(records), graded, len(records) - graded, dict(counts)["verified"], cells,
+        tuple(Axis(letter, RELIABILITY[letter], GRID_TOP + row * CELL + CELL // 2) for row, letter in enumerate(RELIABILITY)),
+        tuple(Axis(number, CREDIBILITY.get(number, ""), GRID_LEFT + column * CELL + CELL // 2) for column, number in enumerate(numbers)),
+        tuple(parts), counts, PROFILE_WIDTH, bar_y + BAR_HEIGHT + 4,
+        grid_width=grid_width, grid_height=grid_height, bar_y=bar_y)
+
+
+def _state(status: str) -> str:
+    return status if status in STATUSES else "no-snapshot"
