@@ -133,3 +133,33 @@ def test_the_articles_pdf_shows_the_profile(site):
     first = PdfReader(site / "pdf" / "restaurant-defection-sanctions.pdf").pages[0].extract_text()
     assert "Sourcing profile" in first
     assert "4 of 6 evidence boxes verified against saved sources" in first
+
+
+def test_the_evidence_page_draws_and_tabulates_the_dates_of_the_evidence_by_source(site):
+    html = (site / "evidence" / "index.html").read_text(encoding="utf-8")
+    figure = html[html.index('<figure class="chart chart--timeline" data-pagefind-ignore>'):html.index("</figure>")]
+    assert ('<desc id="timeline-desc">Dated evidence from 2015-09-05 to 2016-06-20, by source; the vertical lines '
+            "mark the articles&#39; publication dates.</desc>") in figure
+    dates, articles = (table for table in _timeline_tables(figure))
+    # Daily NK 2016a holds two boxes of March 14, 2016 (the surveillance article's Evidence 4 and 5).
+    assert ["Daily NK 2016a", "Evidence 4", "2016-03-14"] in dates and ["Daily NK 2016a", "Evidence 5", "2016-03-14"] in dates
+    assert len(dates) == 17          # every box of the example but the two without a date of their own
+    assert [row[1] for row in articles] == ["2016-04-12", "2016-04-12", "2016-06-06", "2016-06-20"]
+    assert len(re.findall(r'<circle class="chart__point"', figure)) == 17
+    assert len(re.findall(r'<line class="chart__article"', figure)) == 4
+
+
+def test_a_source_page_draws_its_own_evidence_dates(site):
+    html = (site / "sources" / "dailynk2016a" / "index.html").read_text(encoding="utf-8")
+    figure = html[html.index('<figure class="chart chart--timeline" data-pagefind-ignore>'):html.index("</figure>")]
+    assert "Dated evidence from 2016-03-14 to 2016-06-06" in figure
+    assert len(re.findall(r'<circle class="chart__point"', figure)) == 2
+
+
+def _timeline_tables(figure: str) -> list[list[list[str]]]:
+    tables = []
+    for table in re.findall(r"<table>(.*?)</table>", figure, re.S):
+        rows = re.findall(r"<tr>(.*?)</tr>", re.sub(r"<thead>.*?</thead>", "", table, flags=re.S), re.S)
+        tables.append([[re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+                       for row in rows])
+    return tables

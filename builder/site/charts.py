@@ -3,6 +3,7 @@ template (themes/default/templates/_charts.html) draws, with no drawing left to 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from builder.evidence.grades import CREDIBILITY, RELIABILITY
@@ -127,3 +128,74 @@ def sourcing_profile(records) -> SourcingProfile | None:
 
 def _state(status: str) -> str:
     return status if status in STATUSES else "no-snapshot"
+
+
+# The evidence timeline's geometry.
+TIMELINE_WIDTH = 640
+LABELS = 150              # room for the sources' labels, left of the time axis
+ROW = 22
+AXIS = 28                 # room for the months' ticks under the rows
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A date on the timeline: where it is drawn and what it is (a box's label or an article's title)."""
+
+    date: str                 # ISO
+    x: float
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    """A source's row: its label, the middle of its row and its dated boxes."""
+
+    label: str
+    y: int
+    boxes: tuple[Mark, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceTimeline:
+    """The dates of the evidence by source, with the articles' publication dates, laid out."""
+
+    rows: tuple[TimelineRow, ...]
+    articles: tuple[Mark, ...]        # each article citing the evidence, at its date
+    ticks: tuple[Mark, ...]           # the first of each month in the range, labelled YYYY-MM
+    first: str                        # ISO, the range's ends
+    last: str
+    undated: int                      # boxes without a date of their own, not drawn
+    width: int = TIMELINE_WIDTH
+    height: int = 0
+    left: int = LABELS
+    row_height: int = ROW
+    axis_y: int = 0
+
+
+def evidence_timeline(groups) -> EvidenceTimeline | None:
+    """The timeline of the evidence of groups (site/views.SourceView, each with its boxes), None when
+    no box has a date of its own."""
+    dated = [[box for box in group.evidence if box.iso_date] for group in groups]
+    articles = sorted({(box.article.date, box.article.title) for group in groups for box in group.evidence
+                       if box.article.date})
+    days = sorted({box.iso_date for boxes in dated for box in boxes} | {date for date, _ in articles})
+    if not any(dated):
+        return None
+    first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
+    span = max((last - first).days, 1)
+
+    def x(iso: str) -> float:
+        return round(LABELS + 8 + (TIMELINE_WIDTH - LABELS - 16) * (dt.date.fromisoformat(iso) - first).days / span, 2)
+
+    rows = tuple(TimelineRow(group.label, i * ROW + ROW // 2, tuple(Mark(box.iso_date, x(box.iso_date), box.label)
+                                                                   for box in boxes))
+                 for i, (group, boxes) in enumerate((g, b) for g, b in zip(groups, dated) if b))
+    month, ticks = first.replace(day=1), []
+    while month <= last:
+        if month >= first:
+            ticks.append(Mark(month.isoformat(), x(month.isoformat()), f"{month.year}-{month.month:02}"))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    axis_y = len(rows) * ROW
+    return EvidenceTimeline(rows, tuple(Mark(date, x(date), title) for date, title in articles),
+                            tuple(ticks), days[0], days[-1], sum(len(g.evidence) for g in groups) - sum(map(len, dated)),
+                            height=axis_y + AXIS, axis_y=axis_y)

@@ -42,6 +42,7 @@ class EvidenceView:
     original_language: str = ""     # its language tag, for lang=""
     original_label: str = ""        # 'Original (Korean)'
     translation: str = ""     # 'Translated from Korean by ...'
+    iso_date: str = ""        # its own date (not its article's), ISO, when it gives one
 
 
 def evidence_view(use, views: dict, source_label: str, source_url: str, words: Words) -> EvidenceView:
@@ -65,7 +66,8 @@ def evidence_view(use, views: dict, source_label: str, source_url: str, words: W
                         original=record.original, original_quote=shorten(record.original, 60),
                         original_language=record.language,
                         original_label=words("evidence.original", language=language_name(record.language))
-                        if record.original else "", translation=_translation_note(record, words))
+                        if record.original else "", translation=_translation_note(record, words),
+                        iso_date=date.isoformat() if date else "")
 
 
 def _status_text(record, status: str, words: Words) -> str:

@@ -10,6 +10,7 @@ import jinja2
 
 from builder.errors import BuildFailed, error
 from builder.model import Output, RenderedDocument, Settings
+from builder.site.charts import evidence_timeline
 from builder.site.memo import PageMemo, watch
 from builder.site.metadata import article_bibtex, article_item, article_ris
 from builder.site.notices import corrections_list
@@ -71,7 +72,7 @@ def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, st
                                      count)
         pages.append(("evidence.html", EVIDENCE, page_meta("evidence", gettext("Evidence"), description, EVIDENCE, settings,
                                                          feed=EVIDENCE + FEED),
-                      {"groups": evidence_groups}))
+                      {"groups": evidence_groups, "timeline": evidence_timeline(evidence_groups)}))
         for box in (box for group in evidence_groups for box in group.evidence):
             name = gettext("%(label)s: %(article)s", label=box.label, article=box.article.title)
             pages.append(("evidence_box.html", box.page_url, page_meta("evidence-box", name, box.summary, box.page_url, settings),
@@ -90,7 +91,7 @@ def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, st
         description = " ".join(html_text(str(source.reference)).split())      # its reference, as plain text
         pages.append(("source.html", source.url, page_meta("source", gettext("Source: %(key)s", key=source.key),
                                                            description, source.url, settings),
-                      {"source": source}))
+                      {"source": source, "timeline": evidence_timeline((source,))}))
     for article in articles:
         pages.append(("article.html", article.url, page_meta("article", article.title, article.summary, article.url, settings,
                                                              language=article.language),
