@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from types import SimpleNamespace
 
 import pytest
 
 from builder.build import build
 from builder.model import EvidenceRecord
-from builder.site.charts import MAX_SHADE, sourcing_profile, split_grade
+from builder.site.charts import MAX_SHADE, sourcing_profile, sources_over_time, split_grade
 from helpers import REPOSITORY
 
 ARTICLE = "articles/restaurant-defection-sanctions/index.html"
@@ -163,3 +164,34 @@ def _timeline_tables(figure: str) -> list[list[list[str]]]:
         tables.append([[re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
                        for row in rows])
     return tables
+
+
+def citing_source(label: str, *dates: str):
+    """A stand-in for a SourceView: its label, URL and the dates of the documents citing it."""
+    return SimpleNamespace(label=label, url=f"sources/{label}/",
+                           citing=tuple(SimpleNamespace(article=SimpleNamespace(date=date)) for date in dates))
+
+
+def test_sources_over_time_counts_citing_documents_per_year_gaps_included():
+    chart = sources_over_time((citing_source("A", "2014-03-01", "2016-05-01", "2016-07-01", ""),
+                               citing_source("B", "2016-01-02")))
+    assert [year.label for year in chart.years] == ["2014", "2015", "2016"]
+    assert [[cell.count for cell in row.years] for row in chart.rows] == [[1, 0, 2], [0, 0, 1]]
+    assert chart.undated == 1
+    # The longest bar is the largest count's; the others are in proportion.
+    widths = {(row.label, cell.year): cell.width for row in chart.rows for cell in row.years}
+    assert widths["A", "2016"] == pytest.approx(2 * widths["A", "2014"], abs=0.02) and widths["A", "2015"] == 0
+    assert widths["A", "2016"] < chart.column
+    assert sources_over_time((citing_source("A", ""),)) is None
+
+
+def test_the_sources_page_draws_and_tabulates_the_most_cited_sources_by_year(site):
+    html = (site / "sources" / "index.html").read_text(encoding="utf-8")
+    figure = html[html.index('<figure class="chart chart--years"'):html.index("</figure>")]
+    assert ('<desc id="over-time-desc">How many documents published in 2016 cite each of the 8 most-cited '
+            "sources.</desc>") in figure
+    (table,) = _timeline_tables(figure)
+    # The example's four articles are all of 2016; the English and Korean versions of one count as two.
+    assert ["Collins 2012", "2"] in table and ["Haggard and Noland 2011", "1"] in table
+    assert len(table) == 8
+    assert re.findall(r'<text class="chart__count"[^>]*>(\d+)</text>', figure) == [row[1] for row in table]

@@ -76,3 +76,21 @@ def test_the_sourcing_profile_fits_a_narrow_screen_and_shows_its_numbers(browser
     assert page.locator(".chart--profile .visually-hidden").bounding_box()["width"] <= 1
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.context.close()
+
+
+@pytest.mark.parametrize("address, shape", [("evidence/", ".chart__point"), ("sources/", ".chart__bar"),
+                                            ("sources/dailynk2016a/", ".chart__point")])
+def test_the_timeline_and_the_sources_by_year_take_the_accent_and_fit_a_narrow_screen(browser, site, address, shape):
+    page = watched_page(browser, site)
+    page.set_viewport_size({"width": 360, "height": 740})
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(site + address)
+        colours = page.evaluate(COLOURS.replace("'.chart__cell'", repr(shape)).replace(
+            "count: fill('.chart__count'), verified: fill('.chart__part--verified'),", ""))
+        assert colours["cell"] == colours["accent"], scheme
+        box = page.locator(".chart__svg").first.bounding_box()
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 360, scheme
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, scheme
+    page.context.close()
+

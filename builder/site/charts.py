@@ -41,7 +41,7 @@ class Axis:
 
     label: str
     meaning: str
-    position: int
+    position: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ def _state(status: str) -> str:
 
 # The evidence timeline's geometry.
 TIMELINE_WIDTH = 640
-LABELS = 150              # room for the sources' labels, left of the time axis
+LABELS = 170              # room for the sources' labels, left of the time axis
 ROW = 22
 AXIS = 28                 # room for the months' ticks under the rows
 
@@ -199,3 +199,67 @@ def evidence_timeline(groups) -> EvidenceTimeline | None:
     return EvidenceTimeline(rows, tuple(Mark(date, x(date), title) for date, title in articles),
                             tuple(ticks), days[0], days[-1], sum(len(g.evidence) for g in groups) - sum(map(len, dated)),
                             height=axis_y + AXIS, axis_y=axis_y)
+
+
+# The sources-over-time chart's geometry: a column per year, a row per source.
+YEARS_WIDTH = 640
+YEAR_ROW = 24
+
+
+@dataclass(frozen=True, slots=True)
+class YearCount:
+    """How many documents of one year cite a source, and its bar: from x, width long."""
+
+    year: str
+    count: int
+    x: float
+    width: float
+
+
+@dataclass(frozen=True, slots=True)
+class SourceYears:
+    """A source's row: its label, its page, the middle of its row and its count in each year."""
+
+    label: str
+    url: str
+    y: int
+    years: tuple[YearCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesOverTime:
+    """How many documents cite each of the most-cited sources, by the year they were published."""
+
+    rows: tuple[SourceYears, ...]
+    years: tuple[Axis, ...]           # every year from the first to the last, each at its column's left edge
+    undated: int                      # citing documents without a date, not counted
+    width: int = YEARS_WIDTH
+    height: int = 0
+    left: int = LABELS
+    column: float = 0
+    row_height: int = YEAR_ROW
+    axis_y: int = 0
+
+
+def sources_over_time(sources) -> SourcesOverTime | None:
+    """The citing documents of sources (site/views.SourceView, the most cited) by year, None when no
+    citing document has a date."""
+    years_of = [[use.article.date[:4] for use in source.citing if use.article.date] for source in sources]
+    found = sorted({year for years in years_of for year in years})
+    if not found:
+        return None
+    years = [str(year) for year in range(int(found[0]), int(found[-1]) + 1)]
+    column = round((YEARS_WIDTH - LABELS) / len(years), 2)
+    fullest = max(cited.count(year) for cited in years_of for year in cited)
+    bar = column - 28            # room after the bar for its number
+
+    def counts(cited: list[str]) -> tuple[YearCount, ...]:
+        return tuple(YearCount(year, cited.count(year), round(LABELS + index * column + 4, 2),
+                               round(bar * cited.count(year) / fullest, 2)) for index, year in enumerate(years))
+
+    rows = tuple(SourceYears(source.label, source.url, index * YEAR_ROW + YEAR_ROW // 2, counts(cited))
+                 for index, (source, cited) in enumerate(zip(sources, years_of)))
+    axis_y = len(rows) * YEAR_ROW
+    return SourcesOverTime(rows, tuple(Axis(year, "", round(LABELS + index * column, 2)) for index, year in enumerate(years)),
+                           sum(len(source.citing) for source in sources) - sum(map(len, years_of)),
+                           height=axis_y + AXIS, column=column, axis_y=axis_y)

@@ -10,7 +10,7 @@ import jinja2
 
 from builder.errors import BuildFailed, error
 from builder.model import Output, RenderedDocument, Settings
-from builder.site.charts import evidence_timeline
+from builder.site.charts import evidence_timeline, sources_over_time
 from builder.site.memo import PageMemo, watch
 from builder.site.metadata import article_bibtex, article_item, article_ris
 from builder.site.notices import corrections_list
@@ -86,7 +86,7 @@ def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, st
         pages.append(("sources.html", SOURCES, page_meta("sources", gettext("Sources"),
                                                        gettext("Every source cited in %(title)s", title=title), SOURCES,
                                                        settings),
-                      {"sources": source_views}))
+                      {"sources": source_views, "over_time": sources_over_time(views.most_cited)}))
     for source in source_views:
         description = " ".join(html_text(str(source.reference)).split())      # its reference, as plain text
         pages.append(("source.html", source.url, page_meta("source", gettext("Source: %(key)s", key=source.key),
