@@ -22,6 +22,7 @@ import jinja2
 from builder.bib.bibliography import Bibliography
 from builder.config.settings import load_settings
 from builder.content.documents import find_assets, load_documents
+from builder.content.editions import pdf_problems
 from builder.content.links import PublicationLinks
 from builder.content.metadata import own_bibliographies
 from builder.content.translations import translation_problems
@@ -44,6 +45,7 @@ from builder.run.write import is_site, mark_site, site_file, site_folder, stage_
 from builder.session import Session
 from builder.site.bodies import BodyRenderer, ParsedBody
 from builder.site.data import render_data
+from builder.site.editions import write_editions_page
 from builder.site.feeds import render_feeds
 from builder.site.memo import PageMemo
 from builder.site.metadata import article_item
@@ -261,7 +263,7 @@ def load(settings: Settings, drafts: bool, memo: dict | None = None) -> tuple[In
     problems += bib_problems + found + asset_problems + _check_menu(settings, documents)
     problems += translation_problems(documents, settings.language)
     problems += [] if settings.unsafe_html else scripted_assets(assets)
-    problems += links_outside(root, [root / "citations", settings.theme_dir]) + _check_cover_image(settings, assets)
+    problems += links_outside(root, [root / "citations", settings.theme_dir]) + pdf_problems(settings, documents, assets)
     words, word_problems = load_words(settings, theme_dirs(settings), documents)
     css, css_path, css_problems = print_css(settings)
     return (Inputs(settings, style, bibliography, documents, assets, words, css, css_path),
@@ -324,9 +326,11 @@ def typeset(built: Pages, folder: Path, layouts: Path | None, *, only: set[str] 
             return typeset(built, folder, Path(scratch), only=only, progress=progress)
     settings, env = built.inputs.settings, built.env
     try:
-        return render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
+        made = render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
                            settings, env, built.inputs.print_css, built.inputs.print_css_path, folder, layouts,
                            built.inputs.words.gettext, only=only, progress=progress)
+        write_editions_page(folder, built.views, settings, env, built.inputs.words, made.editions)
+        return made
     except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
         raise BuildFailed([error("dossier.yml", *settings.position("unsafe_html"),
                                  "the PDF edition cannot be typeset: an article's raw HTML nests too deeply "
@@ -383,16 +387,6 @@ def _check_menu(settings: Settings, documents: list[Document]) -> list[Problem]:
     pages = {d.slug for d in documents if d.kind == "page"}
     return [error("dossier.yml", *settings.position("menu"), f"menu names page '{slug}', but content/pages/{slug}.md is not published")
             for slug in settings.menu if slug not in pages]
-
-
-def _check_cover_image(settings: Settings, assets) -> list[Problem]:
-    """`pdf: {cover_image: ...}` must name an image of the site (the PDF stage reads nothing else)."""
-    image = settings.pdf.get("cover_image")
-    if image is None or image in {asset.target for asset in assets}:
-        return []
-    return [error("dossier.yml", *settings.position("pdf.cover_image"),
-                  f"pdf cover_image '{image}' is not a file of the site: put the image in content/assets/ "
-                  "and write its path from there, e.g. assets/cover.jpg")]
 
 
 def _fail_on_errors(problems: list[Problem]) -> None:

@@ -37,7 +37,7 @@ class Settings:
     feed_full_content: bool = True
     translator: str = ""                      # who translated evidence boxes that name no translator
     verify_quotes: str = "error"              # or "warn": a misquote builds, its box marked as differing
-    pdf: dict = field(default_factory=dict)   # variant, order, cover_image
+    pdf: dict = field(default_factory=dict)   # variant, order, cover_image, editions (EditionSpecs, or 'all')
     extra: dict = field(default_factory=dict)
     positions: dict = field(default_factory=dict, compare=False)   # setting -> (line, col) in dossier.yml
 
@@ -47,6 +47,32 @@ class Settings:
     @property
     def theme_dir(self) -> Path:
         return self.root / "themes" / self.theme
+
+
+@dataclass(frozen=True, slots=True)
+class EditionSpec:
+    """One edition as `pdf: {editions: [...]}` defines it. An article belongs to it if it matches every
+    criterion given (any of its tags, any of its authors); `articles` lists them instead, in its order.
+    No criterion at all: every article."""
+
+    slug: str                 # its PDF is pdf/SLUG.pdf
+    title: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    tags: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()
+    articles: tuple[str, ...] = ()
+    position: tuple[int, int] = (1, 1)                         # of its slug in dossier.yml
+    article_positions: tuple[tuple[int, int], ...] = ()        # of each entry of `articles`
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """An edition with its articles chosen: their slugs in the edition's order."""
+
+    slug: str
+    title: str
+    articles: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

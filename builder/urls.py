@@ -65,9 +65,14 @@ ARCHIVE, TAGS, AUTHORS, SOURCES, EVIDENCE, SEARCH = "archive/", "tags/", "author
 CORRECTIONS = "corrections/"
 NOT_FOUND = "404.html"              # served at any depth
 FEED = "feed.xml"                   # in the site's folder and in each tag's
-EDITION_PDF = "pdf/edition.pdf"
+EDITIONS = "editions/"              # the page listing the PDF editions
 DOWNLOADS = (("BibTeX", "cite.bib"), ("RIS", "cite.ris"), ("CSL-JSON", "cite.json"))   # in each article's folder
 EVIDENCE_DATA = "evidence.json"     # in the folder of each document with evidence (site/data.py)
+
+
+def edition_pdf_url(slug: str) -> str:
+    """An edition's PDF, beside the articles' own (an edition's slug is never an article's)."""
+    return f"pdf/{slug}.pdf"
 
 
 def search_url(language: str, publication_language: str) -> str:

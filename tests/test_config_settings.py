@@ -129,13 +129,14 @@ SETTING_TYPES = {
     "unsafe_html": ("true or false", {"bool"}),
     "menu": ("a list of page names", {"list"}),
     "feed_full_content": ("true or false", {"bool"}),
-    "pdf": ("a mapping (variant, order, cover_image)", {"mapping"}),
+    "pdf": ("a mapping (variant, order, cover_image, editions)", {"mapping"}),
     "extra": ("a mapping", {"mapping"}),
 }
 PDF_TYPES = {
     "variant": ("a string", {"string"}),
     "order": ("a list of article names", {"list"}),
     "cover_image": ("a string", {"string"}),
+    "editions": ("a list of editions or 'all'", {"list", "string"}),
 }
 # (kind, YAML text, how the message describes it); a date is text to Dossier (dates are checked where used).
 WRONG_VALUES = [
@@ -233,7 +234,7 @@ def test_pdf_settings_are_read_and_unknown_ones_warned_about(tmp_path):
                                                  "  cover_image: assets/c.jpg\n  colour: red\n")
     assert settings.pdf == {"variant": "pdf/ua-1", "order": ["b", "2016", "a"], "cover_image": "assets/c.jpg"}
     assert [str(w) for w in warnings] == [
-        "dossier.yml:6:3: warning: unknown pdf setting 'colour' (known: variant, order, cover_image)"]
+        "dossier.yml:6:3: warning: unknown pdf setting 'colour' (known: variant, order, cover_image, editions)"]
 
 
 def test_a_pdf_setting_left_empty_is_the_default(tmp_path):

@@ -59,7 +59,7 @@ def test_the_build_succeeds_with_a_warning_at_each_character(built):
     assert "dossier.yml:2:21: warning: unprintable character U+000C (form feed) removed from the value" in warnings
     assert "dossier.yml:2:34: warning: unprintable character U+000B (vertical tab) removed from the value" in warnings
     assert "dossier.yml:4:89: warning: unprintable character U+0007 (bell) removed from the value" in warnings
-    assert (root / "_site" / "pdf" / "edition.pdf").is_file() and (root / "_site" / "pdf" / "short-note.pdf").is_file()
+    assert (root / "_site" / "pdf" / "2016.pdf").is_file() and (root / "_site" / "pdf" / "short-note.pdf").is_file()
 
 
 def test_every_xml_output_is_well_formed_and_holds_none(built):

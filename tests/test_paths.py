@@ -233,7 +233,7 @@ def test_raw_html_pointing_outside_copies_nothing_into_the_site(tmp_path, outsid
                        settings="unsafe_html: true\n" if unsafe_html else "")
     result = build(root, use_cache=False)
     site = result.out_dir
-    assert (site / "pdf" / "a.pdf").is_file() and (site / "pdf" / "edition.pdf").is_file()
+    assert (site / "pdf" / "a.pdf").is_file() and (site / "pdf" / "2016.pdf").is_file()   # the year's edition
     assert canary_files(site) == []
     assert (site / "assets" / "map.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
 

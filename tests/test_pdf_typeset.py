@@ -108,6 +108,14 @@ def annotations(reader: PdfReader, page_index: int) -> list[dict]:
     return [annotation.get_object() for annotation in reader.pages[page_index].get("/Annots", [])]
 
 
+def set_pdf(root: Path, options: str) -> None:
+    """The fixture's `pdf: {editions: all}` (line 6) with options too."""
+    settings = root / "dossier.yml"
+    text = settings.read_text(encoding="utf-8")
+    assert "pdf: {editions: all}" in text
+    settings.write_text(text.replace("pdf: {editions: all}", f"pdf: {{editions: all, {options}}}"), encoding="utf-8")
+
+
 def typeset(root: Path, site: Path, only: set[str] | None = None) -> PdfSummary:
     """Build root's site into site with its PDFs as `dossier build` does (with only, as `dossier pdf`
     does); the PDF stage's report."""
@@ -365,7 +373,10 @@ def test_edition_metadata(edition):
 
 
 def test_an_edition_that_cites_nothing_has_no_index_of_sources(publication, tmp_path):
-    report = typeset(publication("minimal"), tmp_path / "site")
+    root = publication("minimal")
+    with (root / "dossier.yml").open("a", encoding="utf-8") as settings:
+        settings.write("pdf: {editions: all}\n")       # its articles are of 2015 and 2016: one edition of both
+    report = typeset(root, tmp_path / "site")
     reader = PdfReader(tmp_path / "site" / "pdf" / "edition.pdf")
     titles = ["Beta: sanctions in 2015", "Alpha & <script>alert('x')</script>"]   # titles are text, not markup
     assert [title for title, _ in contents_entries(reader)] == titles
@@ -379,8 +390,7 @@ def test_an_edition_that_cites_nothing_has_no_index_of_sources(publication, tmp_
 
 def test_pdf_ua_variant_is_tagged(publication, cli):
     root = publication("pdf-edition")
-    with (root / "dossier.yml").open("a", encoding="utf-8") as settings:
-        settings.write("pdf: {variant: pdf/ua-1}\n")
+    set_pdf(root, "variant: pdf/ua-1")
     result = cli("-C", root, "pdf", "border-trade")
     assert result.exit_code == 0, result.output
     reader = PdfReader(root / "_site" / "pdf" / "border-trade.pdf")
@@ -395,8 +405,7 @@ def test_pdf_ua_variant_is_tagged(publication, cli):
 
 def test_an_unknown_variant_is_an_error_naming_the_setting(publication, cli):
     root = publication("pdf-edition")
-    with (root / "dossier.yml").open("a", encoding="utf-8") as settings:
-        settings.write("pdf: {variant: pdf/ua-9}\n")
+    set_pdf(root, "variant: pdf/ua-9")
     result = cli("-C", root, "pdf", "short-note")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0].startswith("dossier.yml:6:6: error: unknown PDF variant 'pdf/ua-9' (known: ")
@@ -496,8 +505,7 @@ def test_a_build_without_the_cache_lays_everything_out_and_keeps_nothing(edition
 def test_reordering_the_edition_and_a_cover_image_reuse_every_article_layout(edition, tmp_path):
     root = tmp_path / "pdf-edition"
     copy_built(edition.root, root)
-    with (root / "dossier.yml").open("a", encoding="utf-8") as settings:
-        settings.write("pdf: {order: [short-note, no-such-article], cover_image: assets/prices.png}\n")
+    set_pdf(root, "order: [short-note, no-such-article], cover_image: assets/prices.png")
     report = typeset(root, tmp_path / "site")
     assert report.laid_out_articles == ()
     reader = PdfReader(tmp_path / "site" / "pdf" / "edition.pdf")

@@ -1,5 +1,5 @@
-"""The example's PDFs as they look: every page of each article PDF and the first pages of
-edition.pdf, rendered by pdftoppm at 40 dpi in 16 greys, compared with the images stored in
+"""The example's PDFs as they look: every page of each article PDF and the first pages of each
+edition, rendered by pdftoppm at 40 dpi in 16 greys, compared with the images stored in
 tests/visual/print/ within a tolerance for antialiasing.
 
 A change to print.css, the print templates, the typesetting or the example's articles that moves
@@ -29,7 +29,7 @@ STORED = REPOSITORY / "tests" / "visual" / "print"
 ARTIFACTS = REPOSITORY / "test-artifacts" / "print-visual"
 DPI = 40
 LEVELS = 16                 # greys kept: 4-bit images, small in the repository
-EDITION_PAGES = 5           # the cover, its back, the contents, a blank page, the first article's first page
+EDITION_PAGES = 5           # of an edition: the cover, its back, the contents, a blank page, the first article's first page
 # A page matches when at most this share of its pixels differ by more than NEAR greys (of 16):
 # antialiasing moves a pixel by one or two greys, a line of text moved or rewrapped by many.
 NEAR = 3
@@ -42,12 +42,13 @@ def render_example(folder: Path) -> dict:
 
     from builder.build import build
 
-    site = build(REPOSITORY, out=folder / "site").out_dir
+    result = build(REPOSITORY, out=folder / "site")
+    site, editions = result.out_dir, {edition.slug for edition in result.pdf.editions}
     pages = {}
     for pdf in sorted((site / "pdf").glob("*.pdf")):
         prefix = folder / "png" / pdf.stem
         prefix.parent.mkdir(exist_ok=True)
-        last = ["-l", str(EDITION_PAGES)] if pdf.stem == "edition" else []
+        last = ["-l", str(EDITION_PAGES)] if pdf.stem in editions else []
         subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", *last, str(pdf), str(prefix)], check=True)
         for png in sorted(prefix.parent.glob(f"{pdf.stem}-*.png")):
             number = png.stem.removeprefix(f"{pdf.stem}-")
@@ -125,7 +126,7 @@ def test_a_moved_line_is_seen_and_antialiasing_is_not(rendered):
     two pixels (a line's spacing at 40 dpi is about six) differs, one grey lighter does not."""
     from PIL import ImageChops
 
-    page = rendered[min(name for name in rendered if not name.startswith("edition"))]
+    page = rendered["surveillance-before-party-congress-1"]
     shifted = ImageChops.offset(page.convert("L"), 0, 2)
     lighter = page.convert("L").point(lambda value: min(255, value + 17))
     assert differing_share(page, _greys(shifted)) > TOLERANCE

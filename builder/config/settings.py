@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from builder.config.editions import parse_editions
 from builder.config.yamlfile import YamlDocument, YamlError, parse_yaml
 from builder.errors import BuildFailed, Problem, error, sorted_problems, warning
 from builder.model import DEFAULT_BASE_URL, Author, Settings
@@ -30,7 +31,7 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "feed_full_content": (bool, "true or false"),
     "translator": (str, "a string"),
     "verify_quotes": (str, "'error' or 'warn'"),
-    "pdf": (dict, "a mapping (variant, order, cover_image)"),
+    "pdf": (dict, "a mapping (variant, order, cover_image, editions)"),
     "extra": (dict, "a mapping"),
 }
 # pdf: {...}; a value left empty (null) means the default.
@@ -38,6 +39,7 @@ _PDF_FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "variant": (str, "a string"),
     "order": (list, "a list of article names"),
     "cover_image": (str, "a string"),
+    "editions": ((list, str), "a list of editions or 'all'"),
 }
 # A BCP 47 tag as pandoc, Pagefind and browsers read it: 'en', 'pt-BR', 'zh-Hant-TW'.
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*")
@@ -218,7 +220,7 @@ def _names(value: list, key: str, name: str, doc: YamlDocument, path: tuple, pro
 
 
 def _pdf_options(value: dict, name: str, doc: YamlDocument, problems: list[Problem]) -> dict:
-    """pdf: {variant, order, cover_image}, each of its type; unknown keys are warned about and dropped."""
+    """pdf: {variant, order, cover_image, editions}, each of its type; unknown keys are warned about and dropped."""
     options: dict = {}
     for key, option in value.items():
         key = str(key)
@@ -229,6 +231,8 @@ def _pdf_options(value: dict, name: str, doc: YamlDocument, problems: list[Probl
             continue
         elif key == "order":
             options[key] = list(_names(option, "pdf.order", name, doc, ("pdf", key), problems))
+        elif key == "editions":
+            options[key] = parse_editions(option, name, doc, problems)
         else:
             options[key] = option
     return options

@@ -1,12 +1,12 @@
-"""The PDF edition: one PDF per article and edition.pdf, typeset by WeasyPrint.
+"""The PDFs: one per article and one per edition (pdf/SLUG.pdf, builder/pdf/edition.py), typeset by WeasyPrint.
 
 WeasyPrint's layout is the slow part, so each article is laid out once, without page
 numbers, and cached by a hash of its print HTML. Page numbers are stamped on afterwards
 (the pages of one WeasyPrint document that holds only the theme's page numbers, merged
 page by page with pypdf): the article PDF gets 1..n, the edition gets the article's place
-in the edition. Editing one article therefore lays out that article, the contents and the
-source index again, never the others; the edition is re-assembled from cached parts with
-pypdf. A full build deletes the cache entries it did not use. The layout and its cache are
+in the edition. Editing one article therefore lays out that article, and the contents and
+source index of the editions holding it, again, never the others; those editions are
+re-assembled from cached parts with pypdf, the others kept as the last build assembled them. A full build deletes the cache entries it did not use. The layout and its cache are
 builder/pdf/layout.py's.
 
 Every PDF is tagged (PDF/UA-1 unless `pdf: {variant: ...}` names another WeasyPrint variant):
@@ -31,10 +31,11 @@ from markupsafe import Markup
 from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.model import Settings
 from builder.pdf.layout import Layout, PageNumbers, Part, Stylesheet
+from builder.pdf.edition import AssembledEditions, append_numbered, assemble_edition
 from builder.pdf.structure import Assembly
 from builder.pdf.printhtml import print_body, scope_anchors
-from builder.pdf.views import ContentsEntry, IndexedSource, PrintDocument, PrintEdition, PrintPart, SourceUse
-from builder.text import in_language, long_date, parse_date
+from builder.pdf.views import PrintDocument, PrintPart
+from builder.text import in_language
 
 @dataclass(frozen=True, slots=True)
 class PdfArticle:
@@ -47,13 +48,24 @@ class PdfArticle:
     keywords: str
 
 
+@dataclass(frozen=True, slots=True)
+class EditionMade:
+    """One edition's PDF as this build wrote it."""
+
+    slug: str
+    pages: int
+    size: int                 # bytes
+    assembled: bool           # False: the last build's, its parts unchanged
+
+
 @dataclass(frozen=True)
 class PdfSummary:
     articles: int
     laid_out: int             # WeasyPrint layouts actually run (cache misses), number stamps included
-    edition_pages: int
+    edition_pages: int        # of every edition
     laid_out_articles: tuple[str, ...] = ()   # slugs of the articles whose layout was not cached
     problems: tuple[Problem, ...] = ()        # warnings about the theme's print.css, each once, cached layouts' too
+    editions: tuple[EditionMade, ...] = ()
 
 
 def pdf_articles(site, views, settings: Settings) -> list[PdfArticle]:
@@ -71,8 +83,8 @@ def pdf_sources(views) -> list[dict]:
 def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
                 css: str, css_path: str, site_dir: Path, cache_dir: Path, gettext: Callable[..., str],
                 only: set[str] | None = None, progress: Callable[[str, int, int], None] | None = None) -> PdfSummary:
-    """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and pdf/edition.pdf
-    into site_dir (site: the SiteView); css is the theme's print.css, css_path its path in the
+    """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and for each of
+    site.editions into site_dir (site: the SiteView); css is the theme's print.css, css_path its path in the
     publication ('' for the shipped one); gettext(message, **values) gives the theme's words in the
     language being typeset. Each article is in its own language, the cover, contents and index of
     sources in the publication's. The summary holds WeasyPrint's warnings about the publication's
@@ -99,13 +111,22 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
             laid_out.append(article.slug)
         _write(out / f"{article.slug}.pdf", _article_pdf(parts[article.slug], numbers, article.view.language))
     progress("Typesetting PDFs", len(wanted), len(wanted))
-    pages = 0
-    if only is None and order:
-        progress("Assembling the edition", 0, 1)
-        with in_language(settings.language):
-            pages = _edition(order, parts, sources, site, settings, env, css, site_dir, layout, numbers, out, gettext)
+    editions = []
+    if only is None:
+        kept = AssembledEditions(cache_dir / "editions")
+        by_slug = {article.slug: article for article in order}
+        for number, edition in enumerate(site.editions):
+            progress("Assembling the editions", number, len(site.editions))
+            with in_language(settings.language):
+                data, pages, assembled = assemble_edition(
+                    edition, [by_slug[slug] for slug in edition.articles], parts, sources, site, settings, env,
+                    css, site_dir, layout, numbers, kept, gettext)
+            _write(out / f"{edition.slug}.pdf", data)
+            editions.append(EditionMade(edition.slug, pages, len(data), assembled))
         layout.prune()
-    return PdfSummary(len(wanted), layout.runs, pages, tuple(laid_out), tuple(sorted_problems(list(layout.problems))))
+        kept.prune()
+    return PdfSummary(len(wanted), layout.runs, sum(e.pages for e in editions), tuple(laid_out),
+                      tuple(sorted_problems(list(layout.problems))), tuple(editions))
 
 
 DEFAULT_VARIANT = "pdf/ua-1"
@@ -141,102 +162,11 @@ def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: st
     return scope_anchors(html, scope)
 
 
-def _append_numbered(assembly: Assembly, part: Part, first: int, numbers: PageNumbers, language: str | None = None) -> None:
-    """Append part (its bookmarks, its structure in language if not the whole's) numbered from first."""
-    start = assembly.pages
-    assembly.append(part.pdf, language=language)
-    for index, number in zip(range(start, assembly.pages), numbers.pages(first, part.pages)):
-        assembly.stamp(index, number)
-
-
 def _article_pdf(part: Part, numbers: PageNumbers, language: str) -> bytes:
     """The article's own PDF: its pages numbered from 1, its metadata, language and structure."""
     assembly = Assembly()
-    _append_numbered(assembly, part, 1, numbers)
+    append_numbered(assembly, part, 1, numbers)
     return assembly.finish(language)
-
-
-def _edition(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict], site, settings: Settings,
-             env: jinja2.Environment, css: str, site_dir: Path, layout: Layout, numbers: PageNumbers,
-             out: Path, gettext: Callable[..., str]) -> int:
-    base = site_dir / "index.html"
-    with_index = bool(sources) and any(parts[article.slug].citations for article in order)
-    front = layout.part(_front(env, site, css, order, settings, None, with_index, gettext), base)
-    for _ in range(3):  # the contents' length decides where the articles start; settle it
-        starts, index_page = _page_plan(front.pages, order, parts)
-        front_final = layout.part(_front(env, site, css, order, settings, (starts, index_page), with_index, gettext), base)
-        if front_final.pages == front.pages:
-            break
-        front = front_final
-    front = front_final
-    index = None
-    if with_index:
-        index_html = env.get_template("print/sources.html").render(
-            site=site, pdf=PrintDocument(Markup(css)),
-            edition=PrintEdition(index_page, sources=_source_index(order, parts, sources, starts)))
-        index = layout.part(index_html, base)
-
-    assembly = Assembly()
-    link_elements = assembly.append(front.pdf, bookmarks=False)
-    assembly.pad()
-    for article in order:
-        language = article.view.language if article.view.language != settings.language else None
-        _append_numbered(assembly, parts[article.slug], starts[article.slug], numbers, language)  # its h1 is its top bookmark
-        assembly.pad()
-    if index is not None:
-        assembly.append(index.pdf, outline_item=gettext("Index of sources"))
-    anchors = {f"article-{a.slug}": starts[a.slug] - 1 for a in order}
-    anchors["source-index"] = index_page - 1
-    descriptions = {f"article-{a.slug}": a.view.title for a in order}
-    descriptions["source-index"] = gettext("Index of sources")
-    targets = list(dict.fromkeys(target for _, target, _ in front.links))
-    # The contents' entries, in order: each entry's text is in one of the front's /Link elements, in the same order.
-    elements = dict(zip(targets, (element for _, element in link_elements))) if len(targets) == len(link_elements) else {}
-    for page_index, target, rect in front.links:
-        if target in anchors and anchors[target] < assembly.pages:
-            assembly.link(page_index, rect, anchors[target], descriptions[target], elements.get(target))
-    assembly.writer.page_mode = "/UseOutlines"
-    _write(out / "edition.pdf", assembly.finish(settings.language))
-    return assembly.pages
-
-
-def _page_plan(front_pages: int, order: list[PdfArticle], parts: dict[str, Part]) -> tuple[dict[str, int], int]:
-    """First page of each article (always a right-hand, odd page) and of the source index."""
-    page = front_pages + 1 + (front_pages % 2)
-    starts = {}
-    for article in order:
-        starts[article.slug] = page
-        pages = parts[article.slug].pages
-        page += pages + (pages % 2)
-    return starts, page
-
-
-def _front(env, site, css: str, order: list[PdfArticle], settings: Settings, start, with_index: bool,
-           gettext: Callable[..., str]) -> str:
-    """The cover and contents; start (first pages of the articles, of the index) None: placeholders."""
-    starts, index_page = start if start else ({a.slug: 888 for a in order}, 888)
-    toc = tuple(ContentsEntry(f"article-{a.slug}", a.view.title, starts[a.slug], ", ".join(author.name for author in a.view.authors))
-                for a in order)
-    latest = max(a.date for a in order)
-    authors = tuple(sorted({author.name for a in order for author in a.view.authors}))
-    edition = PrintEdition(index_page if with_index else 0, toc, gettext("Edition"), long_date(parse_date(latest)),
-                           settings.pdf.get("cover_image", ""),
-                           title=gettext("%(title)s: edition of %(date)s", title=settings.title, date=latest), authors=authors)
-    return env.get_template("print/front.html").render(site=site, pdf=PrintDocument(Markup(css), created=latest), edition=edition)
-
-
-def _source_index(order: list[PdfArticle], parts: dict[str, Part], sources: list[dict],
-                  starts: dict[str, int]) -> tuple[IndexedSource, ...]:
-    entries = []
-    for source in sources:
-        uses = []
-        for article in order:
-            pages = parts[article.slug].citations.get(source["key"], [])
-            if pages:
-                uses.append(SourceUse(article.view.title, ", ".join(str(starts[article.slug] + p) for p in sorted(pages))))
-        if uses:
-            entries.append(IndexedSource(source["reference"], tuple(uses)))
-    return tuple(entries)
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -176,6 +176,12 @@ def _render(env: jinja2.Environment, template: str, site: SiteView, page: PageMe
     return html.encode("utf-8")
 
 
+def render_page(env: jinja2.Environment, template: str, site: SiteView, page: PageMeta, root: str, context: dict,
+                publication: Path | None = None) -> bytes:
+    """One page of template (root: the way from its folder to the site's); a template's error at its line."""
+    return _render(env, template, site, page, root, context, publication)
+
+
 def template_problem(env: jinja2.Environment, template: str, exc: Exception, publication: Path | None = None):
     """The problem a template raised while rendering template, at its file and line."""
     if isinstance(exc, jinja2.TemplateSyntaxError):

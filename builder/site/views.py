@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 
 from builder.bib.bibliography import Bibliography
+from builder.content.editions import choose_editions
 from builder.csl.citations import Sources
 from builder.evidence.grades import describe_reliability
 from builder.model import Heading, RenderedDocument, Settings
@@ -21,7 +22,7 @@ from builder.site.search import SearchFacet
 from builder.site.structure import Group, Site
 from builder.site.words import Words
 from builder.text import in_language, long_date, slugify
-from builder.urls import DOWNLOADS, EVIDENCE_DATA, SEARCH, article_pdf_url, author_url, search_url, tag_url
+from builder.urls import DOWNLOADS, EVIDENCE_DATA, SEARCH, article_pdf_url, author_url, edition_pdf_url, search_url, tag_url
 
 SUMMARY_WORDS = 45
 
@@ -31,6 +32,16 @@ class Link:
     name: str
     url: str                  # site-relative; templates prefix `root`
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EditionView:
+    """A PDF edition: its title, its PDF and its articles (slugs, in its order)."""
+
+    slug: str
+    title: str
+    url: str                  # site-relative, of its PDF
+    articles: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +106,7 @@ class ArticleView:
     draft: bool = False       # `draft: true`, built with --drafts: the page and its PDF say so
     evidence_data: str = ""   # site-relative URL of its evidence as data (site/data.py), when it has evidence
     notices: tuple[NoticeView, ...] = ()      # its corrections and updates, newest first
+    editions: tuple[Link, ...] = ()           # the PDF editions it is in, when they are built
     sourcing: SourcingProfile | None = field(default=None, repr=False, metadata=_OF_BODY)  # its evidence's grades
 
     @property
@@ -148,9 +160,10 @@ class SiteView:
     has_sources: bool
     has_evidence: bool
     extra: dict
-    has_pdf: bool = False     # pdf/edition.pdf is built
+    has_pdf: bool = False     # the PDF editions are built
     languages: tuple[Translation, ...] = ()    # when documents are in more than one: each, with its search page
     search_urls: dict = field(default_factory=dict)     # lower-case language -> its search page
+    editions: tuple[EditionView, ...] = ()     # as dossier.yml defines them (built or not: the PDF stage reads them)
 
     def search_url(self, language: str) -> str:
         """The search page in a page's language (the publication's when it has none of its own)."""
@@ -218,6 +231,12 @@ def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: S
     for url, others in site.translations.items():
         documents[url] = replace(documents[url], translations=tuple(_translation(documents[o.document.url])
                                                                     for o in others))
+    editions = tuple(EditionView(e.slug, e.title, edition_pdf_url(e.slug), e.articles)
+                     for e in choose_editions(settings, [r.document for r in site.articles])[0])   # their problems are load's
+    if with_pdf:
+        for r in site.articles:
+            documents[r.document.url] = replace(documents[r.document.url], editions=tuple(
+                Link(e.title, e.url) for e in editions if r.document.slug in e.articles))
     years, tag_views, author_views = (tuple(group(g) for g in groups) for groups in (site.years, site.tags, site.authors))
     source_views = tuple(source_view(source) for source in site.sources)
     tags = sorted({view.language.lower(): view.language for view in documents.values()}.items())
@@ -226,7 +245,7 @@ def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: S
                          tuple(Link(documents[p.document.url].title, documents[p.document.url].url) for p in site.pages),
                          tuple(Link(y.name, y.url) for y in years), bool(site.sources),
                          any(s.evidence for s in site.sources), settings.extra, with_pdf and bool(site.articles),
-                         languages, {language.language.lower(): language.url for language in languages})
+                         languages, {language.language.lower(): language.url for language in languages}, editions)
     remembered.forget_others()
     return Views(site_view, documents, tuple(documents[r.document.url] for r in site.articles),
                  tuple(documents[r.document.url] for r in site.pages),

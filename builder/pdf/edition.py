@@ -1,0 +1,167 @@
+"""One edition's PDF, assembled from laid-out parts: its cover and contents, its articles numbered
+in their place, its index of sources, bookmarks and working links. An edition whose parts are the
+last build's is not assembled again: the assembled PDF is kept by a hash of everything in it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from markupsafe import Markup
+
+from builder.model import Edition, Settings
+from builder.pdf.layout import Layout, PageNumbers, Part
+from builder.pdf.structure import Assembly
+from builder.pdf.views import ContentsEntry, IndexedSource, PrintDocument, PrintEdition, SourceUse
+from builder.text import long_date, parse_date
+
+ASSEMBLY_VERSION = "1"
+
+
+class AssembledEditions:
+    """Assembled edition PDFs kept in folder by the hash of their parts; the build keeps those it used."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def get(self, digest: str) -> bytes | None:
+        self.used.add(digest)
+        try:
+            data = (self.folder / f"{digest}.pdf").read_bytes()
+        except OSError:
+            return None
+        return data if data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF") else None
+
+    def put(self, digest: str, data: bytes) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            (self.folder / f"{digest}.pdf").write_bytes(data)
+        except OSError:
+            pass    # the cache only saves time
+
+    def prune(self) -> None:
+        try:
+            for path in self.folder.glob("*.pdf"):
+                if path.stem not in self.used:
+                    path.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def append_numbered(assembly: Assembly, part: Part, first: int, numbers: PageNumbers, language: str | None = None) -> None:
+    """Append part (its bookmarks, its structure in language if not the whole's) numbered from first."""
+    start = assembly.pages
+    assembly.append(part.pdf, language=language)
+    for index, number in zip(range(start, assembly.pages), numbers.pages(first, part.pages)):
+        assembly.stamp(index, number)
+
+
+def assemble_edition(edition: Edition, order: list, parts: dict[str, Part], sources: list[dict], site,
+                     settings: Settings, env: jinja2.Environment, css: str, site_dir: Path, layout: Layout,
+                     numbers: PageNumbers, kept: AssembledEditions, gettext: Callable[..., str]) -> tuple[bytes, int, bool]:
+    """The edition's PDF (order: its PdfArticles), its pages, and whether it was assembled (not kept)."""
+    base = site_dir / "index.html"
+    with_index = bool(sources) and any(parts[article.slug].citations for article in order)
+    front = layout.part(_front(env, site, css, edition, order, settings, None, with_index, gettext), base)
+    for _ in range(3):  # the contents' length decides where the articles start; settle it
+        starts, index_page = _page_plan(front.pages, order, parts)
+        front_final = layout.part(_front(env, site, css, edition, order, settings, (starts, index_page), with_index,
+                                         gettext), base)
+        if front_final.pages == front.pages:
+            break
+        front = front_final
+    front = front_final
+    index = None
+    if with_index:
+        index_html = env.get_template("print/sources.html").render(
+            site=site, pdf=PrintDocument(Markup(css)),
+            edition=PrintEdition(index_page, sources=_source_index(order, parts, sources, starts)))
+        index = layout.part(index_html, base)
+    index_title = gettext("Index of sources")
+    digest = hashlib.sha256(json.dumps([
+        ASSEMBLY_VERSION, settings.language, index_title, _sha(css.encode()), _sha(front.pdf), front.links,
+        [(a.slug, a.view.language, a.view.title, _sha(parts[a.slug].pdf)) for a in order],
+        _sha(index.pdf) if index else None]).encode()).hexdigest()
+    data = kept.get(digest)
+    if data is not None:
+        return data, _pages_of(front, order, parts, index), False
+
+    assembly = Assembly()
+    link_elements = assembly.append(front.pdf, bookmarks=False)
+    assembly.pad()
+    for article in order:
+        language = article.view.language if article.view.language != settings.language else None
+        append_numbered(assembly, parts[article.slug], starts[article.slug], numbers, language)  # its h1 is its top bookmark
+        assembly.pad()
+    if index is not None:
+        assembly.append(index.pdf, outline_item=index_title)
+    anchors = {f"article-{a.slug}": starts[a.slug] - 1 for a in order}
+    anchors["source-index"] = index_page - 1
+    descriptions = {f"article-{a.slug}": a.view.title for a in order}
+    descriptions["source-index"] = index_title
+    targets = list(dict.fromkeys(target for _, target, _ in front.links))
+    # The contents' entries, in order: each entry's text is in one of the front's /Link elements, in the same order.
+    elements = dict(zip(targets, (element for _, element in link_elements))) if len(targets) == len(link_elements) else {}
+    for page_index, target, rect in front.links:
+        if target in anchors and anchors[target] < assembly.pages:
+            assembly.link(page_index, rect, anchors[target], descriptions[target], elements.get(target))
+    assembly.writer.page_mode = "/UseOutlines"
+    data = assembly.finish(settings.language)
+    kept.put(digest, data)
+    return data, assembly.pages, True
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _pages_of(front: Part, order: list, parts: dict[str, Part], index: Part | None) -> int:
+    """The pages of the assembled edition: each part padded to an even count, as assembly pads them."""
+    counts = [front.pages] + [parts[a.slug].pages for a in order]
+    return sum(count + count % 2 for count in counts) + (index.pages if index else 0)
+
+
+def _page_plan(front_pages: int, order: list, parts: dict[str, Part]) -> tuple[dict[str, int], int]:
+    """First page of each article (always a right-hand, odd page) and of the source index."""
+    page = front_pages + 1 + (front_pages % 2)
+    starts = {}
+    for article in order:
+        starts[article.slug] = page
+        pages = parts[article.slug].pages
+        page += pages + (pages % 2)
+    return starts, page
+
+
+def _front(env, site, css: str, edition: Edition, order: list, settings: Settings, start, with_index: bool,
+           gettext: Callable[..., str]) -> str:
+    """The cover and contents; start (first pages of the articles, of the index) None: placeholders."""
+    starts, index_page = start if start else ({a.slug: 888 for a in order}, 888)
+    toc = tuple(ContentsEntry(f"article-{a.slug}", a.view.title, starts[a.slug], ", ".join(author.name for author in a.view.authors))
+                for a in order)
+    latest = max(a.date for a in order)
+    authors = tuple(sorted({author.name for a in order for author in a.view.authors}))
+    if edition.title == settings.title:      # the edition of everything
+        kicker, title = gettext("Edition"), gettext("%(title)s: edition of %(date)s", title=settings.title, date=latest)
+    else:
+        kicker, title = edition.title, gettext("%(title)s: %(edition)s", title=settings.title, edition=edition.title)
+    view = PrintEdition(index_page if with_index else 0, toc, kicker, long_date(parse_date(latest)),
+                        settings.pdf.get("cover_image", ""), title=title, authors=authors)
+    return env.get_template("print/front.html").render(site=site, pdf=PrintDocument(Markup(css), created=latest), edition=view)
+
+
+def _source_index(order: list, parts: dict[str, Part], sources: list[dict],
+                  starts: dict[str, int]) -> tuple[IndexedSource, ...]:
+    entries = []
+    for source in sources:
+        uses = []
+        for article in order:
+            pages = parts[article.slug].citations.get(source["key"], [])
+            if pages:
+                uses.append(SourceUse(article.view.title, ", ".join(str(starts[article.slug] + p) for p in sorted(pages))))
+        if uses:
+            entries.append(IndexedSource(source["reference"], tuple(uses)))
+    return tuple(entries)
