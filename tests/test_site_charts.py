@@ -147,6 +147,8 @@ def test_the_evidence_page_draws_and_tabulates_the_dates_of_the_evidence_by_sour
     assert len(dates) == 17          # every box of the example but the two without a date of their own
     assert [row[1] for row in articles] == ["2016-04-12", "2016-04-12", "2016-06-06", "2016-06-20"]
     assert len(re.findall(r'<circle class="chart__point"', figure)) == 17
+    # The Korean article's title, on this English page, says it is Korean.
+    assert '<th scope="row" lang="ko">한 식당에서 온 열세 명: 2016년 4월 집단 탈북과 충성의 한계</th>' in figure
     assert len(re.findall(r'<line class="chart__article"', figure)) == 4
 
 

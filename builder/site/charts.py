@@ -144,6 +144,7 @@ class Mark:
     date: str                 # ISO
     x: float
     label: str
+    language: str = ""        # an article title's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,9 +177,9 @@ def evidence_timeline(groups) -> EvidenceTimeline | None:
     """The timeline of the evidence of groups (site/views.SourceView, each with its boxes), None when
     no box has a date of its own."""
     dated = [[box for box in group.evidence if box.iso_date] for group in groups]
-    articles = sorted({(box.article.date, box.article.title) for group in groups for box in group.evidence
-                       if box.article.date})
-    days = sorted({box.iso_date for boxes in dated for box in boxes} | {date for date, _ in articles})
+    articles = sorted({(box.article.date, box.article.title, box.article.language) for group in groups
+                       for box in group.evidence if box.article.date})
+    days = sorted({box.iso_date for boxes in dated for box in boxes} | {date for date, _, _ in articles})
     if not any(dated):
         return None
     first, last = dt.date.fromisoformat(days[0]), dt.date.fromisoformat(days[-1])
@@ -196,7 +197,7 @@ def evidence_timeline(groups) -> EvidenceTimeline | None:
             ticks.append(Mark(month.isoformat(), x(month.isoformat()), f"{month.year}-{month.month:02}"))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     axis_y = len(rows) * ROW
-    return EvidenceTimeline(rows, tuple(Mark(date, x(date), title) for date, title in articles),
+    return EvidenceTimeline(rows, tuple(Mark(date, x(date), title, language) for date, title, language in articles),
                             tuple(ticks), days[0], days[-1], sum(len(g.evidence) for g in groups) - sum(map(len, dated)),
                             height=axis_y + AXIS, axis_y=axis_y)
 
