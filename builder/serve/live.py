@@ -124,8 +124,9 @@ class LiveSite:
         self._stop_indexing()       # a newer save: the index it was making is of an older site
         try:
             # After the first good build, search is indexed once the pages are reloaded (_index).
+            # The first build may find the site up to date and do nothing: _warm_up() fills the session.
             result = build(self.root, drafts=self.drafts, pdf=self.pdf, use_cache=True, search=not self.builds,
-                           session=self._kept)
+                           session=self._kept if self.builds else None)
         except BuildFailed as failed:
             self._report_failure(failed.problems)
             return False
@@ -229,8 +230,20 @@ class LiveSite:
         self._threads.append(thread)
         thread.start()
 
+    def _warm_up(self) -> None:
+        """Fill the session before any save is handled, so that the first save reuses what it holds
+        (the first build of a site already up to date reads nothing): a build that writes nothing,
+        so a save made meanwhile is built and reloaded as any other; a failure is left to the saves."""
+        if self.builds and not self._kept.documents and not self.pdf:
+            try:
+                build(self.root, drafts=self.drafts, pdf=False, use_cache=True, search=False, write=False,
+                      session=self._kept)
+            except BuildFailed:
+                pass
+
     def _rebuild_on_change(self) -> None:
         """Wait for changes; once they pause for QUIET_SECONDS, rebuild; changes during a build make one more."""
+        self._warm_up()
         while not self._stopping.is_set():
             try:
                 changed = set(self._changes.get(timeout=0.2))
