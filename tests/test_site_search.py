@@ -114,11 +114,11 @@ def test_an_article_carries_its_filters_metadata_and_sort_key(site):
 def test_contents_references_cite_this_tags_and_footer_are_not_indexed(site):
     page = parse_page(site / "articles" / "markets" / "index.html")
     ignored = [(tag, attrs.get("class")) for tag, attrs in page.elements if "data-pagefind-ignore" in attrs]
-    assert ignored == [("div", None), ("nav", "toc"), ("section", "references"), ("section", "cite-this"),
-                       ("footer", "article-footer")]
+    assert ignored == [("div", None), ("section", "sourcing"), ("nav", "toc"), ("section", "references"),
+                       ("section", "cite-this"), ("footer", "article-footer")]
     record = fragments(site / "pagefind")["/articles/markets/"]
     assert "Market hours have been shortened" in record["content"]          # the body, evidence boxes included
-    for left_out in ("Contents", "Cite this article", "Example Press", "BibTeX", "About the authors"):
+    for left_out in ("Contents", "Sourcing profile", "Cite this article", "Example Press", "BibTeX", "About the authors"):
         assert left_out not in record["content"], left_out
     assert record["filters"] == {"author": ["Test Author"], "source": ["Daily NK 2016", "Östberg 2015"],
                                  "tag": ["north-korea", "markets"], "type": ["article"], "year": ["2016"]}

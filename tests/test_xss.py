@@ -37,6 +37,10 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "cite", "data", "poster
 FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "svg", "math",
                   "style", "template", "xmp", "plaintext", "noembed", "noframes", "isindex", "keygen",
                   "portal", "fencedframe"}
+# The theme's pictures (templates/_charts.html) are the one SVG a page may hold: an <svg class="chart__svg">
+# first in a <figure class="chart ...">, drawn with these elements only (no <a>, <use>, <image>, <style>,
+# <foreignObject> or animation), their attributes checked as every element's are.
+CHART_ELEMENTS = {"title", "desc", "text", "rect", "line", "circle"}
 _URL_NOISE = re.compile(r"[\t\n\r]")
 _URL_LEAD = "".join(map(chr, range(0x21)))
 _SAFE_DATA_IMAGE = re.compile(r"data:image/(png|gif|jpe?g|webp);base64,", re.I)
@@ -60,9 +64,17 @@ class _Inspector(HTMLParser):
         self.json_ld: list[str] = []
         self._script: dict | None = None
         self._script_text: list[str] = []
+        self._last_tag: tuple[str, dict] = ("", {})
+        self._in_chart = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
+        last, self._last_tag = self._last_tag, (tag, attributes)
+        if self._in_chart and tag not in CHART_ELEMENTS:
+            self.found.append(f"<{tag} {attributes}>: not an element of the theme's charts")
+        elif tag == "svg" and attributes.get("class") == "chart__svg" and last[0] == "figure" and \
+                (last[1].get("class") or "").startswith("chart chart--"):
+            self._in_chart = True
         for name, value in attrs:
             value = value or ""
             if name.startswith("on"):
@@ -86,7 +98,7 @@ class _Inspector(HTMLParser):
         elif tag == "link":
             if attributes.get("rel") not in ("stylesheet", "canonical", "alternate", "icon", "apple-touch-icon"):
                 self.found.append(f"<link {attributes}>: unexpected link")
-        elif tag in FORBIDDEN_TAGS:
+        elif tag in FORBIDDEN_TAGS and not (tag == "svg" and self._in_chart):
             self.found.append(f"<{tag} {attributes}>: forbidden element")
 
     def _check_script(self, attributes: dict) -> None:
@@ -105,6 +117,8 @@ class _Inspector(HTMLParser):
             self._script_text.append(data)
 
     def handle_endtag(self, tag):
+        if tag == "svg":
+            self._in_chart = False
         if tag == "script" and self._script is not None:
             text = "".join(self._script_text)
             if self._script.get("type") == "application/ld+json":
@@ -160,6 +174,24 @@ def test_no_page_has_script_event_handlers_or_script_urls(site_fixture, request)
             assert not re.search(r"</script|<!--", text, re.I)
             json.loads(text)
     assert problems == []
+
+
+@pytest.mark.parametrize("html, problem", [
+    ('<figure class="chart chart--profile"><svg class="chart__svg" role="img"><title>t</title><rect x="1"/></svg></figure>',
+     None),
+    ('<svg class="chart__svg"><rect x="1"/></svg>', "forbidden element"),                  # not the first in a chart figure
+    ('<figure class="chart chart--x"><svg class="chart__svg"><a href="https://example.org/"><text>x</text></a></svg>'
+     "</figure>", "not an element of the theme's charts"),
+    ('<figure class="chart chart--x"><svg class="chart__svg"><animate attributeName="href"/></svg></figure><svg></svg>',
+     "not an element of the theme's charts"),
+    ('<figure class="chart chart--x"><svg class="chart__svg"></svg><svg><rect/></svg></figure>', "forbidden element"),
+])
+def test_only_the_themes_charts_may_draw_svg(html, problem):
+    found, _ = inspect_html(html)
+    if problem is None:
+        assert found == []
+    else:
+        assert any(problem in p for p in found), found
 
 
 def test_every_vector_reached_the_article(hostile_site):
