@@ -61,9 +61,9 @@ def test_the_workflow_builds_with_the_cache_kept_and_publishes_to_pages(cli, tmp
     uses = [step.get("uses", "").split("@")[0] for step in steps]
     assert uses.index("actions/checkout") < uses.index("actions/cache") < uses.index("actions/upload-pages-artifact")
     cache = steps[uses.index("actions/cache")]
-    assert cache["with"]["path"] == ".dossier-cache"
+    assert cache["with"]["path"].split() == [".dossier-cache", "_site"]
     assert cache["with"]["key"].startswith("dossier-${{ runner.os }}-")
-    removal = next(index for index, step in enumerate(steps) if step.get("run") == "rm -rf .dossier-cache")
+    removal = next(index for index, step in enumerate(steps) if step.get("run") == "rm -rf .dossier-cache _site")
     assert removal < uses.index("actions/cache")        # a cache committed to the repository is never used
     build = next(step for step in steps if step.get("run") == "dossier build")
     assert build["env"] == {"DOSSIER_TRUST_CACHE": "1"}

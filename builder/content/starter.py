@@ -219,11 +219,15 @@ jobs:
           pip install "$DOSSIER"
       # Only the cache this workflow saved is used: one that arrives with the repository is removed.
       - name: Remove a committed build cache
-        run: rm -rf .dossier-cache
-      - name: Restore the build cache
+        run: rm -rf .dossier-cache _site
+      # With the last _site/ kept too, a push that changed nothing builds nothing, and one that
+      # changed an article rebuilds what it touches (README, Performance).
+      - name: Restore the build cache and the last site
         uses: actions/cache@v4
         with:
-          path: .dossier-cache
+          path: |
+            .dossier-cache
+            _site
           key: dossier-${{{{ runner.os }}}}-${{{{ github.sha }}}}
           restore-keys: dossier-${{{{ runner.os }}}}-
       - name: Build
