@@ -76,6 +76,8 @@ def figure_image(tokens: list[Token], index: int) -> Token | None:
 
 
 def _figures(state: StateCore) -> None:
+    if "![" not in state.src:       # no image, so no figure: most bodies
+        return
     tokens = state.tokens
     count = 0
     for index in range(1, len(tokens) - 1):

@@ -42,6 +42,8 @@ def _check_ids(state: StateCore, page_ids: frozenset[str]) -> None:
     written: dict[str, tuple[int, str]] = {}     # id -> (0-based line, kind)
     made = []                                   # headings whose id was made from their text
     for token, line in _with_lines(state.tokens):
+        if not token.attrs and token.type not in _IDS_IN_META:
+            continue        # no id (most tokens)
         identifier, kind = _id_of(token)
         if not identifier:
             continue
@@ -66,6 +68,9 @@ def _check_ids(state: StateCore, page_ids: frozenset[str]) -> None:
             identifier = f"{base}-{number}"
         taken.add(identifier)
         heading.attrSet("id", identifier)
+
+
+_IDS_IN_META = ("evidence_open", "figure_open")     # tokens whose id is not an attribute
 
 
 def _id_of(token) -> tuple[str, str]:
