@@ -156,6 +156,8 @@ def test_each_edition_is_a_pdf_of_its_own(built):
     first, _, before, _ = built
     assert sorted(before) == ["border-trade.pdf", "jangmadang.pdf", "notes.pdf", "short-note.pdf", "spring.pdf"]
     assert [(e.slug, e.assembled) for e in first.pdf.editions] == [("spring", True), ("notes", True)]
+    # Laid out ahead in a process per core where there are several: each article once, all of them.
+    assert first.pdf.laid_out_articles == ("jangmadang", "border-trade", "short-note")
     for edition in first.pdf.editions:
         assert edition.size == len(before[f"{edition.slug}.pdf"])
         assert edition.pages == len(PdfReader(first.out_dir / "pdf" / f"{edition.slug}.pdf").pages)
@@ -183,3 +185,17 @@ def test_an_edit_reassembles_only_the_editions_holding_the_article(built):
     assert after["spring.pdf"] == before["spring.pdf"]
     assert after["notes.pdf"] != before["notes.pdf"]
     assert "A sentence added later." in " ".join(texts(after["notes.pdf"]))
+
+
+def test_an_error_in_the_cover_template_names_its_line(built, tmp_path):
+    """Editions are assembled in a process per core; a template's error still names its file and line."""
+    from helpers import copy_built
+
+    first = built[0]
+    root = copy_built(first.out_dir.parent, tmp_path / "pub")
+    write(root / "themes" / "default" / "templates" / "print" / "front.html",
+          "<!DOCTYPE html>\n<title>{{ site.title }}</title>\n{{ edition.kicker.nothing.more }}\n")
+    with pytest.raises(BuildFailed) as failed:
+        build(root)
+    assert [str(problem) for problem in failed.value.problems] == [
+        "themes/default/templates/print/front.html:3:1: error: template error: 'str object' has no attribute 'nothing'"]

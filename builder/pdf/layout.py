@@ -65,6 +65,7 @@ class Layout:
         self.runs = 0
         self.used: set[str] = set()   # cache keys of this run's parts
         self.problems: set[Problem] = set()   # of every part of this run, laid out or cached: each once
+        self._fresh: dict[str, Part] = {}     # laid out ahead by lay_out_ahead(), by key
 
     def _fetcher(self):
         """A WeasyPrint URL fetcher that reads the site's own files and nothing else."""
@@ -85,18 +86,48 @@ class Layout:
     def part(self, html: str, base: Path, citation_ids: dict | None = None, tagged: bool = True) -> Part:
         """Lay out html (base: the file its relative URLs resolve against), from cache when possible;
         tagged (in the variant) or not (a plain PDF, for page numbers)."""
-        where = base.resolve().relative_to(self.site_dir).as_posix()
-        stylesheet = self.stylesheet.path if self.stylesheet else None     # the problems name it
-        variant = self.variant if tagged else None
-        key = hashlib.sha256(json.dumps([CACHE_VERSION, self.engine, variant, self.site_url, where, stylesheet,
-                                         html, _referenced_files(html, base, self.site_dir)]).encode()).hexdigest()
+        key, where, variant = self._key(html, base, tagged)
         self.used.add(key)
-        part = self._load(key)
+        part = self._fresh.pop(key, None) or self._load(key)
         if part is None:
             part = self._lay_out(html, where, citation_ids or {}, variant)
             self._store(key, part)
         self.problems.update(part.problems)
         return part
+
+    def lay_out_ahead(self, pages: list[tuple[str, Path, dict]], progress=None) -> set[int]:
+        """Lay out those of pages ((html, base, citation ids), tagged) the cache lacks, in a process per
+        core (WeasyPrint uses one), for part() to take; the indexes of those laid out. progress(done, total)."""
+        from builder.run.parallel import forked_map, workers
+
+        keys = [self._key(html, base, True) for html, base, _ in pages]
+        missing = [index for index, (key, _, _) in enumerate(keys) if not (self.cache_dir / f"{key}.json").is_file()]
+        processes = min(workers(), len(missing))
+        if processes < 2:
+            return set()
+
+        def lay_out(index: int) -> Part:
+            html, _, citation_ids = pages[index]
+            _, where, variant = keys[index]
+            return self._lay_out(html, where, citation_ids, variant)
+
+        for done, (index, part) in enumerate(zip(missing, forked_map(lay_out, missing, processes, 1, "content",
+                                                                      "laying out PDFs")), 1):
+            self.runs += 1
+            self._fresh[keys[index][0]] = part
+            self._store(keys[index][0], part)
+            if progress:
+                progress(done, len(missing))
+        return set(missing)
+
+    def _key(self, html: str, base: Path, tagged: bool) -> tuple[str, str, str | None]:
+        """The cache key of html laid out at base, base's place in the site, and the variant."""
+        where = base.resolve().relative_to(self.site_dir).as_posix()
+        stylesheet = self.stylesheet.path if self.stylesheet else None     # the problems name it
+        variant = self.variant if tagged else None
+        key = hashlib.sha256(json.dumps([CACHE_VERSION, self.engine, variant, self.site_url, where, stylesheet,
+                                         html, _referenced_files(html, base, self.site_dir)]).encode()).hexdigest()
+        return key, where, variant
 
     def _lay_out(self, html: str, where: str, citation_ids: dict, variant: str | None) -> Part:
         import weasyprint

@@ -98,35 +98,72 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     wanted = [article for article in order if only is None or article.slug in only]
     parts: dict[str, Part] = {}
     numbers = PageNumbers(css, layout)
+    pages = [_print_page(env, site, css, article, site_dir) for article in wanted]
+    ahead = layout.lay_out_ahead(pages, lambda done, total: progress("Laying out articles", done, total))
     laid_out = []
-    for index, article in enumerate(wanted):
+    for index, (article, (html, base, cited)) in enumerate(zip(wanted, pages)):
         progress("Typesetting PDFs", index, len(wanted))
-        base = site_dir / article.view.url / "index.html"
-        scope = f"{article.slug}--"
-        body, cited = print_body(str(article.view.body), article.page_url)
-        cited = {scope + anchor: keys for anchor, keys in cited.items()}
         runs = layout.runs
-        parts[article.slug] = layout.part(_page(env, site, css, article, body, scope), base, cited)
-        if layout.runs > runs:
+        parts[article.slug] = layout.part(html, base, cited)
+        if layout.runs > runs or index in ahead:
             laid_out.append(article.slug)
         _write(out / f"{article.slug}.pdf", _article_pdf(parts[article.slug], numbers, article.view.language))
     progress("Typesetting PDFs", len(wanted), len(wanted))
-    editions = []
+    editions: list[EditionMade] = []
     if only is None:
         kept = AssembledEditions(cache_dir / "editions")
         by_slug = {article.slug: article for article in order}
-        for number, edition in enumerate(site.editions):
-            progress("Assembling the editions", number, len(site.editions))
+
+        def make(number: int) -> EditionMade:
+            edition = site.editions[number]
             with in_language(settings.language):
                 data, pages, assembled = assemble_edition(
                     edition, [by_slug[slug] for slug in edition.articles], parts, sources, site, settings, env,
                     css, site_dir, layout, numbers, kept, gettext)
             _write(out / f"{edition.slug}.pdf", data)
-            editions.append(EditionMade(edition.slug, pages, len(data), assembled))
+            return EditionMade(edition.slug, pages, len(data), assembled)
+
+        editions = _make_editions(make, len(site.editions), layout, kept, progress)
         layout.prune()
         kept.prune()
     return PdfSummary(len(wanted), layout.runs, sum(e.pages for e in editions), tuple(laid_out),
                       tuple(sorted_problems(list(layout.problems))), tuple(editions))
+
+
+def _make_editions(make: Callable[[int], EditionMade], count: int, layout: Layout, kept: AssembledEditions,
+                   progress: Callable[[str, int, int], None]) -> list[EditionMade]:
+    """make(number) for each edition, in a process per core when there are several (laying out their
+    covers, contents and indexes is WeasyPrint's work too): what a worker laid out, used and was warned
+    about comes back to this process. An edition that failed in a worker is made again here, so that
+    its error is raised where the template that caused it can be named."""
+    from builder.run.parallel import forked_map, workers
+
+    processes = min(workers(), count)
+
+    def in_worker(number: int):
+        runs, used, problems = layout.runs, set(layout.used), set(layout.problems)
+        try:
+            edition = make(number)
+        except Exception:       # made again in the parent, which raises it with its traceback
+            return None
+        return edition, layout.runs - runs, layout.used - used, layout.problems - problems, set(kept.used)
+
+    results = forked_map(in_worker, range(count), processes, 1, "content", "assembling the PDF editions") \
+        if processes > 1 else (None for _ in range(count))
+    made = []
+    for number, result in enumerate(results):
+        progress("Assembling the editions", number, count)
+        if result is None:
+            made.append(make(number))
+            continue
+        edition, runs, used, problems, kept_used = result
+        layout.runs += runs
+        layout.used |= used
+        layout.problems |= problems
+        kept.used |= kept_used
+        made.append(edition)
+    progress("Assembling the editions", count, count)
+    return made
 
 
 DEFAULT_VARIANT = "pdf/ua-1"
@@ -149,6 +186,14 @@ def _edition_order(articles: list[PdfArticle], order) -> list[PdfArticle]:
     """The articles named in `pdf: {order: [...]}` first, in that order, then the others by date."""
     rank = {slug: index for index, slug in enumerate(dict.fromkeys(order or ()))}
     return sorted(articles, key=lambda a: (rank.get(a.slug, len(rank)), a.date, a.slug))
+
+
+def _print_page(env: jinja2.Environment, site, css: str, article: PdfArticle, site_dir: Path) -> tuple[str, Path, dict]:
+    """The article's print HTML, the file its links resolve against, and which citation each of its anchors holds."""
+    scope = f"{article.slug}--"
+    body, cited = print_body(str(article.view.body), article.page_url)
+    return (_page(env, site, css, article, body, scope), site_dir / article.view.url / "index.html",
+            {scope + anchor: keys for anchor, keys in cited.items()})
 
 
 def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: str, scope: str) -> str:

@@ -1,0 +1,90 @@
+"""The PDF stage at scale (issue 20): cold (every article laid out, the default editions assembled),
+laid out in a process per core and in one; then one edit. WeasyPrint's own time on the same print
+HTML is the floor: the time spent inside WeasyPrint (render and write) for the articles.
+
+    .venv/bin/python benchmarks/make_corpus.py /tmp/corpus --articles 40
+    .venv/bin/python benchmarks/pdf_editions.py /tmp/corpus
+
+Prints one line per run: seconds of the PDF stage, articles laid out, pages, pages per second,
+WeasyPrint's seconds for the articles, editions assembled and their sizes. The corpus is built in
+place (its .dossier-cache/ and _site/ are replaced).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def pdf_stage(root: Path, cores: int) -> dict:
+    """One build of root with the given number of layout processes; what its PDF stage did."""
+    import builder.run.parallel as parallel
+    from builder.build import build
+    from builder.pdf.layout import Layout
+
+    weasyprint = {"seconds": 0.0, "pages": 0}
+    lay_out = Layout._lay_out
+
+    def timed(self, html, where, citation_ids, variant):
+        start = time.perf_counter()
+        part = lay_out(self, html, where, citation_ids, variant)
+        if where.startswith("articles/"):
+            weasyprint["seconds"] += time.perf_counter() - start
+            weasyprint["pages"] += part.pages
+        return part
+
+    Layout._lay_out = timed          # in the workers too: they are forked after this
+    original = parallel.workers
+    parallel.workers = lambda: cores
+    try:
+        result = build(root)
+    finally:
+        Layout._lay_out, parallel.workers = lay_out, original
+    seconds = dict(result.timings)["pdf"]
+    summary = result.pdf
+    return {"seconds": seconds, "laid_out": len(summary.laid_out_articles), "pages": summary.edition_pages,
+            "weasyprint_seconds": weasyprint["seconds"], "weasyprint_pages": weasyprint["pages"],
+            "assembled": sum(e.assembled for e in summary.editions), "editions": len(summary.editions),
+            "megabytes": sum(e.size for e in summary.editions) / 1e6,
+            "largest": max((e.size for e in summary.editions), default=0) / 1e6}
+
+
+def report(name: str, run: dict) -> None:
+    rate = run["pages"] / run["seconds"] if run["seconds"] else 0
+    print(f"{name:<22} {run['seconds']:7.1f} s  {run['laid_out']:4d} laid out  {run['pages']:5d} edition pages "
+          f"({rate:5.1f}/s)  WeasyPrint {run['weasyprint_seconds']:6.1f} s in-process for {run['weasyprint_pages']} "
+          f"article pages  {run['assembled']}/{run['editions']} editions assembled, {run['megabytes']:.1f} MB "
+          f"(largest {run['largest']:.1f} MB)", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    root = args.corpus.resolve()
+    for cores in sorted({1, args.cores}):
+        shutil.rmtree(root / ".dossier-cache", ignore_errors=True)
+        shutil.rmtree(root / "_site", ignore_errors=True)
+        build_site_only(root)
+        report(f"cold, {cores} process{'es' if cores > 1 else ''}", pdf_stage(root, cores))
+    article = sorted((root / "content" / "articles").glob("*.md"))[len(list((root / "content" / "articles").glob("*.md"))) // 2]
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne sentence added for the benchmark.\n", encoding="utf-8")
+    report("one edit", pdf_stage(root, args.cores))
+
+
+def build_site_only(root: Path) -> None:
+    """Everything but the PDFs, so that the cold runs time the PDF stage alone with the citations cached."""
+    from builder.build import build
+
+    build(root, pdf=False)
+
+
+if __name__ == "__main__":
+    main()
