@@ -142,7 +142,9 @@ def test_an_article_is_headings_paragraphs_a_table_and_a_described_figure(built)
         headings = [element for element in tree(built.readers[name]) if re.fullmatch(r"/H\d", element["/S"])]
         assert headings and all(marks_content(heading) for heading in headings), name
     figures = [element for element in tree(built.readers["jangmadang"]) if element["/S"] == "/Figure"]
-    assert [text(figure) for figure in figures] == ["장마당 가격 추이"]
+    # The sourcing profile at the top (templates/_charts.html), its words its alternative text; then the article's figure.
+    assert [text(figure).split(":")[0] for figure in figures] == ["출처 구성", "장마당 가격 추이"]
+    assert "증거 1건: 1건은 출처 신뢰도(A–F)와 정보 신빙성(1–6)으로 등급을 매겼고" in text(figures[0])
     headers = [element for element in tree(built.readers["border-trade"]) if element["/S"] == "/TH"]
     assert headers and all(header["/A"]["/Scope"] == "/Column" for header in headers)
 

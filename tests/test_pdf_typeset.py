@@ -74,11 +74,13 @@ def pages_with(texts: list[str], fragment: str) -> list[int]:
 
 
 def text_lines(page) -> list[tuple[float, str]]:
-    """(baseline height above the page's bottom edge in pt, text) of each piece of text on page."""
+    """(baseline height above the page's bottom edge in pt, text) of each piece of text on page. Text of
+    an SVG image (the sourcing profile, templates/_charts.html) is left out: pypdf gives it in the
+    image's own coordinates (an identity matrix), not its place on the page."""
     lines = []
 
     def visit(text, cm, tm, font, size):
-        if text.strip():
+        if text.strip() and list(cm) != [1, 0, 0, 1, 0, 0]:
             lines.append((cm[5] + tm[5] * cm[3] + tm[4] * cm[1], text))
 
     page.extract_text(visitor_text=visit)

@@ -68,13 +68,16 @@ class Layout:
         self._fresh: dict[str, Part] = {}     # laid out ahead by lay_out_ahead(), by key
 
     def _fetcher(self):
-        """A WeasyPrint URL fetcher that reads the site's own files and nothing else."""
+        """A WeasyPrint URL fetcher that reads the site's own files and nothing else, but for the
+        theme's pictures, SVG drawn into the page as data: URLs (no network, no file)."""
         from weasyprint.urls import URLFetcher
 
         site_dir, site_url = self.site_dir, self.site_url
 
         class SiteFetcher(URLFetcher):
             def fetch(self, url, headers=None):
+                if url.startswith("data:image/svg+xml;"):    # the theme's pictures (templates/_charts.html)
+                    return super().fetch(url, headers)
                 if url.startswith(site_url):
                     path = (site_dir / unquote(url.removeprefix(site_url).split("#")[0].split("?")[0])).resolve()
                     if path.is_relative_to(site_dir) and path.is_file():
