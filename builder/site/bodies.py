@@ -355,7 +355,8 @@ def _remembered(memo: dict | None, document: Document, data: dict) -> RenderedDo
 
 
 def _rendered(document: Document, data: dict) -> RenderedDocument:
-    return RenderedDocument(document, data["html"], tuple(Heading(*h) for h in data["toc"]), data["words"],
+    # The body as Markup from here on: its view shows it as is, without another copy of every body.
+    return RenderedDocument(document, Markup(data["html"]), tuple(Heading(*h) for h in data["toc"]), data["words"],
                             data["first"], tuple(tuple(pair) for pair in data["bibliography"]),
                             tuple(CitationUse(*u) for u in data["uses"]),
                             evidence=tuple(EvidenceRecord(**r) for r in data["evidence"]),

@@ -308,7 +308,7 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         authors=tuple(Link(a.name, author_url(a.slug), a.affiliation) for a in doc.authors),
         tags=tuple(Link(t, tag_url(slugify(t))) for t in doc.tags),
         reading_minutes=rendered.reading_minutes, word_count=rendered.word_count,
-        toc=rendered.toc, body=Markup(rendered.html),
+        toc=rendered.toc, body=rendered.html if isinstance(rendered.html, Markup) else Markup(rendered.html),
         bibliography=() if doc.citation_metadata.suppress_bibliography else
         tuple(ReferenceView(key, Markup(html), source_urls.get(key, "")) for key, html in rendered.bibliography),
         cite_this=Markup(cite_this if is_article else ""),
