@@ -6,6 +6,7 @@ in) and as `dossier serve` does (a session kept between builds, the site updated
 from __future__ import annotations
 
 import re
+import time
 import shutil
 from pathlib import Path
 
@@ -176,3 +177,38 @@ def test_an_update_that_cannot_write_a_file_says_so(tmp_path):
     robots.rmdir()
     build(root, pdf=False, search=False, session=session)
     assert robots.read_text(encoding="utf-8").endswith("Sitemap: https://example.org/other/sitemap.xml\n")
+
+
+def test_serve_on_a_site_already_built_reads_it_first_and_updates_in_place(tmp_path):
+    """A server started on an up-to-date site builds nothing, reads the publication in the background
+    (LiveSite.warm), and its first save is written in place: unchanged files keep their inode, the
+    edited page changes, and the page of an article deleted meanwhile goes."""
+    from builder.serve.live import LiveSite
+
+    root = tmp_path / "ledger"
+    root.mkdir()
+    for name in ("content", "citations"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "dossier.yml", root / "dossier.yml")
+    (root / ARTICLES / "a-new-note.md").write_text(
+        '---\ntitle: "A new note"\ndate: 2016-07-01\n---\n\nMarkets again [@smith2015, ch. 9].\n', encoding="utf-8")
+    build(root, pdf=False)
+    site_dir = root / "_site"
+    folder_inode = site_dir.stat().st_ino       # a site written aside and swapped in is another folder
+    site = LiveSite(root, port=0, output=lambda line, is_problem: None)
+    try:
+        site.start()
+        assert site.warm.wait(60) and site._kept.paths and "about/index.html" in site._kept.paths
+        assert not any(path.startswith(("pagefind/", "pdf/")) for path in site._kept.paths)
+        (root / ARTICLES / "a-new-note.md").unlink()
+        _edit(root / ARTICLES / "donju-markets-hard-currency.md", "This piece sets out", "This piece, warm, sets out")
+        deadline = time.monotonic() + 60
+        while site.builds < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert site.builds == 2
+    finally:
+        site.stop()
+    assert b"This piece, warm, sets out" in (site_dir / "articles" / "donju-markets-hard-currency" / "index.html").read_bytes()
+    assert site_dir.stat().st_ino == folder_inode            # updated in place
+    assert not (site_dir / "articles" / "a-new-note").exists()
+    assert (site_dir / "pagefind" / "pagefind-entry.json").is_file()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from builder.errors import BuildFailed, error
 from builder.model import Output
-from builder.run.write import check_site_folder, check_unique, replace_file, site_file
+from builder.run.write import MARKER, SEARCH_BUNDLES, check_site_folder, check_unique, replace_file, site_file
 
 
 def update_site(outputs: list[Output], out_dir: Path, written: dict, previous: set[str]) -> int:
@@ -48,6 +48,20 @@ def update_site(outputs: list[Output], out_dir: Path, written: dict, previous: s
         raise BuildFailed([error(str(out_dir), 1, 1, f"cannot update the site ({exc.strerror or exc}); "
                                  "the next build writes it whole")]) from None
     return changed
+
+
+def site_files(out_dir: Path) -> set[str]:
+    """The files of the site in out_dir that builds write as outputs (not its marker, PDFs or search
+    bundles, nor what is being made beside them): what update_site() may remove."""
+    found: set[str] = set()
+    kept_apart = {MARKER, "pdf", *SEARCH_BUNDLES}
+    for directory, folders, files in os.walk(out_dir):
+        relative = os.path.relpath(directory, out_dir)
+        if relative == ".":
+            folders[:] = [name for name in folders if name not in kept_apart and not name.startswith(".")]
+            files = [name for name in files if name not in kept_apart]
+        found.update(name if relative == "." else f"{relative}/{name}" for name in files)
+    return found
 
 
 def _what(output: Output) -> tuple:

@@ -24,6 +24,8 @@ import watchfiles
 from builder.build import BuildResult, build
 from builder.run.cache import CACHE_DIR
 from builder.run.last_build import LastBuild
+from builder.run.update import site_files
+from builder.run.write import is_site
 from builder.session import Session
 from builder.config.settings import load_settings
 from builder.errors import BuildFailed, Problem, error
@@ -78,6 +80,7 @@ class LiveSite:
         self._indexing: list[subprocess.Popen] = []         # its Pagefind process, to stop on a newer save
         self._index_cancelled = threading.Event()
         self._kept = Session()          # what each build keeps for the next (builder/session.py)
+        self.warm = threading.Event()   # set once the session holds the publication (_warm_up)
 
     @property
     def url(self) -> str:
@@ -211,7 +214,6 @@ class LiveSite:
         """Where the site is before the first build: the output folder of dossier.yml if it passes
         the build's checks and holds a site Dossier built; else nothing (until a build succeeds)."""
         from builder.build import output_folder
-        from builder.run.write import is_site
 
         nothing = SiteLocation(self.root / CACHE_DIR / "nothing-built")
         try:
@@ -234,12 +236,16 @@ class LiveSite:
         """Fill the session before any save is handled, so that the first save reuses what it holds
         (the first build of a site already up to date reads nothing): a build that writes nothing,
         so a save made meanwhile is built and reloaded as any other; a failure is left to the saves."""
-        if self.builds and not self._kept.documents and not self.pdf:
-            try:
-                build(self.root, drafts=self.drafts, pdf=False, use_cache=True, search=False, write=False,
-                      session=self._kept)
-            except BuildFailed:
-                pass
+        try:
+            if self.builds and not self._kept.documents and not self.pdf:
+                result = build(self.root, drafts=self.drafts, pdf=False, use_cache=True, search=False, write=False,
+                               session=self._kept)
+                if is_site(result.out_dir):     # what the site holds now: the first save updates it in place
+                    self._kept.paths = site_files(result.out_dir)
+        except BuildFailed:
+            pass
+        finally:
+            self.warm.set()
 
     def _rebuild_on_change(self) -> None:
         """Wait for changes; once they pause for QUIET_SECONDS, rebuild; changes during a build make one more."""
