@@ -199,3 +199,12 @@ def test_an_error_in_the_cover_template_names_its_line(built, tmp_path):
         build(root)
     assert [str(problem) for problem in failed.value.problems] == [
         "themes/default/templates/print/front.html:3:1: error: template error: 'str object' has no attribute 'nothing'"]
+
+
+def test_a_long_layout_says_how_long_and_how_to_skip_it(monkeypatch):
+    import builder.run.parallel
+    from builder.pdf.typeset import _laying_out
+
+    monkeypatch.setattr(builder.run.parallel, "workers", lambda: 2)
+    assert _laying_out(40) == "Laying out articles"
+    assert _laying_out(1000) == "Laying out articles for the PDFs, about 4 min (dossier build --no-pdf skips them)"

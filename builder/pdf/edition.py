@@ -1,6 +1,7 @@
 """One edition's PDF, assembled from laid-out parts: its cover and contents, its articles numbered
-in their place, its index of sources, bookmarks and working links. An edition whose parts are the
-last build's is not assembled again: the assembled PDF is kept by a hash of everything in it."""
+in their place, its index of sources, bookmarks and working links; and an article's own PDF, its
+part numbered from 1. A PDF whose parts are the last build's is not assembled again: the
+assembled PDF is kept by a hash of everything in it."""
 
 from __future__ import annotations
 
@@ -60,6 +61,22 @@ def append_numbered(assembly: Assembly, part: Part, first: int, numbers: PageNum
         assembly.stamp(index, number)
 
 
+def numbered_article(part: Part, numbers: PageNumbers, language: str, css: str, kept: AssembledEditions) -> bytes:
+    """An article's own PDF: its pages numbered from 1, its metadata, language and structure; the
+    last build's when its part and page numbers are the same."""
+    digest = hashlib.sha256(json.dumps([ASSEMBLY_VERSION, "article", language, _sha(css.encode()),
+                                        _sha(part.pdf)]).encode()).hexdigest()
+    data = kept.get(digest)
+    if data is not None:
+        numbers.keep(part.pages)
+    else:
+        assembly = Assembly()
+        append_numbered(assembly, part, 1, numbers)
+        data = assembly.finish(language)
+        kept.put(digest, data)
+    return data
+
+
 def assemble_edition(edition: Edition, order: list, parts: dict[str, Part], sources: list[dict], site,
                      settings: Settings, env: jinja2.Environment, css: str, site_dir: Path, layout: Layout,
                      numbers: PageNumbers, kept: AssembledEditions, gettext: Callable[..., str]) -> tuple[bytes, int, bool]:
@@ -88,6 +105,7 @@ def assemble_edition(edition: Edition, order: list, parts: dict[str, Part], sour
         _sha(index.pdf) if index else None]).encode()).hexdigest()
     data = kept.get(digest)
     if data is not None:
+        numbers.keep(starts[order[-1].slug] + parts[order[-1].slug].pages - 1)     # the last page it numbers
         return data, _pages_of(front, order, parts, index), False
 
     assembly = Assembly()

@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import sys
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -114,13 +114,13 @@ class Layout:
             _, where, variant = keys[index]
             return self._lay_out(html, where, citation_ids, variant)
 
-        for done, (index, part) in enumerate(zip(missing, forked_map(lay_out, missing, processes, 1, "content",
-                                                                      "laying out PDFs")), 1):
-            self.runs += 1
-            self._fresh[keys[index][0]] = part
-            self._store(keys[index][0], part)
-            if progress:
-                progress(done, len(missing))
+        with closing(forked_map(lay_out, missing, processes, 1, "content", "laying out PDFs")) as parts:
+            for done, (index, part) in enumerate(zip(missing, parts), 1):
+                self.runs += 1
+                self._fresh[keys[index][0]] = part
+                self._store(keys[index][0], part)
+                if progress:
+                    progress(done, len(missing))
         return set(missing)
 
     def _key(self, html: str, base: Path, tagged: bool) -> tuple[str, str, str | None]:
@@ -229,13 +229,20 @@ class PageNumbers:
 
         last = first + count - 1
         if self.reader is None or len(self.reader.pages) < last:
-            size = -(-last // self.STEP) * self.STEP
-            html = (f"<html><head><style>{self.css}</style></head><body class=\"print page-numbers\">"
-                    + '<div style="break-after: page"></div>' * (size - 1) + "<div></div></body></html>")
-            pdf = self.layout.part(html, self.layout.site_dir / "index.html", tagged=False).pdf
+            pdf = self.layout.part(self._html(last), self.layout.site_dir / "index.html", tagged=False).pdf
             self.reader = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))    # a writer's pages can be changed
             self.pages_marked = [artifact_page(page) for page in self.reader.pages]
         return self.pages_marked[first - 1:last]
+
+    def keep(self, last: int) -> None:
+        """Keep in the cache the layout that numbers pages up to last, as a PDF kept from the last
+        build was numbered with it (and will be again when it changes)."""
+        self.layout.used.add(self.layout._key(self._html(last), self.layout.site_dir / "index.html", False)[0])
+
+    def _html(self, last: int) -> str:
+        size = -(-last // self.STEP) * self.STEP
+        return (f"<html><head><style>{self.css}</style></head><body class=\"print page-numbers\">"
+                + '<div style="break-after: page"></div>' * (size - 1) + "<div></div></body></html>")
 
 
 @contextmanager

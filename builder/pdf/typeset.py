@@ -21,6 +21,7 @@ article once all of them share the edition's named destinations.
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -31,8 +32,7 @@ from markupsafe import Markup
 from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.model import Settings
 from builder.pdf.layout import Layout, PageNumbers, Part, Stylesheet
-from builder.pdf.edition import AssembledEditions, append_numbered, assemble_edition
-from builder.pdf.structure import Assembly
+from builder.pdf.edition import AssembledEditions, assemble_edition, numbered_article
 from builder.pdf.printhtml import print_body, scope_anchors
 from builder.pdf.views import PrintDocument, PrintPart
 from builder.text import in_language
@@ -99,7 +99,8 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     parts: dict[str, Part] = {}
     numbers = PageNumbers(css, layout)
     pages = [_print_page(env, site, css, article, site_dir) for article in wanted]
-    ahead = layout.lay_out_ahead(pages, lambda done, total: progress("Laying out articles", done, total))
+    ahead = layout.lay_out_ahead(pages, lambda done, total: progress(_laying_out(total), done, total))
+    kept = AssembledEditions(cache_dir / "assembled")
     laid_out = []
     for index, (article, (html, base, cited)) in enumerate(zip(wanted, pages)):
         progress("Typesetting PDFs", index, len(wanted))
@@ -107,11 +108,10 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
         parts[article.slug] = layout.part(html, base, cited)
         if layout.runs > runs or index in ahead:
             laid_out.append(article.slug)
-        _write(out / f"{article.slug}.pdf", _article_pdf(parts[article.slug], numbers, article.view.language))
+        _write(out / f"{article.slug}.pdf", numbered_article(parts[article.slug], numbers, article.view.language, css, kept))
     progress("Typesetting PDFs", len(wanted), len(wanted))
     editions: list[EditionMade] = []
     if only is None:
-        kept = AssembledEditions(cache_dir / "editions")
         by_slug = {article.slug: article for article in order}
 
         def make(number: int) -> EditionMade:
@@ -151,19 +151,33 @@ def _make_editions(make: Callable[[int], EditionMade], count: int, layout: Layou
     results = forked_map(in_worker, range(count), processes, 1, "content", "assembling the PDF editions") \
         if processes > 1 else (None for _ in range(count))
     made = []
-    for number, result in enumerate(results):
-        progress("Assembling the editions", number, count)
-        if result is None:
-            made.append(make(number))
-            continue
-        edition, runs, used, problems, kept_used = result
-        layout.runs += runs
-        layout.used |= used
-        layout.problems |= problems
-        kept.used |= kept_used
-        made.append(edition)
+    with closing(results):      # its workers end here, also when an edition's error is raised
+        for number, result in enumerate(results):
+            progress("Assembling the editions", number, count)
+            if result is None:
+                made.append(make(number))
+                continue
+            edition, runs, used, problems, kept_used = result
+            layout.runs += runs
+            layout.used |= used
+            layout.problems |= problems
+            kept.used |= kept_used
+            made.append(edition)
     progress("Assembling the editions", count, count)
     return made
+
+
+SECONDS_PER_ARTICLE = 0.5     # WeasyPrint's layout of an article of 1,500 words, measured (benchmarks/pdf_editions.py)
+
+
+def _laying_out(articles: int) -> str:
+    """What the progress bar says while articles are laid out: with a long wait ahead, how long and how to skip it."""
+    from builder.run.parallel import workers
+
+    minutes = round(articles * SECONDS_PER_ARTICLE / workers() / 60)
+    if minutes < 1:
+        return "Laying out articles"
+    return f"Laying out articles for the PDFs, about {minutes} min (dossier build --no-pdf skips them)"
 
 
 DEFAULT_VARIANT = "pdf/ua-1"
@@ -205,13 +219,6 @@ def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: st
     with in_language(article.view.language):
         html = env.get_template("print/article.html").render(site=site, article=article.view, pdf=pdf, part=part)
     return scope_anchors(html, scope)
-
-
-def _article_pdf(part: Part, numbers: PageNumbers, language: str) -> bytes:
-    """The article's own PDF: its pages numbered from 1, its metadata, language and structure."""
-    assembly = Assembly()
-    append_numbered(assembly, part, 1, numbers)
-    return assembly.finish(language)
 
 
 def _write(path: Path, data: bytes) -> None:
