@@ -73,6 +73,13 @@ def test_without_editions_there_is_one_per_year_the_latest_first(tmp_path):
     assert list(editions_of(root)) == ["2017", "2016"]
 
 
+def test_a_year_named_like_an_article_keeps_the_articles_pdf(tmp_path):
+    root = publication(tmp_path, "")
+    articles = root / "content" / "articles"
+    (articles / "short-note.md").rename(articles / "2016.md")
+    assert editions_of(root) == {"edition-2016": ("2016", ("jangmadang", "border-trade", "2016"))}
+
+
 def test_editions_all_is_one_edition_of_everything(tmp_path):
     root = publication(tmp_path, "pdf:\n  order: [short-note]\n  editions: all\n")
     assert editions_of(root) == {"edition": ("Print Ledger", ("short-note", "jangmadang", "border-trade"))}

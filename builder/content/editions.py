@@ -76,6 +76,9 @@ def _ordered(articles: list[Document], settings: Settings) -> tuple[str, ...]:
 
 
 def _by_year(articles: list[Document], settings: Settings) -> tuple[Edition, ...]:
+    """pdf/YEAR.pdf for each year, pdf/edition-YEAR.pdf where an article is named YEAR."""
     years = sorted({a.date.year for a in articles if a.date}, reverse=True)
-    return tuple(Edition(str(year), str(year), _ordered([a for a in articles if a.date and a.date.year == year], settings))
+    slugs = {a.slug for a in articles}
+    return tuple(Edition(f"edition-{year}" if str(year) in slugs else str(year), str(year),
+                         _ordered([a for a in articles if a.date and a.date.year == year], settings))
                  for year in years)
