@@ -50,11 +50,7 @@ def _feed(settings: Settings, path: str, title: str, page_url: str, articles: tu
     if memo is None:
         return Output(path, _atom(settings, title, path, page_url, entries, language, notices))
     values = ("feed", title, page_url, language, tuple(_entry_values(article, settings, notices) for article in entries))
-    kept = memo.previous_file(path, values)
-    if kept is not None:
-        return Output(path, source=kept, kept=True)
-    memo.rendered(path, values, False)
-    return Output(path, _atom(settings, title, path, page_url, entries, language, notices))
+    return memo.output(path, values, lambda: _atom(settings, title, path, page_url, entries, language, notices))
 
 
 def _entry_values(article: RenderedDocument, settings: Settings, notices: dict[str, str]) -> tuple:

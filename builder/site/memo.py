@@ -76,13 +76,14 @@ class PageMemo:
         except (OSError, ValueError):
             pass
 
-    def previous_file(self, path: str, values: tuple) -> Path | None:
+    def previous_file(self, path: str, values: tuple, plain: str = "") -> Path | None:
         """The previous site's file at path if the last build made it from the same values and it
-        is as that build left it (then the page counts as made from them)."""
+        is as that build left it (then the page counts as made from them). plain: the digest of
+        values that hold no view (output()), taken as it is."""
         entry = self._previous.get(path)
         if not (isinstance(entry, list) and len(entry) == 5 and isinstance(entry[1], bool)):
             return None
-        page_digest = self.digest(values, bodies=entry[1])
+        page_digest = plain or self.digest(values, bodies=entry[1])
         if entry[0] != page_digest:
             return None
         file = self.out_dir / path
@@ -99,10 +100,12 @@ class PageMemo:
     def output(self, path: str, values: object, make: Callable[[], bytes]) -> Output:
         """The file at path made by make() from values (not a template's: no body fields to watch),
         or the last build's file if made from the same values."""
-        kept = self.previous_file(path, (values,))
+        plain = digest_of(values)           # no view in them: nothing to replace by its digest
+        kept = self.previous_file(path, (), plain)
         if kept is not None:
             return Output(path, source=kept, kept=True)
-        self.rendered(path, (values,), False)
+        self.pages[path] = (plain, False)
+        self.fresh.append(path)
         return Output(path, make())
 
     def rendered(self, path: str, values: tuple, bodies: bool) -> None:
