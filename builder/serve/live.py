@@ -33,7 +33,8 @@ from builder.serve.http import BuildState, BuildStatus, SiteLocation, SiteServer
 
 WATCHED_FOLDERS = ("content", "citations", "themes")
 SETTINGS_FILE = "dossier.yml"
-QUIET_SECONDS = 0.05    # changes closer together than this make one rebuild
+QUIET_SECONDS = 0.02    # changes closer together than this make one rebuild
+WATCH_STEP_MS = 20      # watchfiles yields changes after this long without another (its default, 50, is felt)
 JOIN_SECONDS = 10.0     # how long stop() waits for a build in progress
 
 # output(line, is_problem): problems go to standard error, the rest to standard output.
@@ -276,7 +277,7 @@ class LiveSite:
                 continue
             try:
                 for changes in watchfiles.watch(*folders, watch_filter=source_filter, stop_event=until,
-                                                raise_interrupt=False):
+                                                step=WATCH_STEP_MS, raise_interrupt=False):
                     self._changes.put({path for _, path in changes})
             except FileNotFoundError:       # a folder went between listing and watching
                 until.wait(0.2)
@@ -288,7 +289,7 @@ class LiveSite:
         def wanted(change: watchfiles.Change, path: str) -> bool:
             return Path(path).name in names and Path(path).parent == self.root
 
-        for changes in watchfiles.watch(self.root, watch_filter=wanted, recursive=False,
+        for changes in watchfiles.watch(self.root, watch_filter=wanted, recursive=False, step=WATCH_STEP_MS,
                                         stop_event=self._stopping, raise_interrupt=False):
             if any(Path(path).name in WATCHED_FOLDERS for _, path in changes):
                 self._rewatch.set()
