@@ -179,7 +179,7 @@ def test_titles_citations_bibliographies_and_evidence_come_out_as_text(edition):
     assert "keep what is left (Kim 2016, ch. 4)." in article
     assert "Lee and Park (2015) describe the same pattern" in article           # narrative
     assert "(Lee and Park 2015, 12)" in article
-    assert ("EVIDENCE 1 (Daily NK 2016, para. 4) March 14, 2016 C2 Source page" in article)  # attribution
+    assert ("EVIDENCE 1 (Daily NK 2016, para. 4) March 14, 2016 C2 Permalink · Source page" in article)  # attribution, its own page
     assert "The quotation in Evidence 1 dates" in article                        # cross-reference
     assert "Table 1: Goods, routes and prices before and after" in article
     assert "References Daily NK. 2016. “Market Hours Cut Before the Congress.” March 14." in article
