@@ -264,4 +264,5 @@ def test_with_verify_quotes_warn_the_page_and_the_pdf_say_the_quote_differs(tmp_
     assert "✓" not in html
     pdf = result.out_dir / "pdf" / "quotes.pdf"
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
-    assert "Quote differs from the saved source of March 15, 2016" in text and "verified" not in text
+    assert "Quote differs from the saved source of March 15, 2016" in text
+    assert "Verified against saved source" not in text and "0 of 1 evidence box verified" in text   # the box, its profile

@@ -117,7 +117,7 @@ def rare_word(example_site) -> tuple[str, str]:
 def quoted_phrase(example_site) -> tuple[str, set[str]]:
     """(five words from the middle of an evidence quote, {its article URL, its evidence page URL})."""
     markup = (example_site / "evidence" / "index.html").read_text(encoding="utf-8")
-    quote, link = re.search(r'<blockquote class="evidence-item__quote"><p>(.*?)</p></blockquote>\s*'
+    quote, link = re.search(r'<blockquote class="evidence-item__quote"[^>]*><p>(.*?)</p></blockquote>\s*'
                             r'<p class="evidence-item__meta">\s*<a href="([^"]+)">', markup).groups()
     article, box = link.removeprefix("../").split("#")
     words = re.findall(r"[A-Za-z]+", html.unescape(quote))

@@ -29,7 +29,7 @@ from builder.run.digests import Remembered, digest_of
 from builder.site.evidence_feed import render_evidence_feed
 from builder.site.structure import Site
 from builder.site.words import Words
-from builder.text import html_text, in_language
+from builder.text import UNPRINTABLE, html_text, in_language
 from builder.urls import EVIDENCE_DATA, evidence_url
 
 DATA = "data/"
@@ -175,4 +175,6 @@ def cited_bib(biblatex: str) -> bytes:
 
     if not biblatex:
         return b"% No cited source is a .bib entry: every one is in sources.json (CSL-JSON).\n"
-    return format_bib(biblatex, sort=True).encode("utf-8")
+    # Characters a .bib field should not hold (a form feed pasted from a PDF) are left out, as from the
+    # references (a warning at the entry says so): no file of the site carries them.
+    return UNPRINTABLE.sub("", format_bib(biblatex, sort=True)).encode("utf-8")
