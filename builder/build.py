@@ -44,6 +44,7 @@ from builder.run.update import update_site
 from builder.run.write import is_site, mark_site, site_file, site_folder, stage_site
 from builder.session import Session
 from builder.site.bodies import BodyRenderer, ParsedBody
+from builder.site.charts import index_charts
 from builder.site.data import render_data
 from builder.site.editions import write_editions_page
 from builder.site.feeds import render_feeds
@@ -329,7 +330,7 @@ def typeset(built: Pages, folder: Path, layouts: Path | None, *, only: set[str] 
     try:
         made = render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
                            settings, env, built.inputs.print_css, built.inputs.print_css_path, folder, layouts,
-                           built.inputs.words.gettext, only=only, progress=progress)
+                           built.inputs.words.gettext, only=only, progress=progress, charts=index_charts)
         write_editions_page(folder, built.views, settings, env, built.inputs.words, made.editions)
         return made
     except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not

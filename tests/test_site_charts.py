@@ -136,7 +136,16 @@ def test_the_articles_pdf_shows_the_profile(site):
     assert "Verified against saved source: 4" in reader.pages[0].extract_text()       # the legend, as text
     # The picture is an SVG image (the PDF fetcher lets the theme's data: SVG through): a figure whose
     # alternative text is the picture's title and description.
-    figures, todo = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    figures = _figures(site / "pdf" / "restaurant-defection-sanctions.pdf")
+    assert ("Sourcing profile: how the evidence is graded and verified 6 evidence boxes: 6 graded by source "
+            "reliability (A–F) and information credibility (1–6), 0 ungraded; 4 verified against saved sources.") in figures
+
+
+def _figures(pdf) -> list[str]:
+    """The alternative text of every /Figure in the PDF's structure tree."""
+    from pypdf import PdfReader
+
+    figures, todo = [], [PdfReader(pdf).trailer["/Root"]["/StructTreeRoot"]]
     while todo:
         element = todo.pop().get_object()
         if not isinstance(element, dict):
@@ -145,8 +154,18 @@ def test_the_articles_pdf_shows_the_profile(site):
             figures.append(str(element.get("/Alt", "")))
         kids = element.get("/K", [])
         todo += kids if isinstance(kids, list) else [kids]
-    assert ("Sourcing profile: how the evidence is graded and verified 6 evidence boxes: 6 graded by source "
-            "reliability (A–F) and information credibility (1–6), 0 ungraded; 4 verified against saved sources.") in figures
+    return figures
+
+
+def test_an_editions_index_of_sources_shows_its_sources_over_time_and_evidence_timeline(site):
+    """The spring 2016 edition (dossier.yml) holds the three English articles: its index of sources
+    draws what they cite by year and when their evidence dates from, as tagged figures."""
+    figures = _figures(site / "pdf" / "spring-2016.pdf")
+    over_time = [f for f in figures if f.startswith("Sources over time: the most-cited sources, cited per year")]
+    timeline = [f for f in figures if f.startswith("Evidence timeline: the dates of the evidence, by source")]
+    assert over_time == ["Sources over time: the most-cited sources, cited per year How many documents published in "
+                         "2016 cite each of the 8 most-cited sources."]
+    assert len(timeline) == 1 and "by source; the vertical lines mark the articles' publication dates." in timeline[0]
 
 
 def test_the_evidence_page_draws_and_tabulates_the_dates_of_the_evidence_by_source(site):

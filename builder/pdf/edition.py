@@ -79,7 +79,8 @@ def numbered_article(part: Part, numbers: PageNumbers, language: str, css: str, 
 
 def assemble_edition(edition: Edition, order: list, parts: dict[str, Part], sources: list[dict], site,
                      settings: Settings, env: jinja2.Environment, css: str, site_dir: Path, layout: Layout,
-                     numbers: PageNumbers, kept: AssembledEditions, gettext: Callable[..., str]) -> tuple[bytes, int, bool]:
+                     numbers: PageNumbers, kept: AssembledEditions, gettext: Callable[..., str],
+                     charts: Callable | None = None) -> tuple[bytes, int, bool]:
     """The edition's PDF (order: its PdfArticles), its pages, and whether it was assembled (not kept)."""
     base = site_dir / "index.html"
     with_index = bool(sources) and any(parts[article.slug].citations for article in order)
@@ -94,9 +95,12 @@ def assemble_edition(edition: Edition, order: list, parts: dict[str, Part], sour
     front = front_final
     index = None
     if with_index:
+        timeline, over_time = charts([source["view"] for source in sources if "view" in source],
+                                     {article.view.url for article in order}) if charts else (None, None)
         index_html = env.get_template("print/sources.html").render(
             site=site, pdf=PrintDocument(Markup(css)),
-            edition=PrintEdition(index_page, sources=_source_index(order, parts, sources, starts)))
+            edition=PrintEdition(index_page, sources=_source_index(order, parts, sources, starts), timeline=timeline,
+                                 over_time=over_time))
         index = layout.part(index_html, base)
     index_title = gettext("Index of sources")
     digest = hashlib.sha256(json.dumps([

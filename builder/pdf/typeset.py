@@ -77,18 +77,20 @@ def pdf_articles(site, views, settings: Settings) -> list[PdfArticle]:
 
 def pdf_sources(views) -> list[dict]:
     """Every cited source in the style's order, for the edition's index of sources."""
-    return [{"key": source.key, "reference": source.reference} for source in views.sources]
+    return [{"key": source.key, "reference": source.reference, "view": source} for source in views.sources]
 
 
 def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
                 css: str, css_path: str, site_dir: Path, cache_dir: Path, gettext: Callable[..., str],
-                only: set[str] | None = None, progress: Callable[[str, int, int], None] | None = None) -> PdfSummary:
+                only: set[str] | None = None, progress: Callable[[str, int, int], None] | None = None,
+                charts: Callable | None = None) -> PdfSummary:
     """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and for each of
     site.editions into site_dir (site: the SiteView); css is the theme's print.css, css_path its path in the
     publication ('' for the shipped one); gettext(message, **values) gives the theme's words in the
     language being typeset. Each article is in its own language, the cover, contents and index of
     sources in the publication's. The summary holds WeasyPrint's warnings about the publication's
-    own CSS (builder/pdf/layout.py's stylesheet_problems)."""
+    own CSS (builder/pdf/layout.py's stylesheet_problems). charts(source views, article URLs): the
+    pictures of an edition's index of sources (site/charts.py index_charts)."""
     progress = progress or (lambda stage, done, total: None)
     options = settings.pdf
     layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings), Stylesheet(css_path, css) if css_path else None)
@@ -119,7 +121,7 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
             with in_language(settings.language):
                 data, pages, assembled = assemble_edition(
                     edition, [by_slug[slug] for slug in edition.articles], parts, sources, site, settings, env,
-                    css, site_dir, layout, numbers, kept, gettext)
+                    css, site_dir, layout, numbers, kept, gettext, charts)
             _write(out / f"{edition.slug}.pdf", data)
             return EditionMade(edition.slug, pages, len(data), assembled)
 

@@ -58,5 +58,7 @@ class PrintEdition:
     date_text: str = ""
     cover_image: str = ""       # site-relative
     sources: tuple[IndexedSource, ...] = ()
+    timeline: object = None     # site/charts.py EvidenceTimeline of the edition's evidence, if any is dated
+    over_time: object = None    # ... and SourcesOverTime of its most-cited sources
     title: str = ""             # the edition's, as its PDF's metadata gives it
     authors: tuple[str, ...] = ()

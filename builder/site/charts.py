@@ -264,3 +264,16 @@ def sources_over_time(sources) -> SourcesOverTime | None:
     return SourcesOverTime(rows, tuple(Axis(year, "", round(LABELS + index * column, 2)) for index, year in enumerate(years)),
                            sum(len(source.citing) for source in sources) - sum(map(len, years_of)),
                            height=axis_y + AXIS, column=column, axis_y=axis_y)
+
+
+def index_charts(sources, articles: set[str], most: int = 8) -> tuple[EvidenceTimeline | None, SourcesOverTime | None]:
+    """The evidence timeline and the sources over time of an edition's index of sources: sources
+    (site/views.SourceView) with only what the articles at those URLs cite and hold."""
+    from dataclasses import replace
+
+    kept = [replace(source, citing=tuple(use for use in source.citing if use.article.url in articles),
+                    evidence=tuple(box for box in source.evidence if box.article.url in articles)) for source in sources]
+    kept = [source for source in kept if source.citing or source.evidence]
+    ranked = sorted(enumerate(kept), key=lambda pair: (-len(pair[1].citing), pair[0]))
+    cited = tuple(source for _, source in ranked[:most] if source.citing)
+    return evidence_timeline([source for source in kept if source.evidence]), sources_over_time(cited) if cited else None
