@@ -726,6 +726,52 @@ def test_a_newer_save_stops_the_indexing_of_an_older_one(live):
     assert site.output.problems == []
 
 
+def test_a_stopped_indexing_swaps_nothing_in_and_leaves_nothing_behind(publication):
+    """A run stopped at any point (before, while or after Pagefind runs) never touches the
+    served bundles and removes what it wrote: an older run that outlives the wait for it
+    cannot mix its files with a newer run's (CI saw a half-written filter file read)."""
+    from builder.build import build
+    from builder.site.search import Indexing, reindex
+
+    site = build(publication("cited"), pdf=False).out_dir
+    served = {p.relative_to(site): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()}
+    early = Indexing()
+    early.stop()                                         # stopped before its process starts
+    assert reindex(site, "en", early) is None
+
+    class StopsOnStart(Indexing):                        # stopped while Pagefind runs
+        def started(self, process):
+            super().started(process)
+            self.stop()
+
+    assert reindex(site, "en", StopsOnStart()) is None
+    late = Indexing()
+    late.started = lambda process: (process.wait(), late.stop())     # stopped after it ran
+    assert reindex(site, "en", late) is None
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".dossier-site"]
+    assert {p.relative_to(site): p.read_bytes() for p in (site / "pagefind").rglob("*") if p.is_file()} == served
+    assert reindex(site, "en", Indexing()) > 0           # and a run left alone swaps its bundle in
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".dossier-site"]
+
+
+def test_a_bug_in_search_indexing_is_reported_and_indexing_ends(live, monkeypatch):
+    import builder.serve.live as live_module
+
+    site = live("cited")
+
+    def broken(site_dir, language, run):
+        raise ValueError("a bad bundle")
+
+    monkeypatch.setattr(live_module, "reindex", broken)
+    article = site.root / "content" / "articles" / "places.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("A paragraph", "A changed paragraph"),
+                       encoding="utf-8")
+    wait_until(lambda: site.builds == 2 and not site.status.state.indexing, timeout=30)
+    assert "dossier:1:1: error: internal error (the traceback is in the terminal): ValueError: a bad bundle" in [
+        line for line, _ in site.output.lines]
+    assert any(line.startswith("Traceback") for line, problem in site.output.lines if problem)
+
+
 def test_a_build_without_search_keeps_the_last_index(tmp_path, publication):
     from builder.build import build
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import queue
-import subprocess
 import sys
 import threading
 import time
@@ -29,6 +28,7 @@ from builder.run.write import is_site
 from builder.session import Session
 from builder.config.settings import load_settings
 from builder.errors import BuildFailed, Problem, error
+from builder.site.search import Indexing, reindex
 from builder.serve.http import BuildState, BuildStatus, SiteLocation, SiteServer, base_path_of
 
 WATCHED_FOLDERS = ("content", "citations", "themes")
@@ -78,8 +78,7 @@ class LiveSite:
         self._threads: list[threading.Thread] = []
         self._session = f"{os.getpid():x}{time.time_ns():x}"    # a restarted server's builds differ
         self._indexer: threading.Thread | None = None     # remaking the search index of the last build
-        self._indexing: list[subprocess.Popen] = []         # its Pagefind process, to stop on a newer save
-        self._index_cancelled = threading.Event()
+        self._indexing: Indexing | None = None              # its run, to stop on a newer save
         self._kept = Session()          # what each build keeps for the next (builder/session.py)
         self.warm = threading.Event()   # set once the session holds the publication (_warm_up)
 
@@ -135,9 +134,7 @@ class LiveSite:
             self._report_failure(failed.problems)
             return False
         except Exception as exc:     # a bug in Dossier, not in the input: say so, keep serving
-            self.output(traceback.format_exc().rstrip(), True)
-            self._report_failure([error("dossier", 1, 1, f"internal error (the traceback is in the terminal): "
-                                                          f"{type(exc).__name__}: {exc}")])
+            self._report_failure([self._internal_error(exc)])
             return False
         self._report_success(result, changed, time.perf_counter() - started)
         return True
@@ -159,7 +156,9 @@ class LiveSite:
         self.status.publish(BuildState(f"{self._session}-{number}", indexing=indexing))
         self.builds = number        # counted once its state is out: a watcher of both never sees them apart
         if indexing:
-            self._indexer = threading.Thread(target=self._index, args=(result,), name="dossier-index", daemon=True)
+            self._indexing = Indexing()
+            self._indexer = threading.Thread(target=self._index, args=(result, self._indexing), name="dossier-index",
+                                             daemon=True)
             self._indexer.start()
         counts = f"{result.documents} documents, {result.files} files"
         if result.unchanged:
@@ -167,38 +166,44 @@ class LiveSite:
         else:
             self.output(f"{cause}{'rebuilt' if changed else 'Built'} {counts} in {elapsed:.2f} s", False)
 
-    def _index(self, result: BuildResult) -> None:
+    def _index(self, result: BuildResult, run: Indexing) -> None:
         """Remake the search index of the site just served; say so when done (no reload: the
         search page reloads itself, builder/serve/livereload.js)."""
-        from builder.site.search import reindex
-
         started = time.perf_counter()
         try:
-            reindex(result.out_dir, result.settings.language, self._indexing.append)
-        except (BuildFailed, OSError) as exc:
-            if not self._index_cancelled.is_set():
-                problems = exc.problems if isinstance(exc, BuildFailed) else [error(str(result.out_dir), 1, 1, str(exc))]
-                for problem in problems:
-                    self.output(str(problem), True)
-            return
-        if not self._index_cancelled.is_set():
+            pages = reindex(result.out_dir, result.settings.language, run)
+        except BuildFailed as failed:
+            problems = failed.problems
+        except OSError as exc:
+            problems = [error(str(result.out_dir), 1, 1, f"search indexing failed: {exc.strerror or exc}")]
+        except Exception as exc:     # a bug in Dossier: say so, keep serving, and say indexing is over
+            problems = [self._internal_error(exc)]
+        else:
+            problems = []
+            if pages is None:        # a newer save stopped it; that save's run says what happened
+                return
             LastBuild(self.root / CACHE_DIR / "last-build.json").indexed(result.out_dir)   # the next build may skip
+            self.output(f"search index updated in {time.perf_counter() - started:.2f} s", False)
+        for problem in problems:
+            self.output(str(problem), True)
+        if not run.stopped:
             state = self.status.state
             self.status.publish(BuildState(state.build, state.ok, state.problems, indexing=False))
-            self.output(f"search index updated in {time.perf_counter() - started:.2f} s", False)
 
     def _stop_indexing(self) -> None:
-        """Stop the search indexing of an older build, if it is running, and wait for it to end."""
-        if self._indexer is None:
+        """Stop the search indexing of an older build, if it is running, and wait for it to end.
+        Should it not end in time, it cannot harm the next: it writes apart and swaps nothing in."""
+        if self._indexer is None or self._indexing is None:
             return
-        self._index_cancelled.set()
-        for process in self._indexing:
-            if process.poll() is None:
-                process.kill()
+        self._indexing.stop()
         self._indexer.join(JOIN_SECONDS)
         self._indexer = None
-        self._indexing.clear()
-        self._index_cancelled.clear()
+        self._indexing = None
+
+    def _internal_error(self, exc: Exception) -> Problem:
+        """A bug in Dossier met while serving: the traceback to the terminal, a short line for the pages."""
+        self.output(traceback.format_exc().rstrip(), True)
+        return error("dossier", 1, 1, f"internal error (the traceback is in the terminal): {type(exc).__name__}: {exc}")
 
     def _report_failure(self, problems: list[Problem]) -> None:
         for problem in problems:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -51,24 +53,64 @@ def index_site(site_dir: Path, language: str) -> int:
     return pages
 
 
-def reindex(site_dir: Path, language: str, started: Callable[[subprocess.Popen], None]) -> int:
+class Indexing:
+    """One run of reindex(), which a newer save stops: its Pagefind processes are killed, and it
+    neither starts another nor swaps its bundle in. stop() may come from any thread at any time."""
+
+    _runs = itertools.count(1)
+
+    def __init__(self) -> None:
+        self.number = next(self._runs)      # names its folders apart from an older run still ending
+        self._stopped = threading.Event()
+        self._processes: list[subprocess.Popen] = []
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped.is_set()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        for process in list(self._processes):
+            if process.poll() is None:
+                process.kill()
+
+    def started(self, process: subprocess.Popen) -> None:
+        # Noted before the check: a stop() in between kills it either here or there.
+        self._processes.append(process)
+        if self._stopped.is_set() and process.poll() is None:
+            process.kill()
+
+
+def reindex(site_dir: Path, language: str, run: Indexing) -> int | None:
     """Index a site again where it is served (`dossier serve`, after the page is reloaded): each
-    bundle is written aside (.pagefind-next) and swapped in whole, so that a search never loads
-    half of one. started(process) is given each Pagefind process, for a caller that stops it when
-    a newer save makes its work useless. The page count."""
-    pages = _run_pagefind(site_dir, f".{BUNDLE}-next", started=started)
-    if len(list((site_dir / f".{BUNDLE}-next").glob("pagefind.*.pf_meta"))) > 1:
-        _run_pagefind(site_dir, f".{ALL_LANGUAGES}-next", "--force-language", language.split("-")[0].lower(),
-                      started=started)
-    for name in SEARCH_BUNDLES:
-        fresh, target, old = site_dir / f".{name}-next", site_dir / name, site_dir / f".{name}-old"
-        shutil.rmtree(old, ignore_errors=True)
-        if target.is_dir():
-            os.replace(target, old)
-        if fresh.is_dir():
-            os.replace(fresh, target)
-        shutil.rmtree(old, ignore_errors=True)
-    return pages
+    bundle is written aside (.pagefind-next-N, N the run's own) and swapped in whole, so that a
+    search never loads half of one. The page count; None when the run was stopped, its folders
+    removed and the served bundles untouched."""
+    aside = {name: f".{name}-next-{run.number}" for name in SEARCH_BUNDLES}
+    try:
+        pages = _run_pagefind(site_dir, aside[BUNDLE], started=run.started)
+        if run.stopped:
+            return None
+        if len(list((site_dir / aside[BUNDLE]).glob("pagefind.*.pf_meta"))) > 1:
+            _run_pagefind(site_dir, aside[ALL_LANGUAGES], "--force-language", language.split("-")[0].lower(),
+                          started=run.started)
+        if run.stopped:
+            return None
+        for name in SEARCH_BUNDLES:
+            fresh, target, old = site_dir / aside[name], site_dir / name, site_dir / f".{name}-old-{run.number}"
+            if target.is_dir():
+                os.replace(target, old)
+            if fresh.is_dir():
+                os.replace(fresh, target)
+            shutil.rmtree(old, ignore_errors=True)
+        return pages
+    except BuildFailed:
+        if run.stopped:             # killed on purpose: not a failure to report
+            return None
+        raise
+    finally:
+        for folder in aside.values():
+            shutil.rmtree(site_dir / folder, ignore_errors=True)
 
 
 def _run_pagefind(site_dir: Path, folder: str, *options: str,
