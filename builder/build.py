@@ -30,14 +30,12 @@ from builder.content.sanitize import scripted_assets
 from builder.csl.citations import CitationFormatter
 from builder.csl.metadata import items_by_language, publication_bibliography
 from builder.csl.pandoc import CiteprocError
-from builder.csl.styles import is_note_style, resolve_style, style_files
+from builder.csl.styles import is_note_style, resolve_style
 from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.model import Asset, Document, Output, RenderedDocument, Settings
 from builder.pdf.typeset import PdfSummary, pdf_articles, pdf_sources, render_pdfs
 from builder.run.cache import CACHE_DIR, Cache, remove_links
 from builder.run.confinement import links_outside
-from builder.run.fingerprint import input_fingerprint
-from builder.run.last_build import LastBuild
 from builder.run.lock import publication_lock
 from builder.run.output import output_folder
 from builder.run.update import update_site
@@ -54,9 +52,11 @@ from builder.site.notices import feed_notices
 from builder.site.render import failing_template, render_site, template_problem
 from builder.site.search import index_site
 from builder.site.structure import Site, assemble_site
-from builder.site.theme import print_css, template_environment, template_problems, theme_assets, theme_dirs
+from builder.config.themes import theme_dirs
+from builder.site.theme import print_css, template_environment, template_problems, theme_assets
 from builder.site.views import Views, build_views
 from builder.site.words import Words, load_words
+from builder.uptodate import build_flags, hash_inputs
 from builder.urls import source_urls
 
 # progress(stage, done, total)
@@ -179,11 +179,12 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
     remove_links(root / CACHE_DIR)
     session = session if use_cache else None
     cache = Cache(root / CACHE_DIR if use_cache else None, session and session.cache)   # claimed (or emptied) first
-    flags = {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
-    record = LastBuild(root / CACHE_DIR / "last-build.json") if use_cache and write else None
-    read, files = theme_dirs(settings) + style_files(root, settings.csl), session and session.files
-    fingerprint = input_fingerprint(root, out_dir, flags, read + record.listed(root), files) if record else ""
-    if record and record.unchanged(fingerprint, out_dir, search):
+    flags = build_flags(drafts, pdf, strict, out_dir)
+    inputs = hash_inputs(settings, out_dir, flags, record=use_cache and write, files=session and session.files)
+    record = inputs.record
+    if record and inputs.unchanged(out_dir, search):
+        if inputs.read_again:
+            inputs.keep(root, session is not None)
         progress("Done", 1, 1)
         return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,
                            files=record.data.get("files", 0))
@@ -213,9 +214,9 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
             memo.save()
         if record:
             listed = own_bibliographies(built.inputs.documents)
-            if [root / path for path in listed] != record.listed(root):     # what the next build must look at
-                fingerprint = input_fingerprint(root, out_dir, flags, read + [root / path for path in listed], files)
-            record.save(fingerprint, out_dir, sorted_problems(problems), len(built.inputs.documents), listed, search)
+            record.save(inputs.again(root, out_dir, listed), out_dir, sorted_problems(problems),
+                        len(built.inputs.documents), listed, search)
+            inputs.keep(root, session is not None)
     progress("Done", 1, 1)
     return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(built.inputs.documents),
                        files=len(outputs), timings=tuple(stage.timings), pdf=pdf_summary)

@@ -95,11 +95,18 @@ def _interruptible():
 @click.pass_obj
 def build(root: Path, drafts: bool, no_pdf: bool, out: Path | None) -> None:
     """Build the site into _site/."""
-    from builder.build import build as run_build
+    from builder.uptodate import up_to_date
 
     started = time.perf_counter()
-    with _progress() as progress, _interruptible():
-        result = _run(lambda: run_build(root, drafts=drafts, out=out, pdf=not no_pdf, progress=progress))
+    with _interruptible():      # nothing changed: known without importing the build's stages
+        result = up_to_date(root, drafts=drafts, out=out, pdf=not no_pdf,
+                            waiting=lambda: click.echo("Waiting for another build of this publication to finish",
+                                                       err=True))
+    if result is None:
+        from builder.build import build as run_build
+
+        with _progress() as progress, _interruptible():
+            result = _run(lambda: run_build(root, drafts=drafts, out=out, pdf=not no_pdf, progress=progress))
     _print_problems(result.warnings)
     elapsed = time.perf_counter() - started
     where = os.path.relpath(result.out_dir) if result.out_dir.is_relative_to(Path.cwd()) else str(result.out_dir)

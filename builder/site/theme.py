@@ -8,31 +8,12 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
+from builder.config.themes import shipped_theme_dir, theme_dirs
 from builder.errors import Problem
 from builder.model import Asset, Settings
 from builder.run.confinement import inside
 from builder.site.words import Words
 from builder.text import decode_utf8, long_number, word_list
-
-_PACKAGE_THEME = Path(__file__).parent.parent / "themes" / "default"
-_REPOSITORY_THEME = Path(__file__).parent.parent.parent / "themes" / "default"
-
-
-def shipped_theme_dir() -> Path:
-    """The default theme: inside the installed package, or the repository's themes/default."""
-    return _PACKAGE_THEME if _PACKAGE_THEME.is_dir() else _REPOSITORY_THEME
-
-
-def theme_dirs(settings: Settings) -> list[Path]:
-    """Theme folders in lookup order; a file in an earlier folder overrides a later one."""
-    dirs = []
-    own = settings.theme_dir
-    if own.is_dir():
-        dirs.append(own)
-    shipped = shipped_theme_dir()
-    if not dirs or own.resolve() != shipped.resolve():
-        dirs.append(shipped)
-    return dirs
 
 
 def template_environment(settings: Settings, words: Words | None = None,
