@@ -19,7 +19,7 @@ from builder.config.themes import theme_dirs
 from builder.csl.styles import style_files
 from builder.errors import BuildFailed, Problem
 from builder.model import Settings
-from builder.run.cache import CACHE_DIR, remove_links
+from builder.run.cache import CACHE_DIR, Cache, remove_links
 from builder.run.fingerprint import input_fingerprint, read_digests, write_digests
 from builder.run.last_build import LastBuild
 from builder.run.lock import publication_lock
@@ -98,6 +98,7 @@ def up_to_date(root: Path, *, drafts: bool, out: Path | None, pdf: bool,
         return None
     with publication_lock(root / CACHE_DIR, waiting):
         remove_links(root / CACHE_DIR)      # what the cache holds is read without looking
+        Cache(root / CACHE_DIR)             # claimed first: a cache that came with the publication is emptied
         inputs = hash_inputs(settings, out_dir, build_flags(drafts, pdf, False, out_dir), record=True)
         if not inputs.unchanged(out_dir, search=True):
             return None

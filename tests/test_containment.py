@@ -179,6 +179,20 @@ def test_a_cache_that_arrives_with_the_publication_is_never_trusted(tmp_path):
     assert "from the cache" not in (copy / "_site" / "articles" / "a" / "index.html").read_text()
 
 
+def test_a_cache_that_arrives_with_the_publication_never_says_nothing_changed(tmp_path, cli):
+    """The command line's quick answer (builder/uptodate.py) claims the cache as the build does:
+    a record brought by a pull request, made where the site would match it, is not believed."""
+    root = write_publication(tmp_path / "pub")
+    build(root, pdf=False)
+    cache = root / ".dossier-cache"
+    shutil.copytree(cache, tmp_path / "brought")            # the same files, in a folder this build did not make
+    shutil.rmtree(cache)
+    os.rename(tmp_path / "brought", cache)
+    result = cli("-C", str(root), "build", "--no-pdf")
+    assert result.exit_code == 0 and result.output.startswith("Built "), result.output
+    assert "Nothing changed" in cli("-C", str(root), "build", "--no-pdf").output
+
+
 @pytest.mark.parametrize("record", ['[1, 2]', '{"warnings": [{"path": "a"}]}', '{"warnings": 3}', '{"inputs": "x"}',
                                     '{"warnings": [["a", "1", 1, "m", "warning"]]}'])
 def test_a_last_build_record_that_is_not_what_a_build_wrote_is_ignored(tmp_path, record):
