@@ -6,24 +6,29 @@ HTML is the floor: the time spent inside WeasyPrint (render and write) for the a
     .venv/bin/python benchmarks/pdf_editions.py /tmp/corpus
 
 Prints one line per run: seconds of the PDF stage, articles laid out, pages, pages per second,
-WeasyPrint's seconds for the articles, editions assembled and their sizes. The corpus is built in
-place (its .dossier-cache/ and _site/ are replaced).
+WeasyPrint's seconds for the articles, editions assembled and their sizes; then the size of the
+largest edition against one continuous WeasyPrint layout of its articles' print HTML (issue 20's
+font target: at most 1.3 times; the edition also has its cover, contents and index of sources).
+The corpus is built in place (its .dossier-cache/ and _site/ are replaced).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-def pdf_stage(root: Path, cores: int) -> dict:
-    """One build of root with the given number of layout processes; what its PDF stage did."""
+def pdf_stage(root: Path, cores: int, pages: Path | None = None) -> dict:
+    """One build of root with the given number of layout processes; what its PDF stage did.
+    pages: a folder the layout processes write each article's print HTML into (SLUG.html)."""
     import builder.run.parallel as parallel
     from builder.build import build
     from builder.pdf.layout import Layout
@@ -35,6 +40,9 @@ def pdf_stage(root: Path, cores: int) -> dict:
         start = time.perf_counter()
         part = lay_out(self, html, where, citation_ids, variant)
         if where.startswith("articles/"):
+            if pages is not None:
+                (pages / f"{where.split('/')[1]}.html").write_text(html, encoding="utf-8")
+                (pages / "layout.json").write_text(json.dumps([self.site_url, variant]), encoding="utf-8")
             weasyprint["seconds"] += time.perf_counter() - start
             weasyprint["pages"] += part.pages
         return part
@@ -51,7 +59,7 @@ def pdf_stage(root: Path, cores: int) -> dict:
     return {"seconds": seconds, "laid_out": len(summary.laid_out_articles), "pages": summary.edition_pages,
             "weasyprint_seconds": weasyprint["seconds"], "weasyprint_pages": weasyprint["pages"],
             "assembled": sum(e.assembled for e in summary.editions), "editions": len(summary.editions),
-            "megabytes": sum(e.size for e in summary.editions) / 1e6,
+            "megabytes": sum(e.size for e in summary.editions) / 1e6, "made": summary.editions,
             "largest": max((e.size for e in summary.editions), default=0) / 1e6}
 
 
@@ -69,14 +77,48 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     root = args.corpus.resolve()
+    pages = Path(tempfile.mkdtemp(prefix="dossier-print-"))
     for cores in sorted({1, args.cores}):
         shutil.rmtree(root / ".dossier-cache", ignore_errors=True)
         shutil.rmtree(root / "_site", ignore_errors=True)
         build_site_only(root)
-        report(f"cold, {cores} process{'es' if cores > 1 else ''}", pdf_stage(root, cores))
+        run = pdf_stage(root, cores, pages if cores == 1 else None)
+        report(f"cold, {cores} process{'es' if cores > 1 else ''}", run)
+    continuous(root, max(run["made"], key=lambda made: made.size), pages)
     article = sorted((root / "content" / "articles").glob("*.md"))[len(list((root / "content" / "articles").glob("*.md"))) // 2]
     article.write_text(article.read_text(encoding="utf-8") + "\nOne sentence added for the benchmark.\n", encoding="utf-8")
     report("one edit", pdf_stage(root, args.cores))
+
+
+def continuous(root: Path, made, pages: Path) -> None:
+    """The largest edition's size against one WeasyPrint layout of all its articles, one after the other."""
+    import re
+
+    import weasyprint
+
+    from builder.config.settings import load_settings
+    from builder.content.documents import load_documents
+    from builder.content.editions import choose_editions
+    from builder.pdf.layout import Layout, keep_hangul_words
+
+    settings, _ = load_settings(root)
+    documents, _ = load_documents(root, False)
+    edition = next(e for e in choose_editions(settings, documents)[0] if e.slug == made.slug)
+    htmls = [(pages / f"{slug}.html").read_text(encoding="utf-8") for slug in edition.articles]
+    bodies = [re.search(r"<body[^>]*>(.*)</body>", html, re.S).group(1) for html in htmls[1:]]
+    whole = keep_hangul_words(htmls[0].replace("</body>", "".join(bodies) + "</body>", 1))
+    site = Layout.__new__(Layout)           # only for its fetcher of the site's files (CSS, fonts, pictures)
+    (site.site_url, variant), site.site_dir = json.loads((pages / "layout.json").read_text()), (root / "_site").resolve()
+    start = time.perf_counter()
+    document = weasyprint.HTML(string=whole, base_url=f"{site.site_url}articles/{edition.articles[0]}/",
+                               url_fetcher=site._fetcher())
+    rendered = document.render()
+    size = len(rendered.write_pdf(pdf_variant=variant, pdf_tags=True) if variant else rendered.write_pdf())
+    pages = len(rendered.pages)
+    print(f"edition {made.slug}: {made.size / 1e6:.2f} MB, {made.pages} pages (with its cover, contents and index); "
+          f"its {len(htmls)} articles in one continuous layout: {size / 1e6:.2f} MB, {pages} pages ({made.size / size:.2f}x "
+          f"the size, {made.size / made.pages / (size / pages):.2f}x per page; laid out in "
+          f"{time.perf_counter() - start:.1f} s)", flush=True)
 
 
 def build_site_only(root: Path) -> None:

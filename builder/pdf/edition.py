@@ -19,7 +19,7 @@ from builder.pdf.structure import Assembly
 from builder.pdf.views import ContentsEntry, IndexedSource, PrintDocument, PrintEdition, SourceUse
 from builder.text import long_date, parse_date
 
-ASSEMBLY_VERSION = "1"
+ASSEMBLY_VERSION = "2"     # 2: a PDF embeds each font once (pdf/fonts.py), written compact
 
 
 class AssembledEditions:

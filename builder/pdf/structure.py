@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import io
 
+from builder.pdf.fonts import share_fonts
+
 ARTIFACT = b"/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n"
 
 
@@ -123,9 +125,23 @@ class Assembly:
             self.root[NameObject("/K")] = ArrayObject([self.document_ref])
             catalog[NameObject("/StructTreeRoot")] = self.root_ref
             catalog[NameObject("/MarkInfo")] = DictionaryObject({NameObject("/Marked"): BooleanObject(True)})
+        share_fonts(writer)         # after the structure is complete: it drops what nothing refers to
         buffer = io.BytesIO()
         writer.write(buffer)
-        return buffer.getvalue()
+        return compact(buffer.getvalue())
+
+
+def compact(data: bytes) -> bytes:
+    """The PDF written again by qpdf (pikepdf) with its streams compressed and its objects in object
+    streams: pypdf writes the pages it stamped uncompressed and every structure element as an
+    object of its own. An edition of 6 articles: 2.39 MB from pypdf, 0.61 MB so (0.1 s)."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
+                 deterministic_id=True)
+        return out.getvalue()
 
 
 class _PartCopy:
