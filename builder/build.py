@@ -39,7 +39,7 @@ from builder.run.confinement import links_outside
 from builder.run.lock import publication_lock
 from builder.run.output import output_folder
 from builder.run.update import update_site
-from builder.run.write import is_site, mark_site, site_file, site_folder, stage_site
+from builder.run.write import is_site, mark_site, replace_file, site_file, site_folder, stage_site
 from builder.session import Session
 from builder.site.bodies import BodyRenderer, ParsedBody
 from builder.site.charts import index_charts
@@ -57,7 +57,7 @@ from builder.site.theme import print_css, template_environment, template_problem
 from builder.site.views import Views, build_views
 from builder.site.words import Words, load_words
 from builder.uptodate import build_flags, hash_inputs
-from builder.urls import source_urls
+from builder.urls import EDITIONS, source_urls
 
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
@@ -315,6 +315,8 @@ def render_pages(site: Site, views: Views, settings: Settings, env: jinja2.Envir
     """Every file of the site but the PDFs and the search index: pages, feeds, assets."""
     outputs = render_site(site, views, settings, env, words, memo)
     pages = [o.path.removesuffix("index.html") for o in outputs if o.path.endswith("index.html")]
+    if views.site.has_pdf and views.site.editions:
+        pages.append(EDITIONS)          # written by the PDF stage, which knows their sizes
     outputs += render_feeds(site, settings, pages, memo, feed_notices(views.articles, words))
     return outputs + [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
 
@@ -352,7 +354,6 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
     """`dossier pdf`: typeset PDFs without rewriting the site; slugs None means all and the edition.
     The PDFs are typeset in a scratch copy of the site, then put into the site's pdf/ folder; a
     site not built yet gets only its pdf/ folder (and the marker that lets the next build replace it)."""
-    import shutil
     import tempfile
 
     progress = progress or _silent
@@ -373,14 +374,13 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
                 pdf_summary = stage("pdf", typeset, built, staged.folder, root / CACHE_DIR / "pdf", only=slugs, progress=progress)
                 staged.publish()
             mark_site(site_dir)
-            written, folders = [], {}
-            for path in sorted((Path(scratch) / "site" / "pdf").glob("*.pdf")):
-                target = site_file(site_dir, f"pdf/{path.name}", folders)
-                handle, spare = tempfile.mkstemp(dir=target.parent, prefix=f".{path.name}.", suffix=".tmp")
-                with os.fdopen(handle, "wb") as stream, path.open("rb") as pdf:
-                    shutil.copyfileobj(pdf, stream)
-                os.replace(spare, target)      # a link at target is replaced, never written through
-                written.append(target)
+            made, folders = Path(scratch) / "site", {}
+            pdfs = sorted((made / "pdf").glob("*.pdf"))
+            listing = [made / EDITIONS / "index.html"] if (made / EDITIONS / "index.html").is_file() else []
+            for path in pdfs + listing:         # the editions page: their sizes change with them
+                # each replaced in one step; a link at its place is replaced, never written through
+                replace_file(site_file(site_dir, path.relative_to(made).as_posix(), folders), path.read_bytes())
+    written = [site_dir / "pdf" / path.name for path in pdfs]
     return PdfResult(written, pdf_summary, sorted_problems(problems + list(pdf_summary.problems)))
 
 

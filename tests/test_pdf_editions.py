@@ -171,6 +171,29 @@ def test_each_edition_is_a_pdf_of_its_own(built):
     assert first.pdf.edition_pages == sum(e.pages for e in first.pdf.editions)
 
 
+def test_the_editions_page_is_in_the_sitemap_when_there_are_pdfs(built, tmp_path):
+    first = built[0]
+    assert (first.out_dir / "editions" / "index.html").is_file()
+    assert "<loc>https://example.org/print/editions/</loc>" in (first.out_dir / "sitemap.xml").read_text(encoding="utf-8")
+    without = build(publication(tmp_path, EDITIONS), pdf=False).out_dir
+    assert not (without / "editions").exists()
+    assert "editions/" not in (without / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_dossier_pdf_puts_the_editions_page_in_with_the_editions(tmp_path):
+    from builder.build import build_pdfs
+
+    root = publication(tmp_path, EDITIONS)
+    site = build(root, pdf=False).out_dir
+    result = build_pdfs(root, None)
+    assert sorted(path.name for path in result.paths) == ["border-trade.pdf", "jangmadang.pdf", "notes.pdf",
+                                                          "short-note.pdf", "spring.pdf"]
+    listing = (site / "editions" / "index.html").read_text(encoding="utf-8")
+    for edition in result.summary.editions:
+        assert f"PDF, {max(1, round(edition.size / 1000))} kB" in listing
+    assert (site / "index.html").is_file()          # the rest of the site is as the build left it
+
+
 def test_an_edition_has_its_cover_contents_bookmarks_and_title(built):
     first, _, before, _ = built
     spring = texts(before["spring.pdf"])
@@ -215,3 +238,19 @@ def test_a_long_layout_says_how_long_and_how_to_skip_it(monkeypatch):
     monkeypatch.setattr(builder.run.parallel, "workers", lambda: 2)
     assert _laying_out(40) == "Laying out articles"
     assert _laying_out(1000) == "Laying out articles for the PDFs, about 4 min (dossier build --no-pdf skips them)"
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_the_layout_progress_says_pages_per_second_on_one_bar(tmp_path, monkeypatch, cores):
+    import re
+
+    import builder.run.parallel
+    from builder.cli import RATE_MARK
+
+    monkeypatch.setattr(builder.run.parallel, "workers", lambda: cores)
+    seen: list[tuple[str, int, int]] = []
+    build(publication(tmp_path, EDITIONS), progress=lambda stage, done, total: seen.append((stage, done, total)))
+    rates = [stage for stage, _, _ in seen if RATE_MARK in stage]
+    assert rates and all(re.fullmatch(r"(Laying out articles|Typesetting PDFs) · \d+\.\d pages/s", s) for s in rates)
+    # laid out ahead on 2 cores (Typesetting then takes them ready: no rate), in turn on 1
+    assert {stage.split(RATE_MARK)[0] for stage in rates} == ({"Laying out articles"} if cores == 2 else {"Typesetting PDFs"})
