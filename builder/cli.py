@@ -13,6 +13,8 @@ import click
 from builder import __version__
 from builder.errors import BuildFailed, Problem
 
+RATE_MARK = " · "     # a stage's text after it changes as it runs (builder/pdf/typeset.py)
+
 
 def _interactive() -> bool:
     return sys.stderr.isatty() and os.environ.get("CI", "").lower() not in ("true", "1", "yes")
@@ -35,9 +37,10 @@ def _progress():
         tasks: dict[str, int] = {}
 
         def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+            key = stage.split(RATE_MARK)[0]     # "Laying out · 12.3 pages/s": one bar, its rate updated
+            if key not in tasks:
+                tasks[key] = bar.add_task(stage, total=total)
+            bar.update(tasks[key], completed=done, total=total, description=stage)
         yield update
 
 

@@ -100,7 +100,8 @@ class Layout:
 
     def lay_out_ahead(self, pages: list[tuple[str, Path, dict]], progress=None) -> set[int]:
         """Lay out those of pages ((html, base, citation ids), tagged) the cache lacks, in a process per
-        core (WeasyPrint uses one), for part() to take; the indexes of those laid out. progress(done, total)."""
+        core (WeasyPrint uses one), for part() to take; the indexes of those laid out.
+        progress(done, total, pages): articles laid out, to lay out, and the pages they made so far."""
         from builder.run.parallel import forked_map, workers
 
         keys = [self._key(html, base, True) for html, base, _ in pages]
@@ -114,13 +115,15 @@ class Layout:
             _, where, variant = keys[index]
             return self._lay_out(html, where, citation_ids, variant)
 
+        pages_made = 0
         with closing(forked_map(lay_out, missing, processes, 1, "content", "laying out PDFs")) as parts:
             for done, (index, part) in enumerate(zip(missing, parts), 1):
                 self.runs += 1
+                pages_made += part.pages
                 self._fresh[keys[index][0]] = part
                 self._store(keys[index][0], part)
                 if progress:
-                    progress(done, len(missing))
+                    progress(done, len(missing), pages_made)
         return set(missing)
 
     def _key(self, html: str, base: Path, tagged: bool) -> tuple[str, str, str | None]:

@@ -21,6 +21,7 @@ article once all of them share the edition's named destinations.
 
 from __future__ import annotations
 
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,17 +102,21 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     parts: dict[str, Part] = {}
     numbers = PageNumbers(css, layout)
     pages = [_print_page(env, site, css, article, site_dir) for article in wanted]
-    ahead = layout.lay_out_ahead(pages, lambda done, total: progress(_laying_out(total), done, total))
+    started = time.perf_counter()
+    ahead = layout.lay_out_ahead(pages, lambda done, total, made: progress(
+        _laying_out(total) + _rate(made, started), done, total))
     kept = AssembledEditions(cache_dir / "assembled")
     laid_out = []
+    started, made = time.perf_counter(), 0
     for index, (article, (html, base, cited)) in enumerate(zip(wanted, pages)):
-        progress("Typesetting PDFs", index, len(wanted))
+        progress("Typesetting PDFs" + _rate(made, started), index, len(wanted))
         runs = layout.runs
         parts[article.slug] = layout.part(html, base, cited)
+        made += parts[article.slug].pages if layout.runs > runs else 0     # laid out here, not taken ready
         if layout.runs > runs or index in ahead:
             laid_out.append(article.slug)
         _write(out / f"{article.slug}.pdf", numbered_article(parts[article.slug], numbers, article.view.language, css, kept))
-    progress("Typesetting PDFs", len(wanted), len(wanted))
+    progress("Typesetting PDFs" + _rate(made, started), len(wanted), len(wanted))
     editions: list[EditionMade] = []
     if only is None:
         by_slug = {article.slug: article for article in order}
@@ -170,6 +175,12 @@ def _make_editions(make: Callable[[int], EditionMade], count: int, layout: Layou
 
 
 SECONDS_PER_ARTICLE = 0.5     # WeasyPrint's layout of an article of 1,500 words, measured (benchmarks/pdf_editions.py)
+
+
+def _rate(pages: int, since: float) -> str:
+    """' · N pages/s' for the progress bar (the command line keeps one bar per text before ' · ')."""
+    elapsed = time.perf_counter() - since
+    return f" · {pages / elapsed:.1f} pages/s" if pages and elapsed > 0 else ""
 
 
 def _laying_out(articles: int) -> str:
