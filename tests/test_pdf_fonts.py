@@ -121,3 +121,11 @@ def _unshared_copy(edition: bytes) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def test_a_font_file_that_went_missing_keeps_the_font_as_embedded(edition, monkeypatch):
+    unshared = _unshared_copy(edition)
+    system = fonts.system_fonts()
+    monkeypatch.setattr(fonts, "system_fonts", lambda: {name: ("/nonexistent/font.ttf", 0) for name in system})
+    report = fonts.share_fonts(PdfWriter(clone_from=io.BytesIO(unshared)))
+    assert report.shared == 0 and report.kept

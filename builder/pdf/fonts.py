@@ -58,7 +58,10 @@ def share_fonts(writer) -> FontSharing:
             report.kept.append(f"{name}: not a font of this system")
             continue
         glyphs = set().union(*(use.glyphs for use in uses)) | {0}
-        merged = _subset(hb.Face(hb.Blob.from_file_path(found[0]), found[1]), glyphs)
+        try:
+            merged = _subset(hb.Face(hb.Blob.from_file_path(found[0]), found[1]), glyphs)
+        except hb.HarfBuzzError:        # the file went, or is not a font after all
+            merged = None
         if merged is None or not all(_same_glyphs(use.program, merged, use.glyphs) for use in uses):
             report.kept.append(f"{name}: the system's font is not the one the articles embedded")
             continue
