@@ -189,7 +189,7 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
         return BuildResult(settings, [], record.warnings, out_dir, record.data.get("documents", 0), unchanged=True,
                            files=record.data.get("files", 0))
     stage = _Stages(problems)
-    memo = PageMemo(root / CACHE_DIR / "pages.json", out_dir, session) if record else None
+    memo = PageMemo(root / CACHE_DIR / "pages.json", out_dir, session) if record or (session and not write) else None
     built = _pages(settings, drafts, cache, strict, pdf, progress, stage, memo, session)
     outputs, pdf_summary = built.outputs, None
     if write and session and session.paths is not None and not (pdf or search) and is_site(out_dir):
@@ -217,6 +217,8 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
             record.save(inputs.again(root, out_dir, listed), out_dir, sorted_problems(problems),
                         len(built.inputs.documents), listed, search)
             inputs.keep(root, session is not None)
+    elif memo:
+        memo.remember()                 # serve's warm-up: what the first save can reuse
     progress("Done", 1, 1)
     return BuildResult(settings, outputs, sorted_problems(problems), out_dir, len(built.inputs.documents),
                        files=len(outputs), timings=tuple(stage.timings), pdf=pdf_summary)

@@ -212,3 +212,33 @@ def test_serve_on_a_site_already_built_reads_it_first_and_updates_in_place(tmp_p
     assert site_dir.stat().st_ino == folder_inode            # updated in place
     assert not (site_dir / "articles" / "a-new-note").exists()
     assert (site_dir / "pagefind" / "pagefind-entry.json").is_file()
+
+
+def test_the_warm_up_keeps_the_view_digests_so_the_first_save_digests_what_changed(tmp_path, monkeypatch):
+    """`dossier serve`'s warm-up (a build that writes nothing) keeps the page memo's view digests:
+    the first save digests about as many values as any later save (it digested every view: 1.6 s
+    to the reload at 1,000 articles, against 0.8 s for the saves after it)."""
+    from builder.run.update import site_files
+
+    root = tmp_path / "ledger"
+    root.mkdir()
+    for name in ("content", "citations"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "dossier.yml", root / "dossier.yml")
+    build(root, pdf=False)
+    session = Session()
+    build(root, pdf=False, search=False, write=False, session=session)         # as LiveSite._warm_up
+    session.paths = site_files(root / "_site")
+    assert session.digests
+    calls = []
+    counted = page_memo.digest_of
+    monkeypatch.setattr(page_memo, "digest_of", lambda value: (calls.append(1), counted(value))[1])
+    article = root / ARTICLES / "donju-markets-hard-currency.md"
+    per_save = []
+    for word in ("first", "second"):
+        _edit(article, "This piece sets out" if word == "first" else "This piece, first, sets out",
+              f"This piece, {word}, sets out")
+        calls.clear()
+        build(root, pdf=False, search=False, session=session)
+        per_save.append(len(calls))
+    assert per_save[0] <= per_save[1] * 1.2 + 5, per_save

@@ -130,6 +130,11 @@ class PageMemo:
             replace_file(self.path, json.dumps({"site": self.site_key, "pages": pages}, separators=(",", ":")).encode())
         except OSError:
             pass
+        self.remember()
+
+    def remember(self) -> None:
+        """Keep this build's view digests and made files in the session (a build that writes
+        nothing, `dossier serve`'s warm-up, keeps them too: the first save then digests only what changed)."""
         self._kept_digests.clear()
         self._kept_digests.update(self._digests)
         self.made.forget_others()
