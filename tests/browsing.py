@@ -55,7 +55,16 @@ def watched_page(browser, server: str, **options):
     page.on("console", lambda message: message.type == "error" and page.problems.append(
         f"console: {message.text} ({message.location.get('url')})"))
     page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
-    page.on("requestfailed", lambda request: page.problems.append(f"request failed: {request.url}"))
+    # A request the next navigation cancels (a favicon still loading when the test goes to another
+    # page) fails with net::ERR_ABORTED: not a problem of the page it was made for. Any other
+    # failure is, and so is an abort while that page is still shown.
+    documents = {"shown": 0}
+    made_on: dict = {}
+    page.on("framenavigated", lambda frame: frame == page.main_frame and documents.update(shown=documents["shown"] + 1))
+    page.on("request", lambda request: made_on.__setitem__(request, documents["shown"]))
+    page.on("requestfailed", lambda request: None if (
+        request.failure == "net::ERR_ABORTED" and made_on.get(request, documents["shown"]) != documents["shown"])
+        else page.problems.append(f"request failed: {request.url}"))
     page.on("response", lambda response: response.status >= 400
             and page.problems.append(f"HTTP {response.status}: {response.url}"))
     page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
