@@ -115,8 +115,16 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
         made += parts[article.slug].pages if layout.runs > runs else 0     # laid out here, not taken ready
         if layout.runs > runs or index in ahead:
             laid_out.append(article.slug)
-        _write(out / f"{article.slug}.pdf", numbered_article(parts[article.slug], numbers, article.view.language, css, kept))
     progress("Typesetting PDFs" + _rate(made, started), len(wanted), len(wanted))
+    if parts:       # the number pages laid out (or read) once, here: the workers fork with them
+        numbers.pages(1, max(part.pages for part in parts.values()))
+
+    def number(index: int) -> str:
+        article = wanted[index]
+        _write(out / f"{article.slug}.pdf", numbered_article(parts[article.slug], numbers, article.view.language, css, kept))
+        return article.slug
+
+    _in_workers(number, len(wanted), layout, kept, progress, "Numbering the articles' PDFs", "numbering the PDFs")
     editions: list[EditionMade] = []
     if only is None:
         by_slug = {article.slug: article for article in order}
@@ -130,19 +138,21 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
             _write(out / f"{edition.slug}.pdf", data)
             return EditionMade(edition.slug, pages, len(data), assembled)
 
-        editions = _make_editions(make, len(site.editions), layout, kept, progress)
+        editions = _in_workers(make, len(site.editions), layout, kept, progress, "Assembling the editions",
+                               "assembling the PDF editions")
         layout.prune()
         kept.prune()
     return PdfSummary(len(wanted), layout.runs, sum(e.pages for e in editions), tuple(laid_out),
                       tuple(sorted_problems(list(layout.problems))), tuple(editions))
 
 
-def _make_editions(make: Callable[[int], EditionMade], count: int, layout: Layout, kept: AssembledEditions,
-                   progress: Callable[[str, int, int], None]) -> list[EditionMade]:
-    """make(number) for each edition, in a process per core when there are several (laying out their
-    covers, contents and indexes is WeasyPrint's work too): what a worker laid out, used and was warned
-    about comes back to this process. An edition that failed in a worker is made again here, so that
-    its error is raised where the template that caused it can be named."""
+def _in_workers(make: Callable[[int], object], count: int, layout: Layout, kept: AssembledEditions,
+                progress: Callable[[str, int, int], None], stage: str, doing: str) -> list:
+    """make(number) for each number below count, in a process per core when there are several
+    (numbering and writing each article's PDF; making each edition, whose cover, contents and index
+    are WeasyPrint's work too): what a worker laid out, used and was warned about comes back to this
+    process. One that failed in a worker is made again here, so that its error is raised where the
+    template that caused it can be named."""
     from builder.run.parallel import forked_map, workers
 
     processes = min(workers(), count)
@@ -150,27 +160,27 @@ def _make_editions(make: Callable[[int], EditionMade], count: int, layout: Layou
     def in_worker(number: int):
         runs, used, problems = layout.runs, set(layout.used), set(layout.problems)
         try:
-            edition = make(number)
+            result = make(number)
         except Exception:       # made again in the parent, which raises it with its traceback
             return None
-        return edition, layout.runs - runs, layout.used - used, layout.problems - problems, set(kept.used)
+        return result, layout.runs - runs, layout.used - used, layout.problems - problems, set(kept.used)
 
-    results = forked_map(in_worker, range(count), processes, 1, "content", "assembling the PDF editions") \
+    results = forked_map(in_worker, range(count), processes, 1, "content", doing) \
         if processes > 1 else (None for _ in range(count))
     made = []
-    with closing(results):      # its workers end here, also when an edition's error is raised
+    with closing(results):      # its workers end here, also when an error is raised
         for number, result in enumerate(results):
-            progress("Assembling the editions", number, count)
+            progress(stage, number, count)
             if result is None:
                 made.append(make(number))
                 continue
-            edition, runs, used, problems, kept_used = result
+            value, runs, used, problems, kept_used = result
             layout.runs += runs
             layout.used |= used
             layout.problems |= problems
             kept.used |= kept_used
-            made.append(edition)
-    progress("Assembling the editions", count, count)
+            made.append(value)
+    progress(stage, count, count)
     return made
 
 
