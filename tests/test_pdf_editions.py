@@ -197,7 +197,7 @@ def test_dossier_pdf_puts_the_editions_page_in_with_the_editions(tmp_path):
 def test_an_edition_has_its_cover_contents_bookmarks_and_title(built):
     first, _, before, _ = built
     spring = texts(before["spring.pdf"])
-    assert spring[0].startswith("SPRING 2016 Print Ledger")
+    assert spring[0].startswith("PRINT LEDGER Spring 2016")       # the issue's own title, the publication's above it
     assert "Contents" in spring[2] and "Trade across the Yalu" in spring[2] and "A note on sources" not in spring[2]
     notes = texts(before["notes.pdf"])
     contents = notes[2]

@@ -167,11 +167,13 @@ def _front(env, site, css: str, edition: Edition, order: list, settings: Setting
     latest = max(a.date for a in order)
     authors = tuple(sorted({author.name for a in order for author in a.view.authors}))
     if edition.title == settings.title:      # the edition of everything
-        kicker, title = gettext("Edition"), gettext("%(title)s: edition of %(date)s", title=settings.title, date=latest)
-    else:
-        kicker, title = edition.title, gettext("%(title)s: %(edition)s", title=settings.title, edition=edition.title)
+        kicker, heading = gettext("Edition"), settings.title
+        title = gettext("%(title)s: edition of %(date)s", title=settings.title, date=latest)
+    else:                                   # an issue: its own title on the cover, the publication's above it
+        kicker, heading = settings.title, edition.title
+        title = gettext("%(title)s: %(edition)s", title=settings.title, edition=edition.title)
     view = PrintEdition(index_page if with_index else 0, toc, kicker, long_date(parse_date(latest)),
-                        settings.pdf.get("cover_image", ""), title=title, authors=authors)
+                        settings.pdf.get("cover_image", ""), title=title, authors=authors, heading=heading)
     return env.get_template("print/front.html").render(site=site, pdf=PrintDocument(Markup(css), created=latest), edition=view)
 
 

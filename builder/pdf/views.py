@@ -62,3 +62,4 @@ class PrintEdition:
     over_time: object = None    # ... and SourcesOverTime of its most-cited sources
     title: str = ""             # the edition's, as its PDF's metadata gives it
     authors: tuple[str, ...] = ()
+    heading: str = ""           # the cover's title: the edition's, or the publication's for the edition of everything
