@@ -12,8 +12,7 @@ import click
 
 from builder import __version__
 from builder.errors import BuildFailed, Problem
-
-RATE_MARK = " · "     # a stage's text after it changes as it runs (builder/pdf/typeset.py)
+from builder.text import RATE_MARK
 
 
 def _interactive() -> bool:

@@ -19,6 +19,10 @@ from builder.errors import Problem, error
 _TAG = re.compile(r"<[^>]+>")
 
 # Characters HTML and XML cannot hold or show: pasted from PDFs (form feeds) or terminals.
+# In a progress stage's text, what follows this changes as the stage runs ("Laying out · 12.3
+# pages/s"): the command line keeps one bar per text before it (builder/cli.py, pdf/typeset.py).
+RATE_MARK = " · "
+
 UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 # A BCP 47 language tag as pandoc, Pagefind and browsers read it: 'en', 'pt-BR', 'zh-Hant-TW'.

@@ -71,6 +71,7 @@ def hash_inputs(settings: Settings, out_dir: Path, flags: dict, *, record: bool,
 
 
 def build_flags(drafts: bool, pdf: bool, strict: bool, out_dir: Path) -> dict:
+    """The options a build's output depends on, as its fingerprint holds them."""
     return {"drafts": drafts, "pdf": pdf, "strict": strict, "out": str(out_dir)}
 
 

@@ -1,4 +1,5 @@
-"""One font program per font in an edition.
+"""One font program per font in a PDF put together from laid-out parts (an edition; an article
+with its page numbers).
 
 An edition is put together from its articles' PDFs, and WeasyPrint embeds in each a subset of every
 font it used: an edition of 50 articles holds 50 subsets of the same Korean font (each ~150-700 kB,
@@ -25,12 +26,10 @@ _FONT_FILES = ("/FontFile2", "/FontFile3")
 
 @dataclass
 class FontSharing:
-    """What share_fonts() did: fonts given one program, the programs' bytes before and after."""
+    """What share_fonts() did: how many fonts got one program, and the fonts left as embedded, and why."""
 
     shared: int = 0
-    kept: list[str] = field(default_factory=list)     # fonts left as embedded, and why
-    before: int = 0
-    after: int = 0
+    kept: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -48,7 +47,10 @@ def share_fonts(writer) -> FontSharing:
 
     report = FontSharing()
     for name, uses in sorted(_font_uses(writer).items()):
-        if len({id(use.descriptor[use.key].get_object()) for use in uses}) < 2:
+        programs: dict[int, tuple[bytes, set[int]]] = {}     # each distinct program, with the glyphs drawn from it
+        for use in uses:
+            programs.setdefault(id(use.program), (use.program, set()))[1].update(use.glyphs)
+        if len(programs) < 2:
             continue
         if any("/CIDSet" in use.descriptor for use in uses):      # lists a subset's glyphs (PDF/A-1): left alone
             report.kept.append(f"{name}: its descriptors list their glyphs (CIDSet)")
@@ -57,12 +59,12 @@ def share_fonts(writer) -> FontSharing:
         if found is None:
             report.kept.append(f"{name}: not a font of this system")
             continue
-        glyphs = set().union(*(use.glyphs for use in uses)) | {0}
+        glyphs = set().union(*(drawn for _, drawn in programs.values())) | {0}
         try:
             merged = _subset(hb.Face(hb.Blob.from_file_path(found[0]), found[1]), glyphs)
         except hb.HarfBuzzError:        # the file went, or is not a font after all
             merged = None
-        if merged is None or not all(_same_glyphs(use.program, merged, use.glyphs) for use in uses):
+        if merged is None or not all(_same_glyphs(program, merged, drawn) for program, drawn in programs.values()):
             report.kept.append(f"{name}: the system's font is not the one the articles embedded")
             continue
         stream = StreamObject()
@@ -70,13 +72,10 @@ def share_fonts(writer) -> FontSharing:
         subtype = uses[0].descriptor[uses[0].key].get_object().get("/Subtype")
         if subtype is not None:
             stream[NameObject("/Subtype")] = subtype
-        stream = stream.flate_encode()
-        reference = writer._add_object(stream)
+        reference = writer._add_object(stream.flate_encode())
         for use in uses:
             use.descriptor[NameObject(use.key)] = reference
         report.shared += 1
-        report.before += sum(len(program) for program in {id(u.program): u.program for u in uses}.values())
-        report.after += len(merged)
     if report.shared:
         writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     return report

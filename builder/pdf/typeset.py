@@ -36,7 +36,7 @@ from builder.pdf.layout import Layout, PageNumbers, Part, Stylesheet
 from builder.pdf.edition import AssembledEditions, assemble_edition, numbered_article
 from builder.pdf.printhtml import print_body, scope_anchors
 from builder.pdf.views import PrintDocument, PrintPart
-from builder.text import in_language
+from builder.text import RATE_MARK, in_language
 
 @dataclass(frozen=True, slots=True)
 class PdfArticle:
@@ -102,9 +102,9 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     parts: dict[str, Part] = {}
     numbers = PageNumbers(css, layout)
     pages = [_print_page(env, site, css, article, site_dir) for article in wanted]
-    started = time.perf_counter()
+    ahead_started = time.perf_counter()
     ahead = layout.lay_out_ahead(pages, lambda done, total, made: progress(
-        _laying_out(total) + _rate(made, started), done, total))
+        _laying_out(total) + _rate(made, ahead_started), done, total))
     kept = AssembledEditions(cache_dir / "assembled")
     laid_out = []
     started, made = time.perf_counter(), 0
@@ -188,9 +188,9 @@ SECONDS_PER_ARTICLE = 0.5     # WeasyPrint's layout of an article of 1,500 words
 
 
 def _rate(pages: int, since: float) -> str:
-    """' · N pages/s' for the progress bar (the command line keeps one bar per text before ' · ')."""
+    """' · N pages/s' for the progress bar (builder/text.py RATE_MARK)."""
     elapsed = time.perf_counter() - since
-    return f" · {pages / elapsed:.1f} pages/s" if pages and elapsed > 0 else ""
+    return f"{RATE_MARK}{pages / elapsed:.1f} pages/s" if pages and elapsed > 0 else ""
 
 
 def _laying_out(articles: int) -> str:
