@@ -37,6 +37,7 @@ class Settings:
     feed_full_content: bool = True
     translator: str = ""                      # who translated evidence boxes that name no translator
     verify_quotes: str = "error"              # or "warn": a misquote builds, its box marked as differing
+    history_url: str = ""                     # each article's change history: a URL pattern with {path} or {slug}
     pdf: dict = field(default_factory=dict)   # variant, order, cover_image, editions (EditionSpecs, or 'all')
     extra: dict = field(default_factory=dict)
     positions: dict = field(default_factory=dict, compare=False)   # setting -> (line, col) in dossier.yml

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 
 _NOT_WORD = re.compile(r"[^\w]+")
 _NOT_KEY = re.compile(r"[^\w.\-]+")
@@ -112,6 +113,12 @@ def article_pdf_url(slug: str) -> str:
 def evidence_url(article_slug: str, box_id: str) -> str:
     """The page of one evidence box (its id was checked to be a segment where it was written)."""
     return f"{EVIDENCE}{article_slug}/{url_segment(box_id)}/"
+
+
+def history_url(pattern: str, path: str, slug: str) -> str:
+    """A document's change history: `pattern` (dossier.yml `history_url`) with its file's path from the
+    publication's folder and its slug put in, percent-encoded."""
+    return pattern.replace("{path}", quote(path, safe="/")).replace("{slug}", quote(slug, safe=""))
 
 
 def source_urls(keys) -> dict[str, str]:

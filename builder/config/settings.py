@@ -11,6 +11,7 @@ from builder.config.yamlfile import YamlDocument, YamlError, parse_yaml
 from builder.errors import BuildFailed, Problem, error, sorted_problems, warning
 from builder.model import DEFAULT_BASE_URL, Author, Settings
 from builder.text import decode_utf8, did_you_mean, slugify, suggestion
+from builder.urls import history_url
 
 SETTINGS_FILE = "dossier.yml"
 
@@ -31,6 +32,7 @@ _FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "feed_full_content": (bool, "true or false"),
     "translator": (str, "a string"),
     "verify_quotes": (str, "'error' or 'warn'"),
+    "history_url": (str, "a string"),
     "pdf": (dict, "a mapping (variant, order, cover_image, editions)"),
     "extra": (dict, "a mapping"),
 }
@@ -49,6 +51,7 @@ _ALIASES = {"lang": "language", "locale": "language", "baseurl": "base_url", "ur
             "publish_dir": "output", "destination": "output"}
 # Characters no URL holds as they are (a base_url is pasted into every link and feed).
 _NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]')
+_HISTORY_FIELD = re.compile(r"\{[^{}]*\}")
 
 
 MAX_SETTINGS_BYTES = 1 << 20
@@ -153,6 +156,11 @@ def _validate(root: Path, name: str, doc: YamlDocument) -> tuple[Settings, list[
         problems.append(error(name, *doc.value_position("verify_quotes"),
                               "'verify_quotes' must be 'error' (the default: a misquote stops the build) or 'warn' "
                               f"(built, the box saying it differs from its saved source), not '{values.pop('verify_quotes')}'"))
+    if "history_url" in values and not _history_url_ok(values["history_url"]):
+        problems.append(error(name, *doc.value_position("history_url"),
+                              "'history_url' must be an absolute http:// or https:// URL holding '{path}' (the "
+                              "document's file, as content/articles/x.md) or '{slug}', and no other '{...}'"))
+        del values["history_url"]
     if values.get("index_articles", 0) < 0:
         problems.append(error(name, *doc.value_position("index_articles"), "'index_articles' must not be negative"))
         del values["index_articles"]
@@ -193,6 +201,17 @@ def _has_type(value: object, expected: type | tuple[type, ...], type_name: str, 
     key = ".".join(str(part) for part in path)
     problems.append(error(name, *doc.value_position(*path), f"'{key}' must be {type_name}, not {_describe(value)}"))
     return False
+
+
+def _history_url_ok(pattern: str) -> bool:
+    """A change-history address pattern: placeholders {path} or {slug}, and an http(s) URL once filled in."""
+    fields = _HISTORY_FIELD.findall(pattern)
+    rest = _HISTORY_FIELD.sub("", pattern)
+    if not fields or set(fields) - {"{path}", "{slug}"} or "{" in rest or "}" in rest:
+        return False
+    filled = history_url(pattern, "content/articles/x.md", "x")
+    scheme, host = urlsplit(filled)[:2]
+    return scheme in ("http", "https") and bool(host) and not _NOT_IN_URLS.search(filled)
 
 
 def _is_site_url(url: str) -> bool:

@@ -22,7 +22,8 @@ from builder.site.search import SearchFacet
 from builder.site.structure import Group, Site
 from builder.site.words import Words
 from builder.text import in_language, long_date, slugify
-from builder.urls import DOWNLOADS, EVIDENCE_DATA, SEARCH, article_pdf_url, author_url, edition_pdf_url, search_url, tag_url
+from builder.urls import (DOWNLOADS, EVIDENCE_DATA, SEARCH, article_pdf_url, author_url, edition_pdf_url, history_url,
+                          search_url, tag_url)
 
 SUMMARY_WORDS = 45
 
@@ -108,6 +109,7 @@ class ArticleView:
     notices: tuple[NoticeView, ...] = ()      # its corrections and updates, newest first
     editions: tuple[Link, ...] = ()           # the PDF editions it is in, when they are built
     sourcing: SourcingProfile | None = field(default=None, repr=False, metadata=_OF_BODY)  # its evidence's grades
+    history_url: str = ""     # where its file's changes can be read (dossier.yml history_url), absolute
 
     @property
     def date_text(self) -> str:
@@ -321,7 +323,8 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         extra=doc.extra, language=doc.language or settings.language, references_in_body=rendered.references_in_body,
         references_title=Markup(rendered.references_title), has_code='<pre class="highlight"' in rendered.html,
         evidence_data=doc.url + EVIDENCE_DATA if rendered.evidence else "", notices=notice_views(doc),
-        sourcing=sourcing_profile(rendered.evidence))
+        sourcing=sourcing_profile(rendered.evidence),
+        history_url=history_url(settings.history_url, doc.relpath, doc.slug) if settings.history_url and is_article else "")
 
 
 def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str, str]) -> tuple[SearchFacet, ...]:
