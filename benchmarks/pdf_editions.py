@@ -5,8 +5,10 @@ HTML is the floor: the time spent inside WeasyPrint (render and write) for the a
     .venv/bin/python benchmarks/make_corpus.py /tmp/corpus --articles 40
     .venv/bin/python benchmarks/pdf_editions.py /tmp/corpus
 
-Prints one line per run: seconds of the PDF stage, articles laid out, pages, pages per second,
-WeasyPrint's seconds for the articles, editions assembled and their sizes; then the size of the
+Prints two lines per run: seconds of the PDF stage, articles laid out, pages, pages per second,
+WeasyPrint's seconds for the articles and for every part it laid out (the articles, each edition's
+cover, contents and index of sources, the page numbers), editions assembled and their sizes; the
+stage's time as a multiple of both WeasyPrint times divided over the cores; then the size of the
 largest edition against one continuous WeasyPrint layout of its articles' print HTML (issue 20's
 font target: at most 1.3 times; the edition also has its cover, contents and index of sources).
 The corpus is built in place (its .dossier-cache/ and _site/ are replaced).
@@ -33,19 +35,24 @@ def pdf_stage(root: Path, cores: int, pages: Path | None = None) -> dict:
     from builder.build import build
     from builder.pdf.layout import Layout
 
-    weasyprint = {"seconds": 0.0, "pages": 0}
+    weasyprint = {"seconds": 0.0, "pages": 0, "all_seconds": 0.0}
     lay_out = Layout._lay_out
+    count = iter(range(1 << 30))
 
     def timed(self, html, where, citation_ids, variant):
         start = time.perf_counter()
         part = lay_out(self, html, where, citation_ids, variant)
-        if where.startswith("articles/"):
-            slug = where.split("/")[1]
-            if pages is not None:       # written by whichever process laid it out
+        seconds = time.perf_counter() - start
+        kind = "article" if where.startswith("articles/") else "other"     # other: an edition's front or index, numbers
+        if pages is not None:       # written by whichever process laid it out
+            if kind == "article":
+                slug = where.split("/")[1]
                 (pages / f"{slug}.html").write_text(html, encoding="utf-8")
-                (pages / f"{slug}.seconds").write_text(json.dumps([time.perf_counter() - start, part.pages]))
                 (pages / "layout.json").write_text(json.dumps([self.site_url, variant]), encoding="utf-8")
-            weasyprint["seconds"] += time.perf_counter() - start
+            (pages / f"{kind}-{os.getpid()}-{next(count)}.seconds").write_text(json.dumps([seconds, part.pages]))
+        weasyprint["all_seconds"] += seconds
+        if kind == "article":
+            weasyprint["seconds"] += seconds
             weasyprint["pages"] += part.pages
         return part
 
@@ -57,25 +64,33 @@ def pdf_stage(root: Path, cores: int, pages: Path | None = None) -> dict:
     finally:
         Layout._lay_out, parallel.workers = lay_out, original
     if pages is not None:               # the workers' WeasyPrint times too
-        timed_parts = [json.loads(path.read_text()) for path in pages.glob("*.seconds")]
-        weasyprint = {"seconds": sum(t for t, _ in timed_parts), "pages": sum(n for _, n in timed_parts)}
+        timed_parts = {path.name: json.loads(path.read_text()) for path in pages.glob("*.seconds")}
+        articles = [value for name, value in timed_parts.items() if name.startswith("article-")]
+        weasyprint = {"seconds": sum(t for t, _ in articles), "pages": sum(n for _, n in articles),
+                      "all_seconds": sum(t for t, _ in timed_parts.values())}
         for path in pages.glob("*.seconds"):
             path.unlink()
     seconds = dict(result.timings)["pdf"]
     summary = result.pdf
     return {"seconds": seconds, "laid_out": len(summary.laid_out_articles), "pages": summary.edition_pages,
             "weasyprint_seconds": weasyprint["seconds"], "weasyprint_pages": weasyprint["pages"],
+            "weasyprint_all_seconds": weasyprint["all_seconds"], "cores": cores,
             "assembled": sum(e.assembled for e in summary.editions), "editions": len(summary.editions),
             "megabytes": sum(e.size for e in summary.editions) / 1e6, "made": summary.editions,
             "largest": max((e.size for e in summary.editions), default=0) / 1e6}
 
 
-def report(name: str, run: dict) -> None:
+def report(name: str, run: dict, ratios: bool = True) -> None:
     rate = run["pages"] / run["seconds"] if run["seconds"] else 0
     print(f"{name:<22} {run['seconds']:7.1f} s  {run['laid_out']:4d} laid out  {run['pages']:5d} edition pages "
           f"({rate:5.1f}/s)  WeasyPrint {run['weasyprint_seconds']:6.1f} s of CPU for {run['weasyprint_pages']} "
-          f"article pages  {run['assembled']}/{run['editions']} editions assembled, {run['megabytes']:.1f} MB "
-          f"(largest {run['largest']:.1f} MB)", flush=True)
+          f"article pages, {run['weasyprint_all_seconds']:.1f} s for every part  {run['assembled']}/{run['editions']} "
+          f"editions assembled, {run['megabytes']:.1f} MB (largest {run['largest']:.1f} MB)", flush=True)
+    if ratios and run["weasyprint_seconds"]:
+        cores = run["cores"]
+        print(f"{'':<22} {run['seconds'] / (run['weasyprint_seconds'] / cores):.2f}x WeasyPrint's time for the articles over "
+              f"{cores} core(s), {run['seconds'] / (run['weasyprint_all_seconds'] / cores):.2f}x its time for every part "
+              "laid out (the articles, each edition's cover, contents and index of sources, the page numbers)", flush=True)
 
 
 def main() -> None:
@@ -96,7 +111,7 @@ def main() -> None:
     continuous(root, max(run["made"], key=lambda made: made.size), pages)
     article = sorted((root / "content" / "articles").glob("*.md"))[len(list((root / "content" / "articles").glob("*.md"))) // 2]
     article.write_text(article.read_text(encoding="utf-8") + "\nOne sentence added for the benchmark.\n", encoding="utf-8")
-    report("one edit", pdf_stage(root, args.cores))
+    report("one edit", pdf_stage(root, args.cores), ratios=False)
 
 
 def continuous(root: Path, made, pages: Path) -> None:

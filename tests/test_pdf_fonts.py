@@ -12,6 +12,7 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
+import pikepdf
 import pytest
 from pypdf import PdfReader, PdfWriter
 
@@ -62,7 +63,7 @@ def test_an_edition_embeds_each_font_once(edition):
 def test_shared_fonts_draw_every_page_as_the_articles_own_subsets_do(edition, tmp_path, monkeypatch):
     from builder.pdf import structure
 
-    monkeypatch.setattr(structure, "share_fonts", lambda writer: fonts.FontSharing())
+    monkeypatch.setattr(structure, "share_fonts", lambda pdf: fonts.FontSharing())
     root = tmp_path / "pub"
     shutil.copytree(FIXTURES / "pdf-edition", root)
     write(root / "dossier.yml", 'title: "Print Ledger"\nbase_url: https://example.org/print/\nauthors: [Test Author]\n'
@@ -77,8 +78,7 @@ def test_shared_fonts_draw_every_page_as_the_articles_own_subsets_do(edition, tm
 def test_a_font_the_system_does_not_have_stays_as_embedded(edition, monkeypatch):
     unshared = _unshared_copy(edition)
     monkeypatch.setattr(fonts, "system_fonts", lambda: {})
-    writer = PdfWriter(clone_from=io.BytesIO(unshared))
-    report = fonts.share_fonts(writer)
+    report = fonts.share_fonts(pikepdf.open(io.BytesIO(unshared)))
     assert report.shared == 0 and report.kept and all("not a font of this system" in why for why in report.kept)
 
 
@@ -89,19 +89,17 @@ def test_a_system_font_other_than_the_embedded_one_is_not_used(edition, monkeypa
     other = system["NotoSans-Regular"]
     monkeypatch.setattr(fonts, "system_fonts", lambda: {name: other for name in system if name != "NotoSans-Regular"}
                         | {"NotoSans-Regular": system["NotoSerif-Regular"]})
-    report = fonts.share_fonts(PdfWriter(clone_from=io.BytesIO(unshared)))
+    report = fonts.share_fonts(pikepdf.open(io.BytesIO(unshared)))
     assert report.shared == 0 and report.kept
     assert all("is not the one the articles embedded" in why for why in report.kept), report.kept
 
 
 def test_descriptors_that_list_their_glyphs_are_left_alone(edition, monkeypatch):
-    from pypdf.generic import NameObject, StreamObject
-
-    writer = PdfWriter(clone_from=io.BytesIO(_unshared_copy(edition)))
-    for obj in writer._objects:
-        if isinstance(obj, dict) and obj.get("/Type") == "/FontDescriptor":
-            obj[NameObject("/CIDSet")] = writer._add_object(StreamObject())
-    report = fonts.share_fonts(writer)
+    pdf = pikepdf.open(io.BytesIO(_unshared_copy(edition)))
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+            obj.CIDSet = pdf.make_stream(b"")
+    report = fonts.share_fonts(pdf)
     assert report.shared == 0 and all("CIDSet" in why for why in report.kept)
 
 
@@ -127,5 +125,5 @@ def test_a_font_file_that_went_missing_keeps_the_font_as_embedded(edition, monke
     unshared = _unshared_copy(edition)
     system = fonts.system_fonts()
     monkeypatch.setattr(fonts, "system_fonts", lambda: {name: ("/nonexistent/font.ttf", 0) for name in system})
-    report = fonts.share_fonts(PdfWriter(clone_from=io.BytesIO(unshared)))
+    report = fonts.share_fonts(pikepdf.open(io.BytesIO(unshared)))
     assert report.shared == 0 and report.kept

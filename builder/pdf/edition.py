@@ -19,7 +19,10 @@ from builder.pdf.structure import Assembly
 from builder.pdf.views import ContentsEntry, IndexedSource, PrintDocument, PrintEdition, SourceUse
 from builder.text import long_date, parse_date
 
-ASSEMBLY_VERSION = "2"     # 2: a PDF embeds each font once (pdf/fonts.py), written compact
+ASSEMBLY_VERSION = "3"     # 2: a PDF embeds each font once (pdf/fonts.py), written compact; 3: put together by qpdf
+
+
+FRONT_PAGES_GUESS = 3      # a cover, its blank back and a page of contents: one layout of the front, mostly
 
 
 class AssembledEditions:
@@ -84,15 +87,16 @@ def assemble_edition(edition: Edition, order: list, parts: dict[str, Part], sour
     """The edition's PDF (order: its PdfArticles), its pages, and whether it was assembled (not kept)."""
     base = site_dir / "index.html"
     with_index = bool(sources) and any(parts[article.slug].citations for article in order)
-    front = layout.part(_front(env, site, css, edition, order, settings, None, with_index, gettext), base)
-    for _ in range(3):  # the contents' length decides where the articles start; settle it
-        starts, index_page = _page_plan(front.pages, order, parts)
-        front_final = layout.part(_front(env, site, css, edition, order, settings, (starts, index_page), with_index,
-                                         gettext), base)
-        if front_final.pages == front.pages:
+    # The front's length decides where the articles start, which its contents print: laid out for a
+    # length guessed, then again for the length it came to until the two agree.
+    front_pages = FRONT_PAGES_GUESS
+    for _ in range(4):
+        starts, index_page = _page_plan(front_pages, order, parts)
+        front = layout.part(_front(env, site, css, edition, order, settings, (starts, index_page), with_index, gettext),
+                            base)
+        if front.pages == front_pages:
             break
-        front = front_final
-    front = front_final
+        front_pages = front.pages
     index = None
     if with_index:
         timeline, over_time = charts([source["view"] for source in sources if "view" in source],
@@ -131,7 +135,7 @@ def assemble_edition(edition: Edition, order: list, parts: dict[str, Part], sour
     for page_index, target, rect in front.links:
         if target in anchors and anchors[target] < assembly.pages:
             assembly.link(page_index, rect, anchors[target], descriptions[target], elements.get(target))
-    assembly.writer.page_mode = "/UseOutlines"
+    assembly.page_mode = "/UseOutlines"
     data = assembly.finish(settings.language)
     kept.put(digest, data)
     return data, assembly.pages, True
@@ -158,10 +162,10 @@ def _page_plan(front_pages: int, order: list, parts: dict[str, Part]) -> tuple[d
     return starts, page
 
 
-def _front(env, site, css: str, edition: Edition, order: list, settings: Settings, start, with_index: bool,
-           gettext: Callable[..., str]) -> str:
-    """The cover and contents; start (first pages of the articles, of the index) None: placeholders."""
-    starts, index_page = start if start else ({a.slug: 888 for a in order}, 888)
+def _front(env, site, css: str, edition: Edition, order: list, settings: Settings, start: tuple[dict[str, int], int],
+           with_index: bool, gettext: Callable[..., str]) -> str:
+    """The cover and contents; start: the first pages of the articles and of the index."""
+    starts, index_page = start
     toc = tuple(ContentsEntry(f"article-{a.slug}", a.view.title, starts[a.slug], ", ".join(author.name for author in a.view.authors))
                 for a in order)
     latest = max(a.date for a in order)

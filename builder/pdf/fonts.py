@@ -34,22 +34,23 @@ class FontSharing:
 
 @dataclass
 class _Use:
-    descriptor: object          # the FontDescriptor (pypdf DictionaryObject)
+    descriptor: object          # the FontDescriptor (a pikepdf Dictionary)
     key: str                    # its /FontFile2 or /FontFile3
+    stream: tuple[int, int]     # the program's object
     program: bytes
     glyphs: set[int]
 
 
-def share_fonts(writer) -> FontSharing:
-    """Give every font of the PDF in writer (pypdf PdfWriter) one embedded program, where it can."""
+def share_fonts(pdf) -> FontSharing:
+    """Give every font of pdf (a pikepdf Pdf) one embedded program, where it can. The programs it
+    replaces are left unreferenced: qpdf does not write them."""
     import uharfbuzz as hb
-    from pypdf.generic import NameObject, StreamObject
 
     report = FontSharing()
-    for name, uses in sorted(_font_uses(writer).items()):
-        programs: dict[int, tuple[bytes, set[int]]] = {}     # each distinct program, with the glyphs drawn from it
+    for name, uses in sorted(_font_uses(pdf).items()):
+        programs: dict[tuple[int, int], tuple[bytes, set[int]]] = {}   # each distinct program, with the glyphs drawn from it
         for use in uses:
-            programs.setdefault(id(use.program), (use.program, set()))[1].update(use.glyphs)
+            programs.setdefault(use.stream, (use.program, set()))[1].update(use.glyphs)
         if len(programs) < 2:
             continue
         if any("/CIDSet" in use.descriptor for use in uses):      # lists a subset's glyphs (PDF/A-1): left alone
@@ -67,56 +68,54 @@ def share_fonts(writer) -> FontSharing:
         if merged is None or not all(_same_glyphs(program, merged, drawn) for program, drawn in programs.values()):
             report.kept.append(f"{name}: the system's font is not the one the articles embedded")
             continue
-        stream = StreamObject()
-        stream.set_data(merged)
-        subtype = uses[0].descriptor[uses[0].key].get_object().get("/Subtype")
+        stream = pdf.make_stream(merged)
+        subtype = uses[0].descriptor[uses[0].key].get("/Subtype")
         if subtype is not None:
-            stream[NameObject("/Subtype")] = subtype
-        reference = writer._add_object(stream.flate_encode())
+            stream.Subtype = subtype
         for use in uses:
-            use.descriptor[NameObject(use.key)] = reference
+            use.descriptor[use.key] = stream
         report.shared += 1
-    if report.shared:
-        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
     return report
 
 
-def _font_uses(writer) -> dict[str, list[_Use]]:
+def _font_uses(pdf) -> dict[str, list[_Use]]:
     """Each embedded CID font's uses, by PostScript name: its descriptor, program and glyph ids."""
     import uharfbuzz as hb
+    from pikepdf import Dictionary, Name
 
     uses: dict[str, list[_Use]] = {}
-    programs: dict[int, tuple[bytes, str]] = {}
-    for obj in writer._objects:
-        if not (isinstance(obj, dict) and obj.get("/Subtype") in ("/CIDFontType0", "/CIDFontType2")):
+    programs: dict[tuple[int, int], tuple[bytes, str]] = {}
+    for obj in pdf.objects:
+        if not isinstance(obj, Dictionary) or obj.get("/Subtype") not in (Name.CIDFontType0, Name.CIDFontType2):
             continue
-        if obj.get("/CIDToGIDMap", "/Identity") != "/Identity":
+        if obj.get("/CIDToGIDMap", Name.Identity) != Name.Identity:
             continue
         descriptor = obj.get("/FontDescriptor")
-        descriptor = descriptor.get_object() if descriptor is not None else None
         key = next((k for k in _FONT_FILES if descriptor is not None and k in descriptor), None)
         if key is None:
             continue
-        stream = descriptor[key].get_object()
-        if id(stream) not in programs:
-            program = stream.get_data()
+        stream = descriptor[key]
+        if stream.objgen not in programs:
+            program = stream.read_bytes()
             face = hb.Face(hb.Blob(program))
-            programs[id(stream)] = (program, face.get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME) or "")
-        program, name = programs[id(stream)]
+            programs[stream.objgen] = (program, face.get_name(hb.OTNameIdPredefined.POSTSCRIPT_NAME) or "")
+        program, name = programs[stream.objgen]
         glyphs = _widths_glyphs(obj.get("/W", []))
         if name and glyphs:
-            uses.setdefault(name, []).append(_Use(descriptor, key, program, glyphs))
+            uses.setdefault(name, []).append(_Use(descriptor, key, stream.objgen, program, glyphs))
     return uses
 
 
 def _widths_glyphs(widths) -> set[int]:
     """The glyph ids a /W array gives widths for (WeasyPrint writes one for each glyph used)."""
+    from pikepdf import Array
+
     glyphs: set[int] = set()
     index = 0
     try:
         while index < len(widths):
             first, following = int(widths[index]), widths[index + 1]
-            if isinstance(following, list):
+            if isinstance(following, (list, Array)):
                 glyphs.update(range(first, first + len(following)))
                 index += 2
             else:

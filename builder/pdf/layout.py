@@ -21,7 +21,6 @@ from urllib.parse import unquote
 
 from builder.errors import Problem, line_col, sorted_problems, warning
 from builder.pdf.printhtml import WORD_JOINER, keep_hangul_words
-from builder.pdf.structure import artifact_page
 from builder.run.confinement import real_path
 
 CACHE_VERSION = "4"      # 4: parts are tagged
@@ -215,7 +214,7 @@ def _referenced_files(html: str, base: Path, site_dir: Path) -> list[str]:
 class PageNumbers:
     """The theme's page numbers as PDF pages to stamp onto laid-out ones: page p of one
     document of blank pages carries the number p (and p's left or right margins), its content
-    marked as an artifact (builder/pdf/structure.py). Its length is rounded up, so that the
+    drawn as an artifact (builder/pdf/structure.py, Assembly.stamp). Its length is rounded up, so that the
     same layout serves every article and most editions."""
 
     STEP = 64
@@ -223,19 +222,17 @@ class PageNumbers:
     def __init__(self, css: str, layout: Layout):
         self.css = css
         self.layout = layout
-        self.reader = None
-        self.pages_marked: list = []
+        self.numbers = None             # the laid-out numbers (a pikepdf Pdf)
 
     def pages(self, first: int, count: int) -> list:
-        """The number pages first..first+count-1."""
-        from pypdf import PdfReader, PdfWriter
+        """The number pages first..first+count-1 (pikepdf pages)."""
+        import pikepdf
 
         last = first + count - 1
-        if self.reader is None or len(self.reader.pages) < last:
+        if self.numbers is None or len(self.numbers.pages) < last:
             pdf = self.layout.part(self._html(last), self.layout.site_dir / "index.html", tagged=False).pdf
-            self.reader = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))    # a writer's pages can be changed
-            self.pages_marked = [artifact_page(page) for page in self.reader.pages]
-        return self.pages_marked[first - 1:last]
+            self.numbers = pikepdf.open(io.BytesIO(pdf))
+        return list(self.numbers.pages[first - 1:last])
 
     def keep(self, last: int) -> None:
         """Keep in the cache the layout that numbers pages up to last, as a PDF kept from the last

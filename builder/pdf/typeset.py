@@ -3,15 +3,15 @@
 WeasyPrint's layout is the slow part, so each article is laid out once, without page
 numbers, and cached by a hash of its print HTML. Page numbers are stamped on afterwards
 (the pages of one WeasyPrint document that holds only the theme's page numbers, merged
-page by page with pypdf): the article PDF gets 1..n, the edition gets the article's place
+page by page, as artifacts): the article PDF gets 1..n, the edition gets the article's place
 in the edition. Editing one article therefore lays out that article, and the contents and
 source index of the editions holding it, again, never the others; those editions are
-re-assembled from cached parts with pypdf, the others kept as the last build assembled them. A full build deletes the cache entries it did not use. The layout and its cache are
+re-assembled from cached parts with qpdf (pikepdf), the others kept as the last build assembled them. A full build deletes the cache entries it did not use. The layout and its cache are
 builder/pdf/layout.py's.
 
 Every PDF is tagged (PDF/UA-1 unless `pdf: {variant: ...}` names another WeasyPrint variant):
 a structure tree, its language, its title shown, XMP metadata. The parts are tagged as laid out;
-builder/pdf/structure.py puts them together keeping their structure trees, which pypdf alone
+builder/pdf/structure.py puts them together keeping their structure trees, which a page copy alone
 would drop, and stamps the page numbers on as artifacts.
 
 Every id in an article's print HTML is prefixed with the article's slug, so that links
