@@ -126,9 +126,8 @@ class Assembly:
         if self.page_mode:
             pdf.Root.PageMode = Name(self.page_mode)
         if self.parts:
-            nums = Array()
-            for key, value in sorted(self.nums, key=lambda pair: pair[0]):
-                nums.extend([key, value])
+            # One Array made at once: pikepdf's Array.extend copies the array (quadratic for 50,000 keys).
+            nums = Array([item for key, value in sorted(self.nums, key=lambda pair: pair[0]) for item in (key, value)])
             self.root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
             self.root.ParentTreeNextKey = self.next_key
             self.root.K = Array([self.document])
