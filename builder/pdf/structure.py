@@ -43,6 +43,7 @@ class Assembly:
         self.head = None                             # the first part: the whole's metadata
         self.sources: list = []                      # the parts read: qpdf copies their streams when the whole is written
         self.page_mode: str | None = None            # e.g. "/UseOutlines"
+        self.save_state = None                       # the content stream that opens every stamped page
 
     @property
     def pages(self) -> int:
@@ -77,7 +78,9 @@ class Assembly:
         taken = target.obj.get("/Resources", {}).get("/XObject", {})
         name = next(Name(f"/PageNumber{n}") for n in range(len(taken) + 1) if f"/PageNumber{n}" not in taken)
         target.add_resource(self.pdf.copy_foreign(page.as_form_xobject()), Name.XObject, name)
-        target.contents_add(b"q\n", prepend=True)
+        if self.save_state is None:         # one stream for every page: "q", keeping the page's own state apart
+            self.save_state = self.pdf.make_stream(b"q\n")
+        target.contents_add(self.save_state, prepend=True)
         target.contents_add(b"Q\n" + ARTIFACT + b"q " + str(name).encode() + b" Do Q\nEMC\n")
 
     def pad(self) -> None:
