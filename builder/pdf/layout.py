@@ -65,6 +65,7 @@ class Layout:
         self.used: set[str] = set()   # cache keys of this run's parts
         self.problems: set[Problem] = set()   # of every part of this run, laid out or cached: each once
         self._fresh: dict[str, Part] = {}     # laid out ahead by lay_out_ahead(), by key
+        self._keys: dict[tuple[str, Path, bool], tuple[str, str, str | None]] = {}   # _key() of each page asked for
 
     def _fetcher(self):
         """A WeasyPrint URL fetcher that reads the site's own files and nothing else, but for the
@@ -126,7 +127,14 @@ class Layout:
         return set(missing)
 
     def _key(self, html: str, base: Path, tagged: bool) -> tuple[str, str, str | None]:
-        """The cache key of html laid out at base, base's place in the site, and the variant."""
+        """The cache key of html laid out at base, base's place in the site, and the variant (each
+        worked out once: lay_out_ahead() and part() ask for the same pages' keys)."""
+        known = self._keys.get((html, base, tagged))
+        if known is None:
+            known = self._keys[html, base, tagged] = self._new_key(html, base, tagged)
+        return known
+
+    def _new_key(self, html: str, base: Path, tagged: bool) -> tuple[str, str, str | None]:
         where = base.resolve().relative_to(self.site_dir).as_posix()
         stylesheet = self.stylesheet.path if self.stylesheet else None     # the problems name it
         variant = self.variant if tagged else None

@@ -35,6 +35,7 @@ from builder.model import Settings
 from builder.pdf.layout import Layout, PageNumbers, Part, Stylesheet
 from builder.pdf.edition import AssembledEditions, assemble_edition, numbered_article
 from builder.pdf.printhtml import print_body, scope_anchors
+from builder.pdf.printpages import PrintPages
 from builder.pdf.views import PrintDocument, PrintPart
 from builder.text import RATE_MARK, in_language
 
@@ -101,7 +102,8 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     wanted = [article for article in order if only is None or article.slug in only]
     parts: dict[str, Part] = {}
     numbers = PageNumbers(css, layout)
-    pages = [_print_page(env, site, css, article, site_dir) for article in wanted]
+    kept_pages = PrintPages(cache_dir / "print", env, settings, css, site)
+    pages = [_print_page(env, site, css, article, site_dir, kept_pages) for article in wanted]
     ahead_started = time.perf_counter()
     ahead = layout.lay_out_ahead(pages, lambda done, total, made: progress(
         _laying_out(total) + _rate(made, ahead_started), done, total))
@@ -142,6 +144,7 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
                                "assembling the PDF editions")
         layout.prune()
         kept.prune()
+        kept_pages.prune()
     return PdfSummary(len(wanted), layout.runs, sum(e.pages for e in editions), tuple(laid_out),
                       tuple(sorted_problems(list(layout.problems))), tuple(editions))
 
@@ -225,12 +228,17 @@ def _edition_order(articles: list[PdfArticle], order) -> list[PdfArticle]:
     return sorted(articles, key=lambda a: (rank.get(a.slug, len(rank)), a.date, a.slug))
 
 
-def _print_page(env: jinja2.Environment, site, css: str, article: PdfArticle, site_dir: Path) -> tuple[str, Path, dict]:
+def _print_page(env: jinja2.Environment, site, css: str, article: PdfArticle, site_dir: Path,
+                kept: PrintPages) -> tuple[str, Path, dict]:
     """The article's print HTML, the file its links resolve against, and which citation each of its anchors holds."""
     scope = f"{article.slug}--"
-    body, cited = print_body(str(article.view.body), article.page_url)
-    return (_page(env, site, css, article, body, scope), site_dir / article.view.url / "index.html",
-            {scope + anchor: keys for anchor, keys in cited.items()})
+
+    def make() -> tuple[str, dict]:
+        body, cited = print_body(str(article.view.body), article.page_url)
+        return _page(env, site, css, article, body, scope), {scope + anchor: keys for anchor, keys in cited.items()}
+
+    html, cited = kept.get(article, make)
+    return html, site_dir / article.view.url / "index.html", cited
 
 
 def _page(env: jinja2.Environment, site, css: str, article: PdfArticle, body: str, scope: str) -> str:

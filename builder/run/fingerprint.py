@@ -140,6 +140,22 @@ def code_digest() -> str:
     return hasher.hexdigest()
 
 
+def theme_digest(folders: list[Path]) -> str:
+    """A hash of the theme folders' files (names and bytes): templates, catalogues, static files."""
+    hasher = hashlib.sha256()
+    for folder in folders:
+        for directory, names, files in os.walk(folder):
+            names.sort()
+            for name in sorted(files):
+                path = os.path.join(directory, name)
+                try:
+                    with open(path, "rb") as stream:
+                        hasher.update(path.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(stream.read()).digest())
+                except OSError:
+                    hasher.update(path.encode("utf-8", "surrogateescape") + b"\0?")
+    return hasher.hexdigest()
+
+
 def output_fingerprint(out_dir: Path) -> tuple[str, int]:
     """A cheap fingerprint of the built site (paths, sizes, modification times) and its number of
     files. Links are not followed: a link in the site (which no build makes) counts as itself.

@@ -22,7 +22,6 @@ only cost a render.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -34,7 +33,7 @@ import jinja2
 
 from builder.model import Output
 from builder.run.digests import Remembered, digest_of
-from builder.run.fingerprint import code_digest
+from builder.run.fingerprint import code_digest, theme_digest
 from builder.run.write import replace_file
 from builder.site.views import ArticleView, CitingView, EvidenceView, GroupView, SiteView, SourceView
 
@@ -198,19 +197,3 @@ class BodyReads:
     def take(self) -> bool:
         seen, self.seen = self.seen, False
         return seen
-
-
-def theme_digest(folders: list[Path]) -> str:
-    """A hash of the theme folders' files (names and bytes): templates, catalogues, static files."""
-    hasher = hashlib.sha256()
-    for folder in folders:
-        for directory, names, files in os.walk(folder):
-            names.sort()
-            for name in sorted(files):
-                path = os.path.join(directory, name)
-                try:
-                    with open(path, "rb") as stream:
-                        hasher.update(path.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(stream.read()).digest())
-                except OSError:
-                    hasher.update(path.encode("utf-8", "surrogateescape") + b"\0?")
-    return hasher.hexdigest()
