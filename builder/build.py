@@ -215,7 +215,7 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
         if record:
             listed = own_bibliographies(built.inputs.documents)
             record.save(inputs.again(root, out_dir, listed), out_dir, sorted_problems(problems),
-                        len(built.inputs.documents), listed, search)
+                        len(built.inputs.documents), listed, search, pdf)
             inputs.keep(root, session is not None)
     elif memo:
         memo.remember()                 # serve's warm-up: what the first save can reuse

@@ -151,6 +151,8 @@ def serve(root: Path, port: int, drafts: bool, with_pdf: bool) -> None:
 def pdf(root: Path, articles: tuple[str, ...], drafts: bool, out: Path | None) -> None:
     """Only the PDFs: the given articles (by name or path, content/articles/NAME.md), or all articles and the edition."""
     from builder.build import build_pdfs
+    from builder.run.cache import CACHE_DIR
+    from builder.run.last_build import LastBuild
 
     started = time.perf_counter()
     # What tab completion gives (content/articles/x.md) names the article as its name (x) does.
@@ -160,6 +162,11 @@ def pdf(root: Path, articles: tuple[str, ...], drafts: bool, out: Path | None) -
     _print_problems(result.warnings)
     written = len(result.paths)
     click.echo(f"Wrote {written} PDF{'s' if written != 1 else ''} in {time.perf_counter() - started:.2f} s")
+    site = result.paths[0].parent.parent if result.paths else None
+    if site is not None and LastBuild(root / CACHE_DIR / "last-build.json").without_pdfs(site):
+        where = os.path.relpath(site) if site.is_relative_to(Path.cwd()) else str(site)
+        click.echo(f"Note: the pages in {where}/ were built with --no-pdf and do not link these PDFs; "
+                   "`dossier build` links them.")
 
 
 @main.command()

@@ -414,6 +414,19 @@ def test_an_unknown_variant_is_an_error_naming_the_setting(publication, cli):
     assert not (root / "_site").exists()
 
 
+def test_pdf_command_after_a_build_without_pdfs_says_the_pages_do_not_link_them(publication, cli):
+    root = publication("pdf-edition")
+    assert cli("-C", root, "build", "--no-pdf").exit_code == 0
+    result = cli("-C", root, "pdf", "short-note")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == (f"Note: the pages in {root / '_site'}/ were built with --no-pdf and do "
+                                              "not link these PDFs; `dossier build` links them.")
+    assert 'class="pdf-link"' not in (root / "_site" / "articles" / "short-note" / "index.html").read_text()
+    assert cli("-C", root, "build").exit_code == 0
+    assert 'class="pdf-link"' in (root / "_site" / "articles" / "short-note" / "index.html").read_text()
+    assert "Note:" not in cli("-C", root, "pdf", "short-note").output
+
+
 def test_pdf_command_writes_only_the_named_articles(publication, cli, tmp_path):
     root = publication("pdf-edition")
     result = cli("-C", root, "pdf", "content/articles/short-note.md")      # a path, as tab completion gives it

@@ -36,11 +36,16 @@ class LastBuild:
         return [root / path for path in self.data.get("listed", ()) if isinstance(path, str)]
 
     def save(self, fingerprint: str, out_dir: Path, warnings: list[Problem], documents: int, listed: list[str],
-             indexed: bool = True) -> None:
+             indexed: bool = True, pdf: bool = True) -> None:
         output, files = output_fingerprint(out_dir)
         self.data = {"inputs": fingerprint, "output": output, "documents": documents,
-                     "files": files, "warnings": [p.record() for p in warnings], "listed": listed, "indexed": indexed}
+                     "files": files, "warnings": [p.record() for p in warnings], "listed": listed, "indexed": indexed,
+                     "pdf": pdf, "out": str(out_dir)}
         self._write()
+
+    def without_pdfs(self, out_dir: Path) -> bool:
+        """Whether the site in out_dir was built without PDFs (--no-pdf): its pages link none."""
+        return self.data.get("pdf") is False and self.data.get("out") == str(out_dir)
 
     def indexed(self, out_dir: Path) -> None:
         """The site in out_dir has its search index remade since the build this records."""
