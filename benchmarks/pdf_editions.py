@@ -35,9 +35,17 @@ def pdf_stage(root: Path, cores: int, pages: Path | None = None) -> dict:
     from builder.build import build
     from builder.pdf.layout import Layout
 
+    import builder.pdf.typeset as typeset
+
     weasyprint = {"seconds": 0.0, "pages": 0, "all_seconds": 0.0}
     lay_out = Layout._lay_out
     count = iter(range(1 << 30))
+    making: list[str] = []          # the edition being made, in this process
+    assemble = typeset.assemble_edition
+
+    def assemble_noted(edition, *args, **kwargs):
+        making[:] = [edition.slug]
+        return assemble(edition, *args, **kwargs)
 
     def timed(self, html, where, citation_ids, variant):
         start = time.perf_counter()
@@ -50,6 +58,9 @@ def pdf_stage(root: Path, cores: int, pages: Path | None = None) -> dict:
                 (pages / f"{slug}.html").write_text(html, encoding="utf-8")
                 (pages / "layout.json").write_text(json.dumps([self.site_url, variant]), encoding="utf-8")
             (pages / f"{kind}-{os.getpid()}-{next(count)}.seconds").write_text(json.dumps([seconds, part.pages]))
+            for marker, name in (('class="print edition-front"', "front"), ('class="print edition-index"', "index")):
+                if making and marker in html:     # the last layout of each is the one the edition holds
+                    (pages / f"{making[0]}.{name}.html").write_text(html, encoding="utf-8")
         weasyprint["all_seconds"] += seconds
         if kind == "article":
             weasyprint["seconds"] += seconds
@@ -57,12 +68,13 @@ def pdf_stage(root: Path, cores: int, pages: Path | None = None) -> dict:
         return part
 
     Layout._lay_out = timed          # in the workers too: they are forked after this
+    typeset.assemble_edition = assemble_noted
     original = parallel.workers
     parallel.workers = lambda: cores
     try:
         result = build(root)
     finally:
-        Layout._lay_out, parallel.workers = lay_out, original
+        Layout._lay_out, parallel.workers, typeset.assemble_edition = lay_out, original, assemble
     if pages is not None:               # the workers' WeasyPrint times too
         timed_parts = {path.name: json.loads(path.read_text()) for path in pages.glob("*.seconds")}
         articles = [value for name, value in timed_parts.items() if name.startswith("article-")]
@@ -115,34 +127,54 @@ def main() -> None:
 
 
 def continuous(root: Path, made, pages: Path) -> None:
-    """The largest edition's size against one WeasyPrint layout of all its articles, one after the other."""
+    """The largest edition's size against one WeasyPrint layout of it: its articles one after the
+    other; and the whole edition (cover and contents, each article from a right-hand page as the
+    edition puts it, index of sources) in one document."""
     import re
-
-    import weasyprint
 
     from builder.config.settings import load_settings
     from builder.content.documents import load_documents
     from builder.content.editions import choose_editions
-    from builder.pdf.layout import Layout, keep_hangul_words
 
     settings, _ = load_settings(root)
     documents, _ = load_documents(root, False)
     edition = next(e for e in choose_editions(settings, documents)[0] if e.slug == made.slug)
     htmls = [(pages / f"{slug}.html").read_text(encoding="utf-8") for slug in edition.articles]
-    bodies = [re.search(r"<body[^>]*>(.*)</body>", html, re.S).group(1) for html in htmls[1:]]
-    whole = keep_hangul_words(htmls[0].replace("</body>", "".join(bodies) + "</body>", 1))
+
+    def body(html: str) -> str:
+        return re.search(r"<body[^>]*>(.*)</body>", html, re.S).group(1)
+
+    articles = htmls[0].replace("</body>", "".join(body(html) for html in htmls[1:]) + "</body>", 1)
+    size, count, seconds = _one_layout(root, pages, articles, edition.articles[0])
+    print(f"edition {made.slug}: {made.size / 1e6:.2f} MB, {made.pages} pages (with its cover, contents and index); "
+          f"its {len(htmls)} articles in one continuous layout: {size / 1e6:.2f} MB, {count} pages ({made.size / size:.2f}x "
+          f"the size, {made.size / made.pages / (size / count):.2f}x per page; laid out in {seconds:.1f} s)", flush=True)
+    front, index = (pages / f"{made.slug}.front.html"), (pages / f"{made.slug}.index.html")
+    if front.is_file():
+        right = '<div style="break-before: right"></div>'
+        parts = [body(front.read_text(encoding="utf-8"))] + [right + body(html) for html in htmls]
+        parts += [right + body(index.read_text(encoding="utf-8"))] if index.is_file() else []
+        whole = htmls[0].replace(body(htmls[0]), "".join(parts), 1)
+        size, count, seconds = _one_layout(root, pages, whole, edition.articles[0])
+        print(f"{'':<22} the whole edition in one continuous layout (cover, contents, each article from a right-hand "
+              f"page, index): {size / 1e6:.2f} MB, {count} pages ({made.size / size:.2f}x the size; laid out in "
+              f"{seconds:.1f} s)", flush=True)
+
+
+def _one_layout(root: Path, pages: Path, html: str, first: str) -> tuple[int, int, float]:
+    """One WeasyPrint layout of html as the PDF stage lays out parts: its size, pages and seconds."""
+    import weasyprint
+
+    from builder.pdf.layout import Layout, keep_hangul_words
+
     site = Layout.__new__(Layout)           # only for its fetcher of the site's files (CSS, fonts, pictures)
     (site.site_url, variant), site.site_dir = json.loads((pages / "layout.json").read_text()), (root / "_site").resolve()
     start = time.perf_counter()
-    document = weasyprint.HTML(string=whole, base_url=f"{site.site_url}articles/{edition.articles[0]}/",
+    document = weasyprint.HTML(string=keep_hangul_words(html), base_url=f"{site.site_url}articles/{first}/",
                                url_fetcher=site._fetcher())
     rendered = document.render()
     size = len(rendered.write_pdf(pdf_variant=variant, pdf_tags=True) if variant else rendered.write_pdf())
-    pages = len(rendered.pages)
-    print(f"edition {made.slug}: {made.size / 1e6:.2f} MB, {made.pages} pages (with its cover, contents and index); "
-          f"its {len(htmls)} articles in one continuous layout: {size / 1e6:.2f} MB, {pages} pages ({made.size / size:.2f}x "
-          f"the size, {made.size / made.pages / (size / pages):.2f}x per page; laid out in "
-          f"{time.perf_counter() - start:.1f} s)", flush=True)
+    return size, len(rendered.pages), time.perf_counter() - start
 
 
 def build_site_only(root: Path) -> None:
