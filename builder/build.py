@@ -365,7 +365,7 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
     with _one_at_a_time(root, progress):      # held until the PDFs are in place
         remove_links(root / CACHE_DIR)
         stage = _Stages(problems)
-        built = _pages(settings, drafts, Cache(root / CACHE_DIR), False, False, progress, stage)
+        built = _pages(settings, drafts, Cache(root / CACHE_DIR), False, True, progress, stage)
         articles = {r.document.slug for r in built.site.articles}
         unknown = sorted((slugs or set()) - articles)
         if unknown:

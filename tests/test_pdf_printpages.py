@@ -78,3 +78,17 @@ def test_a_changed_print_template_or_print_css_makes_every_page_again(root, made
                                       encoding="utf-8")
     build(root, search=False, out=tmp_path / "third")
     assert len(made) == ARTICLES
+
+
+@pytest.mark.parametrize("kept", [b'{"html": null, "cited": {}}', b'{"html": "x", "cited": ["a"]}',
+                                  b'{"html": "x", "cited": {"a": "key"}}', b"[1, 2]", b"{", b"not gzip"])
+def test_a_kept_page_not_as_written_is_made_again(root, made, tmp_path, kept):
+    import gzip
+
+    first = build(root, search=False, out=tmp_path / "first").out_dir
+    made.clear()
+    for path in (root / ".dossier-cache" / "pdf" / "print").glob("*.json.gz"):
+        path.write_bytes(kept if kept == b"not gzip" else gzip.compress(kept))
+    again = build(root, search=False, out=tmp_path / "again").out_dir
+    assert sorted(made) == ["border-trade", "jangmadang", "short-note"]
+    assert pdf_bytes(again) == pdf_bytes(first)

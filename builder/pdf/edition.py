@@ -19,7 +19,7 @@ from builder.pdf.structure import Assembly
 from builder.pdf.views import ContentsEntry, IndexedSource, PrintDocument, PrintEdition, SourceUse
 from builder.text import long_date, parse_date
 
-ASSEMBLY_VERSION = "3"     # 2: a PDF embeds each font once (pdf/fonts.py), written compact; 3: put together by qpdf
+ASSEMBLY_VERSION = "4"     # 2: a PDF embeds each font once (pdf/fonts.py), written compact; 3-4: put together by qpdf
 
 
 FRONT_PAGES_GUESS = 3      # a cover, its blank back and a page of contents: one layout of the front, mostly

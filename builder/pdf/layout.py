@@ -231,16 +231,18 @@ class PageNumbers:
         self.css = css
         self.layout = layout
         self.numbers = None             # the laid-out numbers (a pikepdf Pdf)
+        self.forms: list = []           # its pages as form XObjects
 
     def pages(self, first: int, count: int) -> list:
-        """The number pages first..first+count-1 (pikepdf pages)."""
+        """The number pages first..first+count-1, each as a form XObject (made once) to stamp."""
         import pikepdf
 
         last = first + count - 1
-        if self.numbers is None or len(self.numbers.pages) < last:
+        if self.numbers is None or len(self.forms) < last:
             pdf = self.layout.part(self._html(last), self.layout.site_dir / "index.html", tagged=False).pdf
             self.numbers = pikepdf.open(io.BytesIO(pdf))
-        return list(self.numbers.pages[first - 1:last])
+            self.forms = [page.as_form_xobject() for page in self.numbers.pages]
+        return self.forms[first - 1:last]
 
     def keep(self, last: int) -> None:
         """Keep in the cache the layout that numbers pages up to last, as a PDF kept from the last

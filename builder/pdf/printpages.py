@@ -18,6 +18,14 @@ from builder.run.digests import digest_of
 from builder.run.fingerprint import code_digest, theme_digest
 
 FORMAT = 1
+MAX_BYTES = 64 << 20        # a kept page larger than this once unpacked is not read
+
+
+def _well_formed(kept: object) -> bool:
+    """Whether kept is what get() writes: the page's HTML and, for each anchor, the keys it cites."""
+    return (isinstance(kept, dict) and isinstance(kept.get("html"), str) and isinstance(kept.get("cited"), dict)
+            and all(isinstance(keys, list) and all(isinstance(key, str) for key in keys)
+                    for keys in kept["cited"].values()))
 
 
 class PrintPages:
@@ -39,10 +47,12 @@ class PrintPages:
         self.used.add(digest)
         path = self.folder / f"{digest}.json.gz"
         try:
-            kept = json.loads(gzip.decompress(path.read_bytes()))
-            return kept["html"], kept["cited"]
-        except (OSError, ValueError, KeyError, TypeError, EOFError, zlib.error):
-            pass
+            with gzip.open(path) as stream:
+                kept = json.loads(stream.read(MAX_BYTES + 1))
+            if _well_formed(kept):
+                return kept["html"], kept["cited"]
+        except (OSError, ValueError, EOFError, zlib.error):
+            pass        # unreadable or not what get() writes: made again, below
         html, cited = make()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -52,6 +62,7 @@ class PrintPages:
         return html, cited
 
     def prune(self) -> None:
+        """Delete the kept pages this build did not ask for: the cache holds the latest ones."""
         try:
             for path in self.folder.glob("*.json.gz"):
                 if path.name.removesuffix(".json.gz") not in self.used:

@@ -3,7 +3,8 @@ structure tree) appended into one PDF whose structure tree holds them all, in or
 numbers stamped on as artifacts.
 
 The parts are read and copied by qpdf (pikepdf): its page copy carries each part's pages with their
-annotations, bookmarks and named destinations, and leaves the structure tree behind. An Assembly
+annotations, bookmarks and the named destinations its links lead to (an anchor no link names is not
+a destination of the whole), and leaves the structure tree behind. An Assembly
 copies each part's structure tree too (qpdf maps its references to the pages and annotations already
 copied) and fixes it up in place: its elements go under one /Document element, its pages' and
 annotations' keys and its parent tree are shifted past the keys of the parts before it, the IDs of
@@ -40,14 +41,15 @@ class Assembly:
         self.nums: list[tuple[int, object]] = []     # the parent tree: (key, element or array of elements)
         self.next_key = 0
         self.parts = 0
-        self.head = None                             # the first part: the whole's metadata
-        self.sources: list = []                      # the parts read: qpdf copies their streams when the whole is written
+        self.head: tuple | None = None               # the first part's document information, XMP and version
+        self.page_list: list = []                    # the whole's pages (pikepdf's own list costs O(pages) a lookup)
         self.page_mode: str | None = None            # e.g. "/UseOutlines"
         self.save_state = None                       # the content stream that opens every stamped page
 
     @property
     def pages(self) -> int:
-        return len(self.pdf.pages)
+        """How many pages the whole has so far."""
+        return len(self.page_list)
 
     def append(self, pdf: bytes, *, bookmarks: bool = True, outline_item: str | None = None,
                language: str | None = None) -> list[tuple[int, object]]:
@@ -55,29 +57,31 @@ class Assembly:
         structure; language: the part's own, if not the whole's. Returns its /Link elements as (page index, element)."""
         import pikepdf
 
-        source = pikepdf.open(io.BytesIO(pdf))
-        self.sources.append(source)
-        if self.head is None:
-            self.head = source
-        start = self.pages
-        self.pdf.add_pages_from(source, outlines="preserve" if bookmarks and outline_item is None else "ignore")
-        if outline_item is not None:
-            with self.pdf.open_outline() as outline:
-                outline.root.append(pikepdf.OutlineItem(outline_item, start))
-        tree = source.Root.get("/StructTreeRoot")
-        if tree is None:
-            return []
-        self.parts += 1
-        return _PartCopy(self, start, language).run(self.pdf.copy_foreign(tree))
+        with pikepdf.open(io.BytesIO(pdf)) as source:        # qpdf copies what it takes as it copies
+            if self.head is None:
+                self.head = (self.pdf.copy_foreign(source.trailer.Info) if "/Info" in source.trailer else None,
+                             self.pdf.copy_foreign(source.Root.Metadata) if "/Metadata" in source.Root else None,
+                             source.pdf_version)
+            start = self.pages
+            self.pdf.add_pages_from(source, outlines="preserve" if bookmarks and outline_item is None else "ignore")
+            self.page_list.extend(self.pdf.pages[start:])
+            if outline_item is not None:
+                with self.pdf.open_outline() as outline:
+                    outline.root.append(pikepdf.OutlineItem(outline_item, start))
+            tree = source.Root.get("/StructTreeRoot")
+            if tree is None:
+                return []
+            self.parts += 1
+            return _PartCopy(self, start, language).run(self.pdf.copy_foreign(tree))
 
-    def stamp(self, index: int, page) -> None:
-        """Draw page (a pikepdf page, of another PDF) over page index, as a pagination artifact."""
+    def stamp(self, index: int, form) -> None:
+        """Draw form (a form XObject of another PDF: a page number) over page index, as a pagination artifact."""
         from pikepdf import Name
 
-        target = self.pdf.pages[index]
+        target = self.page_list[index]
         taken = target.obj.get("/Resources", {}).get("/XObject", {})
         name = next(Name(f"/PageNumber{n}") for n in range(len(taken) + 1) if f"/PageNumber{n}" not in taken)
-        target.add_resource(self.pdf.copy_foreign(page.as_form_xobject()), Name.XObject, name)
+        target.add_resource(self.pdf.copy_foreign(form), Name.XObject, name)
         if self.save_state is None:         # one stream for every page: "q", keeping the page's own state apart
             self.save_state = self.pdf.make_stream(b"q\n")
         target.contents_add(self.save_state, prepend=True)
@@ -86,20 +90,21 @@ class Assembly:
     def pad(self) -> None:
         """Keep the next part on a right-hand page."""
         if self.pages % 2:
-            box = self.pdf.pages[-1].mediabox
-            self.pdf.add_blank_page(page_size=(float(box[2]) - float(box[0]), float(box[3]) - float(box[1])))
+            box = self.page_list[-1].mediabox
+            self.page_list.append(self.pdf.add_blank_page(
+                page_size=(float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))))
 
     def link(self, page_index: int, rect, target_page: int, description: str, element=None) -> None:
         """A link to target_page over rect, described for assistive technology, tagged as a /Link
         element (element: the one its text is in; None: a new one in the document)."""
         from pikepdf import Array, Dictionary, Name, String
 
-        page = self.pdf.pages[page_index].obj
+        page = self.page_list[page_index].obj
         key = self.next_key
         self.next_key += 1
         annotation = self.pdf.make_indirect(Dictionary(
             Type=Name.Annot, Subtype=Name.Link, Rect=Array([float(value) for value in rect]), Border=Array([0, 0, 0]),
-            Dest=Array([self.pdf.pages[target_page].obj, Name.Fit]), Contents=String(description), StructParent=key,
+            Dest=Array([self.page_list[target_page].obj, Name.Fit]), Contents=String(description), StructParent=key,
             P=page))
         if "/Annots" not in page:
             page.Annots = Array()
@@ -119,11 +124,12 @@ class Assembly:
         import pikepdf
         from pikepdf import Array, Dictionary, Name, String
 
-        pdf, head = self.pdf, self.head
-        if "/Info" in head.trailer:
-            pdf.trailer.Info = pdf.copy_foreign(head.trailer.Info)
-        if "/Metadata" in head.Root:
-            pdf.Root.Metadata = pdf.copy_foreign(head.Root.Metadata)
+        pdf = self.pdf
+        info, metadata, version = self.head
+        if info is not None:
+            pdf.trailer.Info = info
+        if metadata is not None:
+            pdf.Root.Metadata = metadata
         pdf.Root.Lang = String(language)
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         if self.page_mode:
@@ -139,9 +145,7 @@ class Assembly:
         share_fonts(pdf)            # after the structure is complete
         out = io.BytesIO()
         pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, compress_streams=True,
-                 deterministic_id=True, min_version=head.pdf_version)
-        for source in self.sources:
-            source.close()
+                 deterministic_id=True, min_version=version)
         return out.getvalue()
 
 
@@ -161,7 +165,7 @@ class _PartCopy:
         self.links: list[tuple[int, object]] = []
         self.page_index: dict[tuple[int, int], int] = {}
         for index in range(start, assembly.pages):
-            page = assembly.pdf.pages[index].obj
+            page = assembly.page_list[index].obj
             self.page_index[page.objgen] = index
             if "/StructParents" in page:
                 page.StructParents = int(page.StructParents) + self.offset
@@ -235,9 +239,11 @@ class _PartCopy:
     def _element(self, element, parent) -> None:
         from pikepdf import Dictionary, Name, String
 
-        if element.is_indirect:
-            self.seen.add(element.objgen)
         element.P = parent
+        if element.is_indirect:
+            if element.objgen in self.seen:       # reached again (an orphan's kid before it): fixed up once
+                return
+            self.seen.add(element.objgen)
         kind = element.get("/S")
         if "/ID" in element:
             element.ID = String(self.prefix + str(element.ID))

@@ -102,8 +102,8 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     wanted = [article for article in order if only is None or article.slug in only]
     parts: dict[str, Part] = {}
     numbers = PageNumbers(css, layout)
-    kept_pages = PrintPages(cache_dir / "print", env, settings, css, site)
-    pages = [_print_page(env, site, css, article, site_dir, kept_pages) for article in wanted]
+    print_pages = PrintPages(cache_dir / "print", env, settings, css, site)
+    pages = [_print_page(env, site, css, article, site_dir, print_pages) for article in wanted]
     ahead_started = time.perf_counter()
     ahead = layout.lay_out_ahead(pages, lambda done, total, made: progress(
         _laying_out(total) + _rate(made, ahead_started), done, total))
@@ -144,7 +144,7 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
                                "assembling the PDF editions")
         layout.prune()
         kept.prune()
-        kept_pages.prune()
+        print_pages.prune()
     return PdfSummary(len(wanted), layout.runs, sum(e.pages for e in editions), tuple(laid_out),
                       tuple(sorted_problems(list(layout.problems))), tuple(editions))
 
@@ -229,7 +229,7 @@ def _edition_order(articles: list[PdfArticle], order) -> list[PdfArticle]:
 
 
 def _print_page(env: jinja2.Environment, site, css: str, article: PdfArticle, site_dir: Path,
-                kept: PrintPages) -> tuple[str, Path, dict]:
+                print_pages: PrintPages) -> tuple[str, Path, dict]:
     """The article's print HTML, the file its links resolve against, and which citation each of its anchors holds."""
     scope = f"{article.slug}--"
 
@@ -237,7 +237,7 @@ def _print_page(env: jinja2.Environment, site, css: str, article: PdfArticle, si
         body, cited = print_body(str(article.view.body), article.page_url)
         return _page(env, site, css, article, body, scope), {scope + anchor: keys for anchor, keys in cited.items()}
 
-    html, cited = kept.get(article, make)
+    html, cited = print_pages.get(article, make)
     return html, site_dir / article.view.url / "index.html", cited
 
 

@@ -141,18 +141,20 @@ def code_digest() -> str:
 
 
 def theme_digest(folders: list[Path]) -> str:
-    """A hash of the theme folders' files (names and bytes): templates, catalogues, static files."""
+    """A hash of the theme folders' files (names and bytes): templates, catalogues, static files.
+    Names are taken within their folder, so a copy of the publication elsewhere hashes the same."""
     hasher = hashlib.sha256()
-    for folder in folders:
+    for number, folder in enumerate(folders):
         for directory, names, files in os.walk(folder):
             names.sort()
             for name in sorted(files):
                 path = os.path.join(directory, name)
+                named = f"{number}/{os.path.relpath(path, folder)}".encode("utf-8", "surrogateescape") + b"\0"
                 try:
                     with open(path, "rb") as stream:
-                        hasher.update(path.encode("utf-8", "surrogateescape") + b"\0" + hashlib.sha256(stream.read()).digest())
+                        hasher.update(named + hashlib.sha256(stream.read()).digest())
                 except OSError:
-                    hasher.update(path.encode("utf-8", "surrogateescape") + b"\0?")
+                    hasher.update(named + b"?")
     return hasher.hexdigest()
 
 

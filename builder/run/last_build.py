@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from builder.errors import Problem
@@ -40,12 +41,12 @@ class LastBuild:
         output, files = output_fingerprint(out_dir)
         self.data = {"inputs": fingerprint, "output": output, "documents": documents,
                      "files": files, "warnings": [p.record() for p in warnings], "listed": listed, "indexed": indexed,
-                     "pdf": pdf, "out": str(out_dir)}
+                     "pdf": pdf, "out": os.path.realpath(out_dir)}
         self._write()
 
     def without_pdfs(self, out_dir: Path) -> bool:
         """Whether the site in out_dir was built without PDFs (--no-pdf): its pages link none."""
-        return self.data.get("pdf") is False and self.data.get("out") == str(out_dir)
+        return self.data.get("pdf") is False and self.data.get("out") == os.path.realpath(out_dir)
 
     def indexed(self, out_dir: Path) -> None:
         """The site in out_dir has its search index remade since the build this records."""
