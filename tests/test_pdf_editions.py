@@ -254,3 +254,50 @@ def test_the_layout_progress_says_pages_per_second_on_one_bar(tmp_path, monkeypa
     assert rates and all(re.fullmatch(r"(Laying out articles|Typesetting PDFs) · \d+\.\d pages/s", s) for s in rates)
     # laid out ahead on 2 cores (Typesetting then takes them ready: no rate), in turn on 1
     assert {stage.split(RATE_MARK)[0] for stage in rates} == ({"Laying out articles"} if cores == 2 else {"Typesetting PDFs"})
+
+
+# --- The front's length settled ----------------------------------------------------------------
+
+class _Front:
+    def __init__(self, pages: int):
+        self.pages = pages
+
+
+@pytest.mark.parametrize("lengths, expected", [
+    ({3: 3}, (3, 4)),                    # as guessed: one layout
+    ({3: 4}, (4, 4)),                    # 3 or 4 pages: the articles start on page 5 either way
+    ({3: 6, 6: 6}, (6, 6)),              # longer than guessed: laid out again for 6
+    ({3: 1, 1: 1}, (1, 2)),              # shorter: laid out again (its articles start on page 3)
+    ({3: 6, 6: 5}, (5, 6)),              # 5 or 6 pages: the same plan
+    ({3: 8, 8: 7}, (7, 8)),
+    ({3: 4, 4: 4}, (4, 4)),
+    ({3: 5, 5: 4}, (4, 6)),              # 5 for 3's plan, 4 for 5's: padded to 6, as the contents say
+])
+def test_the_front_is_laid_out_until_its_plan_holds(lengths, expected):
+    from builder.pdf.edition import settle_front
+
+    asked: list[int] = []
+
+    def lay_out(planned: int) -> _Front:
+        asked.append(planned)
+        return _Front(lengths[planned])
+
+    front, planned = settle_front(lay_out)
+    assert (front.pages, planned) == expected
+    assert len(asked) <= 3
+
+
+def test_a_front_that_grows_at_every_layout_is_an_error_at_the_pdf_setting(tmp_path, monkeypatch):
+    import builder.pdf.edition as edition_module
+
+    root = publication(tmp_path, "pdf:\n  editions: all\n")
+    original = edition_module.settle_front
+    monkeypatch.setattr(edition_module, "settle_front", lambda lay_out: original(
+        lambda planned: _Front(planned + 2)))
+    with pytest.raises(BuildFailed) as failed:
+        build(root, search=False)
+    assert [str(problem) for problem in failed.value.problems] == [
+        "dossier.yml:5:3: error: the cover and contents of edition 'edition' come out longer each time they are laid "
+        "out with the page numbers of the last layout; the theme's print/front.html or print.css must not make their "
+        "length depend on the numbers"]
+    assert not (root / "_site").exists()

@@ -13,6 +13,7 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
+from builder.errors import BuildFailed, error
 from builder.model import Edition, Settings
 from builder.pdf.layout import Layout, PageNumbers, Part
 from builder.pdf.structure import Assembly
@@ -87,16 +88,14 @@ def assemble_edition(edition: Edition, order: list, parts: dict[str, Part], sour
     """The edition's PDF (order: its PdfArticles), its pages, and whether it was assembled (not kept)."""
     base = site_dir / "index.html"
     with_index = bool(sources) and any(parts[article.slug].citations for article in order)
-    # The front's length decides where the articles start, which its contents print: laid out for a
-    # length guessed, then again for the length it came to until the two agree.
-    front_pages = FRONT_PAGES_GUESS
-    for _ in range(4):
-        starts, index_page = _page_plan(front_pages, order, parts)
-        front = layout.part(_front(env, site, css, edition, order, settings, (starts, index_page), with_index, gettext),
-                            base)
-        if front.pages == front_pages:
-            break
-        front_pages = front.pages
+    front, front_pages = settle_front(lambda planned: layout.part(_front(
+        env, site, css, edition, order, settings, _page_plan(planned, order, parts), with_index, gettext), base))
+    if front is None:
+        raise BuildFailed([error("dossier.yml", *settings.position("pdf"), f"the cover and contents of edition "
+                                 f"'{edition.slug}' come out longer each time they are laid out with the page numbers "
+                                 "of the last layout; the theme's print/front.html or print.css must not make their "
+                                 "length depend on the numbers")])
+    starts, index_page = _page_plan(front_pages, order, parts)
     index = None
     if with_index:
         timeline, over_time = charts([source["view"] for source in sources if "view" in source],
@@ -114,11 +113,11 @@ def assemble_edition(edition: Edition, order: list, parts: dict[str, Part], sour
     data = kept.get(digest)
     if data is not None:
         numbers.keep(starts[order[-1].slug] + parts[order[-1].slug].pages - 1)     # the last page it numbers
-        return data, _pages_of(front, order, parts, index), False
+        return data, _pages_of(starts[order[0].slug] - 1, order, parts, index), False
 
     assembly = Assembly()
     link_elements = assembly.append(front.pdf, bookmarks=False)
-    assembly.pad()
+    assembly.pad(starts[order[0].slug] - 1)        # a front shorter than planned is padded to its plan
     for article in order:
         language = article.view.language if article.view.language != settings.language else None
         append_numbered(assembly, parts[article.slug], starts[article.slug], numbers, language)  # its h1 is its top bookmark
@@ -145,10 +144,31 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _pages_of(front: Part, order: list, parts: dict[str, Part], index: Part | None) -> int:
-    """The pages of the assembled edition: each part padded to an even count, as assembly pads them."""
-    counts = [front.pages] + [parts[a.slug].pages for a in order]
-    return sum(count + count % 2 for count in counts) + (index.pages if index else 0)
+def _pages_of(front_pages: int, order: list, parts: dict[str, Part], index: Part | None) -> int:
+    """The pages of the assembled edition: its front as planned, each article padded to an even count, as
+    assembly pads them."""
+    counts = [parts[a.slug].pages for a in order]
+    return front_pages + sum(count + count % 2 for count in counts) + (index.pages if index else 0)
+
+
+def settle_front(lay_out: Callable[[int], Part], tries: int = 6) -> tuple[Part | None, int]:
+    """The edition's front laid out by lay_out(length planned), and the length its plan is for (at least
+    its own: the articles start on the first right-hand page after it, which the contents print).
+    Laid out for a guessed length, then again for the length it came to, until its plan holds: it comes
+    to a length with the same first right-hand page after it, or, after a retry, it comes out shorter
+    than planned (a front whose length flips between two plans), and is padded to the plan. None if
+    it grows at every try."""
+    planned = FRONT_PAGES_GUESS
+    for attempt in range(tries):
+        front = lay_out(planned)
+        if _even(front.pages) == _even(planned) or (attempt and front.pages < planned):
+            return front, _even(planned)
+        planned = front.pages
+    return None, planned
+
+
+def _even(pages: int) -> int:
+    return pages + pages % 2
 
 
 def _page_plan(front_pages: int, order: list, parts: dict[str, Part]) -> tuple[dict[str, int], int]:

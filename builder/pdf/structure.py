@@ -87,9 +87,9 @@ class Assembly:
         target.contents_add(self.save_state, prepend=True)
         target.contents_add(b"Q\n" + ARTIFACT + b"q " + str(name).encode() + b" Do Q\nEMC\n")
 
-    def pad(self) -> None:
-        """Keep the next part on a right-hand page."""
-        if self.pages % 2:
+    def pad(self, pages: int = 0) -> None:
+        """Keep the next part on a right-hand page: blank pages up to an even count (and at least pages)."""
+        while self.pages % 2 or self.pages < pages:
             box = self.page_list[-1].mediabox
             self.page_list.append(self.pdf.add_blank_page(
                 page_size=(float(box[2]) - float(box[0]), float(box[3]) - float(box[1]))))
