@@ -35,7 +35,7 @@ WATCHED_FOLDERS = ("content", "citations", "themes")
 SETTINGS_FILE = "dossier.yml"
 QUIET_SECONDS = 0.02    # changes closer together than this make one rebuild
 WATCH_STEP_MS = 20      # watchfiles yields changes after this long without another (its default, 50, is felt)
-JOIN_SECONDS = 10.0     # how long stop() waits for a build in progress
+JOIN_SECONDS = 10.0     # how long stop() waits for a build in progress and its threads, in all
 
 # output(line, is_problem): problems go to standard error, the rest to standard output.
 Output = Callable[[str, bool], None]
@@ -106,8 +106,9 @@ class LiveSite:
             if any(t.name == "dossier-http" for t in self._threads):
                 self.server.shutdown()
             self.server.server_close()
+        deadline = time.monotonic() + JOIN_SECONDS     # for them all: a build in progress is waited for once
         for thread in self._threads:
-            thread.join(JOIN_SECONDS)
+            thread.join(max(0.0, deadline - time.monotonic()))
         self._threads.clear()
 
     def __enter__(self) -> LiveSite:
