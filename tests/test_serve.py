@@ -589,6 +589,39 @@ def test_the_command_stops_cleanly_on_ctrl_c(publication):
     assert stdout.strip().endswith("Stopping.")
 
 
+def test_ctrl_c_while_the_warm_up_build_keeps_workers_busy_stops_at_once(publication):
+    """The warm-up build writes nothing: Ctrl-C does not wait for it, nor for its worker processes,
+    which the interpreter's exit would otherwise wait for (CI saw a stop take more than 15 s)."""
+    root = publication("cited")
+    script = ("import sys, time\n"
+              "import builder.serve.live as live\n"
+              "from builder.run.parallel import forked_map\n"
+              "build = live.build\n"
+              "def slow(*args, **kwargs):\n"
+              "    if kwargs.get('write') is False:\n"
+              "        list(forked_map(lambda task: time.sleep(30), range(4), 2, 1, 'x', 'waiting'))\n"
+              "    return build(*args, **kwargs)\n"
+              "live.build = slow\n"
+              "from builder.cli import main\n"
+              f"sys.argv = ['dossier', '-C', {str(root)!r}, 'serve', '--port', '0']\n"
+              "main()\n")
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=REPOSITORY)
+    try:
+        while not process.stdout.readline().startswith("Serving "):
+            assert process.poll() is None, process.stderr.read()
+        time.sleep(0.5)                 # the warm-up's workers are asleep
+        process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        stdout, stderr = process.communicate(timeout=15)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert time.monotonic() - started < 5
+    assert process.returncode == 0 and stderr == "" and stdout.strip().endswith("Stopping.")
+
+
 def test_a_taken_port_is_an_error_not_a_traceback(publication, cli, site):
     with serving(site) as server:
         result = cli("-C", publication("cited"), "serve", "--port", server.server_address[1])

@@ -44,6 +44,16 @@ def forked_map(function: Callable, tasks: Iterable, processes: int, chunksize: i
         _JOB = None
 
 
+def end_workers() -> None:
+    """End the worker processes of this process's pools now (`dossier serve` stopping while a build it
+    leaves unfinished runs): a pool's workers run their tasks to the end otherwise, and the
+    interpreter's exit waits for them."""
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+
+
 def _run(task):
     return _JOB(task)
 

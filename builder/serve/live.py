@@ -23,6 +23,7 @@ import watchfiles
 from builder.build import BuildResult, build
 from builder.run.cache import CACHE_DIR
 from builder.run.last_build import LastBuild
+from builder.run.parallel import end_workers
 from builder.run.update import site_files
 from builder.run.write import is_site
 from builder.session import Session
@@ -97,8 +98,9 @@ class LiveSite:
         self._spawn("dossier-http", lambda: self.server.serve_forever(poll_interval=0.2))
         self._spawn("dossier-rebuild", self._rebuild_on_change)
 
-    def stop(self) -> None:
-        """End the event streams, the server and the watchers; wait for a build in progress."""
+    def stop(self, *, wait_for_warm_up: bool = True) -> bool:
+        """End the event streams, the server and the watchers; wait for a build in progress (and for the
+        warm-up build, which writes nothing, unless not wait_for_warm_up). Whether every thread ended."""
         self._stopping.set()
         self._stop_indexing()
         self.status.close()
@@ -107,9 +109,13 @@ class LiveSite:
                 self.server.shutdown()
             self.server.server_close()
         deadline = time.monotonic() + JOIN_SECONDS     # for them all: a build in progress is waited for once
+        warming = not self.warm.is_set()
         for thread in self._threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.name != "dossier-rebuild" or wait_for_warm_up or not warming:
+                thread.join(max(0.0, deadline - time.monotonic()))
+        ended = not any(thread.is_alive() for thread in self._threads)
         self._threads.clear()
+        return ended
 
     def __enter__(self) -> LiveSite:
         self.start()
@@ -335,6 +341,8 @@ def serve(root: Path, *, port: int = 8000, drafts: bool = False, pdf: bool = Fal
         output("Stopping.", False)
     finally:
         try:
-            live.stop()
+            ended = live.stop(wait_for_warm_up=False)
         except KeyboardInterrupt:   # a second Ctrl-C: the threads are daemons, leave now
-            pass
+            ended = False
+    if not ended:       # a build still running: its worker processes would hold the exit until their tasks end
+        end_workers()
