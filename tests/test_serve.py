@@ -565,11 +565,27 @@ def test_an_output_folder_the_build_refuses_is_never_served(publication, tmp_pat
     assert serve_threads() == []
 
 
+def stopped(process: subprocess.Popen, seconds: float = 15) -> tuple[str, str]:
+    """The output of a `dossier serve` process sent Ctrl-C; if it has not ended within seconds, a
+    failure showing where each of its threads was (faulthandler, on SIGABRT) and its SIGINT disposition."""
+    try:
+        return process.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        try:
+            with open(f"/proc/{process.pid}/status", encoding="ascii") as status:
+                masks = [line.strip() for line in status if line.startswith(("SigIgn", "SigBlk", "SigCgt"))]
+        except OSError:
+            masks = []
+        process.send_signal(signal.SIGABRT)
+        stdout, stderr = process.communicate(timeout=10)
+        pytest.fail(f"not stopped {seconds} s after Ctrl-C; {masks}\nstdout: {stdout[-2000:]}\nstderr: {stderr[-12000:]}")
+
+
 def test_the_command_stops_cleanly_on_ctrl_c(publication):
     root = publication("cited")
     command = [sys.executable, "-m", "builder", "-C", str(root), "serve", "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"})
     try:
         lines = []
         while not any(line.startswith("Serving ") for line in lines):
@@ -579,7 +595,7 @@ def test_the_command_stops_cleanly_on_ctrl_c(publication):
         url = lines[-1].split()[1]
         assert url.startswith("http://127.0.0.1:") and url.endswith("/cited/")
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=15)
+        stdout, stderr = stopped(process)
     finally:
         if process.poll() is None:
             process.kill()
@@ -606,14 +622,14 @@ def test_ctrl_c_while_the_warm_up_build_keeps_workers_busy_stops_at_once(publica
               f"sys.argv = ['dossier', '-C', {str(root)!r}, 'serve', '--port', '0']\n"
               "main()\n")
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=REPOSITORY)
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}, cwd=REPOSITORY)
     try:
         while not process.stdout.readline().startswith("Serving "):
             assert process.poll() is None, process.stderr.read()
         time.sleep(0.5)                 # the warm-up's workers are asleep
         process.send_signal(signal.SIGINT)
         started = time.monotonic()
-        stdout, stderr = process.communicate(timeout=15)
+        stdout, stderr = stopped(process)
     finally:
         if process.poll() is None:
             process.kill()
