@@ -565,6 +565,13 @@ def test_an_output_folder_the_build_refuses_is_never_served(publication, tmp_pat
     assert serve_threads() == []
 
 
+def interruptible() -> None:
+    """In the child, before it runs: Ctrl-C as a terminal delivers it. A suite started in the
+    background by a shell without job control inherits SIGINT ignored, and a Python started so
+    never raises KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def stopped(process: subprocess.Popen, seconds: float = 15) -> tuple[str, str]:
     """The output of a `dossier serve` process sent Ctrl-C; if it has not ended within seconds, a
     failure showing where each of its threads was (faulthandler, on SIGABRT) and its SIGINT disposition."""
@@ -585,7 +592,8 @@ def test_the_command_stops_cleanly_on_ctrl_c(publication):
     root = publication("cited")
     command = [sys.executable, "-m", "builder", "-C", str(root), "serve", "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"})
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
+                               preexec_fn=interruptible)
     try:
         lines = []
         while not any(line.startswith("Serving ") for line in lines):
@@ -622,7 +630,8 @@ def test_ctrl_c_while_the_warm_up_build_keeps_workers_busy_stops_at_once(publica
               f"sys.argv = ['dossier', '-C', {str(root)!r}, 'serve', '--port', '0']\n"
               "main()\n")
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}, cwd=REPOSITORY)
+                               env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}, cwd=REPOSITORY,
+                               preexec_fn=interruptible)
     try:
         while not process.stdout.readline().startswith("Serving "):
             assert process.poll() is None, process.stderr.read()
