@@ -572,6 +572,15 @@ def interruptible() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def ended(process: subprocess.Popen) -> None:
+    """The process and whatever it started (its own session: build workers too) killed, if still there."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        pass            # all gone already
+    process.wait()
+
+
 def stopped(process: subprocess.Popen, seconds: float = 15) -> tuple[str, str]:
     """The output of a `dossier serve` process sent Ctrl-C; if it has not ended within seconds, a
     failure showing where each of its threads was (faulthandler, on SIGABRT) and its SIGINT disposition."""
@@ -593,7 +602,7 @@ def test_the_command_stops_cleanly_on_ctrl_c(publication):
     command = [sys.executable, "-m", "builder", "-C", str(root), "serve", "--port", "0"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"},
-                               preexec_fn=interruptible)
+                               preexec_fn=interruptible, start_new_session=True)
     try:
         lines = []
         while not any(line.startswith("Serving ") for line in lines):
@@ -605,9 +614,7 @@ def test_the_command_stops_cleanly_on_ctrl_c(publication):
         process.send_signal(signal.SIGINT)
         stdout, stderr = stopped(process)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        ended(process)
     assert process.returncode == 0
     assert "Traceback" not in stderr and stderr == ""
     assert stdout.strip().endswith("Stopping.")
@@ -631,7 +638,7 @@ def test_ctrl_c_while_the_warm_up_build_keeps_workers_busy_stops_at_once(publica
               "main()\n")
     process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}, cwd=REPOSITORY,
-                               preexec_fn=interruptible)
+                               preexec_fn=interruptible, start_new_session=True)
     try:
         while not process.stdout.readline().startswith("Serving "):
             assert process.poll() is None, process.stderr.read()
@@ -640,9 +647,7 @@ def test_ctrl_c_while_the_warm_up_build_keeps_workers_busy_stops_at_once(publica
         started = time.monotonic()
         stdout, stderr = stopped(process)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        ended(process)
     assert time.monotonic() - started < 5
     assert process.returncode == 0 and stderr == "" and stdout.strip().endswith("Stopping.")
 
