@@ -57,11 +57,17 @@ def watched_page(browser, server: str, **options):
     page.on("pageerror", lambda error: page.problems.append(f"page error: {error}"))
     # A request the next navigation cancels (a favicon still loading when the test goes to another
     # page) fails with net::ERR_ABORTED: not a problem of the page it was made for. Any other
-    # failure is, and so is an abort while that page is still shown.
+    # failure is, and so is an abort while that page is still shown. A navigation counts from its
+    # request, which comes before the aborts it causes (the page's frame is replaced only later).
     documents = {"shown": 0}
     made_on: dict = {}
-    page.on("framenavigated", lambda frame: frame == page.main_frame and documents.update(shown=documents["shown"] + 1))
-    page.on("request", lambda request: made_on.__setitem__(request, documents["shown"]))
+
+    def requested(request) -> None:
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            documents["shown"] += 1
+        made_on[request] = documents["shown"]
+
+    page.on("request", requested)
     page.on("requestfailed", lambda request: None if (
         request.failure == "net::ERR_ABORTED" and made_on.get(request, documents["shown"]) != documents["shown"])
         else page.problems.append(f"request failed: {request.url}"))
