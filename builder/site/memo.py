@@ -107,6 +107,20 @@ class PageMemo:
         self.fresh.append(path)
         return Output(path, make())
 
+    def outputs(self, paths: list[str], values: object, make: Callable[[], list[Output]]) -> list[Output]:
+        """Files made together by make() from values (no view in them), one per path in order: the
+        last build's files if all of them were made from the same values and are as it left them."""
+        plain = digest_of(values)
+        kept = [self.previous_file(path, (), plain) for path in paths]
+        if all(file is not None for file in kept):
+            return [Output(path, source=file, kept=True) for path, file in zip(paths, kept)]
+        for path, file in zip(paths, kept):
+            if file is not None:    # counted as kept above, but written again with the others
+                self.kept -= 1
+            self.pages[path] = (plain, False)
+            self.fresh.append(path)
+        return make()
+
     def rendered(self, path: str, values: tuple, bodies: bool) -> None:
         """The page at path was rendered from values; bodies: it read a field of an article's body."""
         self.pages[path] = (self.digest(values, bodies=bodies), bodies)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,7 +32,9 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
         pages = _pages(views, settings, words, _timelines(memo))
         not_found = page_meta("404", words.gettext("Page not found"), "", NOT_FOUND, settings)
     outputs = [download for r in site.articles for download in
-               (memo.made(r.document.url, r.document, memo.site_key, lambda r=r: _citation_downloads(r, settings))
+               (memo.outputs([r.document.url + name for _, name in DOWNLOADS], _of_downloads(r.document),
+                             lambda r=r: memo.made(r.document.url, r.document, memo.site_key,
+                                                   lambda: _citation_downloads(r, settings)))
                 if memo else _citation_downloads(r, settings))]
     outputs += _page_outputs(env, views.site, pages, settings.root, memo)
     # The 404 page is served at any depth, so its links start from the site's base path.
@@ -238,6 +241,11 @@ def _shown(path: str, publication: Path | None) -> str:
     if publication is not None and Path(path).is_absolute() and Path(path).is_relative_to(publication):
         return Path(path).relative_to(publication).as_posix()
     return path
+
+
+def _of_downloads(document) -> tuple:
+    """What an article's citation downloads are made from: its front matter (not its body)."""
+    return ("downloads", replace(document, body="", body_line=0))
 
 
 def _citation_downloads(rendered: RenderedDocument, settings: Settings) -> list[Output]:
