@@ -38,6 +38,7 @@ from builder.run.cache import CACHE_DIR, Cache, remove_links
 from builder.run.confinement import links_outside
 from builder.run.lock import publication_lock
 from builder.run.output import output_folder
+from builder.run.inplace import write_aside
 from builder.run.update import update_site
 from builder.run.write import is_site, mark_site, replace_file, site_file, site_folder, stage_site
 from builder.session import Session
@@ -198,13 +199,13 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
         if session:
             session.written.clear()     # each file is new
         progress("Writing site", 0, 1)
-        with stage("write", stage_site, outputs, out_dir, legacy=legacy) as staged:
+        with stage("write", write_aside, outputs, out_dir, legacy=legacy, in_place=not pdf) as staged:
             if pdf:
                 layouts = root / CACHE_DIR / "pdf" if use_cache else None
                 pdf_summary = stage("pdf", typeset, built, staged.folder, layouts, progress=progress)
                 problems += pdf_summary.problems
             progress("Indexing for search", 0, 1)
-            stage("search", index_site, staged.folder, settings.language) if search else staged.carry_search()
+            stage("search", index_site, *staged.searchable(), language=settings.language) if search else staged.carry_search()
             stage("publish", staged.publish)
     if write:
         if session:

@@ -1,7 +1,8 @@
 """A rebuild after an edit renders only what the edit changed (site/memo.py), and its site is
 byte for byte the site a cold build of the edited publication makes: one test per kind of edit,
-each run as `dossier build` makes it (from the cache on disk, the site written aside and swapped
-in) and as `dossier serve` does (a session kept between builds, the site updated in place)."""
+each run as `dossier build` makes it (from the cache on disk, the changed files moved into the
+site under a journal: run/inplace.py) and as `dossier serve` does (a session kept between builds,
+the site updated file by file)."""
 
 from __future__ import annotations
 
@@ -242,3 +243,21 @@ def test_the_warm_up_keeps_the_view_digests_so_the_first_save_digests_what_chang
         build(root, pdf=False, search=False, session=session)
         per_save.append(len(calls))
     assert per_save[0] <= per_save[1] * 1.2 + 5, per_save
+
+
+def test_an_edit_indexed_for_search_is_the_site_a_cold_build_makes(publication, tmp_path):
+    """With its search bundles: made beside the site and moved in whole."""
+    _edit(publication / ARTICLES / "donju-markets-hard-currency.md", "This piece",
+          "This searchable piece")
+    build(publication, pdf=False, search=True, session=_SESSIONS[publication])
+    build(publication, pdf=False, search=True, use_cache=False, out=tmp_path / "cold")
+
+    def everything(folder: Path) -> dict[str, bytes]:
+        return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+                if path.is_file()}
+
+    incremental, cold = everything(publication / "_site"), everything(tmp_path / "cold")
+    assert [path for path in incremental if path.startswith("pagefind/")]
+    assert sorted(incremental) == sorted(cold)
+    assert [path for path in cold if incremental[path] != cold[path]] == []
+    assert sorted(p.name for p in publication.iterdir() if p.name.startswith("._site.")) == []

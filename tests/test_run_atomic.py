@@ -62,23 +62,33 @@ def _start_build(root: Path) -> subprocess.Popen:
                             env=dict(os.environ, CI="true", PYTHONPATH=str(REPOSITORY)))
 
 
-def _wait_for_staging(root: Path, process: subprocess.Popen, timeout: float = 60) -> None:
-    """Until the build is writing its new site (its staging folder exists)."""
+def _wait_for(root: Path, process: subprocess.Popen, pattern: str, timeout: float = 60) -> None:
+    """Until the build has made what pattern (relative to the publication) matches."""
     deadline = time.monotonic() + timeout
-    while not list(root.glob("._site.new-*")):
+    while not list(root.glob(pattern)):
         assert process.poll() is None, "the build finished before it could be interrupted"
-        assert time.monotonic() < deadline, "the build never started writing"
+        assert time.monotonic() < deadline, f"the build never made {pattern}"
         time.sleep(0.005)
 
 
-@pytest.mark.parametrize("moment", ["early", "while writing"])
+# When: early (reading), while writing the changed files beside the site (a rebuild updates the
+# site in place: run/inplace.py), while indexing (the changed files moved in, the search
+# bundles being made beside the site).
+MOMENTS = {"early": None, "while writing": "._site.update-*/new", "while indexing": "._site.update-*/new/pagefind"}
+
+
+def _stop(root: Path, process: subprocess.Popen, moment: str) -> None:
+    if MOMENTS[moment] is None:
+        time.sleep(1.0)
+    else:
+        _wait_for(root, process, MOMENTS[moment])
+
+
+@pytest.mark.parametrize("moment", list(MOMENTS))
 def test_sigterm_leaves_the_previous_site_and_says_so(edited, moment):
     root, before = edited
     process = _start_build(root)
-    if moment == "early":
-        time.sleep(1.0)
-    else:
-        _wait_for_staging(root, process)
+    _stop(root, process, moment)
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 143, stderr
@@ -88,18 +98,27 @@ def test_sigterm_leaves_the_previous_site_and_says_so(edited, moment):
     assert leftovers(root / "_site") == []
 
 
-@pytest.mark.parametrize("moment", ["early", "while writing"])
+@pytest.mark.parametrize("moment", list(MOMENTS))
 def test_sigkill_leaves_the_previous_site_and_the_next_build_recovers(edited, moment):
+    """Killed before the moves into the site, the site is the previous one; killed after (while
+    indexing), its journal puts the previous one back: the next build does that first."""
+    from builder.run.write import site_folder
+
     root, before = edited
     process = _start_build(root)
-    if moment == "early":
-        time.sleep(1.0)
-    else:
-        _wait_for_staging(root, process)
+    _stop(root, process, moment)
     process.kill()
     process.communicate(timeout=60)
     assert process.returncode == -signal.SIGKILL
+    journals = [path.read_text(encoding="utf-8") for path in root.glob("._site.update-*/journal")]
+    if moment == "while indexing":
+        assert journals and '"replace", "articles/' in journals[0]      # the edited article was moved in
+        assert snapshot(root / "_site") != before
+    elif snapshot(root / "_site") != before:     # killed in the moment between the moves and the indexer
+        assert journals and journals[0], "the site changed without a journal"
+    site_folder(root / "_site")                     # what a build does first
     assert snapshot(root / "_site") == before
+    assert leftovers(root / "_site") == []
     result = _dossier(root, "build", "--no-pdf")
     assert result.returncode == 0, result.stderr
     assert leftovers(root / "_site") == []

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from builder.errors import BuildFailed, error
 from builder.model import Output
+from builder.run.journal import recover as recover_updates
 
 
 def check_unique(outputs: list[Output]) -> None:
@@ -160,11 +161,8 @@ class StagedSite:
         if self._published:
             return
         _remove(self.folder)
-        if isinstance(exc, BuildFailed):   # the later stages name files of the staging folder, which is gone
-            raise BuildFailed([_in_site(problem, self.folder, self.out_dir) for problem in exc.problems]) from None
-        if isinstance(exc, OSError):
-            raise BuildFailed([error(str(self.out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "
-                                     "the previous site is unchanged")]) from None
+        as_failure(exc, self.folder, self.out_dir)
+
 
     def carry(self, name: str) -> None:
         """The previous site's folder name (a search bundle a build did not remake), hard-linked
@@ -181,6 +179,10 @@ class StagedSite:
 
         shutil.copytree(source, self.folder / name, symlinks=False, copy_function=link)
 
+    def searchable(self) -> tuple[Path, Path]:
+        """(the new site's pages, where its search bundles go): both the staged folder."""
+        return self.folder, self.folder
+
     def carry_search(self) -> None:
         """The previous site's search bundles (site/search.py), for a build that does not index."""
         for name in SEARCH_BUNDLES:
@@ -193,7 +195,7 @@ class StagedSite:
             for folder in ("pdf", *SEARCH_BUNDLES):
                 _relink_unchanged(self.previous, staging, folder, self._real)
         retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        with _uninterruptible():
+        with uninterruptible():
             try:
                 if out_dir.exists() and _exchange(staging, out_dir):
                     self._published = True
@@ -268,7 +270,17 @@ def _exchange(new: Path, current: Path) -> bool:
     raise OSError(code, os.strerror(code), str(current))
 
 
-def _in_site(problem, staging: Path, out_dir: Path):
+def as_failure(exc: BaseException | None, folder: Path, out_dir: Path) -> None:
+    """Raise what went wrong while the next site was made in folder, now gone, as the build's
+    failure: problems naming its files name the site's, an OSError is an error of the site."""
+    if isinstance(exc, BuildFailed):
+        raise BuildFailed([named_in_site(problem, folder, out_dir) for problem in exc.problems]) from None
+    if isinstance(exc, OSError):
+        raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "
+                                 "the previous site is unchanged")]) from None
+
+
+def named_in_site(problem, staging: Path, out_dir: Path):
     """problem, its path moved from the staging folder to the site folder it was to become."""
     from dataclasses import replace
 
@@ -330,18 +342,22 @@ _STOPS = (signal.SIGINT, signal.SIGTERM)
 
 
 @contextmanager
-def _uninterruptible():
-    """Hold back Ctrl-C and SIGTERM while the new site is swapped in: once it begins, the swap
-    finishes, and a request to stop that came meanwhile is dropped (the build is complete)."""
+def uninterruptible(*, stop_after: bool = False):
+    """Hold back Ctrl-C and SIGTERM while a site is swapped or moved in: once it begins, it
+    finishes. A request to stop that came meanwhile is dropped (the build is complete), or with
+    stop_after made once it is over (more is to come, which the stop then undoes)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {stop: signal.signal(stop, lambda signum, frame: None) for stop in _STOPS}
+    came: list[int] = []
+    previous = {stop: signal.signal(stop, lambda signum, frame: came.append(signum)) for stop in _STOPS}
     try:
         yield
     finally:
         for stop, handler in previous.items():
             signal.signal(stop, handler if handler is not None else signal.SIG_DFL)
+        if stop_after and came:
+            signal.raise_signal(came[0])
 
 
 def _recover(out_dir: Path) -> None:
@@ -355,6 +371,7 @@ def _recover(out_dir: Path) -> None:
     retired = made_by_a_build("old")
     if retired and not out_dir.exists():
         os.replace(retired.pop(), out_dir)
+    recover_updates(out_dir)            # an update in place killed midway (run/journal.py)
     for leftover in retired + made_by_a_build("new"):
         _remove(leftover)
 

@@ -41,15 +41,16 @@ class SearchFacet:
 BUNDLE, ALL_LANGUAGES = SEARCH_BUNDLES
 
 
-def index_site(site_dir: Path, language: str) -> int:
-    """Write the Pagefind bundle into site_dir/pagefind/ for the HTML in site_dir; the page count.
-    Each page is indexed in its own language (its <html lang>): Pagefind writes an index per
-    language, stems words by that language's rules, and a search loads its page's language.
-    When pages are in more than one language, pagefind-all/ holds one index of every page (in
-    the publication's language), for a search of all languages."""
-    pages = _run_pagefind(site_dir, BUNDLE)
-    if len(list((site_dir / BUNDLE).glob("pagefind.*.pf_meta"))) > 1:
-        _run_pagefind(site_dir, ALL_LANGUAGES, "--force-language", language.split("-")[0].lower())
+def index_site(site_dir: Path, into: Path | None = None, *, language: str) -> int:
+    """Write the Pagefind bundle into into/pagefind/ (into: site_dir unless given) for the HTML in
+    site_dir; the page count. Each page is indexed in its own language (its <html lang>): Pagefind
+    writes an index per language, stems words by that language's rules, and a search loads its
+    page's language. When pages are in more than one language, pagefind-all/ holds one index of
+    every page (in the publication's language), for a search of all languages."""
+    into = into or site_dir
+    pages = _run_pagefind(site_dir, into / BUNDLE)
+    if len(list((into / BUNDLE).glob("pagefind.*.pf_meta"))) > 1:
+        _run_pagefind(site_dir, into / ALL_LANGUAGES, "--force-language", language.split("-")[0].lower())
     return pages
 
 
@@ -88,11 +89,11 @@ def reindex(site_dir: Path, language: str, run: Indexing) -> int | None:
     removed and the served bundles untouched."""
     aside = {name: f".{name}-next-{run.number}" for name in SEARCH_BUNDLES}
     try:
-        pages = _run_pagefind(site_dir, aside[BUNDLE], started=run.started)
+        pages = _run_pagefind(site_dir, site_dir / aside[BUNDLE], started=run.started)
         if run.stopped:
             return None
         if len(list((site_dir / aside[BUNDLE]).glob("pagefind.*.pf_meta"))) > 1:
-            _run_pagefind(site_dir, aside[ALL_LANGUAGES], "--force-language", language.split("-")[0].lower(),
+            _run_pagefind(site_dir, site_dir / aside[ALL_LANGUAGES], "--force-language", language.split("-")[0].lower(),
                           started=run.started)
         if run.stopped:
             return None
@@ -113,20 +114,25 @@ def reindex(site_dir: Path, language: str, run: Indexing) -> int | None:
             shutil.rmtree(site_dir / folder, ignore_errors=True)
 
 
-def _run_pagefind(site_dir: Path, folder: str, *options: str,
+def _run_pagefind(site_dir: Path, bundle: Path, *options: str,
                   started: Callable[[subprocess.Popen], None] | None = None) -> int:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", folder, *options]
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(bundle), *options]
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
         raise BuildFailed([error(str(site_dir), 1, 1, f"search indexing failed: {exc}")]) from None
     if started is not None:
         started(process)
-    stdout, stderr = process.communicate()
+    try:
+        stdout, stderr = process.communicate()
+    except BaseException:       # the build stopped (Ctrl-C, SIGTERM): so does its indexer, before its folder goes
+        process.kill()
+        process.wait()
+        raise
     if process.returncode != 0:
         detail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
         raise BuildFailed([error(str(site_dir), 1, 1, f"search indexing failed: {detail[0]}")])
-    _canonicalize_filters(site_dir / folder)
+    _canonicalize_filters(bundle)
     match = re.search(r"Indexed (\d+) page", stdout)
     return int(match.group(1)) if match else 0
 

@@ -1,0 +1,185 @@
+"""A rebuild updates the site in place (run/inplace.py) under a journal (run/journal.py): the result is
+the site a build from nothing writes, and an update that fails, is interrupted or is killed at any
+step leaves the previous site, or one the next build puts back."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from builder.errors import BuildFailed
+from builder.model import Output
+from builder.run.inplace import SiteUpdate, write_aside
+from builder.run.journal import recover
+from builder.run.write import StagedSite, write_site
+from helpers import snapshot
+
+OLD = [Output("index.html", b"home"), Output("a/index.html", b"a"), Output("b/index.html", b"b"),
+       Output("gone/deep/index.html", b"gone"), Output("feed.xml", b"<feed/>")]
+NEW = [Output("index.html", b"home, new"), Output("a/index.html", b"a"), Output("b/index.html", b"b, new"),
+       Output("c/new/index.html", b"c"), Output("feed.xml", b"<feed/>")]
+
+
+class Killed(BaseException):
+    """A kill in the middle of a step: nothing after it runs, not even the cleanup."""
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    site = tmp_path / "_site"
+    write_site(OLD, site)
+    (site / "pagefind").mkdir()
+    (site / "pagefind" / "pagefind.js").write_text("old index")
+    return site
+
+
+def _updated(site: Path, outputs: list[Output], *, search: bool) -> SiteUpdate:
+    update = write_aside(outputs, site)
+    assert isinstance(update, SiteUpdate)
+    _index(update, search)
+    return update
+
+
+def _index(update: SiteUpdate, search: bool) -> None:
+    """What the build's search stage does with an update (indexing or not)."""
+    site = update.out_dir
+    if search:
+        pages, bundles = update.searchable()
+        assert pages == site
+        (bundles / "pagefind").mkdir()
+        (bundles / "pagefind" / "pagefind.js").write_text("new index")
+    else:
+        update.carry_search()
+
+
+def _leftovers(site: Path) -> list[str]:
+    return sorted(p.name for p in site.parent.iterdir() if p.name.startswith(f".{site.name}."))
+
+
+@pytest.mark.parametrize("search", [True, False])
+def test_an_update_makes_the_site_a_build_from_nothing_makes(site, tmp_path, search):
+    with _updated(site, NEW, search=search) as update:
+        update.publish()
+    fresh = tmp_path / "fresh"
+    write_site(NEW, fresh)
+    assert {k: v for k, v in snapshot(site).items() if not k.startswith("pagefind/")} == snapshot(fresh)
+    # the search bundle: the new one, or (not indexed) the previous site's
+    assert (site / "pagefind" / "pagefind.js").read_text() == ("new index" if search else "old index")
+    assert not (site / "gone").exists()             # its folders removed with its file
+    assert _leftovers(site) == []
+
+
+def test_unchanged_files_are_not_touched(site):
+    kept = os.lstat(site / "a" / "index.html")
+    with _updated(site, NEW, search=False) as update:
+        assert sorted(p.relative_to(update.folder).as_posix() for p in update.folder.rglob("*") if p.is_file()) == \
+            ["b/index.html", "c/new/index.html", "index.html"]     # only what changed is written
+        update.publish()
+    after = os.lstat(site / "a" / "index.html")
+    assert (after.st_ino, after.st_mtime_ns, after.st_nlink) == (kept.st_ino, kept.st_mtime_ns, 1)
+
+
+def test_a_failure_before_publishing_leaves_the_previous_site(site):
+    before = snapshot(site)
+    with pytest.raises(BuildFailed):
+        with _updated(site, NEW, search=True):
+            raise BuildFailed([])       # the search indexer failed, after the pages were moved in
+    assert snapshot(site) == before
+    assert _leftovers(site) == []
+
+
+def test_ctrl_c_during_the_moves_takes_effect_after_them_and_undoes_them(site, monkeypatch):
+    before = snapshot(site)
+    original, calls = os.replace, []
+
+    def replace(source, target):
+        calls.append(source)
+        if len(calls) == 2:
+            os.kill(os.getpid(), signal.SIGINT)     # held back until the moves are done
+        return original(source, target)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        with write_aside(NEW, site) as update:
+            update.searchable()
+    monkeypatch.undo()
+    assert len(calls) > 2                           # the moves went on after the signal came
+    assert snapshot(site) == before
+    assert _leftovers(site) == []
+
+
+@pytest.mark.parametrize("search", [True, False])
+def test_a_kill_at_any_step_is_undone_by_the_next_build(site, monkeypatch, search):
+    """Killed at the n-th move or link of the update, for every n until the update completes."""
+    before = snapshot(site)
+    for step in range(1, 100):
+        counts = {"n": 0}
+
+        def killing(original):
+            def step_once(*args, **kwargs):
+                counts["n"] += 1
+                if counts["n"] == step:
+                    raise Killed()
+                return original(*args, **kwargs)
+            return step_once
+
+        update = write_aside(NEW, site)
+        monkeypatch.setattr(os, "replace", killing(os.replace))
+        monkeypatch.setattr(os, "link", killing(os.link))
+        try:
+            _index(update, search)
+            update.publish()
+            done = True
+        except Killed:
+            done = False
+        monkeypatch.undo()
+        update.journal.close()
+        if done:
+            assert step > 5, "the update never reached its moves"
+            break
+        recover(site)                               # what the next build does first
+        assert snapshot(site) == before, f"killed at step {step}"
+        assert _leftovers(site) == []
+    else:
+        pytest.fail("the update never completed")
+
+
+def test_a_crafted_journal_moves_nothing_outside_the_site(site, tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me")
+    (tmp_path / "old" / "x").mkdir(parents=True)
+    folder = site.with_name(f".{site.name}.update-4242")
+    (folder / "old").mkdir(parents=True)
+    (folder / "old" / "stolen").write_text("x")
+    (folder / "journal").write_text('["add", "../outside.txt"]\n["remove", "/etc/passwd"]\n'
+                                    '["replace", "a/../../outside.txt"]\n["add", "index.html"\n')
+    before = snapshot(site)
+    recover(site)
+    assert outside.read_text() == "keep me"
+    assert snapshot(site) == before
+    assert _leftovers(site) == []
+
+
+def test_a_site_holding_a_link_is_written_whole_not_updated(site, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not the site's")
+    (site / "b" / "index.html").unlink()
+    (site / "b" / "index.html").symlink_to(secret)
+    staged = write_aside(NEW, site)
+    assert isinstance(staged, StagedSite)
+    with staged:
+        staged.publish()
+    assert secret.read_text() == "not the site's"
+    assert not (site / "b" / "index.html").is_symlink()
+    assert (site / "b" / "index.html").read_bytes() == b"b, new"
+
+
+def test_an_output_where_the_site_has_a_folder_is_written_whole(site):
+    with write_aside(NEW + [Output("gone", b"now a file")], site) as staged:
+        assert isinstance(staged, StagedSite)
+    outputs = NEW + [Output("index.html/x", b"under a file")]
+    with pytest.raises(BuildFailed):
+        write_aside(outputs, site)          # a file and a folder at one path: refused as before
