@@ -166,12 +166,15 @@ def test_a_cache_that_arrives_with_the_publication_is_never_trusted(tmp_path):
 
     root = write_publication(tmp_path / "pub")
     build(root, pdf=False)
-    for path in (root / ".dossier-cache" / "body").rglob("*.json"):
-        record = json.loads(path.read_text())
-        record["value"]["html"] = "<script>alert('from the cache')</script>"
-        from builder.run.cache import digest
-        record["check"] = digest(record["value"])
-        path.write_text(json.dumps(record))
+    import hashlib
+
+    for path in (root / ".dossier-cache" / "body").rglob("*.json"):      # entries crafted to pass their check
+        value = json.loads(path.read_bytes().partition(b"\n")[2])
+        value["html"] = "<script>alert('from the cache')</script>"
+        text = json.dumps(value).encode()
+        path.write_bytes(hashlib.sha256(text).hexdigest().encode() + b"\n" + text)
+        from builder.run.cache import Cache
+        assert "from the cache" in Cache(root / ".dossier-cache").get("body", path.stem)["html"]  # where it was made: read
     (root / ".dossier-cache" / "last-build.json").write_text("[1, 2]")
     copy = tmp_path / "clone"
     shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns("_site"))   # as a clone would bring it

@@ -20,7 +20,7 @@ from builder.run.write import replace_file
 CACHE_DIR = ".dossier-cache"    # in the publication's folder
 TRUST_VARIABLE = "DOSSIER_TRUST_CACHE"   # =1: a cache from another folder (restored by CI) is used, not emptied
 
-FORMAT = "5"   # 5: heading ids avoid the page's own ids; 4: bodies sanitised anew (hardening)
+FORMAT = "6"   # 6: an entry is its checksum, then its JSON; 5: heading ids avoid the page's own ids; 4: bodies sanitised anew (hardening)
 
 
 def digest(value: object) -> str:
@@ -126,13 +126,15 @@ class Cache:
         return self._read(namespace, key)
 
     def _read(self, namespace: str, key: str):
+        """An entry is its value's checksum on the first line, then the value's JSON: the bytes are
+        checked as read (a damaged entry is ignored), not the value written out again."""
         try:
-            record = json.loads(self._path(namespace, key).read_text(encoding="utf-8"))
+            check, _, text = self._path(namespace, key).read_bytes().partition(b"\n")
+            if check.decode("ascii", "replace") != hashlib.sha256(text).hexdigest():
+                return None
+            return json.loads(text)
         except (OSError, ValueError):
             return None
-        if not isinstance(record, dict) or record.get("check") != digest(record.get("value")):
-            return None
-        return record["value"]
 
     def put(self, namespace: str, key: str, value) -> None:
         if self.folder is None:
@@ -141,8 +143,8 @@ class Cache:
             self.memory[namespace, key] = value
             self._used.add((namespace, key))
         path = self._path(namespace, key)
-        record = json.dumps({"check": digest(value), "value": value}, ensure_ascii=False)
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         try:
-            replace_file(path, record.encode("utf-8"))
+            replace_file(path, hashlib.sha256(text).hexdigest().encode("ascii") + b"\n" + text)
         except OSError:
             pass
