@@ -47,7 +47,7 @@ def _index(update: SiteUpdate, search: bool) -> None:
     """What the build's search stage does with an update (indexing or not)."""
     site = update.out_dir
     if search:
-        pages, bundles = update.searchable()
+        pages, bundles = update.ready()
         assert pages == site
         (bundles / "pagefind").mkdir()
         (bundles / "pagefind" / "pagefind.js").write_text("new index")
@@ -104,7 +104,7 @@ def test_ctrl_c_during_the_moves_takes_effect_after_them_and_undoes_them(site, m
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
         with write_aside(NEW, site) as update:
-            update.searchable()
+            update.ready()
     monkeypatch.undo()
     assert len(calls) > 2                           # the moves went on after the signal came
     assert snapshot(site) == before

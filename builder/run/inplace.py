@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from builder.model import Output
+from builder.urls import EDITIONS
 from builder.run.journal import Journal
 from builder.run.write import MARKER, SEARCH_BUNDLES, StagedSite, as_failure, check_unique, is_site, site_file, \
     site_folder, stage_site, uninterruptible
@@ -26,16 +27,16 @@ from builder.run.write import MARKER, SEARCH_BUNDLES, StagedSite, as_failure, ch
 WHOLE = ("pdf", *SEARCH_BUNDLES)        # folders a later stage writes whole: moved in as one
 
 
-def write_aside(outputs: list[Output], out_dir: Path, *, legacy: bool = False,
-                in_place: bool = True) -> SiteUpdate | StagedSite:
+def write_aside(outputs: list[Output], out_dir: Path, *, legacy: bool = False, pdf: bool = False) -> SiteUpdate | StagedSite:
     """The next site, made ready to publish: an update of the site in out_dir where it can be one
-    (in_place, and the site holds only folders and regular files), else the whole site written aside."""
+    (it holds only folders and regular files), else the whole site written aside. pdf: the PDF
+    stage follows, which writes the editions page besides the pdf/ folder."""
     check_unique(outputs)
     site = site_folder(out_dir, legacy=legacy)     # what a killed build left is put right first
-    live = _live_files(site) if in_place and is_site(site) else None
+    live = _live_files(site) if is_site(site) else None
     if live is None or not _fits(outputs, *live):
         return stage_site(outputs, out_dir, legacy=legacy)
-    update = SiteUpdate(site, Journal.begin(site), live[0])
+    update = SiteUpdate(site, Journal.begin(site), live[0], frozenset({EDITIONS + "index.html"} if pdf else ()))
     try:
         update.write(outputs)
     except BaseException:       # interrupted, or the disk full: nothing of the site was touched
@@ -46,15 +47,17 @@ def write_aside(outputs: list[Output], out_dir: Path, *, legacy: bool = False,
 
 class SiteUpdate:
     """The changes to the site in out_dir, with the interface of write.StagedSite: folder (where the
-    later stages write), searchable(), carry_search(), publish(); as a context manager, undone
-    unless published."""
+    later stages write), ready(), carry_search(), publish(); as a context manager, undone unless
+    published."""
 
-    def __init__(self, out_dir: Path, journal: Journal, live: set[str]):
+    def __init__(self, out_dir: Path, journal: Journal, live: set[str], later: frozenset[str]):
         self.out_dir, self.journal, self.folder = out_dir, journal, journal.new
         self._live = live                   # the site's files, but its marker and WHOLE folders
+        self._later = later                 # paths a later stage may write: not removed before it runs
         self._outputs: set[str] = set()
         self._changed: set[str] = set()     # the outputs written into folder
-        self._moved = False                 # the outputs moved in (and the files gone removed)
+        self._settled: set[str] = set()     # the files of folder moved in (or found in the site already)
+        self._removed: set[str] = set()
         self._carried = False
         self._done = False
 
@@ -82,10 +85,11 @@ class SiteUpdate:
                 shutil.copyfile(output.source, target)
             self._changed.add(output.path)
 
-    def searchable(self) -> tuple[Path, Path]:
-        """(the new site's pages, where its search bundles go): the outputs are moved into the site
-        first (undone if the indexing fails), the bundles made beside it, moved in by publish()."""
-        self._move_outputs()
+    def ready(self) -> tuple[Path, Path]:
+        """(the new site as the later stages read it, the folder they write into): what is in folder
+        is moved into the site first, and the files the new site does not have are removed, but
+        those a later stage may write (all of it undone if a later stage fails)."""
+        self._move_in(final=False)
         return self.out_dir, self.folder
 
     def carry_search(self) -> None:
@@ -94,7 +98,7 @@ class SiteUpdate:
 
     def publish(self) -> None:
         """Move the rest of the changes into the site, then forget what they replaced."""
-        self._move_outputs()
+        self._move_in(final=True)
         whole = [name for name in WHOLE if (self.folder / name).is_dir()]
         dropped = [name for name in WHOLE if name not in whole and (self.out_dir / name).exists()
                    and not (self._carried and name in SEARCH_BUNDLES)]
@@ -106,16 +110,21 @@ class SiteUpdate:
         self._done = True
         self.journal.commit()
 
-    def _move_outputs(self) -> None:
-        if self._moved:
-            return
-        gone = sorted(self._live - self._outputs)
-        with uninterruptible(stop_after=True):
-            self._moved = True
-            for path in sorted(self._changed):
+    def _move_in(self, final: bool) -> None:
+        """Move in what folder holds (outputs, and what the later stages wrote: unless the site has
+        those bytes there already), and remove the files gone (with final, those of later too)."""
+        written = _files_under(self.folder, skip=WHOLE) - self._settled
+        self._settled |= {path for path in written if path not in self._changed and path in self._live
+                          and _holds(self.out_dir / path, Output(path, source=self.folder / path))}
+        gone = self._live - self._outputs - written - self._settled - self._removed - (set() if final else self._later)
+        # A stop during the moves comes once they are made, and undoes them (at the end: the build is done)
+        with uninterruptible(stop_after=not final):
+            for path in sorted(written - self._settled):
                 self.journal.move_in(path)
-            for path in gone:
+                self._settled.add(path)
+            for path in sorted(gone):
                 self.journal.remove(path)
+                self._removed.add(path)
 
 
 def _live_files(site: Path) -> tuple[set[str], set[str]] | None:
@@ -169,3 +178,14 @@ def _holds(file: Path, output: Output) -> bool:
         return size == output.source.stat().st_size and filecmp.cmp(file, output.source, shallow=False)
     except OSError:
         return False
+
+
+def _files_under(folder: Path, skip: tuple[str, ...]) -> set[str]:
+    """The files under folder (site-relative), but those in its top-level folders named in skip."""
+    found = set()
+    for directory, folders, files in os.walk(folder):
+        relative = os.path.relpath(directory, folder)
+        if relative == ".":
+            folders[:] = [name for name in folders if name not in skip]
+        found.update(name if relative == "." else f"{relative}/{name}" for name in files)
+    return found

@@ -179,8 +179,8 @@ class StagedSite:
 
         shutil.copytree(source, self.folder / name, symlinks=False, copy_function=link)
 
-    def searchable(self) -> tuple[Path, Path]:
-        """(the new site's pages, where its search bundles go): both the staged folder."""
+    def ready(self) -> tuple[Path, Path]:
+        """(the new site as the later stages read it, the folder they write into): both the staged folder."""
         return self.folder, self.folder
 
     def carry_search(self) -> None:

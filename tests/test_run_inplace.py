@@ -1,0 +1,56 @@
+"""A rebuild with PDFs and search updates the site in place (run/inplace.py), and what it leaves is,
+byte for byte, the site a build from nothing makes: after an edit, after dropping the PDFs
+(--no-pdf) and after bringing them back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from builder.build import build
+from helpers import FIXTURES
+
+ARTICLE = "content/articles/short-note.md"
+
+
+def _everything(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+            if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def publication(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("inplace") / "pub"
+    shutil.copytree(FIXTURES / "pdf-edition", root)
+    build(root)
+    return root
+
+
+def _same_as_cold(root: Path, tmp_path: Path, *, pdf: bool) -> dict[str, bytes]:
+    site = root / "_site"
+    unchanged = os.lstat(site / "search" / "index.html").st_ino
+    build(root, pdf=pdf)
+    assert os.lstat(site / "search" / "index.html").st_ino == unchanged     # updated in place, not swapped
+    build(root, pdf=pdf, use_cache=False, out=tmp_path / "cold")
+    got, cold = _everything(site), _everything(tmp_path / "cold")
+    assert sorted(got) == sorted(cold)
+    assert [path for path in cold if got[path] != cold[path]] == []
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("._site.")) == []
+    return got
+
+
+def test_an_edit_with_pdfs(publication, tmp_path):
+    article = publication / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8") + "\nA sentence added in place.\n", encoding="utf-8")
+    files = _same_as_cold(publication, tmp_path, pdf=True)
+    assert "pdf/short-note.pdf" in files and "editions/index.html" in files
+
+
+def test_dropping_the_pdfs_then_bringing_them_back(publication, tmp_path):
+    files = _same_as_cold(publication, tmp_path / "without", pdf=False)
+    assert not [path for path in files if path.startswith(("pdf/", "editions/"))]
+    files = _same_as_cold(publication, tmp_path / "with", pdf=True)
+    assert "pdf/short-note.pdf" in files and "editions/index.html" in files
