@@ -37,7 +37,7 @@ from builder.run.fingerprint import code_digest, theme_digest
 from builder.run.write import replace_file
 from builder.site.views import ArticleView, CitingView, EvidenceView, GroupView, SiteView, SourceView
 
-FORMAT = 1
+FORMAT = 2
 _VIEWS = {ArticleView, CitingView, EvidenceView, GroupView, SourceView, SiteView}
 _HOLDING_VIEWS = {CitingView, EvidenceView, GroupView, SourceView}   # views with views in them
 OF_BODY = frozenset(f.name for f in fields(ArticleView) if f.metadata.get("of_body"))
@@ -157,6 +157,8 @@ class PageMemo:
         kind = type(value)
         if kind in _VIEWS:
             return self._view_digest(value, bodies)
+        if kind is Deferred:
+            return ("Deferred", value.make.__module__, value.make.__qualname__, self._shallow(value.args, bodies))
         if kind in (tuple, list):
             return kind(self._shallow(item, bodies) for item in value)
         if kind is dict:
@@ -179,6 +181,23 @@ class PageMemo:
                 shallow = view
             found = entry[1][bodies] = digest_of(shallow)
         return found
+
+
+class Deferred:
+    """A value of a page's context made by make(*args) only when the page is rendered (a picture
+    drawn from views); the page's digest takes make and args in its place."""
+
+    __slots__ = ("make", "args")
+
+    def __init__(self, make: Callable, *args):
+        self.make, self.args = make, args
+
+
+def resolved(context: dict) -> dict:
+    """context with each Deferred value in it made."""
+    if not any(type(value) is Deferred for value in context.values()):
+        return context
+    return {key: value.make(*value.args) if type(value) is Deferred else value for key, value in context.items()}
 
 
 def watch(env: jinja2.Environment) -> BodyReads:

@@ -11,9 +11,8 @@ import jinja2
 
 from builder.errors import BuildFailed, error
 from builder.model import Output, RenderedDocument, Settings
-from builder.run.digests import Same
 from builder.site.charts import evidence_timeline, sources_over_time
-from builder.site.memo import PageMemo, watch
+from builder.site.memo import Deferred, PageMemo, resolved, watch
 from builder.site.metadata import article_bibtex, article_item, article_ris
 from builder.site.notices import corrections_list
 from builder.site.structure import Site
@@ -29,7 +28,7 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
     its document, else the publication's: its words, dates and numbers are. With memo, a page made
     from the same values as in the last build is that build's file, not rendered again."""
     with in_language(settings.language):
-        pages = _pages(views, settings, words, _timelines(memo))
+        pages = _pages(views, settings, words)
         not_found = page_meta("404", words.gettext("Page not found"), "", NOT_FOUND, settings)
     outputs = [download for r in site.articles for download in
                (memo.outputs([r.document.url + name for _, name in DOWNLOADS], _of_downloads(r.document),
@@ -43,16 +42,9 @@ def render_site(site: Site, views: Views, settings: Settings, env: jinja2.Enviro
     return outputs
 
 
-def _timelines(memo: PageMemo | None):
-    """evidence_timeline(groups), or (`dossier serve`) the last build's while its views are the same objects."""
-    if memo is None:
-        return evidence_timeline
-    return lambda groups: memo.made("timeline " + " ".join(group.key for group in groups), None,
-                                    tuple(Same(group) for group in groups), lambda: evidence_timeline(groups))
-
-
-def _pages(views: Views, settings: Settings, words: Words, timeline=evidence_timeline) -> list[tuple[str, str, PageMeta, dict]]:
-    """(template, URL, page, context) of every page but the 404, each page's words in the publication's language."""
+def _pages(views: Views, settings: Settings, words: Words) -> list[tuple[str, str, PageMeta, dict]]:
+    """(template, URL, page, context) of every page but the 404, each page's words in the publication's
+    language; a value made only for the page's HTML (a timeline) is Deferred: made if the page is rendered."""
     articles, tags, authors, years = views.articles, views.tags, views.authors, views.years
     title, gettext = settings.title, words.gettext
     pages: list[tuple[str, str, PageMeta, dict]] = [
@@ -84,7 +76,7 @@ def _pages(views: Views, settings: Settings, words: Words, timeline=evidence_tim
                                      count)
         pages.append(("evidence.html", EVIDENCE, page_meta("evidence", gettext("Evidence"), description, EVIDENCE, settings,
                                                          feed=EVIDENCE + FEED),
-                      {"groups": evidence_groups, "timeline": timeline(evidence_groups)}))
+                      {"groups": evidence_groups, "timeline": Deferred(evidence_timeline, evidence_groups)}))
         for box in (box for group in evidence_groups for box in group.evidence):
             name = gettext("%(label)s: %(article)s", label=box.label, article=box.article.title)
             pages.append(("evidence_box.html", box.page_url, page_meta("evidence-box", name, box.summary, box.page_url, settings),
@@ -103,7 +95,7 @@ def _pages(views: Views, settings: Settings, words: Words, timeline=evidence_tim
         description = " ".join(html_text(str(source.reference)).split())      # its reference, as plain text
         pages.append(("source.html", source.url, page_meta("source", gettext("Source: %(key)s", key=source.key),
                                                            description, source.url, settings),
-                      {"source": source, "timeline": timeline((source,))}))
+                      {"source": source, "timeline": Deferred(evidence_timeline, (source,))}))
     for article in articles:
         pages.append(("article.html", article.url, page_meta("article", article.title, article.summary, article.url, settings,
                                                              language=article.language),
@@ -173,7 +165,7 @@ def _render_all(env: jinja2.Environment, site: SiteView, pages: list, publicatio
     reads = getattr(env, "dossier_body_reads", None)
     if reads is not None:
         reads.take()
-    return [(_render(env, template, site, meta, "../" * url.count("/"), context, publication),
+    return [(_render(env, template, site, meta, "../" * url.count("/"), resolved(context), publication),
              reads is not None and reads.take())
             for template, url, meta, context in pages]
 
