@@ -61,6 +61,7 @@ class PageMemo:
         self.data = session.data if session is not None else None               # site/data.py's memo
         self._digests: dict[int, tuple[object, dict[bool, str]]] = {}   # id of a view -> (view, {bodies: digest})
         self.pages: dict[str, tuple[str, bool]] = {}    # this build's pages: site path -> (digest, of bodies)
+        self._as_left: dict[str, list] = {}         # the pages kept: site path -> their file's size, time, inode
         self.kept = 0
         self.fresh: list[str] = []                  # the paths rendered in this build
 
@@ -93,6 +94,7 @@ class PageMemo:
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or [info.st_size, info.st_mtime_ns, info.st_ino] != entry[2:]:
             return None
         self.pages[path] = (page_digest, entry[1])
+        self._as_left[path] = entry[2:]
         self.kept += 1
         return file
 
@@ -132,8 +134,12 @@ class PageMemo:
 
     def save(self) -> None:
         """Record this build's pages, as now in the published site (call after publishing)."""
-        pages = {}
+        pages, fresh = {}, set(self.fresh)
         for path, (page_digest, bodies) in sorted(self.pages.items()):
+            # a kept page's file is as the last build left it (a stale record only costs a render)
+            if path in self._as_left and path not in fresh:
+                pages[path] = [page_digest, bodies, *self._as_left[path]]
+                continue
             try:
                 info = os.lstat(self.out_dir / path)
             except OSError:
