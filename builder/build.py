@@ -3,9 +3,9 @@
     load -> parse -> references -> bodies -> sources -> assemble -> views -> pages -> data
          -> write (aside) -> pdf -> search -> publish
 
-Every stage before write is pure (it reads the publication, writes nothing but the cache);
-write puts the site aside next to the output folder, pdf and search add to it there, and
-publish swaps it in, so a failure anywhere leaves the previous site as it was.
+Every stage before write is pure (it reads the publication, writes nothing but the cache); write
+puts the site (a rebuild: its changed files) aside next to the output folder, pdf and search add to
+it, publish swaps it in (moves them in under a journal): a failure leaves the previous site as it was.
 """
 
 from __future__ import annotations

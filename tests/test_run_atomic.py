@@ -57,8 +57,9 @@ def _dossier(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def _start_build(root: Path) -> subprocess.Popen:
+    """The build in a process group of its own, as a terminal or a CI runner starts it."""
     return subprocess.Popen([sys.executable, "-m", "builder", "-C", str(root), "build", "--no-pdf"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             env=dict(os.environ, CI="true", PYTHONPATH=str(REPOSITORY)))
 
 
@@ -107,7 +108,7 @@ def test_sigkill_leaves_the_previous_site_and_the_next_build_recovers(edited, mo
     root, before = edited
     process = _start_build(root)
     _stop(root, process, moment)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)          # the build and what it started (the search indexer)
     process.communicate(timeout=60)
     assert process.returncode == -signal.SIGKILL
     journals = [path.read_text(encoding="utf-8") for path in root.glob("._site.update-*/journal")]

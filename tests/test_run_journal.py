@@ -5,6 +5,7 @@ step leaves the previous site, or one the next build puts back."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from builder.errors import BuildFailed
 from builder.model import Output
 from builder.run.inplace import SiteUpdate, write_aside
-from builder.run.journal import recover
+from builder.run.journal import Journal, recover
 from builder.run.write import StagedSite, write_site
 from helpers import snapshot
 
@@ -147,19 +148,125 @@ def test_a_kill_at_any_step_is_undone_by_the_next_build(site, monkeypatch, searc
         pytest.fail("the update never completed")
 
 
-def test_a_crafted_journal_moves_nothing_outside_the_site(site, tmp_path):
+def _crafted(site: Path, journal: str, old: Path | None = None) -> Path:
+    """An update folder beside the site, as a pull request could bring it (with a stamp that looks right)."""
+    folder = site.with_name(f".{site.name}.update-4242")
+    (folder / "new").mkdir(parents=True)
+    if old is None:
+        (folder / "old").mkdir()
+    else:
+        (folder / "old").symlink_to(old)
+    info = os.lstat(site)
+    (folder / "stamp").write_text(f"dossier update {info.st_dev}:{info.st_ino}\n")
+    (folder / "journal").write_text(journal)
+    return folder
+
+
+def test_an_update_folder_not_made_here_is_never_undone(site, tmp_path):
+    """A folder beside the site that this machine did not make (its stamp names another folder) is
+    left alone: its journal would pull files from anywhere into the site, for the build to delete."""
+    victim = tmp_path / "victim"
+    (victim / "ssh").mkdir(parents=True)
+    (victim / "ssh" / "id_ed25519").write_text("private key")
     outside = tmp_path / "outside.txt"
     outside.write_text("keep me")
-    (tmp_path / "old" / "x").mkdir(parents=True)
-    folder = site.with_name(f".{site.name}.update-4242")
-    (folder / "old").mkdir(parents=True)
-    (folder / "old" / "stolen").write_text("x")
-    (folder / "journal").write_text('["add", "../outside.txt"]\n["remove", "/etc/passwd"]\n'
-                                    '["replace", "a/../../outside.txt"]\n["add", "index.html"\n')
+    folder = _crafted(site, '["remove", "ssh"]\n["add", "../outside.txt"]\n["remove", "/etc/passwd"]\n'
+                            '["replace", "a/../../outside.txt"]\n["add", "index.html"]\n' + "[" * 200000 + "\n",
+                      old=victim)
     before = snapshot(site)
     recover(site)
+    with write_aside(NEW, site) as update:          # what a build does: recovers, then updates
+        update.publish()
+    assert (victim / "ssh" / "id_ed25519").read_text() == "private key"
     assert outside.read_text() == "keep me"
+    assert folder.is_dir() and (folder / "journal").is_file()      # not ours: not even removed
+    assert snapshot(site) != before and (site / "index.html").read_bytes() == b"home, new"
+
+
+def test_a_journal_made_here_with_its_folders_swapped_for_links_is_left_alone(site, tmp_path):
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "notes.txt").write_text("mine")
+    update = write_aside(NEW, site)
+    update.ready()                                  # the pages moved in, then the build is killed
+    update.journal.close()
+    shutil.rmtree(update.journal.old)
+    update.journal.old.symlink_to(victim)
+    recover(site)
+    assert (victim / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in victim.iterdir()) == ["notes.txt"]
+
+
+def test_a_file_name_that_is_not_utf8_is_written_whole(site):
+    (site / "a" / b"\xff.html".decode("utf-8", "surrogateescape")).write_bytes(b"odd")
+    with write_aside(NEW, site) as staged:
+        assert isinstance(staged, StagedSite)
+        staged.publish()
+    assert sorted(p.name for p in (site / "a").iterdir()) == ["index.html"]
+
+
+@pytest.mark.parametrize("extra", ["pdf/notes.html", "pdf/x.txt", "pagefind/page.html", "a/empty/", "pdf"])
+def test_a_site_holding_what_builds_do_not_write_is_written_whole(site, extra):
+    """Pages in the search bundles or pdf/ would be read by the indexer; an empty folder or a file
+    where pdf/ goes would stay: a site holding any of them is written whole, as a first build."""
+    target = site / extra
+    if extra.endswith("/"):
+        target.mkdir()
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("<p>not the site's</p>")
+    with write_aside(NEW, site) as staged:
+        assert isinstance(staged, StagedSite)
+
+
+def test_a_file_renamed_only_by_case_is_written_whole(site):
+    outputs = [output for output in NEW if output.path != "b/index.html"] + [Output("B/index.html", b"b, new")]
+    with write_aside(outputs, site) as staged:
+        assert isinstance(staged, StagedSite)
+
+
+def test_no_room_beside_the_site_for_an_update_writes_it_whole(site, monkeypatch):
+    def no_room(cls, site):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Journal, "begin", classmethod(no_room))
+    with write_aside(NEW, site) as staged:
+        assert isinstance(staged, StagedSite)
+
+
+def test_no_hard_links_on_the_file_system(site, monkeypatch):
+    def refused(*args, **kwargs):
+        raise OSError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", refused)
+    before = snapshot(site)
+    with pytest.raises(BuildFailed):
+        with write_aside(NEW, site) as update:
+            update.ready()
+            raise BuildFailed([])
     assert snapshot(site) == before
+    with write_aside(NEW, site) as update:
+        update.publish()
+    assert (site / "index.html").read_bytes() == b"home, new"
+
+
+def test_a_second_ctrl_c_does_not_cut_the_undo_short(site, monkeypatch):
+    before = snapshot(site)
+    original, sent = os.replace, []
+
+    def replace(source, target):
+        if "/old/" in str(source) and not sent:         # the undo's first step
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+        return original(source, target)
+
+    with pytest.raises(BuildFailed):
+        with write_aside(NEW, site) as update:
+            update.ready()
+            monkeypatch.setattr(os, "replace", replace)
+            raise BuildFailed([])
+    monkeypatch.undo()
+    assert sent and snapshot(site) == before
     assert _leftovers(site) == []
 
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import filecmp
 import os
 import shutil
+import unicodedata
 from pathlib import Path
 
 from builder.model import Output
-from builder.urls import EDITIONS
 from builder.run.journal import Journal
-from builder.run.write import MARKER, SEARCH_BUNDLES, StagedSite, as_failure, check_unique, is_site, site_file, \
+from builder.run.write import MARKER, MARKER_TEXT, SEARCH_BUNDLES, StagedSite, as_failure, check_unique, is_site, site_file, \
     site_folder, stage_site, uninterruptible
 
 WHOLE = ("pdf", *SEARCH_BUNDLES)        # folders a later stage writes whole: moved in as one
@@ -29,14 +29,19 @@ WHOLE = ("pdf", *SEARCH_BUNDLES)        # folders a later stage writes whole: mo
 
 def write_aside(outputs: list[Output], out_dir: Path, *, legacy: bool = False, pdf: bool = False) -> SiteUpdate | StagedSite:
     """The next site, made ready to publish: an update of the site in out_dir where it can be one
-    (it holds only folders and regular files), else the whole site written aside. pdf: the PDF
-    stage follows, which writes the editions page besides the pdf/ folder."""
+    (a site Dossier built holding only what builds write, and no PDF stage to follow, which reads
+    the whole new site for minutes: readers would meet new pages with old PDFs meanwhile), else the
+    whole site written aside."""
     check_unique(outputs)
     site = site_folder(out_dir, legacy=legacy)     # what a killed build left is put right first
-    live = _live_files(site) if is_site(site) else None
-    if live is None or not _fits(outputs, *live):
+    live = _live_files(site) if is_site(site) and not pdf else None
+    if live is None or not _fits(outputs, live):
         return stage_site(outputs, out_dir, legacy=legacy)
-    update = SiteUpdate(site, Journal.begin(site), live[0], frozenset({EDITIONS + "index.html"} if pdf else ()))
+    try:
+        journal = Journal.begin(site)
+    except OSError:                 # no room beside the site: written aside, it says why
+        return stage_site(outputs, out_dir, legacy=legacy)
+    update = SiteUpdate(site, journal, live)
     try:
         update.write(outputs)
     except BaseException:       # interrupted, or the disk full: nothing of the site was touched
@@ -47,17 +52,15 @@ def write_aside(outputs: list[Output], out_dir: Path, *, legacy: bool = False, p
 
 class SiteUpdate:
     """The changes to the site in out_dir, with the interface of write.StagedSite: folder (where the
-    later stages write), ready(), carry_search(), publish(); as a context manager, undone unless
-    published."""
+    later stage writes: the search indexer), ready(), carry_search(), publish(); as a context
+    manager, undone unless published."""
 
-    def __init__(self, out_dir: Path, journal: Journal, live: set[str], later: frozenset[str]):
+    def __init__(self, out_dir: Path, journal: Journal, live: set[str]):
         self.out_dir, self.journal, self.folder = out_dir, journal, journal.new
         self._live = live                   # the site's files, but its marker and WHOLE folders
-        self._later = later                 # paths a later stage may write: not removed before it runs
         self._outputs: set[str] = set()
         self._changed: set[str] = set()     # the outputs written into folder
-        self._settled: set[str] = set()     # the files of folder moved in (or found in the site already)
-        self._removed: set[str] = set()
+        self._moved = False
         self._carried = False
         self._done = False
 
@@ -68,7 +71,8 @@ class SiteUpdate:
         if self._done:
             return
         self._done = True
-        self.journal.undo()
+        with uninterruptible():             # a second Ctrl-C does not cut the undo short
+            self.journal.undo()
         as_failure(exc, self.folder, self.out_dir)
 
     def write(self, outputs: list[Output]) -> None:
@@ -86,10 +90,10 @@ class SiteUpdate:
             self._changed.add(output.path)
 
     def ready(self) -> tuple[Path, Path]:
-        """(the new site as the later stages read it, the folder they write into): what is in folder
-        is moved into the site first, and the files the new site does not have are removed, but
-        those a later stage may write (all of it undone if a later stage fails)."""
-        self._move_in(final=False)
+        """(the new site as the search indexer reads it, the folder it writes into): the changed
+        files are moved into the site first, and those the new site does not have removed (undone
+        if the indexing fails)."""
+        self._move_in()
         return self.out_dir, self.folder
 
     def carry_search(self) -> None:
@@ -98,75 +102,95 @@ class SiteUpdate:
 
     def publish(self) -> None:
         """Move the rest of the changes into the site, then forget what they replaced."""
-        self._move_in(final=True)
+        self._move_in()
         whole = [name for name in WHOLE if (self.folder / name).is_dir()]
         dropped = [name for name in WHOLE if name not in whole and (self.out_dir / name).exists()
                    and not (self._carried and name in SEARCH_BUNDLES)]
-        with uninterruptible():
+        with uninterruptible():             # from here on the build is done: a stop is dropped
             for name in whole:
                 self.journal.move_in(name)
             for name in dropped:
                 self.journal.remove(name)
-        self._done = True
-        self.journal.commit()
+            self._done = True
+            self.journal.commit()
 
-    def _move_in(self, final: bool) -> None:
-        """Move in what folder holds (outputs, and what the later stages wrote: unless the site has
-        those bytes there already), and remove the files gone (with final, those of later too)."""
-        written = _files_under(self.folder, skip=WHOLE) - self._settled
-        self._settled |= {path for path in written if path not in self._changed and path in self._live
-                          and _holds(self.out_dir / path, Output(path, source=self.folder / path))}
-        gone = self._live - self._outputs - written - self._settled - self._removed - (set() if final else self._later)
-        # A stop during the moves comes once they are made, and undoes them (at the end: the build is done)
-        with uninterruptible(stop_after=not final):
-            for path in sorted(written - self._settled):
+    def _move_in(self) -> None:
+        if self._moved:
+            return
+        gone = sorted(self._live - self._outputs)
+        # A stop during the moves comes once they are made, and undoes them
+        with uninterruptible(stop_after=True):
+            self._moved = True
+            for path in sorted(self._changed):
                 self.journal.move_in(path)
-                self._settled.add(path)
-            for path in sorted(gone):
+            for path in gone:
                 self.journal.remove(path)
-                self._removed.add(path)
 
 
-def _live_files(site: Path) -> tuple[set[str], set[str]] | None:
-    """The site's files and folders (site-relative), but its marker and WHOLE folders; None if it
-    holds anything else than folders and regular files (a link, a socket): then it is written whole."""
+def _live_files(site: Path) -> set[str] | None:
+    """The site's files (site-relative), but its marker and WHOLE folders; None if it holds anything
+    but what builds write: a link, a socket, an empty folder, a name that is not UTF-8, a marker
+    not Dossier's, a pdf/ folder with more than PDFs, search bundles with pages in them (the
+    indexer would read them). Then it is written whole, as a first build writes it."""
     files: set[str] = set()
-    folders: set[str] = set()
-    pending = [("", site)]
+    pending = [("", site, "")]
     while pending:
-        prefix, folder = pending.pop()
+        prefix, folder, whole = pending.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
             return None
+        if not entries and prefix:
+            return None
         for entry in entries:
             path = prefix + entry.name
-            if not prefix and (entry.name == MARKER or entry.name in WHOLE):
-                if entry.is_symlink() or not (entry.is_dir() if entry.name in WHOLE else entry.is_file()):
-                    return None
-                continue
-            if entry.is_symlink():
+            if entry.is_symlink() or not _utf8(entry.name):
                 return None
             if entry.is_dir(follow_symlinks=False):
-                folders.add(path)
-                pending.append((path + "/", Path(entry.path)))
-            elif entry.is_file(follow_symlinks=False):
-                files.add(path)
-            else:
+                pending.append((path + "/", Path(entry.path), whole or (entry.name if not prefix and entry.name in WHOLE
+                                                                         else "")))
+            elif not entry.is_file(follow_symlinks=False):
                 return None
-    return files, folders
+            elif whole:
+                if entry.name.lower().endswith((".html", ".htm")) or (whole == "pdf" and not entry.name.endswith(".pdf")):
+                    return None
+            elif path == MARKER:
+                if not _holds(Path(entry.path), Output(MARKER, MARKER_TEXT)):
+                    return None
+            elif not prefix and entry.name in WHOLE:
+                return None             # a file where a whole folder goes
+            else:
+                files.add(path)
+    return files
 
 
-def _fits(outputs: list[Output], files: set[str], folders: set[str]) -> bool:
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:          # a byte that is not UTF-8, kept as a surrogate escape
+        return False
+
+
+def _fits(outputs: list[Output], files: set[str]) -> bool:
     """Whether each output can take its place in the site file by file: no output where the site
-    has a folder, none under a file of the site, none named as the marker or a WHOLE folder."""
+    has a folder or under a file of the site, none named as the marker or a WHOLE folder, none
+    that differs from a file of the site only in case or Unicode form (one file to a file system
+    that folds them: the update would replace one by the other)."""
+    folders = {path.rsplit("/", 1)[0] for path in files if "/" in path}
+    folders |= {"/".join(folder.split("/")[:depth]) for folder in folders for depth in range(1, folder.count("/") + 1)}
+    folded = {_folded(path): path for path in files}
     for output in outputs:
         parts = output.path.split("/")
-        if output.path in folders or parts[0] in (MARKER, *WHOLE):
+        if output.path in folders or parts[0] in (MARKER, *WHOLE) or folded.get(_folded(output.path), output.path) != output.path:
             return False
         if any("/".join(parts[:depth]) in files for depth in range(1, len(parts))):
             return False
     return True
+
+
+def _folded(path: str) -> str:
+    return unicodedata.normalize("NFC", path).casefold()
 
 
 def _holds(file: Path, output: Output) -> bool:
@@ -178,14 +202,3 @@ def _holds(file: Path, output: Output) -> bool:
         return size == output.source.stat().st_size and filecmp.cmp(file, output.source, shallow=False)
     except OSError:
         return False
-
-
-def _files_under(folder: Path, skip: tuple[str, ...]) -> set[str]:
-    """The files under folder (site-relative), but those in its top-level folders named in skip."""
-    found = set()
-    for directory, folders, files in os.walk(folder):
-        relative = os.path.relpath(directory, folder)
-        if relative == ".":
-            folders[:] = [name for name in folders if name not in skip]
-        found.update(name if relative == "." else f"{relative}/{name}" for name in files)
-    return found

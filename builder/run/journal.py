@@ -1,7 +1,7 @@
 """A journal of the moves that update a site folder in place, so that an update that does not
 finish is undone whole.
 
-An update works from a folder beside the site (.NAME.update-PID next to the site NAME): new/
+An update works from a folder beside the site (.NAME.update-RANDOM next to the site NAME): new/
 holds what is to be moved in (files, or whole folders: the search bundles), old/ what it
 replaces or what is removed, and `journal` one line per move, written before the move is made.
 Until commit(), undo() puts back what was moved, whatever point the moves reached; a build killed
@@ -11,16 +11,24 @@ the one the last finished build left, or that site again one build later.
 A file replaced is kept in old/ as a second link to it, and its new version renamed over it: a
 reader never finds it missing. Nothing outside the site folder and the update's folder is moved
 or removed: every path is checked as the write gate checks it (run/write.py's site_file).
+
+Only an update this machine began is undone: its folder holds a stamp naming the folder's own
+device and inode, which a folder that arrives with the publication (a pull request can add
+anything beside _site/) cannot match, as the cache's stamp (run/cache.py). Any other folder of
+that name is left alone, untouched.
 """
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
-KIND = "update"                 # the update folder: .NAME.update-PID
+KIND = "update"                 # the update folder: .NAME.update-RANDOM
+STAMP = "stamp"
 _ADD, _REPLACE, _REMOVE, _COMMIT = "add", "replace", "remove", "commit"
 
 
@@ -34,13 +42,18 @@ class Journal:
 
     @classmethod
     def begin(cls, site: Path) -> Journal:
-        """A new update of site (a folder of its own, made here, with its journal still empty)."""
-        journal = cls(site, site.with_name(f".{site.name}.{KIND}-{os.getpid()}"))
-        journal.folder.mkdir()
-        journal.new.mkdir()
-        journal.old.mkdir()
-        journal._log = os.open(journal.folder / "journal", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND
-                               | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0), 0o644)
+        """A new update of site (a folder of its own, made here, with its journal still empty); OSError
+        if it cannot be made."""
+        journal = cls(site, Path(tempfile.mkdtemp(prefix=f".{site.name}.{KIND}-", dir=site.parent)))
+        try:
+            journal.new.mkdir()
+            journal.old.mkdir()
+            _create(journal.folder / STAMP, _stamp(journal.folder).encode())
+            journal._log = _create(journal.folder / "journal", b"", keep_open=True)
+        except BaseException:
+            journal.close()
+            shutil.rmtree(journal.folder, ignore_errors=True)
+            raise
         return journal
 
     def move_in(self, path: str) -> None:
@@ -52,7 +65,10 @@ class Journal:
             if live.is_dir() and not live.is_symlink():
                 os.replace(live, kept)
             else:
-                os.link(live, kept, follow_symlinks=False)
+                try:
+                    os.link(live, kept, follow_symlinks=False)
+                except OSError:         # no hard links here (FAT, some network shares): moved, then missing a moment
+                    os.replace(live, kept)
         else:
             self._note(_ADD, path)
             live.parent.mkdir(parents=True, exist_ok=True)
@@ -74,12 +90,16 @@ class Journal:
 
     def undo(self) -> None:
         """Put the site back as it was before the first move (nothing if it was committed), and
-        remove the update's folder."""
+        remove the update's folder. A step that cannot be undone is passed over: the file it
+        left differs from what the last build recorded, so the next build writes it again."""
         self.close()
         steps = _read(self.folder / "journal")
         if (_COMMIT, "") not in steps:
             for step, path in reversed(steps):
-                self._undo(step, path)
+                try:
+                    self._undo(step, path)
+                except OSError:
+                    continue
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def close(self) -> None:
@@ -88,7 +108,8 @@ class Journal:
             self._log = None
 
     def _note(self, step: str, path: str) -> None:
-        os.write(self._log, (json.dumps([step, path], ensure_ascii=False) + "\n").encode("utf-8"))
+        # ASCII escapes: a file name that is not UTF-8 (a surrogate escape) is written and read back as it is
+        os.write(self._log, (json.dumps([step, path]) + "\n").encode("ascii"))
 
     def _undo(self, step: str, path: str) -> None:
         try:
@@ -107,22 +128,54 @@ class Journal:
 
 
 def recover(site: Path) -> None:
-    """Undo the updates of site that builds killed midway left beside it (folders .NAME.update-PID
-    holding a journal; only one build of a publication runs at a time, so none is still running)."""
-    for folder in sorted(site.parent.glob(f".{site.name}.{KIND}-*")):
-        if not folder.name.rsplit("-", 1)[1].isdigit() or folder.is_symlink() or not folder.is_dir():
-            continue
-        if (folder / "journal").is_file() and not (folder / "journal").is_symlink() and site.is_dir():
+    """Undo the updates of site that builds killed midway left beside it: folders .NAME.update-*
+    this machine made (their stamp); only one build of a publication runs at a time, so none is
+    still running. Others are left as they are."""
+    try:
+        candidates = sorted(site.parent.glob(glob.escape(f".{site.name}.{KIND}-") + "*"))
+    except OSError:
+        return
+    for folder in candidates:
+        if _ours(folder) and site.is_dir() and not site.is_symlink():
             Journal(site, folder).undo()
-        else:
-            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _ours(folder: Path) -> bool:
+    """Whether folder is an update this machine began: a folder (not a link) holding its own
+    stamp, and new/ and old/ folders of its own."""
+    try:
+        if folder.is_symlink() or not folder.is_dir():
+            return False
+        if any(part.is_symlink() or not part.is_dir() for part in (folder / "new", folder / "old")):
+            return False
+        stamp = folder / STAMP
+        return not stamp.is_symlink() and stamp.read_bytes()[:200] == _stamp(folder).encode()
+    except OSError:
+        return False
+
+
+def _stamp(folder: Path) -> str:
+    info = os.lstat(folder)
+    return f"dossier update {info.st_dev}:{info.st_ino}\n"
+
+
+def _create(path: Path, content: bytes, keep_open: bool = False) -> int | None:
+    """Create path (never through a link, never over a file) with content; its descriptor if keep_open."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_CLOEXEC", 0), 0o644)
+    os.write(descriptor, content)
+    if keep_open:
+        return descriptor
+    os.close(descriptor)
+    return None
 
 
 def _inside(base: Path, path: str) -> Path:
     """base/path, for a site-relative path that stays in base (no empty, '.' or '..' part, no
     part that is a link): ValueError if not."""
     parts = path.split("/")
-    if any(part in ("", ".", "..") or "\x00" in part for part in parts):
+    if any(part in ("", ".", "..") or "\x00" in part or (os.sep != "/" and ("\\" in part or ":" in part))
+           for part in parts):
         raise ValueError(path)
     folder = base
     for part in parts[:-1]:
@@ -136,13 +189,13 @@ def _read(journal: Path) -> list[tuple[str, str]]:
     """The steps noted; a line cut short by a kill (the last) is a step not taken."""
     steps = []
     try:
-        lines = journal.read_text(encoding="utf-8", errors="replace").split("\n")
+        lines = journal.read_text(encoding="ascii", errors="replace").split("\n")
     except OSError:
         return []
     for line in lines:
         try:
-            step, path = json.loads(line)
-        except (ValueError, TypeError):
+            step, path = json.loads(line) if len(line) < 65536 else (None, None)
+        except (ValueError, TypeError, RecursionError):
             continue
         if step in (_ADD, _REPLACE, _REMOVE, _COMMIT) and isinstance(path, str):
             steps.append((step, path))

@@ -1,8 +1,11 @@
-"""The only code that touches the output folder: write everything aside, then swap it in."""
+"""The write gate (site_file), and a site written whole: aside, then swapped in. Besides this module only
+run/inplace.py and run/journal.py (a rebuild: the changes moved in under a journal) and run/update.py
+(`dossier serve`: file by file) touch the output folder."""
 
 from __future__ import annotations
 
 import filecmp
+import glob
 import os
 import shutil
 import signal
@@ -60,7 +63,7 @@ def site_file(site: Path, path: str, real_folders: dict[Path, bool]) -> Path:
 # Written into every site Dossier builds: a folder is replaced whole only if it holds this file.
 MARKER = ".dossier-site"
 SEARCH_BUNDLES = ("pagefind", "pagefind-all")     # the folders the search indexer writes (site/search.py)
-_MARKER_TEXT = b"This folder is built by Dossier: each build replaces it whole. Do not keep other files here.\n"
+MARKER_TEXT = b"This folder is built by Dossier: each build rewrites it. Do not keep other files here.\n"
 
 
 def site_folder(out_dir: Path, *, legacy: bool = False) -> Path:
@@ -104,7 +107,7 @@ def mark_site(folder: Path) -> None:
         return
     if marker.is_symlink():
         marker.unlink()
-    write_new(marker, _MARKER_TEXT)
+    write_new(marker, MARKER_TEXT)
 
 
 def write_new(path: Path, content: bytes) -> None:
@@ -364,7 +367,7 @@ def _recover(out_dir: Path) -> None:
     """Undo what a build killed midway left: restore a retired site, drop unfinished ones. Only
     folders a build made are touched: named .NAME.new-PID, or .NAME.old-PID holding the marker."""
     def made_by_a_build(kind: str) -> list[Path]:
-        return sorted(path for path in out_dir.parent.glob(f".{out_dir.name}.{kind}-*")
+        return sorted(path for path in out_dir.parent.glob(glob.escape(f".{out_dir.name}.{kind}-") + "*")
                       if path.name.rsplit("-", 1)[1].isdigit() and not path.is_symlink()
                       and (kind == "new" or is_site(path)))
 
