@@ -205,7 +205,8 @@ def test_a_file_name_that_is_not_utf8_is_written_whole(site):
     assert sorted(p.name for p in (site / "a").iterdir()) == ["index.html"]
 
 
-@pytest.mark.parametrize("extra", ["pdf/notes.html", "pdf/x.txt", "pagefind/page.html", "a/empty/", "pdf"])
+@pytest.mark.parametrize("extra", ["pdf/notes.html", "pdf/x.txt", "pagefind/page.html", "a/empty/", "pdf",
+                                   ".pagefind-next-3/pagefind.js"])
 def test_a_site_holding_what_builds_do_not_write_is_written_whole(site, extra):
     """Pages in the search bundles or pdf/ would be read by the indexer; an empty folder or a file
     where pdf/ goes would stay: a site holding any of them is written whole, as a first build."""

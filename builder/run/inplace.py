@@ -25,6 +25,7 @@ from builder.run.write import MARKER, MARKER_TEXT, SEARCH_BUNDLES, StagedSite, a
     site_folder, stage_site, uninterruptible
 
 WHOLE = ("pdf", *SEARCH_BUNDLES)        # folders a later stage writes whole: moved in as one
+_INDEXING = tuple(f".{name}-" for name in SEARCH_BUNDLES)    # site/search.py reindex()'s folders
 
 
 def write_aside(outputs: list[Output], out_dir: Path, *, legacy: bool = False, pdf: bool = False) -> SiteUpdate | StagedSite:
@@ -144,8 +145,8 @@ def _live_files(site: Path) -> set[str] | None:
             return None
         for entry in entries:
             path = prefix + entry.name
-            if entry.is_symlink() or not _utf8(entry.name):
-                return None
+            if entry.is_symlink() or not _utf8(entry.name) or (not prefix and entry.name.startswith(_INDEXING)):
+                return None             # (a search index `dossier serve` is making beside its bundle)
             if entry.is_dir(follow_symlinks=False):
                 pending.append((path + "/", Path(entry.path), whole or (entry.name if not prefix and entry.name in WHOLE
                                                                          else "")))
