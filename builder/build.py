@@ -198,10 +198,10 @@ def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts
     elif write:
         session.written.clear() if session else None     # each file is new
         progress("Writing site", 0, 1)
-        with stage("write", write_aside, outputs, out_dir, legacy=legacy, pdf=pdf) as staged:
+        with stage("write", write_aside, outputs, out_dir, legacy=legacy) as staged:
             if pdf:
                 layouts = root / CACHE_DIR / "pdf" if use_cache else None
-                pdf_summary = stage("pdf", typeset, built, *staged.ready(), layouts, progress=progress)
+                pdf_summary = stage("pdf", typeset, built, staged, layouts, progress=progress)
                 problems += pdf_summary.problems
             progress("Indexing for search", 0, 1)
             stage("search", index_site, *staged.ready(), language=settings.language) if search else staged.carry_search()
@@ -323,20 +323,20 @@ def render_pages(site: Site, views: Views, settings: Settings, env: jinja2.Envir
     return outputs + [Output(a.target, source=a.source) for a in assets + theme_assets(settings)]
 
 
-def typeset(built: Pages, site: Path, folder: Path, layouts: Path | None, *, only: set[str] | None = None,
+def typeset(built: Pages, staged, layouts: Path | None, *, only: set[str] | None = None,
             progress: Progress = _silent) -> PdfSummary:
-    """The PDFs of the new site in site (its pages and assets), into folder's pdf/; layouts is the
-    layout cache (None: every article afresh)."""
+    """The PDFs of the new site staged (run/write.py's StagedSite, run/inplace.py's SiteUpdate), into
+    its folder's pdf/; layouts is the layout cache (None: every article afresh)."""
     if layouts is None:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="dossier-pdf-") as scratch:
-            return typeset(built, site, folder, Path(scratch), only=only, progress=progress)
-    settings, env = built.inputs.settings, built.env
+            return typeset(built, staged, Path(scratch), only=only, progress=progress)
+    (settings, env), (site, folder, reading) = (built.inputs.settings, built.env), staged.for_pdf()
     try:
         made = render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
                            settings, env, built.inputs.print_css, built.inputs.print_css_path, site, layouts,
-                           built.inputs.words.gettext, only=only, progress=progress, charts=index_charts, into=folder)
+                           built.inputs.words.gettext, only=only, progress=progress, charts=index_charts, into=folder, reading=reading)
         write_editions_page(folder, built.views, settings, env, built.inputs.words, made.editions)
         return made
     except RecursionError:   # WeasyPrint recurses per level; sanitised bodies are flattened, raw ones not
@@ -374,7 +374,7 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
         site_dir = site_folder(out_dir, legacy=out is None)
         with tempfile.TemporaryDirectory(prefix=".dossier-pdf-", dir=site_dir.parent) as scratch:
             with stage_site(built.outputs, Path(scratch) / "site") as staged:
-                pdf_summary = stage("pdf", typeset, built, *staged.ready(), root / CACHE_DIR / "pdf", only=slugs, progress=progress)
+                pdf_summary = stage("pdf", typeset, built, staged, root / CACHE_DIR / "pdf", only=slugs, progress=progress)
                 staged.publish()
             mark_site(site_dir)
             made, folders = Path(scratch) / "site", {}

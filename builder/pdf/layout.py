@@ -16,7 +16,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 from urllib.parse import unquote
 
 from builder.errors import Problem, line_col, sorted_problems, warning
@@ -54,8 +54,11 @@ class Layout:
     so file URLs would make two builds of the same input differ."""
 
     def __init__(self, site_dir: Path, site_url: str, cache_dir: Path, variant: str,
-                 stylesheet: Stylesheet | None = None):
+                 stylesheet: Stylesheet | None = None, reading: Callable[[Path], Path | None] | None = None):
+        """reading(path): where the file of the site at path (inside site_dir, links followed) is read
+        from, None for none (a site being updated: run/inplace.py); without it, path itself."""
         self.site_dir = site_dir.resolve()
+        self.reading = reading or _itself
         self.site_url = site_url
         self.cache_dir = cache_dir
         self.variant = variant
@@ -72,7 +75,7 @@ class Layout:
         theme's pictures, SVG drawn into the page as data: URLs (no network, no file)."""
         from weasyprint.urls import URLFetcher
 
-        site_dir, site_url = self.site_dir, self.site_url
+        site_dir, site_url, reading = self.site_dir, self.site_url, self.reading
 
         class SiteFetcher(URLFetcher):
             def fetch(self, url, headers=None):
@@ -80,7 +83,8 @@ class Layout:
                     return super().fetch(url, headers)
                 if url.startswith(site_url):
                     path = (site_dir / unquote(url.removeprefix(site_url).split("#")[0].split("?")[0])).resolve()
-                    if path.is_relative_to(site_dir) and path.is_file():
+                    path = reading(path) if path.is_relative_to(site_dir) else None
+                    if path is not None and path.is_file():
                         return super().fetch(path.as_uri(), headers)
                 raise ValueError(f"not fetched: {url} (only files of the site are used in PDFs)")
 
@@ -139,7 +143,7 @@ class Layout:
         stylesheet = self.stylesheet.path if self.stylesheet else None     # the problems name it
         variant = self.variant if tagged else None
         key = hashlib.sha256(json.dumps([CACHE_VERSION, self.engine, variant, self.site_url, where, stylesheet,
-                                         html, _referenced_files(html, base, self.site_dir)]).encode()).hexdigest()
+                                         html, _referenced_files(html, base, self.site_dir, self.reading)]).encode()).hexdigest()
         return key, where, variant
 
     def _lay_out(self, html: str, where: str, citation_ids: dict, variant: str | None) -> Part:
@@ -206,13 +210,18 @@ def _citations_and_links(document, citation_ids: dict) -> tuple[dict, list]:
     return citations, links
 
 
-def _referenced_files(html: str, base: Path, site_dir: Path) -> list[str]:
+def _itself(path: Path) -> Path:
+    return path
+
+
+def _referenced_files(html: str, base: Path, site_dir: Path, reading: Callable[[Path], Path | None]) -> list[str]:
     """Hashes of the local images html uses, so changing an image lays the article out again."""
     hashes = []
     for src in sorted(set(re.findall(r'src="([^":]+)"', html))):
         path = real_path(base.parent / src)
+        path = reading(path) if path is not None and path.is_relative_to(site_dir) else None
         try:
-            if path is not None and path.is_relative_to(site_dir) and path.is_file():
+            if path is not None and path.is_file():
                 hashes.append(f"{src}:{hashlib.sha256(path.read_bytes()).hexdigest()}")
         except OSError:         # a name too long for the file system, say: no such image
             continue

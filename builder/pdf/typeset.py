@@ -85,10 +85,11 @@ def pdf_sources(views) -> list[dict]:
 def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings: Settings, env: jinja2.Environment,
                 css: str, css_path: str, site_dir: Path, cache_dir: Path, gettext: Callable[..., str],
                 only: set[str] | None = None, progress: Callable[[str, int, int], None] | None = None,
-                charts: Callable | None = None, into: Path | None = None) -> PdfSummary:
+                charts: Callable | None = None, into: Path | None = None,
+                reading: Callable[[Path], Path | None] | None = None) -> PdfSummary:
     """Write pdf/SLUG.pdf for each article (only: these slugs, and no edition) and for each of
     site.editions into into (site_dir, the site whose pages and files they show, unless given;
-    site: the SiteView); css is the theme's print.css, css_path its path in the
+    reading: where a file of site_dir is read from, as layout.Layout's; site: the SiteView); css is the theme's print.css, css_path its path in the
     publication ('' for the shipped one); gettext(message, **values) gives the theme's words in the
     language being typeset. Each article is in its own language, the cover, contents and index of
     sources in the publication's. The summary holds WeasyPrint's warnings about the publication's
@@ -96,7 +97,8 @@ def render_pdfs(articles: list[PdfArticle], sources: list[dict], site, settings:
     pictures of an edition's index of sources (site/charts.py index_charts)."""
     progress = progress or (lambda stage, done, total: None)
     options = settings.pdf
-    layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings), Stylesheet(css_path, css) if css_path else None)
+    layout = Layout(site_dir, settings.base_url, cache_dir, _variant(settings), Stylesheet(css_path, css) if css_path else None,
+                    reading)
     out = (into or site_dir) / "pdf"
     out.mkdir(parents=True, exist_ok=True)
     order = _edition_order(articles, options.get("order"))

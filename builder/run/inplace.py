@@ -18,6 +18,7 @@ import os
 import shutil
 import unicodedata
 from pathlib import Path
+from typing import Callable
 
 from builder.model import Output
 from builder.run.journal import Journal
@@ -28,14 +29,12 @@ WHOLE = ("pdf", *SEARCH_BUNDLES)        # folders a later stage writes whole: mo
 _INDEXING = tuple(f".{name}-" for name in SEARCH_BUNDLES)    # site/search.py reindex()'s folders
 
 
-def write_aside(outputs: list[Output], out_dir: Path, *, legacy: bool = False, pdf: bool = False) -> SiteUpdate | StagedSite:
+def write_aside(outputs: list[Output], out_dir: Path, *, legacy: bool = False) -> SiteUpdate | StagedSite:
     """The next site, made ready to publish: an update of the site in out_dir where it can be one
-    (a site Dossier built holding only what builds write, and no PDF stage to follow, which reads
-    the whole new site for minutes: readers would meet new pages with old PDFs meanwhile), else the
-    whole site written aside."""
+    (a site Dossier built holding only what builds write), else the whole site written aside."""
     check_unique(outputs)
     site = site_folder(out_dir, legacy=legacy)     # what a killed build left is put right first
-    live = _live_files(site) if is_site(site) and not pdf else None
+    live = _live_files(site) if is_site(site) else None
     if live is None or not _fits(outputs, live):
         return stage_site(outputs, out_dir, legacy=legacy)
     try:
@@ -53,8 +52,10 @@ def write_aside(outputs: list[Output], out_dir: Path, *, legacy: bool = False, p
 
 class SiteUpdate:
     """The changes to the site in out_dir, with the interface of write.StagedSite: folder (where the
-    later stage writes: the search indexer), ready(), carry_search(), publish(); as a context
-    manager, undone unless published."""
+    later stages write), for_pdf(), ready(), carry_search(), publish(); as a context manager,
+    undone unless published. The PDF stage reads the new site through for_pdf() while the site is
+    still the previous one (it takes minutes: readers meet no new page with old PDFs); the
+    indexer reads it once ready() has moved the changes in."""
 
     def __init__(self, out_dir: Path, journal: Journal, live: set[str]):
         self.out_dir, self.journal, self.folder = out_dir, journal, journal.new
@@ -90,10 +91,25 @@ class SiteUpdate:
                 shutil.copyfile(output.source, target)
             self._changed.add(output.path)
 
+    def for_pdf(self) -> tuple[Path, Path, Callable[[Path], Path | None]]:
+        """(the site the PDF stage reads, the folder it writes into, where a file of the site is read
+        from: the site's own, the changed one in folder, or None for one the new site does not have)."""
+        return self.out_dir, self.folder, self._reading
+
+    def _reading(self, path: Path) -> Path | None:
+        """The file of the new site at path (a path in the site folder, links followed)."""
+        if not path.is_relative_to(self.out_dir):
+            return None
+        relative = path.relative_to(self.out_dir).as_posix()
+        if relative in self._changed:
+            return self.folder / relative
+        return path if relative in self._outputs else None
+
     def ready(self) -> tuple[Path, Path]:
-        """(the new site as the search indexer reads it, the folder it writes into): the changed
-        files are moved into the site first, and those the new site does not have removed (undone
-        if the indexing fails)."""
+        """(the new site as the search indexer reads it, the folder it writes into): the changes are
+        moved into the site first (the outputs, and the editions page the PDF stage wrote unless the
+        site has it already), and the files the new site does not have removed (undone if the
+        indexing fails)."""
         self._move_in()
         return self.out_dir, self.folder
 
@@ -118,11 +134,14 @@ class SiteUpdate:
     def _move_in(self) -> None:
         if self._moved:
             return
-        gone = sorted(self._live - self._outputs)
+        written = _files_under(self.folder, skip=WHOLE)     # the outputs changed, and the later stages' files
+        same = {path for path in written - self._changed if path in self._live
+                and _holds(self.out_dir / path, Output(path, source=self.folder / path))}
+        gone = sorted(self._live - self._outputs - written)
         # A stop during the moves comes once they are made, and undoes them
         with uninterruptible(stop_after=True):
             self._moved = True
-            for path in sorted(self._changed):
+            for path in sorted(written - same):
                 self.journal.move_in(path)
             for path in gone:
                 self.journal.remove(path)
@@ -203,3 +222,14 @@ def _holds(file: Path, output: Output) -> bool:
         return size == output.source.stat().st_size and filecmp.cmp(file, output.source, shallow=False)
     except OSError:
         return False
+
+
+def _files_under(folder: Path, skip: tuple[str, ...]) -> set[str]:
+    """The files under folder (site-relative), but those in its top-level folders named in skip."""
+    found = set()
+    for directory, folders, files in os.walk(folder):
+        relative = os.path.relpath(directory, folder)
+        if relative == ".":
+            folders[:] = [name for name in folders if name not in skip]
+        found.update(name if relative == "." else f"{relative}/{name}" for name in files)
+    return found

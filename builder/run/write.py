@@ -182,6 +182,11 @@ class StagedSite:
 
         shutil.copytree(source, self.folder / name, symlinks=False, copy_function=link)
 
+    def for_pdf(self) -> tuple[Path, Path, None]:
+        """(the site the PDF stage reads, the folder it writes into, None): both the staged folder,
+        whose files are the new site's."""
+        return self.folder, self.folder, None
+
     def ready(self) -> tuple[Path, Path]:
         """(the new site as the later stages read it, the folder they write into): both the staged folder."""
         return self.folder, self.folder
