@@ -86,9 +86,8 @@ class PageMemo:
         page_digest = plain or self.digest(values, bodies=entry[1])
         if entry[0] != page_digest:
             return None
-        file = self.out_dir / path
         try:
-            info = os.lstat(file)
+            info = os.lstat(f"{self.out_dir}/{path}")
         except OSError:
             return None
         if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1 or [info.st_size, info.st_mtime_ns, info.st_ino] != entry[2:]:
@@ -96,7 +95,7 @@ class PageMemo:
         self.pages[path] = (page_digest, entry[1])
         self._as_left[path] = entry[2:]
         self.kept += 1
-        return file
+        return self.out_dir / path
 
     def output(self, path: str, values: object, make: Callable[[], bytes]) -> Output:
         """The file at path made by make() from values (not a template's: no body fields to watch),
