@@ -92,8 +92,9 @@ def _ris_name(author: Author) -> str:
 
 
 def highwire_tags(document: Document, settings: Settings, references: list[dict],
-                  pdf_url: str = "") -> tuple[MetaTag, ...]:
-    """Google Scholar's Highwire Press tags, one citation_reference per cited work."""
+                  pdf_url: str = "", made: dict | None = None) -> tuple[MetaTag, ...]:
+    """Google Scholar's Highwire Press tags, one citation_reference per cited work. made: what
+    was made of each item for other articles of the same build, by id (items are not changed)."""
     tags = [MetaTag("name", "citation_title", document.title)]
     tags += [MetaTag("name", "citation_author", a.name) for a in document.authors]
     tags += [MetaTag("name", "citation_author_institution", a.affiliation) for a in document.authors[:1] if a.affiliation]
@@ -106,8 +107,19 @@ def highwire_tags(document: Document, settings: Settings, references: list[dict]
         tags.append(MetaTag("name", "citation_pdf_url", pdf_url))
     if document.tags:
         tags.append(MetaTag("name", "citation_keywords", "; ".join(document.tags)))
-    tags += [MetaTag("name", "citation_reference", _highwire_reference(item)) for item in references]
+    tags += [MetaTag("name", "citation_reference", _once(made, "highwire", item, _highwire_reference))
+             for item in references]
     return tuple(tags)
+
+
+def _once(made: dict | None, kind: str, item: dict, make):
+    """make(item), or what it made of the same item before (made: None, no memo)."""
+    if made is None:
+        return make(item)
+    found = made.get((kind, id(item)))
+    if found is None or found[0] is not item:
+        found = made[kind, id(item)] = (item, make(item))     # the item kept: its id stays its own
+    return found[1]
 
 
 def _highwire_reference(item: dict) -> str:
@@ -127,8 +139,9 @@ def _highwire_reference(item: dict) -> str:
     return "; ".join(p.replace(";", ",") for p in parts)
 
 
-def json_ld(document: Document, settings: Settings, references: list[dict]) -> str:
-    """schema.org ScholarlyArticle with its citations, safe to embed in a <script> element."""
+def json_ld(document: Document, settings: Settings, references: list[dict], made: dict | None = None) -> str:
+    """schema.org ScholarlyArticle with its citations, safe to embed in a <script> element (made:
+    as highwire_tags')."""
     data: dict = {"@context": "https://schema.org", "@type": "ScholarlyArticle",
                   "headline": document.title, "url": settings.base_url + document.url,
                   "mainEntityOfPage": settings.base_url + document.url, "inLanguage": settings.language,
@@ -150,7 +163,7 @@ def json_ld(document: Document, settings: Settings, references: list[dict]) -> s
     if document.tags:
         data["keywords"] = list(document.tags)
     if references:
-        data["citation"] = [_creative_work(item) for item in references]
+        data["citation"] = [_once(made, "work", item, _creative_work) for item in references]
     # compact: json's C encoder (an indented dump is Python's own, 0.45 s of 1,000 articles' views)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     # '<' never appears raw, so the JSON cannot close the <script> element it sits in.

@@ -218,9 +218,11 @@ def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: S
     remembered = Remembered(memo)
     inputs = ViewInputs(memo is not None, settings, words, with_pdf, source_urls, sources, bibliography, documents)
 
+    made: dict = {}     # what the articles' metadata made of each cited item (site/metadata.py)
+
     def view(r: RenderedDocument, cite: str) -> ArticleView:
         return remembered(r.document.url, r, inputs.article(r, cite),
-                          lambda: _article_view(r, source_urls, sources, settings, with_pdf, cite))
+                          lambda: _article_view(r, source_urls, sources, settings, with_pdf, cite, made))
 
     def group(g: Group) -> GroupView:
         return remembered(g.url, None, inputs.group(g), lambda: _group_view(g, documents))
@@ -298,7 +300,7 @@ def _source_view(source, sources: Sources, bibliography: Bibliography, views: di
 
 
 def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sources: Sources,
-                  settings: Settings, with_pdf: bool, cite_this: str) -> ArticleView:
+                  settings: Settings, with_pdf: bool, cite_this: str, made: dict | None = None) -> ArticleView:
     doc = rendered.document
     references = [sources.items[key] for key, _ in rendered.bibliography if key in sources.items]
     is_article = doc.kind == "article"
@@ -315,9 +317,9 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         tuple(ReferenceView(key, Markup(html), source_urls.get(key, "")) for key, html in rendered.bibliography),
         cite_this=Markup(cite_this if is_article else ""),
         downloads=tuple(Link(label, doc.url + name) for label, name in DOWNLOADS) if is_article else (),
-        head_tags=(highwire_tags(doc, settings, references, settings.base_url + pdf_url if pdf_url else "")
+        head_tags=(highwire_tags(doc, settings, references, settings.base_url + pdf_url if pdf_url else "", made)
                    if is_article else ()) + open_graph(doc, settings),
-        json_ld=Markup(json_ld(doc, settings, references)) if is_article else Markup(""),
+        json_ld=Markup(json_ld(doc, settings, references, made)) if is_article else Markup(""),
         search_type=doc.kind, search_date=doc.date.isoformat() if doc.date else "",
         search_filters=_facets(rendered, references, sources.labels), pdf_url=pdf_url,
         extra=doc.extra, language=doc.language or settings.language, references_in_body=rendered.references_in_body,
