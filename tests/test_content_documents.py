@@ -157,12 +157,13 @@ def test_two_files_with_one_slug(tmp_path):
         "content/articles/kim-speech.md:1:1: error: slug 'kim-speech' is already used by content/articles/Kim Speech.md"]
 
 
-def test_a_page_may_not_take_a_generated_folder(tmp_path):
-    write(tmp_path / "content" / "pages" / "tags.md", "---\ntitle: Tags\n---\n")
+@pytest.mark.parametrize("slug", ["tags", "editions"])      # editions: the PDF stage's listing
+def test_a_page_may_not_take_a_generated_folder(tmp_path, slug):
+    write(tmp_path / "content" / "pages" / f"{slug}.md", "---\ntitle: Taken\n---\n")
     documents, problems = load_documents(tmp_path, include_drafts=False)
     assert documents == []
     assert messages(problems) == [
-        "content/pages/tags.md:1:1: error: page slug 'tags' is reserved for generated pages: rename the file"]
+        f"content/pages/{slug}.md:1:1: error: page slug '{slug}' is reserved for generated pages: rename the file"]
 
 
 def test_assets_are_found_recursively(tmp_path):

@@ -15,7 +15,7 @@ from builder.errors import BuildFailed
 from builder.model import Output
 from builder.run.inplace import SiteUpdate, write_aside
 from builder.run.journal import Journal, recover
-from builder.run.write import StagedSite, write_site
+from builder.run.write import StagedSite, stage_site, write_site
 from helpers import snapshot
 
 OLD = [Output("index.html", b"home"), Output("a/index.html", b"a"), Output("b/index.html", b"b"),
@@ -291,3 +291,75 @@ def test_an_output_where_the_site_has_a_folder_is_written_whole(site):
     outputs = NEW + [Output("index.html/x", b"under a file")]
     with pytest.raises(BuildFailed):
         write_aside(outputs, site)          # a file and a folder at one path: refused as before
+
+
+def test_an_update_of_a_site_folder_since_removed_is_never_undone_against_the_new_one(site, tmp_path):
+    update = write_aside(NEW, site)
+    update.ready()                                  # moved in, then the build is killed
+    update.journal.close()
+    shutil.rmtree(site)                             # the user starts again from nothing
+    write_site(OLD, site)
+    before = snapshot(site)
+    recover(site)
+    assert snapshot(site) == before                 # not "undone" against a site it never touched
+    assert _leftovers(site) == []                   # but removed: it was this machine's
+
+
+def test_a_stamp_that_is_a_pipe_does_not_hang_the_build(site):
+    folder = site.with_name(f".{site.name}.update-abcd1234")
+    (folder / "new").mkdir(parents=True)
+    (folder / "old").mkdir()
+    os.mkfifo(folder / "stamp")
+    recover(site)                                   # returns: the pipe is not read
+    assert folder.is_dir()
+
+
+def test_a_commit_that_cannot_be_noted_puts_the_previous_site_back(site, monkeypatch):
+    before = snapshot(site)
+    original = Journal._note
+
+    def full_disk(journal, step, path):
+        if step == "commit":
+            raise OSError(28, "No space left on device")
+        return original(journal, step, path)
+
+    monkeypatch.setattr(Journal, "_note", full_disk)
+    with pytest.raises(BuildFailed) as failed:
+        with write_aside(NEW, site) as update:
+            update.publish()
+    assert "No space left on device" in failed.value.problems[0].message
+    assert snapshot(site) == before
+    assert _leftovers(site) == []
+
+
+@pytest.mark.parametrize("extra", ["editions", "editions/index.html/x", "C/other.html"])
+def test_what_the_pdf_stage_or_a_folder_of_another_case_would_clash_with_is_written_whole(site, extra):
+    """A file where the editions page's folder goes (the PDF stage writes it), or a folder whose name
+    differs from an output's only in case ("C/" where an output goes into "c/")."""
+    target = site / extra
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("in the way")
+    with write_aside(NEW, site) as staged:
+        assert isinstance(staged, StagedSite)
+
+
+def test_an_empty_pdf_folder_is_updated_in_place(site):
+    (site / "pdf").mkdir()                          # PDFs on, no article yet
+    with write_aside(NEW, site) as update:
+        assert isinstance(update, SiteUpdate)
+        update.publish()
+    assert not (site / "pdf").exists()              # no PDF stage ran: dropped, as a whole write drops it
+
+
+def test_the_pdf_stage_reads_only_the_outputs_of_either_kind_of_site(site, tmp_path):
+    """Neither the marker nor what the PDF stage itself writes is a file of the new site it may use."""
+    with write_aside(NEW, site) as update:
+        live, _, reading = update.for_pdf()
+        assert reading(live / "b" / "index.html") == update.folder / "b" / "index.html"     # changed: beside
+        assert reading(live / "a" / "index.html") == live / "a" / "index.html"
+        assert reading(live / "gone" / "deep" / "index.html") is None                      # dropped
+        assert reading(live / ".dossier-site") is None
+    with stage_site(NEW, tmp_path / "whole") as staged:
+        folder, _, reading = staged.for_pdf()
+        assert reading(folder / "a" / "index.html") == folder / "a" / "index.html"
+        assert reading(folder / ".dossier-site") is None and reading(folder / "pdf" / "x.pdf") is None

@@ -23,7 +23,7 @@ KINDS = {"articles": "article", "pages": "page"}
 # Page slugs that would collide with folders the site generates.
 RESERVED_SLUGS = frozenset({"articles", "assets", "authors", "tags", "archive", "sources",
                             "evidence", "search", "pdf", "theme", "pagefind", "pagefind-all", "feeds", "404",
-                            "data", "corrections"})
+                            "data", "corrections", "editions"})
 
 _FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.MULTILINE)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from builder.model import Output
+from builder.urls import EDITIONS
 from builder.run.journal import Journal
 from builder.run.write import MARKER, MARKER_TEXT, SEARCH_BUNDLES, StagedSite, as_failure, check_unique, is_site, site_file, \
     site_folder, stage_site, uninterruptible
@@ -118,23 +119,20 @@ class SiteUpdate:
         self._carried = True
 
     def publish(self) -> None:
-        """Move the rest of the changes into the site, then forget what they replaced."""
+        """Move the rest of the changes into the site (the search bundles), then forget what they
+        replaced; the update is undone if that cannot be noted (a full disk)."""
         self._move_in()
-        whole = [name for name in WHOLE if (self.folder / name).is_dir()]
-        dropped = [name for name in WHOLE if name not in whole and (self.out_dir / name).exists()
-                   and not (self._carried and name in SEARCH_BUNDLES)]
         with uninterruptible():             # from here on the build is done: a stop is dropped
-            for name in whole:
-                self.journal.move_in(name)
-            for name in dropped:
-                self.journal.remove(name)
-            self._done = True
+            self._move_whole(SEARCH_BUNDLES, keep=self._carried)
             self.journal.commit()
+            self._done = True
 
     def _move_in(self) -> None:
+        """Move in the outputs changed, what the PDF stage wrote (the editions page unless the site
+        has it already, pdf/ whole) and remove what the new site does not have."""
         if self._moved:
             return
-        written = _files_under(self.folder, skip=WHOLE)     # the outputs changed, and the later stages' files
+        written = _files_under(self.folder, skip=WHOLE)
         same = {path for path in written - self._changed if path in self._live
                 and _holds(self.out_dir / path, Output(path, source=self.folder / path))}
         gone = sorted(self._live - self._outputs - written)
@@ -145,6 +143,15 @@ class SiteUpdate:
                 self.journal.move_in(path)
             for path in gone:
                 self.journal.remove(path)
+            self._move_whole(("pdf",), keep=False)
+
+    def _move_whole(self, names: tuple[str, ...], keep: bool) -> None:
+        """Each of the folders names made in folder moved in whole; one not made removed, unless keep."""
+        for name in names:
+            if (self.folder / name).is_dir():
+                self.journal.move_in(name)
+            elif not keep and os.path.lexists(self.out_dir / name):
+                self.journal.remove(name)
 
 
 def _live_files(site: Path) -> set[str] | None:
@@ -160,8 +167,8 @@ def _live_files(site: Path) -> set[str] | None:
             entries = list(os.scandir(folder))
         except OSError:
             return None
-        if not entries and prefix:
-            return None
+        if not entries and prefix and not whole:
+            return None                 # (an empty pdf/: a publication with no article yet)
         for entry in entries:
             path = prefix + entry.name
             if entry.is_symlink() or not _utf8(entry.name) or (not prefix and entry.name.startswith(_INDEXING)):
@@ -193,19 +200,21 @@ def _utf8(name: str) -> bool:
 
 
 def _fits(outputs: list[Output], files: set[str]) -> bool:
-    """Whether each output can take its place in the site file by file: no output where the site
-    has a folder or under a file of the site, none named as the marker or a WHOLE folder, none
-    that differs from a file of the site only in case or Unicode form (one file to a file system
-    that folds them: the update would replace one by the other)."""
-    folders = {path.rsplit("/", 1)[0] for path in files if "/" in path}
-    folders |= {"/".join(folder.split("/")[:depth]) for folder in folders for depth in range(1, folder.count("/") + 1)}
-    folded = {_folded(path): path for path in files}
-    for output in outputs:
-        parts = output.path.split("/")
-        if output.path in folders or parts[0] in (MARKER, *WHOLE) or folded.get(_folded(output.path), output.path) != output.path:
+    """Whether each output, and the editions page the PDF stage may write, can take its place in
+    the site file by file: none where the site has a folder or under a file of the site, none
+    named as the marker or a WHOLE folder, none whose path, or a folder of it, differs from the
+    site's only in case or Unicode form (one to a file system that folds them: the update would
+    put one in place of the other)."""
+    folders = {"/".join(path.split("/")[:depth]) for path in files for depth in range(1, path.count("/") + 1)}
+    folded = {_folded(path): path for path in files | folders}
+    for path in [output.path for output in outputs] + [EDITIONS + "index.html"]:
+        parts = path.split("/")
+        if path in folders or parts[0] in (MARKER, *WHOLE):
             return False
-        if any("/".join(parts[:depth]) in files for depth in range(1, len(parts))):
-            return False
+        for depth in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:depth])
+            if (depth < len(parts) and prefix in files) or folded.get(_folded(prefix), prefix) != prefix:
+                return False
     return True
 
 
@@ -228,7 +237,7 @@ def _files_under(folder: Path, skip: tuple[str, ...]) -> set[str]:
     """The files under folder (site-relative), but those in its top-level folders named in skip."""
     found = set()
     for directory, folders, files in os.walk(folder):
-        relative = os.path.relpath(directory, folder)
+        relative = Path(directory).relative_to(folder).as_posix()
         if relative == ".":
             folders[:] = [name for name in folders if name not in skip]
         found.update(name if relative == "." else f"{relative}/{name}" for name in files)

@@ -20,10 +20,11 @@ that name is left alone, untouched.
 
 from __future__ import annotations
 
-import glob
 import json
 import os
+import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -48,7 +49,7 @@ class Journal:
         try:
             journal.new.mkdir()
             journal.old.mkdir()
-            _create(journal.folder / STAMP, _stamp(journal.folder).encode())
+            _create(journal.folder / STAMP, _stamp(journal.folder, site).encode())
             journal._log = _create(journal.folder / "journal", b"", keep_open=True)
         except BaseException:
             journal.close()
@@ -83,10 +84,10 @@ class Journal:
         _prune(live.parent, self.site)
 
     def commit(self) -> None:
-        """The update is done: forget what it replaced."""
+        """The update is done: forget what it replaced (OSError if the journal cannot say so)."""
         self._note(_COMMIT, "")
         self.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        _remove(self.folder)
 
     def undo(self) -> None:
         """Put the site back as it was before the first move (nothing if it was committed), and
@@ -100,7 +101,7 @@ class Journal:
                     self._undo(step, path)
                 except OSError:
                     continue
-        shutil.rmtree(self.folder, ignore_errors=True)
+        _remove(self.folder)
 
     def close(self) -> None:
         if self._log is not None:
@@ -123,40 +124,77 @@ class Journal:
         elif step in (_REPLACE, _REMOVE) and os.path.lexists(kept):
             if live.is_dir() and not live.is_symlink():
                 shutil.rmtree(live)     # a folder moved in over the one kept
+            elif os.path.lexists(live) and kept.is_dir() and not kept.is_symlink():
+                live.unlink()           # a file moved in where a folder was
             live.parent.mkdir(parents=True, exist_ok=True)
             os.replace(kept, live)
 
 
 def recover(site: Path) -> None:
     """Undo the updates of site that builds killed midway left beside it: folders .NAME.update-*
-    this machine made (their stamp); only one build of a publication runs at a time, so none is
-    still running. Others are left as they are."""
+    this machine made for this site folder (their stamp); only one build of a publication runs at
+    a time, so none is still running. An update of a site folder since removed is removed; a
+    folder this machine did not make is left as it is."""
+    pattern = re.compile(re.escape(f".{site.name}.{KIND}-") + r"[a-z0-9_]{8}")
     try:
-        candidates = sorted(site.parent.glob(glob.escape(f".{site.name}.{KIND}-") + "*"))
+        candidates = sorted(path for path in site.parent.iterdir() if pattern.fullmatch(path.name))
     except OSError:
         return
     for folder in candidates:
-        if _ours(folder) and site.is_dir() and not site.is_symlink():
+        whose = _owner(folder)
+        if whose is None or not site.is_dir() or site.is_symlink():
+            continue
+        if whose == _stamp(folder, site):
             Journal(site, folder).undo()
+        elif whose.startswith(_stamp(folder, None)):
+            _remove(folder)             # made here for a site folder that is gone: nothing to put back
 
 
-def _ours(folder: Path) -> bool:
-    """Whether folder is an update this machine began: a folder (not a link) holding its own
-    stamp, and new/ and old/ folders of its own."""
+def _owner(folder: Path) -> str | None:
+    """The stamp of folder, if it is an update this machine began: a folder (not a link) holding a
+    stamp naming the folder itself, and no new/ or old/ that is anything but a folder of its own."""
     try:
         if folder.is_symlink() or not folder.is_dir():
-            return False
-        if any(part.is_symlink() or not part.is_dir() for part in (folder / "new", folder / "old")):
-            return False
-        stamp = folder / STAMP
-        return not stamp.is_symlink() and stamp.read_bytes()[:200] == _stamp(folder).encode()
+            return None
+        if any(os.path.lexists(part) and (part.is_symlink() or not part.is_dir())
+               for part in (folder / "new", folder / "old")):
+            return None
+        descriptor = os.open(folder / STAMP, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None             # a pipe would never answer
+            found = os.read(descriptor, 300).decode("ascii", "replace")
+        finally:
+            os.close(descriptor)
+        return found if found.startswith(_stamp(folder, None)) else None
     except OSError:
-        return False
+        return None
 
 
-def _stamp(folder: Path) -> str:
+def _stamp(folder: Path, site: Path | None) -> str:
+    """What an update's folder says of itself (its device and inode) and of the site folder it updates."""
     info = os.lstat(folder)
-    return f"dossier update {info.st_dev}:{info.st_ino}\n"
+    mine = f"dossier update {info.st_dev}:{info.st_ino}"
+    if site is None:
+        return mine
+    of = os.lstat(site)
+    return f"{mine} of {of.st_dev}:{of.st_ino}\n"
+
+
+def _remove(folder: Path) -> None:
+    """Remove an update's folder, its stamp last: one half removed by a kill is still known as ours."""
+    for entry in ("journal", "new", "old"):
+        path = folder / entry
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        elif os.path.lexists(path):
+            path.unlink()
+    (folder / STAMP).unlink(missing_ok=True)
+    try:
+        folder.rmdir()
+    except OSError:                     # something else in it: a whole removal
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _create(path: Path, content: bytes, keep_open: bool = False) -> int | None:

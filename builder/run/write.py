@@ -13,6 +13,7 @@ import stat
 import threading
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 from builder.errors import BuildFailed, error
 from builder.model import Output
@@ -153,8 +154,10 @@ class StagedSite:
     (the PDFs, the search index), publish() swaps it in. Used as a context manager, it is removed
     if it was not published, whatever happened, and problems naming files in it name the site's."""
 
-    def __init__(self, out_dir: Path, folder: Path, previous: Path | None, real: dict[Path, bool]):
+    def __init__(self, out_dir: Path, folder: Path, previous: Path | None, real: dict[Path, bool],
+                 outputs: frozenset[str] = frozenset()):
         self.out_dir, self.folder, self.previous, self._real = out_dir, folder, previous, real
+        self._outputs = outputs
         self._published = False
 
     def __enter__(self) -> StagedSite:
@@ -182,10 +185,16 @@ class StagedSite:
 
         shutil.copytree(source, self.folder / name, symlinks=False, copy_function=link)
 
-    def for_pdf(self) -> tuple[Path, Path, None]:
-        """(the site the PDF stage reads, the folder it writes into, None): both the staged folder,
-        whose files are the new site's."""
-        return self.folder, self.folder, None
+    def for_pdf(self) -> tuple[Path, Path, Callable[[Path], Path | None]]:
+        """(the site the PDF stage reads, the folder it writes into, where a file of the site is read
+        from): the staged folder, whose outputs only are read (not the marker, nor the PDFs being
+        written), as an update reads them (run/inplace.py)."""
+        return self.folder, self.folder, self._reading
+
+    def _reading(self, path: Path) -> Path | None:
+        if not path.is_relative_to(self.folder):
+            return None
+        return path if path.relative_to(self.folder).as_posix() in self._outputs else None
 
     def ready(self) -> tuple[Path, Path]:
         """(the new site as the later stages read it, the folder they write into): both the staged folder."""
@@ -234,7 +243,7 @@ def stage_site(outputs: list[Output], out_dir: Path, *, legacy: bool = False) ->
     staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
     previous = out_dir if out_dir.is_dir() else None
     real: dict[Path, bool] = {}     # folders of the previous site: reached without a symlink?
-    staged = StagedSite(out_dir, staging, previous, real)
+    staged = StagedSite(out_dir, staging, previous, real, frozenset(output.path for output in outputs))
     try:
         staging.mkdir()
         mark_site(staging)

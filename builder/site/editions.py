@@ -41,4 +41,6 @@ def write_editions_page(folder: Path, views: Views, settings: Settings, env: jin
                          words.gettext("The PDF editions of %(title)s", title=settings.title), EDITIONS, settings)
     html = render_page(env, "editions.html", views.site, meta, "../", {"editions": entries}, settings.root)
     (folder / EDITIONS).mkdir(parents=True, exist_ok=True)
-    (folder / EDITIONS / "index.html").write_bytes(html)
+    page = folder / EDITIONS / "index.html"
+    page.unlink(missing_ok=True)        # a new file: a site written aside links the previous site's
+    page.write_bytes(html)
