@@ -47,9 +47,9 @@ class Journal:
         if it cannot be made."""
         journal = cls(site, Path(tempfile.mkdtemp(prefix=f".{site.name}.{KIND}-", dir=site.parent)))
         try:
+            _create(journal.folder / STAMP, _stamp(journal.folder, site).encode())     # first: known as ours
             journal.new.mkdir()
             journal.old.mkdir()
-            _create(journal.folder / STAMP, _stamp(journal.folder, site).encode())
             journal._log = _create(journal.folder / "journal", b"", keep_open=True)
         except BaseException:
             journal.close()
@@ -141,6 +141,11 @@ def recover(site: Path) -> None:
     except OSError:
         return
     for folder in candidates:
+        try:
+            folder.rmdir()              # a build killed as it made the folder: only an empty one goes
+            continue
+        except OSError:
+            pass
         whose = _owner(folder)
         if whose is None or not site.is_dir() or site.is_symlink():
             continue
