@@ -20,6 +20,7 @@ import pytest
 
 from builder.build import build
 from builder.errors import BuildFailed
+from builder.run.journal import WHOLE, work_folder
 from helpers import REPOSITORY, snapshot, write
 
 ARTICLES = 40
@@ -132,8 +133,10 @@ def test_a_build_killed_between_the_two_renames_is_recovered(tmp_path):
     root = _small(tmp_path / "pub")
     site = build(root, pdf=False, use_cache=False).out_dir
     before = snapshot(site)
-    site.rename(site.with_name("._site.old-12345"))
-    (site.with_name("._site.new-12345") / "half").mkdir(parents=True)
+    work = work_folder(site, WHOLE)                 # what the build had made beside the site
+    (work / "new" / "half").mkdir()
+    (work / "old").rmdir()
+    site.rename(work / "old")
     build(root, pdf=False, use_cache=False)
     assert leftovers(site) == []
     assert snapshot(site) == before
@@ -210,8 +213,8 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch, restor
     monkeypatch.undo()
     [problem] = failed.value.problems
     if restore_fails:
-        assert problem.message.endswith(f"the previous site is in .{site.name}.old-{os.getpid()}, "
-                                        "and the next build puts it back")
+        [work] = leftovers(site)
+        assert problem.message.endswith(f"the previous site is in {work}/old, and the next build puts it back")
         write_site([Output("index.html", b"newer")], site)
         assert (site / "index.html").read_bytes() == b"newer"
     else:

@@ -14,7 +14,7 @@ import pytest
 from builder.errors import BuildFailed
 from builder.model import Output
 from builder.run.inplace import SiteUpdate, write_aside
-from builder.run.journal import Journal, recover
+from builder.run.journal import KIND, WHOLE, Journal, made_here, recover, work_folder
 from builder.run.write import StagedSite, stage_site, write_site
 from helpers import snapshot
 
@@ -195,6 +195,24 @@ def test_a_journal_made_here_with_its_folders_swapped_for_links_is_left_alone(si
     recover(site)
     assert (victim / "notes.txt").read_text() == "mine"
     assert sorted(p.name for p in victim.iterdir()) == ["notes.txt"]
+
+
+def test_a_work_folder_of_one_kind_is_not_taken_for_the_other(site, tmp_path):
+    """Stamps name their kind: an update's folder renamed as a site written whole (its old/ holding
+    a site) is not moved in as the site, nor a whole site's folder undone as an update."""
+    update = work_folder(site, KIND)
+    (update / "old" / ".dossier-site").write_text("")
+    (update / "old" / "index.html").write_text("not the site")
+    as_whole = update.rename(site.with_name("._site.new-renamed"))
+    whole = work_folder(site, WHOLE)
+    (whole / "journal").write_text('["remove", "index.html"]\n')
+    as_update = whole.rename(site.with_name("._site.update-renamed"))
+    shutil.rmtree(site)
+    stage_site(OLD, site).publish()                 # recovers first: neither is touched
+    assert (site / "index.html").read_bytes() == b"home"
+    assert (as_whole / "old" / "index.html").read_text() == "not the site"
+    assert (as_update / "journal").is_file()
+    assert made_here(site, WHOLE) == [] and made_here(site, KIND) == []
 
 
 def test_a_file_name_that_is_not_utf8_is_written_whole(site):

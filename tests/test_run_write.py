@@ -1,11 +1,13 @@
 """builder/run/write.py: the site is written aside and swapped in; a failure changes nothing."""
 
 import os
+import shutil
 
 import pytest
 
 from builder.errors import BuildFailed, error
 from builder.model import Output
+from builder.run.journal import WHOLE, work_folder
 from builder.run.write import stage_site, write_site
 from helpers import snapshot, write
 
@@ -102,49 +104,65 @@ def test_an_empty_folder_may_be_used(tmp_path):
     assert (out_dir / "index.html").read_text() == "x"
 
 
-def test_recovers_a_site_half_swapped_by_a_killed_build(tmp_path):
+def killed_midway(out_dir, *, retired: bool):
+    """What a build killed while it wrote the site whole leaves beside it: its work folder (new/ the
+    site half written; old/ the previous site if it was moved aside between the two renames)."""
+    work = work_folder(out_dir, WHOLE)
+    write(work / "new" / "index.html", "half written")
+    write(work / "new" / ".dossier-site", "")
+    if retired:
+        (work / "old").rmdir()
+        out_dir.rename(work / "old")
+    return work
+
+
+def test_recovers_a_site_half_swapped_by_a_killed_build(old_site):
     # Killed between the two renames: the old site is retired, the new one not yet in place.
-    out_dir = tmp_path / "_site"
-    write(tmp_path / "._site.old-4242" / "index.html", "old")
-    write(tmp_path / "._site.old-4242" / ".dossier-site", "")
-    write(tmp_path / "._site.new-4242" / "index.html", "half written")
-    write(tmp_path / "._site.new-4242" / ".dossier-site", "")
-    write_site([page("index.html", "new")], out_dir)
-    assert (out_dir / "index.html").read_text() == "new"
-    assert leftovers(out_dir) == []
+    killed_midway(old_site, retired=True)
+    assert not old_site.exists()
+    write_site([page("index.html", "new")], old_site)
+    assert (old_site / "index.html").read_text() == "new"
+    assert leftovers(old_site) == []
 
 
-def test_recovery_restores_the_old_site_when_the_next_build_fails(tmp_path):
-    out_dir = tmp_path / "_site"
-    write(tmp_path / "._site.old-4242" / "index.html", "old")
-    write(tmp_path / "._site.old-4242" / "about" / "index.html", "old about")
-    write(tmp_path / "._site.old-4242" / ".dossier-site", "")
-    write(tmp_path / "._site.new-4242" / "index.html", "half written")
-    write(tmp_path / "._site.new-4242" / ".dossier-site", "")
+def test_recovery_restores_the_old_site_when_the_next_build_fails(old_site, tmp_path):
+    killed_midway(old_site, retired=True)
     with pytest.raises(BuildFailed):
-        write_site([page("index.html", "new"), Output("x.png", source=tmp_path / "missing.png")], out_dir)
-    assert (out_dir / "index.html").read_text() == "old"
-    assert (out_dir / "about" / "index.html").read_text() == "old about"
-    assert leftovers(out_dir) == []
+        write_site([page("index.html", "new"), Output("x.png", source=tmp_path / "missing.png")], old_site)
+    assert (old_site / "index.html").read_text() == "old"
+    assert (old_site / "gone" / "index.html").read_text() == "old page"
+    assert leftovers(old_site) == []
 
 
 def test_leftovers_beside_an_intact_site_are_removed(old_site):
-    write(old_site.parent / f"._site.new-{os.getpid() + 1}" / "index.html", "unfinished")
-    write(old_site.parent / f"._site.new-{os.getpid() + 1}" / ".dossier-site", "")
+    killed_midway(old_site, retired=False)
+    (old_site.parent / "._site.new-empty_00").mkdir()     # killed as it made the folder, before its stamp
     write_site([page("index.html", "new")], old_site)
     assert (old_site / "index.html").read_text() == "new"
     assert leftovers(old_site) == []
 
 
 def test_folders_named_like_leftovers_that_a_build_did_not_make_are_left_alone(tmp_path):
+    """A pull request can add anything beside _site/: folders named as a build names its work
+    folders, even with a stamp, a retired site and no _site/, are neither moved nor removed."""
     out_dir = tmp_path / "_site"
     write(tmp_path / "._site.new-mine" / "notes.txt", "mine")
     write(tmp_path / "._site.old-notes" / "notes.txt", "mine too")
-    write(tmp_path / "._site.old-123" / "notes.txt", "no marker: not a site")
+    write(tmp_path / "._site.old-123" / ".dossier-site", "a site another Dossier retired")
+    crafted = tmp_path / "._site.new-abcd1234"
+    write(crafted / "stamp", "dossier new 1:2\n")
+    write(crafted / "old" / ".dossier-site", "")
+    write(crafted / "old" / "index.html", "the pull request's page")
+    write(crafted / "new" / "index.html", "the pull request's other page")
+    made = work_folder(out_dir, WHOLE)              # made here, then copied: its stamp names the original
+    write(made / "old" / ".dossier-site", "")
+    shutil.copytree(made, tmp_path / "._site.new-copied00")
+    shutil.rmtree(made)
     before = snapshot(tmp_path)
     write_site([page("index.html", "new")], out_dir)
     after = snapshot(tmp_path)
     assert {k: v for k, v in after.items() if not k.startswith("_site")} == before
+    assert (out_dir / "index.html").read_text() == "new"
 
 
 # --- Unchanged files are shared with the previous site, not written again -------------------------

@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 
 KIND = "update"                 # the update folder: .NAME.update-RANDOM
+WHOLE = "new"                   # a site written whole beside the site (run/write.py): .NAME.new-RANDOM
 STAMP = "stamp"
 _ADD, _REPLACE, _REMOVE, _COMMIT = "add", "replace", "remove", "commit"
 
@@ -45,11 +46,8 @@ class Journal:
     def begin(cls, site: Path) -> Journal:
         """A new update of site (a folder of its own, made here, with its journal still empty); OSError
         if it cannot be made."""
-        journal = cls(site, Path(tempfile.mkdtemp(prefix=f".{site.name}.{KIND}-", dir=site.parent)))
+        journal = cls(site, work_folder(site, KIND))
         try:
-            _create(journal.folder / STAMP, _stamp(journal.folder, site).encode())     # first: known as ours
-            journal.new.mkdir()
-            journal.old.mkdir()
             journal._log = _create(journal.folder / "journal", b"", keep_open=True)
         except BaseException:
             journal.close()
@@ -87,7 +85,7 @@ class Journal:
         """The update is done: forget what it replaced (OSError if the journal cannot say so)."""
         self._note(_COMMIT, "")
         self.close()
-        _remove(self.folder)
+        remove(self.folder)
 
     def undo(self) -> None:
         """Put the site back as it was before the first move (nothing if it was committed), and
@@ -101,7 +99,7 @@ class Journal:
                     self._undo(step, path)
                 except OSError:
                     continue
-        _remove(self.folder)
+        remove(self.folder)
 
     def close(self) -> None:
         if self._log is not None:
@@ -130,16 +128,31 @@ class Journal:
             os.replace(kept, live)
 
 
-def recover(site: Path) -> None:
-    """Undo the updates of site that builds killed midway left beside it: folders .NAME.update-*
-    this machine made for this site folder (their stamp); only one build of a publication runs at
-    a time, so none is still running. An update of a site folder since removed is removed; a
-    folder this machine did not make is left as it is."""
-    pattern = re.compile(re.escape(f".{site.name}.{KIND}-") + r"[a-z0-9_]{8}")
+def work_folder(site: Path, kind: str) -> Path:
+    """A folder of this machine's own beside site, for an update (KIND) or a site written whole
+    (WHOLE): stamped first (a kill before that leaves it empty, and made_here() removes it), then
+    new/ and old/ made in it. OSError if it cannot be made."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{site.name}.{kind}-", dir=site.parent))
+    try:
+        stamp = _stamp(folder, site) if kind == KIND else _stamp(folder, None, kind) + "\n"
+        _create(folder / STAMP, stamp.encode())
+        (folder / "new").mkdir()
+        (folder / "old").mkdir()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
+
+
+def made_here(site: Path, kind: str) -> list[tuple[Path, str]]:
+    """The folders of kind beside site that this machine made (work_folder()), with their stamps;
+    an empty one (a build killed as it made it) is removed, any other left as it is."""
+    pattern = re.compile(re.escape(f".{site.name}.{kind}-") + r"[a-z0-9_]{8}")
     try:
         candidates = sorted(path for path in site.parent.iterdir() if pattern.fullmatch(path.name))
     except OSError:
-        return
+        return []
+    found = []
     for folder in candidates:
         try:
             folder.rmdir()              # a build killed as it made the folder: only an empty one goes
@@ -147,12 +160,23 @@ def recover(site: Path) -> None:
         except OSError:
             pass
         whose = _owner(folder)
-        if whose is None or not site.is_dir() or site.is_symlink():
+        if whose is not None and whose.rstrip("\n").split(" of ")[0] == _stamp(folder, None, kind):
+            found.append((folder, whose))
+    return found
+
+
+def recover(site: Path) -> None:
+    """Undo the updates of site that builds killed midway left beside it: folders .NAME.update-*
+    this machine made for this site folder (their stamp); only one build of a publication runs at
+    a time, so none is still running. An update of a site folder since removed is removed; a
+    folder this machine did not make is left as it is."""
+    for folder, whose in made_here(site, KIND):
+        if not site.is_dir() or site.is_symlink():
             continue
         if whose == _stamp(folder, site):
             Journal(site, folder).undo()
-        elif whose.startswith(_stamp(folder, None)):
-            _remove(folder)             # made here for a site folder that is gone: nothing to put back
+        else:
+            remove(folder)              # made here for a site folder that is gone: nothing to put back
 
 
 def _owner(folder: Path) -> str | None:
@@ -172,23 +196,23 @@ def _owner(folder: Path) -> str | None:
             found = os.read(descriptor, 300).decode("ascii", "replace")
         finally:
             os.close(descriptor)
-        return found if found.startswith(_stamp(folder, None)) else None
+        return found if found.startswith("dossier ") else None
     except OSError:
         return None
 
 
-def _stamp(folder: Path, site: Path | None) -> str:
-    """What an update's folder says of itself (its device and inode) and of the site folder it updates."""
+def _stamp(folder: Path, site: Path | None, kind: str = KIND) -> str:
+    """What a folder of kind says of itself (its device and inode) and of the site folder it updates."""
     info = os.lstat(folder)
-    mine = f"dossier update {info.st_dev}:{info.st_ino}"
+    mine = f"dossier {kind} {info.st_dev}:{info.st_ino}"
     if site is None:
         return mine
     of = os.lstat(site)
     return f"{mine} of {of.st_dev}:{of.st_ino}\n"
 
 
-def _remove(folder: Path) -> None:
-    """Remove an update's folder, its stamp last: one half removed by a kill is still known as ours."""
+def remove(folder: Path) -> None:
+    """Remove a work_folder(), its stamp last: one half removed by a kill is still known as ours."""
     for entry in ("journal", "new", "old"):
         path = folder / entry
         if path.is_dir() and not path.is_symlink():

@@ -5,7 +5,6 @@ run/inplace.py and run/journal.py (a rebuild: the changes moved in under a journ
 from __future__ import annotations
 
 import filecmp
-import glob
 import os
 import shutil
 import signal
@@ -17,7 +16,7 @@ from typing import Callable
 
 from builder.errors import BuildFailed, error
 from builder.model import Output
-from builder.run.journal import recover as recover_updates
+from builder.run.journal import WHOLE, made_here, recover as recover_updates, remove as remove_work, work_folder
 
 
 def check_unique(outputs: list[Output]) -> None:
@@ -154,9 +153,10 @@ class StagedSite:
     (the PDFs, the search index), publish() swaps it in. Used as a context manager, it is removed
     if it was not published, whatever happened, and problems naming files in it name the site's."""
 
-    def __init__(self, out_dir: Path, folder: Path, previous: Path | None, real: dict[Path, bool],
+    def __init__(self, out_dir: Path, work: Path, previous: Path | None, real: dict[Path, bool],
                  outputs: frozenset[str] = frozenset()):
-        self.out_dir, self.folder, self.previous, self._real = out_dir, folder, previous, real
+        self.out_dir, self.previous, self._real = out_dir, previous, real
+        self.work, self.folder = work, work / "new"     # run/journal.py's work_folder()
         self._outputs = outputs
         self._published = False
 
@@ -166,7 +166,7 @@ class StagedSite:
     def __exit__(self, kind, exc, traceback) -> None:
         if self._published:
             return
-        _remove(self.folder)
+        remove_work(self.work)
         as_failure(exc, self.folder, self.out_dir)
 
 
@@ -211,28 +211,29 @@ class StagedSite:
         if self.previous is not None:        # what the PDF stage and the search indexer wrote
             for folder in ("pdf", *SEARCH_BUNDLES):
                 _relink_unchanged(self.previous, staging, folder, self._real)
-        retired = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        retired = self.work / "old"
         with uninterruptible():
             try:
                 if out_dir.exists() and _exchange(staging, out_dir):
                     self._published = True
-                    _remove(staging)        # now the previous site: out_dir was never missing
+                    remove_work(self.work)  # new/ is the previous site now: out_dir was never missing
                     return
                 if out_dir.exists():
                     os.replace(out_dir, retired)
                 os.replace(staging, out_dir)
             except OSError as exc:
                 kept = "the previous site is unchanged"
-                if retired.exists() and not out_dir.exists():
+                if is_site(retired) and not out_dir.exists():
                     try:
                         os.replace(retired, out_dir)
                     except OSError:
-                        kept = f"the previous site is in {retired.name}, and the next build puts it back"
-                _remove(staging)
+                        kept = f"the previous site is in {self.work.name}/old, and the next build puts it back"
+                if kept.endswith("unchanged"):
+                    remove_work(self.work)
                 self._published = True      # nothing left to discard
                 raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); {kept}")]) from None
             self._published = True
-            _remove(retired)
+            remove_work(self.work)
 
 
 def stage_site(outputs: list[Output], out_dir: Path, *, legacy: bool = False) -> StagedSite:
@@ -240,12 +241,16 @@ def stage_site(outputs: list[Output], out_dir: Path, *, legacy: bool = False) ->
     that did not change); nothing of the site changes until the result is published."""
     check_unique(outputs)
     out_dir = site_folder(out_dir, legacy=legacy)
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
     previous = out_dir if out_dir.is_dir() else None
     real: dict[Path, bool] = {}     # folders of the previous site: reached without a symlink?
-    staged = StagedSite(out_dir, staging, previous, real, frozenset(output.path for output in outputs))
     try:
-        staging.mkdir()
+        work = work_folder(out_dir, WHOLE)
+    except OSError as exc:
+        raise BuildFailed([error(str(out_dir), 1, 1, f"cannot write the site ({exc.strerror or exc}); "
+                                 "the previous site is unchanged")]) from None
+    staged = StagedSite(out_dir, work, previous, real, frozenset(output.path for output in outputs))
+    staging = staged.folder
+    try:
         mark_site(staging)
         folders: dict[Path, bool] = {}
         for output in sorted(outputs, key=lambda o: o.path):
@@ -378,23 +383,12 @@ def uninterruptible(*, stop_after: bool = False):
 
 
 def _recover(out_dir: Path) -> None:
-    """Undo what a build killed midway left: restore a retired site, drop unfinished ones. Only
-    folders a build made are touched: named .NAME.new-PID, or .NAME.old-PID holding the marker."""
-    def made_by_a_build(kind: str) -> list[Path]:
-        return sorted(path for path in out_dir.parent.glob(glob.escape(f".{out_dir.name}.{kind}-") + "*")
-                      if path.name.rsplit("-", 1)[1].isdigit() and not path.is_symlink()
-                      and (kind == "new" or is_site(path)))
+    """Undo what a build killed midway left beside the site (a site written whole, the previous one put
+    back if moved aside; an update in place), in folders this machine made for it (run/journal.py)."""
+    for work, _ in made_here(out_dir, WHOLE):
+        retired = work / "old"
+        if not os.path.lexists(out_dir) and is_site(retired):
+            os.replace(retired, out_dir)
+        remove_work(work)
+    recover_updates(out_dir)
 
-    retired = made_by_a_build("old")
-    if retired and not out_dir.exists():
-        os.replace(retired.pop(), out_dir)
-    recover_updates(out_dir)            # an update in place killed midway (run/journal.py)
-    for leftover in retired + made_by_a_build("new"):
-        _remove(leftover)
-
-
-def _remove(path: Path) -> None:
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    elif path.exists() or path.is_symlink():
-        path.unlink()
