@@ -334,20 +334,44 @@ def test_a_stamp_that_is_a_pipe_does_not_hang_the_build(site):
 
 def test_a_commit_that_cannot_be_noted_puts_the_previous_site_back(site, monkeypatch):
     before = snapshot(site)
-    original = Journal._note
+    original = os.write
 
-    def full_disk(journal, step, path):
-        if step == "commit":
+    def full_disk(descriptor, data):
+        if b'"commit"' in data:
             raise OSError(28, "No space left on device")
-        return original(journal, step, path)
+        return original(descriptor, data)
 
-    monkeypatch.setattr(Journal, "_note", full_disk)
+    monkeypatch.setattr(os, "write", full_disk)
     with pytest.raises(BuildFailed) as failed:
         with write_aside(NEW, site) as update:
             update.publish()
     assert "No space left on device" in failed.value.problems[0].message
     assert snapshot(site) == before
     assert _leftovers(site) == []
+
+
+def test_the_journal_is_on_disk_before_the_first_move(site, monkeypatch):
+    """A power cut cannot leave a move the journal does not know: the journal names every move and
+    is synced (with its folder) before the first is made; the commit is synced too."""
+    events = []
+    update = write_aside(NEW, site)
+    journal = update.journal.folder / "journal"
+    for name in ("fsync", "replace", "link"):
+        original = getattr(os, name)
+
+        def recording(*args, name=name, original=original, **kwargs):
+            steps = journal.read_text().count("\n") if journal.exists() else None
+            events.append((name, steps))
+            return original(*args, **kwargs)
+        monkeypatch.setattr(os, name, recording)
+    update.publish()
+    monkeypatch.undo()
+    moves = [index for index, (name, _) in enumerate(events) if name != "fsync"]
+    syncs = [index for index, (name, _) in enumerate(events) if name == "fsync"]
+    assert moves and syncs and syncs[0] < moves[0]
+    moved = sum(1 for output in NEW if (site / output.path).read_bytes() != dict((o.path, o.content) for o in OLD).get(output.path))
+    assert events[syncs[0]][1] >= moved + 1         # every move noted (and the removal of gone/)
+    assert events[-1][0] == "fsync"                 # the commit
 
 
 @pytest.mark.parametrize("extra", ["editions", "editions/index.html/x", "C/other.html"])

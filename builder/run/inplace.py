@@ -123,7 +123,7 @@ class SiteUpdate:
         replaced; the update is undone if that cannot be noted (a full disk)."""
         self._move_in()
         with uninterruptible():             # from here on the build is done: a stop is dropped
-            self._move_whole(SEARCH_BUNDLES, keep=self._carried)
+            self.journal.apply(*self._whole(SEARCH_BUNDLES, keep=self._carried))
             self.journal.commit()
             self._done = True
 
@@ -139,19 +139,13 @@ class SiteUpdate:
         # A stop during the moves comes once they are made, and undoes them
         with uninterruptible(stop_after=True):
             self._moved = True
-            for path in sorted(written - same):
-                self.journal.move_in(path)
-            for path in gone:
-                self.journal.remove(path)
-            self._move_whole(("pdf",), keep=False)
+            whole_in, whole_out = self._whole(("pdf",), keep=False)
+            self.journal.apply(sorted(written - same) + whole_in, gone + whole_out)
 
-    def _move_whole(self, names: tuple[str, ...], keep: bool) -> None:
-        """Each of the folders names made in folder moved in whole; one not made removed, unless keep."""
-        for name in names:
-            if (self.folder / name).is_dir():
-                self.journal.move_in(name)
-            elif not keep and os.path.lexists(self.out_dir / name):
-                self.journal.remove(name)
+    def _whole(self, names: tuple[str, ...], keep: bool) -> tuple[list[str], list[str]]:
+        """(the folders of names made in folder, to move in whole; those not made, to remove unless keep)."""
+        made = [name for name in names if (self.folder / name).is_dir()]
+        return made, [name for name in names if name not in made and not keep and os.path.lexists(self.out_dir / name)]
 
 
 def _live_files(site: Path) -> set[str] | None:

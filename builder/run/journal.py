@@ -41,6 +41,7 @@ class Journal:
         self.site, self.folder = site, folder
         self.new, self.old = folder / "new", folder / "old"
         self._log: int | None = None
+        self._synced = False
 
     @classmethod
     def begin(cls, site: Path) -> Journal:
@@ -55,11 +56,27 @@ class Journal:
             raise
         return journal
 
-    def move_in(self, path: str) -> None:
-        """Put new/path (a file or a folder) at the site's path; what was there is kept in old/."""
+    def apply(self, moved_in: list[str], removed: list[str]) -> None:
+        """Put each new/PATH of moved_in (a file or a folder) at the site's PATH, and take each PATH
+        of removed out of the site; what was there is kept in old/ until commit(). The journal says
+        all of them, on disk, before the first is made: a power cut cannot leave a move it does not
+        know (a journaling file system keeps the moves that follow in their order)."""
+        steps = [(_REPLACE if os.path.lexists(_inside(self.site, path)) else _ADD, path) for path in moved_in]
+        steps += [(_REMOVE, path) for path in removed]
+        if not steps:
+            return
+        # ASCII escapes: a file name that is not UTF-8 (a surrogate escape) is written and read back as it is
+        os.write(self._log, "".join(json.dumps(step) + "\n" for step in steps).encode("ascii"))
+        self._sync()
+        for step, path in steps:
+            if step == _REMOVE:
+                self._take_out(path)
+            else:
+                self._put_in(path, step)
+
+    def _put_in(self, path: str, step: str) -> None:
         live, kept = _inside(self.site, path), _inside(self.old, path)
-        if os.path.lexists(live):
-            self._note(_REPLACE, path)
+        if step == _REPLACE:
             kept.parent.mkdir(parents=True, exist_ok=True)
             if live.is_dir() and not live.is_symlink():
                 os.replace(live, kept)
@@ -69,21 +86,19 @@ class Journal:
                 except OSError:         # no hard links here (FAT, some network shares): moved, then missing a moment
                     os.replace(live, kept)
         else:
-            self._note(_ADD, path)
             live.parent.mkdir(parents=True, exist_ok=True)
         os.replace(_inside(self.new, path), live)
 
-    def remove(self, path: str) -> None:
-        """Take the site's file or folder at path out of the site (kept in old/ until commit())."""
+    def _take_out(self, path: str) -> None:
         live, kept = _inside(self.site, path), _inside(self.old, path)
-        self._note(_REMOVE, path)
         kept.parent.mkdir(parents=True, exist_ok=True)
         os.replace(live, kept)
         _prune(live.parent, self.site)
 
     def commit(self) -> None:
         """The update is done: forget what it replaced (OSError if the journal cannot say so)."""
-        self._note(_COMMIT, "")
+        os.write(self._log, (json.dumps([_COMMIT, ""]) + "\n").encode("ascii"))
+        self._sync()
         self.close()
         remove(self.folder)
 
@@ -106,9 +121,16 @@ class Journal:
             os.close(self._log)
             self._log = None
 
-    def _note(self, step: str, path: str) -> None:
-        # ASCII escapes: a file name that is not UTF-8 (a surrogate escape) is written and read back as it is
-        os.write(self._log, (json.dumps([step, path]) + "\n").encode("ascii"))
+    def _sync(self) -> None:
+        """The journal on disk, and (the first time) its name in the update's folder."""
+        os.fsync(self._log)
+        if not self._synced:
+            folder = os.open(self.folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)
+            self._synced = True
 
     def _undo(self, step: str, path: str) -> None:
         try:
