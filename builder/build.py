@@ -36,7 +36,7 @@ from builder.model import Asset, Document, Output, RenderedDocument, Settings
 from builder.pdf.typeset import PdfSummary, pdf_articles, pdf_sources, render_pdfs
 from builder.run.cache import CACHE_DIR, Cache, remove_links
 from builder.run.confinement import links_outside
-from builder.run.lock import publication_lock
+from builder.run.lock import build_lock
 from builder.run.output import output_folder
 from builder.run.inplace import write_aside
 from builder.run.update import update_site
@@ -152,7 +152,7 @@ def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: b
     root = root.absolute()
     settings, problems = load_settings(root, keep_going=True)     # its errors are reported with all others
     out_dir = _output_folder(settings, out, problems)
-    with _one_at_a_time(root, progress):  # from here on the build reads its cache and may write
+    with build_lock(root / CACHE_DIR, out_dir, progress):  # from here on the build reads its cache and may write
         return _build(settings, problems, out_dir, drafts=drafts, legacy=out is None, write=write, strict=strict,
                       pdf=pdf, use_cache=use_cache, search=search, progress=progress, session=session)
 
@@ -166,11 +166,6 @@ def _output_folder(settings: Settings, out: Path | None, problems: list[Problem]
 
 def _silent(stage: str, done: int, total: int) -> None:
     pass
-
-
-def _one_at_a_time(root: Path, progress: Progress):
-    return publication_lock(root / CACHE_DIR, lambda: progress("Waiting for another build of this "
-                                                             "publication to finish", 0, 1))
 
 
 def _build(settings: Settings, problems: list[Problem], out_dir: Path, *, drafts: bool, legacy: bool, write: bool,
@@ -363,7 +358,7 @@ def build_pdfs(root: Path, slugs: set[str] | None, *, drafts: bool = False, out:
     root = root.absolute()
     settings, problems = load_settings(root, keep_going=True)
     out_dir = _output_folder(settings, out, problems)
-    with _one_at_a_time(root, progress):      # held until the PDFs are in place
+    with build_lock(root / CACHE_DIR, out_dir, progress):      # held until the PDFs are in place
         remove_links(root / CACHE_DIR)
         stage = _Stages(problems)
         built = _pages(settings, drafts, Cache(root / CACHE_DIR), False, True, progress, stage)

@@ -84,8 +84,12 @@ def test_an_exception_in_a_worker_reaches_the_build_as_itself(tmp_path, monkeypa
 
 HOLD_LOCK = """
 import fcntl, os, sys, time
-descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
-fcntl.lockf(descriptor, fcntl.LOCK_EX)
+if os.path.isdir(sys.argv[1]):      # an output folder's: the folder itself is locked
+    descriptor = os.open(sys.argv[1], os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(descriptor, fcntl.LOCK_EX)
+else:                               # a publication's: its cache's lock file
+    descriptor = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+    fcntl.lockf(descriptor, fcntl.LOCK_EX)
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 """
@@ -108,6 +112,31 @@ def test_a_second_build_waits_for_the_first(tmp_path, deadline):
     holder.wait()
     assert stages[0] == "Waiting for another build of this publication to finish"
     assert waited >= 1.0 and (root / "_site" / "index.html").exists()
+
+
+def test_a_build_into_an_output_folder_another_build_writes_beside_waits(tmp_path, deadline):
+    """Two publications built into one --out at once would each undo the other's unfinished update
+    (its work folder beside the site looks like one a killed build left): the second waits."""
+    import subprocess
+    import sys
+    import time
+
+    root = small(tmp_path / "pub")
+    out = tmp_path / "www" / "site"
+    out.parent.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, str(out.parent), "2"],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline() == "locked\n"      # another publication's build writes there
+    stages = []
+    started = time.monotonic()
+    build(root, pdf=False, out=out, progress=lambda stage, done, total: stages.append(stage))
+    waited = time.monotonic() - started
+    holder.wait()
+    assert "Waiting for another build writing beside the output folder" in stages
+    assert waited >= 1.0 and (out / "index.html").exists()
+    stages.clear()
+    build(root, pdf=False, out=out, progress=lambda stage, done, total: stages.append(stage))
+    assert not [stage for stage in stages if stage.startswith("Waiting")]      # released with the build
 
 
 def test_a_build_that_was_killed_leaves_nothing_locked(tmp_path, deadline):

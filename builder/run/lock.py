@@ -1,5 +1,7 @@
 """One build of a publication at a time: `dossier serve` rebuilding while `dossier build` runs
-would otherwise write the same cache and swap the same site folder."""
+would otherwise write the same cache and swap the same site folder. And one build writing beside
+an output folder at a time: two publications built into the same --out would each take the
+other's unfinished update for one a killed build left, and undo it (run/journal.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 LOCK_NAME = "lock"            # in the cache folder; the cache keeps it when it clears itself
-_held = threading.local()     # how deep this thread is in builds holding the lock (build_pdfs calls build)
+_held = threading.local()     # how deep this thread is in builds holding the locks (build_pdfs calls build)
 
 
 @contextmanager
@@ -60,6 +62,57 @@ def _locked(folder: Path, waiting: Callable[[], None]) -> int | None:
             waiting()
             fcntl.lockf(descriptor, fcntl.LOCK_EX)
     except OSError:             # no locks on this file system (NFS without lockd, some FUSE mounts)
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+@contextmanager
+def build_lock(cache: Path, out_dir: Path, progress: Callable[[str, int, int], None]) -> Iterator[None]:
+    """What a build holds: its publication's lock (in its cache folder), then its output folder's."""
+    with publication_lock(cache, lambda: progress("Waiting for another build of this publication to finish", 0, 1)), \
+            output_lock(out_dir, lambda: progress("Waiting for another build writing beside the output folder", 0, 1)):
+        yield
+
+
+@contextmanager
+def output_lock(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
+    """Hold a lock on the folder out_dir is in (made if missing: the build makes it anyway) while
+    the block runs; if another process holds it, call waiting() and wait. Builds write their work
+    folders beside the output folder (.NAME.new-*, .NAME.update-*), so that is what is locked: two
+    sites in one folder are built one after the other. The lock (flock, on the folder itself: no
+    file is added there) ends with the process; a nested build of this thread does not lock again,
+    nor does a system or file system without locks."""
+    depth = getattr(_held, "output", 0)
+    descriptor = None if depth else _folder_locked(Path(os.path.realpath(out_dir)).parent, waiting)
+    _held.output = depth + 1
+    try:
+        yield
+    finally:
+        _held.output = depth
+        if descriptor is not None:
+            os.close(descriptor)
+
+
+def _folder_locked(folder: Path, waiting: Callable[[], None]) -> int | None:
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:             # the build says what is wrong with the folder
+        return None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            waiting()
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+    except OSError:
         os.close(descriptor)
         return None
     return descriptor
