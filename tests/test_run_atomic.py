@@ -128,6 +128,56 @@ def test_sigkill_leaves_the_previous_site_and_the_next_build_recovers(edited, mo
     assert any("An added paragraph." in page.read_text(encoding="utf-8") for page in pages)
 
 
+SLOW_INDEXER = """
+import os, sys, time
+output = sys.argv[sys.argv.index("--output-path") + 1]
+os.makedirs(output)
+with open(os.path.join(output, "pid"), "w") as stream:
+    stream.write(str(os.getpid()))
+os.rename(os.path.join(output, "pid"), os.path.join(output, "begun"))
+time.sleep(60)
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether process pid runs (a zombie no longer does: ended, not yet reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not shutil.which("setpriv"),
+                    reason="the search indexer ends with the build through Linux's parent-death signal (util-linux setpriv)")
+def test_the_search_indexer_ends_with_a_build_killed_alone(edited, tmp_path):
+    """The OOM killer or `kill -9 PID` ends the build, not its process group: the indexer, left
+    running, would go on writing into the update folder the next build removes. Here it is one that
+    takes a minute (a `pagefind` module first on the build's path); it must end with the build."""
+    from builder.run.write import site_folder
+
+    root, before = edited
+    write(tmp_path / "slow" / "pagefind" / "__init__.py", "")
+    write(tmp_path / "slow" / "pagefind" / "__main__.py", SLOW_INDEXER)
+    process = subprocess.Popen([sys.executable, "-m", "builder", "-C", str(root), "build", "--no-pdf"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                               env=dict(os.environ, CI="true", PYTHONPATH=f"{tmp_path / 'slow'}{os.pathsep}{REPOSITORY}"))
+    try:
+        _wait_for(root, process, "._site.update-*/new/pagefind/begun")
+        [begun] = root.glob("._site.update-*/new/pagefind/begun")
+        indexer = int(begun.read_text())
+        process.kill()                              # the build alone
+        process.communicate(timeout=60)
+        deadline = time.monotonic() + 5
+        while _running(indexer) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert not _running(indexer), "the search indexer outlived the build"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL) if process.poll() is None else None
+    site_folder(root / "_site")
+    assert snapshot(root / "_site") == before
+    assert leftovers(root / "_site") == []
+
+
 def test_a_build_killed_between_the_two_renames_is_recovered(tmp_path):
     """SIGKILL after the old site was moved aside and before the new one took its place."""
     root = _small(tmp_path / "pub")

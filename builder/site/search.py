@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import itertools
@@ -116,7 +117,8 @@ def reindex(site_dir: Path, language: str, run: Indexing) -> int | None:
 
 def _run_pagefind(site_dir: Path, bundle: Path, *options: str,
                   started: Callable[[subprocess.Popen], None] | None = None) -> int:
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(bundle), *options]
+    command = _ending_with_us([sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-path", str(bundle),
+                               *options])
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as exc:
@@ -135,6 +137,24 @@ def _run_pagefind(site_dir: Path, bundle: Path, *options: str,
     _canonicalize_filters(bundle)
     match = re.search(r"Indexed (\d+) page", stdout)
     return int(match.group(1)) if match else 0
+
+
+def _ending_with_us(command: list[str]) -> list[str]:
+    """command, run so that it ends when the thread starting it does: a build killed outright (the
+    OOM killer, `kill -9`) would leave Pagefind running, writing into a work folder the next build
+    removes. Linux's parent-death signal, set by util-linux's setpriv (which then runs the command
+    in its own process; `python -m pagefind` runs Pagefind in its own too); as it is elsewhere."""
+    return [*_death_signal(), *command]
+
+
+@functools.cache
+def _death_signal() -> tuple[str, ...]:
+    setpriv = shutil.which("setpriv") if sys.platform.startswith("linux") else None
+    try:
+        usage = subprocess.run([setpriv, "--help"], capture_output=True, text=True, timeout=10).stdout if setpriv else ""
+    except (OSError, subprocess.SubprocessError):
+        usage = ""
+    return (setpriv, "--pdeathsig", "KILL", "--") if "--pdeathsig" in usage else ()
 
 
 _HEADER = b"pagefind_dcd"
