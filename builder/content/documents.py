@@ -152,6 +152,8 @@ def _load_document(root: Path, path: Path, relpath: str, kind: str,
 
 def _without_unprintable(body: str, relpath: str, body_line: int, problems: list[Problem]) -> str:
     """body with each unprintable character replaced by a space (columns stay right), a warning for each."""
+    if UNPRINTABLE.search(body) is None:        # the common case: one pass over the text, not two
+        return body
     for match in UNPRINTABLE.finditer(body):
         line, col = line_col(body, match.start())
         problems.append(warning(relpath, body_line + line - 1, col,

@@ -48,7 +48,7 @@ from builder.markdown import MarkdownResult, create_parser, parse_markdown, rend
 from builder.markdown.citations import Cluster
 from builder.markdown.evidence import EvidenceBox
 from builder.model import CitationUse, Document, EvidenceRecord, Heading, RenderedDocument, Settings
-from builder.run.cache import Cache, digest, file_digest
+from builder.run.cache import Cache, digest, file_digest, text_digest
 from builder.site.theme import page_ids
 from builder.site.views import ReferenceView
 from builder.site.words import N_
@@ -112,7 +112,7 @@ class BodyRenderer:
     def parse(self, documents: list[Document], progress: Callable) -> tuple[list[ParsedBody], list[Problem]]:
         """Every document's citation keys (parsing only what the cache does not know)."""
         progress("Parsing Markdown", 0, len(documents))
-        keys = [digest([CACHE_FORMAT, d.relpath, d.body_line, d.body, self._site_map]) for d in documents]
+        keys = [text_digest([CACHE_FORMAT, d.relpath, d.body_line, self._site_map], d.body) for d in documents]
         known = [self.cache.get("parse", key) for key in keys]
         known = [k if k is not None and all(c in self.bibliography for c in k["keys"]) else None for k in known]
         drafts = iter(self._drafts([d for d, k in zip(documents, known) if k is None],
