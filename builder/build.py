@@ -137,6 +137,7 @@ class Formatted:
     sources: object                     # csl.citations.Sources
     cite_this: dict[str, str]           # each article's own reference, by slug
     source_urls: dict[str, str]         # each cited source's page
+    body_keys: dict[str, str]           # what each document's body was made from (its cache key), by URL
 
 
 def build(root: Path, *, drafts: bool = False, out: Path | None = None, write: bool = True,
@@ -242,9 +243,9 @@ def _pages(settings: Settings, drafts: bool, cache: Cache, strict: bool, pdf: bo
     site = stage("assemble", assemble_site, formatted.rendered, settings.menu, formatted.sources.order,
                  formatted.source_urls)
     views = stage("views", build_views, site, formatted.sources, inputs.bibliography, settings, pdf, formatted.cite_this,
-                  inputs.words, session and session.views)
+                  inputs.words, session and session.views, formatted.body_keys)
     if memo:
-        memo.begin(settings, inputs.words.signature(), theme_dirs(settings))
+        memo.begin(settings, inputs.words.signature(), theme_dirs(settings), views.made_from)
     outputs = stage("pages", render_pages, site, views, settings, env, inputs.assets, inputs.words, memo)
     return Pages(inputs, site, views, env, outputs + stage("data", render_data, site, formatted.sources,
                                                            inputs.bibliography, settings, inputs.words, memo))
@@ -289,7 +290,7 @@ def format_bodies(inputs: Inputs, renderer: BodyRenderer, parsed: list[ParsedBod
             [article_item(d, settings) for d in articles], [d.language for d in articles])))
         rendered, found = renderer.render(parsed, by_language, formatter, urls, strict, progress, memo)
         sources = formatter.sources(items, inputs.bibliography.biblatex_for(sorted(items)))
-    return Formatted(rendered, sources, cite_this, urls), problems + found
+    return Formatted(rendered, sources, cite_this, urls, renderer.keys), problems + found
 
 
 @contextmanager

@@ -39,6 +39,22 @@ def publication(request, tmp_path_factory) -> Path:
 _SESSIONS: dict[Path, Session | None] = {}
 
 
+@pytest.fixture(autouse=True)
+def recorded_view_digests_are_the_views(monkeypatch):
+    """A document's view digested as the last build's view made from the same (site/memo.py) has
+    the digest of its own values, whatever the edit: what a view is made from leaves nothing out."""
+    original, recorded = page_memo.PageMemo._whole_view_digest, []
+
+    def checked(memo, view):
+        found = original(memo, view)
+        assert found == page_memo.digest_of(view), f"{view.url}: the recorded digest is not the view's"
+        recorded.extend(key for key, digest in memo.views.items() if memo._previous_views.get(key) == digest)
+        return found
+
+    monkeypatch.setattr(page_memo.PageMemo, "_whole_view_digest", checked)
+    return recorded
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     skipped = (MARKER, *SEARCH_BUNDLES)
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
@@ -73,9 +89,23 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
-def test_nothing_changed_renders_nothing(publication, tmp_path):
+def test_nothing_changed_renders_nothing(publication, tmp_path, recorded_view_digests_are_the_views):
     (publication / ".dossier-cache" / "last-build.json").unlink()     # not skipped as a whole: page by page
     assert _rebuilt_as_cold(publication, tmp_path) == []
+    if _SESSIONS[publication] is None:      # a new process: the views' digests are the last build's
+        assert recorded_view_digests_are_the_views
+
+
+@pytest.mark.parametrize("views", [[1, 2], {"a" * 64: 5}, "x", None])
+def test_a_damaged_record_of_view_digests_only_costs_time(publication, tmp_path, views):
+    import json
+
+    record = publication / ".dossier-cache" / "pages.json"
+    data = json.loads(record.read_text(encoding="utf-8"))
+    data["views"] = views if not isinstance(views, dict) else {key: 5 for key in data.get("views", {})} | views
+    record.write_text(json.dumps(data), encoding="utf-8")
+    (publication / ".dossier-cache" / "last-build.json").unlink(missing_ok=True)
+    _rebuilt_as_cold(publication, tmp_path)
 
 
 def test_body_edit_renders_the_article_not_the_lists_it_is_on(publication, tmp_path):

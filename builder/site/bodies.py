@@ -168,6 +168,7 @@ class BodyRenderer:
         item_digests: dict[tuple[int, str], str] = {}       # each entry's digest, once per language
         keys = [self._render_key(body, body_items, item_digests, formatter, snapshots, source_urls, strict)
                 for body, body_items in zip(bodies, items_of)]
+        self.keys = {body.document.url: key for body, key in zip(bodies, keys)}     # what each body is made from
         cached = [self.cache.get("body", key) for key in keys]
         missing = [index for index, stored in enumerate(cached) if stored is None]
         drafts = {index: bodies[index].draft for index in missing}

@@ -196,19 +196,32 @@ class Views:
     years: tuple[GroupView, ...]
     sources: tuple[SourceView, ...]
     most_cited: tuple[SourceView, ...] = ()
+    # What each document's view was made from, by the view's id: (the view, what every document's
+    # view is made from, its document, its body's cache key, its own reference); site/memo.py takes
+    # a view's digest from the last build's when they are the same, instead of digesting its values.
+    made_from: dict = field(default_factory=dict, repr=False)
 
 
 MOST_CITED = 8
 
 
 def build_views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
-                with_pdf: bool, cite_this: dict[str, str], words: Words, memo: dict | None = None) -> Views:
+                with_pdf: bool, cite_this: dict[str, str], words: Words, memo: dict | None = None,
+                body_keys: dict[str, str] | None = None) -> Views:
     """Views of every document, grouping and source; with_pdf links each article's PDF; cite_this
     is each article's own reference by slug, as HTML. What they say, they say in the publication's
     language (the pages that list evidence and sources are in it). memo (`dossier serve`): each
-    document's last view, kept while it is made from the same values."""
+    document's last view, kept while it is made from the same values. body_keys: each document's
+    body's cache key, by URL (for Views.made_from)."""
     with in_language(settings.language):
-        return _views(site, sources, bibliography, settings, with_pdf, cite_this, words, memo)
+        views = _views(site, sources, bibliography, settings, with_pdf, cite_this, words, memo)
+    common = ({source.key: source.url for source in site.sources}, sources, settings, with_pdf)
+    for r in site.articles + site.pages if body_keys else ():
+        view = views.documents[r.document.url]
+        if body_keys.get(r.document.url):
+            views.made_from[id(view)] = (view, common, r.document, body_keys[r.document.url],
+                                         cite_this.get(r.document.slug, ""))
+    return views
 
 
 def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
