@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from operator import attrgetter
 from dataclasses import fields
 from pathlib import Path
 from typing import Callable
@@ -46,6 +47,11 @@ from builder.site.views import ArticleView, CitingView, EvidenceView, GroupView,
 FORMAT = 2
 _VIEWS = {ArticleView, CitingView, EvidenceView, GroupView, SourceView, SiteView}
 _HOLDING_VIEWS = {CitingView, EvidenceView, GroupView, SourceView}   # views with views in them
+# Fields of those that hold no view by their type (text, numbers, search facets): taken as they are,
+# not walked value by value for views to replace. (A view in one would only be digested whole.)
+_PLAIN = {"str", "int", "bool", "Markup", "tuple[str, ...]", "tuple[SearchFacet, ...]"}
+_FIELDS = {kind: (attrgetter(*kind.__slots__), tuple(f.type not in _PLAIN for f in fields(kind)))
+           for kind in _HOLDING_VIEWS}
 OF_BODY = frozenset(f.name for f in fields(ArticleView) if f.metadata.get("of_body"))
 _NOT_OF_BODY = tuple(f.name for f in fields(ArticleView) if f.name not in OF_BODY)
 
@@ -175,6 +181,8 @@ class PageMemo:
     def _shallow(self, value: object, bodies: bool) -> object:
         """value with each view object in it replaced by the view's digest."""
         kind = type(value)
+        if kind is CitingView:      # one per source and article citing it, in one source's view: not worth a digest of its own
+            return ("CitingView", self._view_digest(value.article, bodies), value.contexts)
         if kind in _VIEWS:
             return self._view_digest(value, bodies)
         if kind is Deferred:
@@ -194,7 +202,9 @@ class PageMemo:
         if found is None:
             kind = type(view)
             if kind in _HOLDING_VIEWS:
-                shallow = (kind.__name__, *(self._shallow(getattr(view, name), bodies) for name in kind.__slots__))
+                values, walked = _FIELDS[kind]
+                shallow = (kind.__name__, *(self._shallow(value, bodies) if walk else value
+                                            for value, walk in zip(values(view), walked)))
             elif kind is ArticleView and not bodies:
                 shallow = (kind.__name__, *(getattr(view, name) for name in _NOT_OF_BODY))
             elif kind is ArticleView:
