@@ -4,6 +4,7 @@ template (themes/default/templates/_charts.html) draws, with no drawing left to 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from builder.evidence.grades import CREDIBILITY, RELIABILITY
@@ -97,16 +98,16 @@ def sourcing_profile(records) -> SourcingProfile | None:
     if not records:
         return None
     grades = [split_grade(record.grade) for record in records]
-    numbers = list(CREDIBILITY) + ([""] if any(letter and not number for letter, number in grades) else [])
+    numbers = tuple(CREDIBILITY) + (("",) if any(letter and not number for letter, number in grades) else ())
     tally = {(letter, number): 0 for letter in RELIABILITY for number in numbers}
     for grade in grades:
         if grade[0]:
             tally[grade] += 1
     fullest = max(tally.values()) or 1
-    cells = tuple(ProfileCell(letter, number, count, GRID_LEFT + column * CELL, GRID_TOP + row * CELL,
-                              round(MAX_SHADE * (0.3 + 0.7 * count / fullest), 3) if count else 0)
-                  for (letter, number), count in tally.items()
-                  for row, column in [(list(RELIABILITY).index(letter), numbers.index(number))])
+    empty, rows, columns = _grid(numbers)
+    cells = tuple(ProfileCell(letter, number, count, empty[letter, number].x, empty[letter, number].y,
+                              round(MAX_SHADE * (0.3 + 0.7 * count / fullest), 3)) if count else empty[letter, number]
+                  for (letter, number), count in tally.items())
     grid_width, grid_height = CELL * len(numbers), CELL * len(RELIABILITY)
     states = [_state(record.status) for record in records]
     counts = tuple((status, states.count(status)) for status in STATUSES)
@@ -119,11 +120,21 @@ def sourcing_profile(records) -> SourcingProfile | None:
     bar_y = GRID_TOP + grid_height + 30
     graded = sum(1 for letter, _ in grades if letter)
     return SourcingProfile(
-        len(records), graded, len(records) - graded, dict(counts)["verified"], cells,
-        tuple(Axis(letter, RELIABILITY[letter], GRID_TOP + row * CELL + CELL // 2) for row, letter in enumerate(RELIABILITY)),
-        tuple(Axis(number, CREDIBILITY.get(number, ""), GRID_LEFT + column * CELL + CELL // 2) for column, number in enumerate(numbers)),
+        len(records), graded, len(records) - graded, dict(counts)["verified"], cells, rows, columns,
         tuple(parts), counts, PROFILE_WIDTH, bar_y + BAR_HEIGHT + 4,
         grid_width=grid_width, grid_height=grid_height, bar_y=bar_y)
+
+
+@functools.cache
+def _grid(numbers: tuple[str, ...]) -> tuple[dict[tuple[str, str], ProfileCell], tuple[Axis, ...], tuple[Axis, ...]]:
+    """A profile grid's empty cells (by grade) and its axes, for the credibility numbers it shows: the
+    same for every profile with those columns, so made once (the values are immutable)."""
+    empty = {(letter, number): ProfileCell(letter, number, 0, GRID_LEFT + column * CELL, GRID_TOP + row * CELL, 0)
+             for row, letter in enumerate(RELIABILITY) for column, number in enumerate(numbers)}
+    rows = tuple(Axis(letter, RELIABILITY[letter], GRID_TOP + row * CELL + CELL // 2) for row, letter in enumerate(RELIABILITY))
+    columns = tuple(Axis(number, CREDIBILITY.get(number, ""), GRID_LEFT + column * CELL + CELL // 2)
+                    for column, number in enumerate(numbers))
+    return empty, rows, columns
 
 
 def _state(status: str) -> str:
