@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -15,6 +15,7 @@ from builder.model import Heading, RenderedDocument, Settings
 from builder.run.digests import Remembered
 from builder.site.charts import SourcingProfile, sourcing_profile
 from builder.site.evidence_views import EvidenceView, evidence_view, shorten
+from builder.site.later import Later, made_when_read, replaced
 from builder.site.metadata import MetaTag, highwire_tags, json_ld, open_graph, plain_title, short_label, year_of
 from builder.site.notices import NoticeView, notice_views
 from builder.site.reuse import ViewInputs
@@ -118,6 +119,10 @@ class ArticleView:
     @property
     def updated_text(self) -> str:
         return long_date(dt.date.fromisoformat(self.updated)) if self.updated else ""
+
+
+# Made when first read (site/later.py): only the article's own page shows them.
+made_when_read(ArticleView, ("bibliography", "head_tags", "json_ld", "sourcing"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,13 +251,13 @@ def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: S
 
     documents.update((r.document.url, view(r, cite_this.get(r.document.slug, ""))) for r in site.articles + site.pages)
     for url, others in site.translations.items():
-        documents[url] = replace(documents[url], translations=tuple(_translation(documents[o.document.url])
+        documents[url] = replaced(documents[url], translations=tuple(_translation(documents[o.document.url])
                                                                     for o in others))
     editions = tuple(EditionView(e.slug, e.title, edition_pdf_url(e.slug), e.articles)
                      for e in choose_editions(settings, [r.document for r in site.articles])[0])   # their problems are load's
     if with_pdf:
         for r in site.articles:
-            documents[r.document.url] = replace(documents[r.document.url], editions=tuple(
+            documents[r.document.url] = replaced(documents[r.document.url], editions=tuple(
                 Link(e.title, e.url) for e in editions if r.document.slug in e.articles))
     years, tag_views, author_views = (tuple(group(g) for g in groups) for groups in (site.years, site.tags, site.authors))
     source_views = tuple(source_view(source) for source in site.sources)
@@ -327,19 +332,30 @@ def _article_view(rendered: RenderedDocument, source_urls: dict[str, str], sourc
         reading_minutes=rendered.reading_minutes, word_count=rendered.word_count,
         toc=rendered.toc, body=rendered.html if isinstance(rendered.html, Markup) else Markup(rendered.html),
         bibliography=() if doc.citation_metadata.suppress_bibliography else
-        tuple(ReferenceView(key, Markup(html), source_urls.get(key, "")) for key, html in rendered.bibliography),
+        Later(_references, rendered.bibliography, source_urls),
         cite_this=Markup(cite_this if is_article else ""),
         downloads=tuple(Link(label, doc.url + name) for label, name in DOWNLOADS) if is_article else (),
-        head_tags=(highwire_tags(doc, settings, references, settings.base_url + pdf_url if pdf_url else "", made)
-                   if is_article else ()) + open_graph(doc, settings),
-        json_ld=Markup(json_ld(doc, settings, references, made)) if is_article else Markup(""),
+        head_tags=Later(_head_tags, doc, settings, references, settings.base_url + pdf_url if pdf_url else "", made),
+        json_ld=Later(_json_ld, doc, settings, references, made) if is_article else Markup(""),
         search_type=doc.kind, search_date=doc.date.isoformat() if doc.date else "",
         search_filters=_facets(rendered, references, sources.labels), pdf_url=pdf_url,
         extra=doc.extra, language=doc.language or settings.language, references_in_body=rendered.references_in_body,
         references_title=Markup(rendered.references_title), has_code='<pre class="highlight"' in rendered.html,
         evidence_data=doc.url + EVIDENCE_DATA if rendered.evidence else "", notices=notice_views(doc),
-        sourcing=sourcing_profile(rendered.evidence),
+        sourcing=Later(sourcing_profile, rendered.evidence) if rendered.evidence else None,
         history_url=history_url(settings.history_url, doc.relpath, doc.slug) if settings.history_url and is_article else "")
+
+
+def _references(bibliography: tuple[tuple[str, str], ...], source_urls: dict[str, str]) -> tuple[ReferenceView, ...]:
+    return tuple(ReferenceView(key, Markup(html), source_urls.get(key, "")) for key, html in bibliography)
+
+
+def _head_tags(doc, settings: Settings, references: list[dict], pdf_url: str, made: dict | None) -> tuple[MetaTag, ...]:
+    return (highwire_tags(doc, settings, references, pdf_url, made) if doc.kind == "article" else ()) + open_graph(doc, settings)
+
+
+def _json_ld(doc, settings: Settings, references: list[dict], made: dict | None) -> Markup:
+    return Markup(json_ld(doc, settings, references, made))
 
 
 def _facets(rendered: RenderedDocument, references: list[dict], labels: dict[str, str]) -> tuple[SearchFacet, ...]:
