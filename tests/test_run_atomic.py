@@ -238,14 +238,20 @@ def test_a_full_disk_leaves_the_previous_site(tmp_path, monkeypatch, cli, target
     assert leftovers(site) == []
 
 
+@pytest.mark.parametrize("legacy", [False, True])
 @pytest.mark.parametrize("restore_fails", [False, True])
-def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch, restore_fails):
-    """The second rename (new site into place) fails: the old site goes back, or the next build puts it back."""
+def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch, restore_fails, legacy):
+    """The second rename (new site into place) fails: the old site goes back, or the next build puts it
+    back; a site built before the marker (a home page and a search index) too."""
     from builder.model import Output
     from builder.run.write import write_site
 
     site = tmp_path / "_site"
-    write_site([Output("index.html", b"old")], site)
+    if legacy:
+        write(site / "index.html", "old")
+        write(site / "pagefind" / "pagefind-entry.json", "{}")
+    else:
+        write_site([Output("index.html", b"old")], site)
     monkeypatch.setattr("builder.run.write._exchange", lambda new, current: False)     # the two-rename swap
     _disk_full_after(monkeypatch, os, "replace", 2 if restore_fails else 99)
     if not restore_fails:
@@ -259,13 +265,15 @@ def test_a_failed_swap_puts_the_previous_site_back(tmp_path, monkeypatch, restor
 
         monkeypatch.setattr(os, "replace", replace_failing_once)
     with pytest.raises(BuildFailed) as failed:
-        write_site([Output("index.html", b"new")], site)
+        write_site([Output("index.html", b"new")], site, legacy=legacy)
     monkeypatch.undo()
     [problem] = failed.value.problems
     if restore_fails:
         [work] = leftovers(site)
-        assert problem.message.endswith(f"the previous site is in {work}/old, and the next build puts it back")
-        write_site([Output("index.html", b"newer")], site)
+        assert problem.message.endswith(f"the previous site is in {tmp_path / work / 'old'}, and the next build "
+                                        "puts it back")
+        assert not site.exists() and (tmp_path / work / "old" / "index.html").read_bytes() == b"old"
+        write_site([Output("index.html", b"newer")], site, legacy=legacy)
         assert (site / "index.html").read_bytes() == b"newer"
     else:
         assert problem.message == "cannot write the site (Invalid cross-device link); the previous site is unchanged"

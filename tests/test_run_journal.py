@@ -337,7 +337,7 @@ def test_a_commit_that_cannot_be_noted_puts_the_previous_site_back(site, monkeyp
     original = os.write
 
     def full_disk(descriptor, data):
-        if b'"commit"' in data:
+        if b'"commit"' in bytes(data):
             raise OSError(28, "No space left on device")
         return original(descriptor, data)
 
@@ -372,6 +372,27 @@ def test_the_journal_is_on_disk_before_the_first_move(site, monkeypatch):
     moved = sum(1 for output in NEW if (site / output.path).read_bytes() != dict((o.path, o.content) for o in OLD).get(output.path))
     assert events[syncs[0]][1] >= moved + 1         # every move noted (and the removal of gone/)
     assert events[-1][0] == "fsync"                 # the commit
+
+
+def test_a_journal_written_in_pieces_holds_every_move(site, monkeypatch):
+    """A write to a nearly full disk may write part of what it is given: the rest is written too."""
+    original = os.write
+    monkeypatch.setattr(os, "write", lambda descriptor, data: original(descriptor, bytes(data[:7])))
+    update = write_aside(NEW, site)
+    update.ready()
+    monkeypatch.undo()
+    steps = (update.journal.folder / "journal").read_text().splitlines()
+    assert len(steps) >= 4 and all(line.startswith("[") and line.endswith("]") for line in steps)
+    update.journal.undo()                           # what a kill now would leave the next build to do
+    assert (site / "index.html").read_bytes() == b"home" and not (site / "c").exists()
+
+
+def test_a_work_folder_killed_as_its_stamp_was_written_is_removed(site):
+    folder = site.with_name("._site.update-stamp000")
+    folder.mkdir()
+    (folder / "stamp").write_bytes(b"")             # created, not yet written
+    recover(site)
+    assert not folder.exists()
 
 
 @pytest.mark.parametrize("extra", ["editions", "editions/index.html/x", "C/other.html"])

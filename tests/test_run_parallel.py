@@ -8,7 +8,7 @@ import pytest
 
 from builder.build import build
 from builder.errors import BuildFailed
-from helpers import write
+from helpers import REPOSITORY, write
 
 
 def small(root: Path) -> Path:
@@ -137,6 +137,41 @@ def test_a_build_into_an_output_folder_another_build_writes_beside_waits(tmp_pat
     stages.clear()
     build(root, pdf=False, out=out, progress=lambda stage, done, total: stages.append(stage))
     assert not [stage for stage in stages if stage.startswith("Waiting")]      # released with the build
+
+
+KILLED_WITH_A_WORKER = """
+import os, signal, sys, time
+from pathlib import Path
+from builder.run.lock import output_lock
+with output_lock(Path(sys.argv[1]) / "site", lambda: None):
+    if os.fork() == 0:              # a worker of the build (parsing, rendering), still busy
+        time.sleep(30)
+        os._exit(0)
+    print("locked", flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_build_killed_with_its_workers_still_running_leaves_its_output_folder_unlocked(tmp_path, deadline):
+    """The OOM killer ends the build, not the processes it forked: they must not keep its lock."""
+    import fcntl
+    import subprocess
+    import sys
+
+    folder = tmp_path / "www"
+    folder.mkdir()
+    killed = subprocess.Popen([sys.executable, "-c", KILLED_WITH_A_WORKER, str(folder)], stdout=subprocess.PIPE,
+                              text=True, env=dict(os.environ, PYTHONPATH=str(REPOSITORY)), start_new_session=True)
+    try:
+        assert killed.stdout.readline() == "locked\n"
+        killed.wait(timeout=30)
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)      # free at once: no worker holds it
+        finally:
+            os.close(descriptor)
+    finally:
+        os.killpg(killed.pid, 9)
 
 
 def test_a_build_that_was_killed_leaves_nothing_locked(tmp_path, deadline):

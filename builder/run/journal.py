@@ -66,7 +66,7 @@ class Journal:
         if not steps:
             return
         # ASCII escapes: a file name that is not UTF-8 (a surrogate escape) is written and read back as it is
-        os.write(self._log, "".join(json.dumps(step) + "\n" for step in steps).encode("ascii"))
+        _write_all(self._log, "".join(json.dumps(step) + "\n" for step in steps).encode("ascii"))
         self._sync()
         for step, path in steps:
             if step == _REMOVE:
@@ -97,7 +97,7 @@ class Journal:
 
     def commit(self) -> None:
         """The update is done: forget what it replaced (OSError if the journal cannot say so)."""
-        os.write(self._log, (json.dumps([_COMMIT, ""]) + "\n").encode("ascii"))
+        _write_all(self._log, (json.dumps([_COMMIT, ""]) + "\n").encode("ascii"))
         self._sync()
         self.close()
         remove(self.folder)
@@ -177,6 +177,12 @@ def made_here(site: Path, kind: str) -> list[tuple[Path, str]]:
     found = []
     for folder in candidates:
         try:
+            stamp = os.lstat(folder / STAMP)
+            if stat.S_ISREG(stamp.st_mode) and stamp.st_size == 0 and os.listdir(folder) == [STAMP]:
+                os.unlink(folder / STAMP)   # killed as it wrote the stamp: an empty file is all there is
+        except OSError:
+            pass
+        try:
             folder.rmdir()              # a build killed as it made the folder: only an empty one goes
             continue
         except OSError:
@@ -248,11 +254,21 @@ def remove(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _write_all(descriptor: int, data: bytes) -> None:
+    """Write all of data (a write to a nearly full disk may write part of it; OSError if the rest cannot be)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(descriptor, view)
+        if written <= 0:
+            raise OSError(28, "No space left on device")
+        view = view[written:]
+
+
 def _create(path: Path, content: bytes, keep_open: bool = False) -> int | None:
     """Create path (never through a link, never over a file) with content; its descriptor if keep_open."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
                          | getattr(os, "O_CLOEXEC", 0), 0o644)
-    os.write(descriptor, content)
+    _write_all(descriptor, content)
     if keep_open:
         return descriptor
     os.close(descriptor)

@@ -81,17 +81,40 @@ def output_lock(out_dir: Path, waiting: Callable[[], None]) -> Iterator[None]:
     the block runs; if another process holds it, call waiting() and wait. Builds write their work
     folders beside the output folder (.NAME.new-*, .NAME.update-*), so that is what is locked: two
     sites in one folder are built one after the other. The lock (flock, on the folder itself: no
-    file is added there) ends with the process; a nested build of this thread does not lock again,
-    nor does a system or file system without locks."""
+    file is added there) ends with the process: the processes it forks (parsing, rendering) close
+    their copy of it at once, or one outliving a killed build would hold it for good. A nested build
+    of this thread does not lock again, nor does a system or file system without locks, nor a
+    folder that cannot be opened for reading (the build says what is wrong with it)."""
     depth = getattr(_held, "output", 0)
     descriptor = None if depth else _folder_locked(Path(os.path.realpath(out_dir)).parent, waiting)
     _held.output = depth + 1
+    if descriptor is not None:
+        _HELD_FOLDERS.add(descriptor)
     try:
         yield
     finally:
         _held.output = depth
         if descriptor is not None:
+            _HELD_FOLDERS.discard(descriptor)
             os.close(descriptor)
+
+
+_HELD_FOLDERS: set[int] = set()     # the descriptors holding output locks in this process
+
+
+def _close_in_child() -> None:
+    """In a forked process: close the output locks' descriptors (an flock belongs to the open file,
+    which a fork shares; closing this copy leaves the parent's lock as it is)."""
+    for descriptor in _HELD_FOLDERS:
+        try:
+            os.close(descriptor)
+        except OSError:
+            pass
+    _HELD_FOLDERS.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_in_child)
 
 
 def _folder_locked(folder: Path, waiting: Callable[[], None]) -> int | None:

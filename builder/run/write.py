@@ -223,11 +223,11 @@ class StagedSite:
                 os.replace(staging, out_dir)
             except OSError as exc:
                 kept = "the previous site is unchanged"
-                if is_site(retired) and not out_dir.exists():
+                if not os.path.lexists(out_dir) and any(retired.iterdir()):    # moved aside: put back
                     try:
                         os.replace(retired, out_dir)
                     except OSError:
-                        kept = f"the previous site is in {self.work.name}/old, and the next build puts it back"
+                        kept = f"the previous site is in {retired}, and the next build puts it back"
                 if kept.endswith("unchanged"):
                     remove_work(self.work)
                 self._published = True      # nothing left to discard
@@ -387,7 +387,7 @@ def _recover(out_dir: Path) -> None:
     back if moved aside; an update in place), in folders this machine made for it (run/journal.py)."""
     for work, _ in made_here(out_dir, WHOLE):
         retired = work / "old"
-        if not os.path.lexists(out_dir) and is_site(retired):
+        if not os.path.lexists(out_dir) and retired.is_dir() and any(retired.iterdir()):    # the site, moved aside
             os.replace(retired, out_dir)
         remove_work(work)
     recover_updates(out_dir)
