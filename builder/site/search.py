@@ -142,8 +142,8 @@ def _run_pagefind(site_dir: Path, bundle: Path, *options: str,
 def _ending_with_us(command: list[str]) -> list[str]:
     """command, run so that it ends when the thread starting it does: a build killed outright (the
     OOM killer, `kill -9`) would leave Pagefind running, writing into a work folder the next build
-    removes. Linux's parent-death signal, set by util-linux's setpriv (which then runs the command
-    in its own process; `python -m pagefind` runs Pagefind in its own too); as it is elsewhere."""
+    removes. Linux's parent-death signal, set by util-linux's setpriv, which then becomes the command
+    (exec; `python -m pagefind` becomes Pagefind the same way, keeping it); as it is elsewhere."""
     return [*_death_signal(), *command]
 
 
