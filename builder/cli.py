@@ -50,7 +50,14 @@ def _progress():
 @click.pass_context
 def main(ctx: click.Context, directory: Path) -> None:
     """Dossier: build a searchable site and a PDF edition from sourced research."""
+    import gc
+
     from builder.config.settings import find_publication
+
+    # A build makes millions of objects that live until it ends, and few cycles: with Python's
+    # thresholds the collector scans them all again and again (0.1 s of a 1.4 s rebuild at 1,000
+    # articles). Young objects are still collected every 50,000 allocations.
+    gc.set_threshold(50_000, 20, 100)
 
     ctx.meta["dossier.start"] = directory      # where `init` starts a publication: here, not above
     ctx.obj = find_publication(directory)
