@@ -43,15 +43,15 @@ _SESSIONS: dict[Path, Session | None] = {}
 def recorded_view_digests_are_the_views(monkeypatch):
     """A document's view digested as the last build's view made from the same (site/memo.py) has
     the digest of its own values, whatever the edit: what a view is made from leaves nothing out."""
-    original, recorded = page_memo.PageMemo._whole_view_digest, []
+    original, recorded = page_memo.PageMemo._document_view_digest, []
 
-    def checked(memo, view):
-        found = original(memo, view)
-        assert found == page_memo.digest_of(view), f"{view.url}: the recorded digest is not the view's"
+    def checked(memo, view, bodies):
+        found = original(memo, view, bodies)
+        assert found == page_memo.values_digest(view, bodies), f"{view.url}: the recorded digest is not the view's"
         recorded.extend(key for key, digest in memo.views.items() if memo._previous_views.get(key) == digest)
         return found
 
-    monkeypatch.setattr(page_memo.PageMemo, "_whole_view_digest", checked)
+    monkeypatch.setattr(page_memo.PageMemo, "_document_view_digest", checked)
     return recorded
 
 

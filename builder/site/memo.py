@@ -205,32 +205,48 @@ class PageMemo:
                 values, walked = _FIELDS[kind]
                 shallow = (kind.__name__, *(self._shallow(value, bodies) if walk else value
                                             for value, walk in zip(values(view), walked)))
-            elif kind is ArticleView and not bodies:
-                shallow = (kind.__name__, *(getattr(view, name) for name in _NOT_OF_BODY))
             elif kind is ArticleView:
-                entry[1][bodies] = found = self._whole_view_digest(view)
+                entry[1][bodies] = found = self._document_view_digest(view, bodies)
                 return found
             else:
                 shallow = view
             found = entry[1][bodies] = digest_of(shallow)
         return found
 
-    def _whole_view_digest(self, view: ArticleView) -> str:
-        """The digest of a document's view, all of it: the last build's if the view was made from the
-        same (its document, its body's cache key, its own reference, what every view is made from, and
-        its translations and editions); pickling a thousand views costs a fifth of a second."""
+    def _document_view_digest(self, view: ArticleView, bodies: bool) -> str:
+        """The digest of a document's view (without its body's fields unless bodies): the last build's
+        if the view was made from the same (its document, its body's cache key, its own reference,
+        what every view is made from, and its translations and editions); pickling a thousand views'
+        values costs a fifth of a second."""
+        key = self._made_from_key(view)
+        if key is not None:
+            key += "+body" if bodies else "-body"
+            found = self._previous_views.get(key)
+            if isinstance(found, str) and len(found) == 64:
+                self.views[key] = found
+                return found
+        found = values_digest(view, bodies)
+        if key is not None:
+            self.views[key] = found
+        return found
+
+    def _made_from_key(self, view: ArticleView) -> str | None:
         made = self._made_from.get(id(view))
         if made is None or made[0] is not view:
-            return digest_of(view)
+            return None
+        if len(made) == 6:
+            return made[5]
         common = self._common.get(id(made[1]))
         if common is None:
             common = self._common[id(made[1])] = digest_of(made[1])
         key = digest_of((common, *made[2:], view.translations, view.editions))
-        found = self._previous_views.get(key)
-        if not (isinstance(found, str) and len(found) == 64):
-            found = digest_of(view)
-        self.views[key] = found
-        return found
+        self._made_from[id(view)] = (*made, key)
+        return key
+
+
+def values_digest(view: ArticleView, bodies: bool) -> str:
+    """The digest of a document's view from its values (without its body's fields unless bodies)."""
+    return digest_of(view if bodies else (ArticleView.__name__, *(getattr(view, name) for name in _NOT_OF_BODY)))
 
 
 class Deferred:
