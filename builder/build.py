@@ -15,7 +15,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import jinja2
 
@@ -33,7 +33,6 @@ from builder.csl.pandoc import CiteprocError
 from builder.csl.styles import is_note_style, resolve_style
 from builder.errors import BuildFailed, Problem, error, sorted_problems
 from builder.model import Asset, Document, Output, RenderedDocument, Settings
-from builder.pdf.typeset import PdfSummary, pdf_articles, pdf_sources, render_pdfs
 from builder.run.cache import CACHE_DIR, Cache, remove_links
 from builder.run.confinement import links_outside
 from builder.run.lock import build_lock
@@ -59,6 +58,8 @@ from builder.site.views import Views, build_views
 from builder.site.words import Words, load_words
 from builder.uptodate import build_flags, hash_inputs
 from builder.urls import EDITIONS, source_urls
+if TYPE_CHECKING:      # the PDF stage's modules are loaded when it runs: a --no-pdf build does without them
+    from builder.pdf.typeset import PdfSummary
 
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
@@ -330,6 +331,8 @@ def typeset(built: Pages, staged, layouts: Path | None, *, only: set[str] | None
             return typeset(built, staged, Path(scratch), only=only, progress=progress)
     (settings, env), (site, folder, reading) = (built.inputs.settings, built.env), staged.for_pdf()
     try:
+        from builder.pdf.typeset import pdf_articles, pdf_sources, render_pdfs
+
         made = render_pdfs(pdf_articles(built.site, built.views, settings), pdf_sources(built.views), built.views.site,
                            settings, env, built.inputs.print_css, built.inputs.print_css_path, site, layouts,
                            built.inputs.words.gettext, only=only, progress=progress, charts=index_charts, into=folder, reading=reading)
