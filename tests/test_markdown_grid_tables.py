@@ -148,3 +148,12 @@ def test_tables_nested_in_cells_stop_at_the_nesting_limit():
     assert result.html.count("<table") >= 10
     assert [p.message for p in result.problems] == [
         "blocks nested more than 50 levels deep: what is deeper is shown as plain text"]
+
+
+def test_the_padding_of_double_width_characters_is_docutils_own():
+    """docutils is loaded for the first grid table only; the padding the cells are read without is its."""
+    from docutils.parsers.rst.tableparser import GridTableParser
+
+    from builder.markdown import grid_tables
+
+    assert grid_tables._PAD == GridTableParser.double_width_pad_char

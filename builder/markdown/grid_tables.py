@@ -30,18 +30,26 @@ guess. Pandoc's relative column widths are not written (pipe tables carry none e
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from docutils.parsers.rst.tableparser import GridTableParser, TableMarkupError
-from docutils.statemachine import StringList
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from builder.markdown.report import report
 
 _BORDER = re.compile(r"\+(?:[-=:]+\+)+[ \t]*$")
-_PAD = GridTableParser.double_width_pad_char
+_PAD = "\x00"                 # what docutils pads a double-width character with (GridTableParser.double_width_pad_char)
+
+
+@functools.cache
+def _docutils():
+    """docutils' grid table parser, loaded for the first grid table (most publications have none)."""
+    from docutils.parsers.rst.tableparser import GridTableParser, TableMarkupError
+    from docutils.statemachine import StringList
+
+    return GridTableParser, TableMarkupError, StringList
 
 
 def grid_tables_plugin(md: MarkdownIt) -> None:
@@ -65,7 +73,7 @@ def _grid_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         return True
     try:
         table = _trace(lines)
-    except (TableMarkupError, AssertionError) as exc:     # docutils asserts on some drawings
+    except (_docutils()[1], AssertionError) as exc:     # docutils asserts on some drawings
         line = start + min(getattr(exc, "offset", 0), len(lines) - 1)
         report(state.env, line, state.sCount[start], f"grid table cannot be read: {_reason(exc)}every "
                "row and column must be drawn with '|' and '+' in line with the borders")
@@ -100,6 +108,7 @@ class _Table:
 
 
 def _trace(lines: list[str]) -> _Table:
+    GridTableParser, TableMarkupError, StringList = _docutils()
     equals = [index for index, line in enumerate(lines) if index and _BORDER.match(line) and "=" in line]
     block = StringList([re.sub(r"[=:]", "-", line) if _BORDER.match(line) else line for line in lines])
     block.pad_double_width(_PAD)
@@ -124,6 +133,7 @@ def _trace(lines: list[str]) -> _Table:
 
 
 def _pad(line: str) -> str:
+    StringList = _docutils()[2]
     block = StringList([line])
     block.pad_double_width(_PAD)
     return block[0]
