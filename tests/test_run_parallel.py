@@ -145,9 +145,11 @@ from pathlib import Path
 from builder.run.lock import output_lock
 with output_lock(Path(sys.argv[1]) / "site", lambda: None):
     if os.fork() == 0:              # a worker of the build (parsing, rendering), still busy
+        os.write(1, b"working\\n")
         time.sleep(30)
         os._exit(0)
-    print("locked", flush=True)
+    os.write(1, b"locked\\n")
+    time.sleep(0.2)
     os.kill(os.getpid(), signal.SIGKILL)
 """
 
@@ -163,7 +165,7 @@ def test_a_build_killed_with_its_workers_still_running_leaves_its_output_folder_
     killed = subprocess.Popen([sys.executable, "-c", KILLED_WITH_A_WORKER, str(folder)], stdout=subprocess.PIPE,
                               text=True, env=dict(os.environ, PYTHONPATH=str(REPOSITORY)), start_new_session=True)
     try:
-        assert killed.stdout.readline() == "locked\n"
+        assert {killed.stdout.readline(), killed.stdout.readline()} == {"locked\n", "working\n"}
         killed.wait(timeout=30)
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         try:

@@ -144,6 +144,8 @@ def _ending_with_us(command: list[str]) -> list[str]:
     OOM killer, `kill -9`) would leave Pagefind running, writing into a work folder the next build
     removes. Linux's parent-death signal, set by util-linux's setpriv, which then becomes the command
     (exec; `python -m pagefind` becomes Pagefind the same way, keeping it); as it is elsewhere."""
+    if shutil.which(command[0]) is None:
+        return command          # starting it fails as it would without setpriv, with the same message
     return [*_death_signal(), *command]
 
 
