@@ -18,9 +18,10 @@ from builder.run.journal import KIND, WHOLE, Journal, made_here, recover, work_f
 from builder.run.write import StagedSite, stage_site, write_site
 from helpers import snapshot
 
-OLD = [Output("index.html", b"home"), Output("a/index.html", b"a"), Output("b/index.html", b"b"),
+# 404.html: a file at the top sorting before every folder (the indexer's view of the site makes its folder first)
+OLD = [Output("404.html", b"not found"), Output("index.html", b"home"), Output("a/index.html", b"a"), Output("b/index.html", b"b"),
        Output("gone/deep/index.html", b"gone"), Output("feed.xml", b"<feed/>")]
-NEW = [Output("index.html", b"home, new"), Output("a/index.html", b"a"), Output("b/index.html", b"b, new"),
+NEW = [Output("404.html", b"not found"), Output("index.html", b"home, new"), Output("a/index.html", b"a"), Output("b/index.html", b"b, new"),
        Output("c/new/index.html", b"c"), Output("feed.xml", b"<feed/>")]
 
 
@@ -48,12 +49,22 @@ def _index(update: SiteUpdate, search: bool) -> None:
     """What the build's search stage does with an update (indexing or not)."""
     site = update.out_dir
     if search:
+        before = snapshot(site)
         pages, bundles = update.ready()
-        assert pages == site
+        # the indexer reads the new site's pages through links beside the site, which is unchanged:
+        # the pages and their index are moved in together
+        assert snapshot(site) == before
+        assert all(path.is_symlink() for path in pages.rglob("*.html"))
+        assert {path.relative_to(pages).as_posix(): path.read_bytes() for path in pages.rglob("*.html")} == \
+            {output.path: output.content for output in NEW if output.path.endswith(".html")}
         (bundles / "pagefind").mkdir()
         (bundles / "pagefind" / "pagefind.js").write_text("new index")
     else:
         update.carry_search()
+
+
+def _no_links(*args, **kwargs):
+    raise OSError(1, "Operation not permitted")     # a file system without symbolic links
 
 
 def _leftovers(site: Path) -> list[str]:
@@ -70,6 +81,22 @@ def test_an_update_makes_the_site_a_build_from_nothing_makes(site, tmp_path, sea
     # the search bundle: the new one, or (not indexed) the previous site's
     assert (site / "pagefind" / "pagefind.js").read_text() == ("new index" if search else "old index")
     assert not (site / "gone").exists()             # its folders removed with its file
+    assert _leftovers(site) == []
+
+
+def test_without_links_the_changes_are_moved_in_for_the_indexer(site, tmp_path, monkeypatch):
+    """Where no symbolic link can be made, the indexer reads the site, updated first: the same result."""
+    monkeypatch.setattr(os, "symlink", _no_links)
+    update = write_aside(NEW, site)
+    with update:
+        pages, bundles = update.ready()
+        assert pages == site and (site / "c" / "new" / "index.html").read_bytes() == b"c"
+        (bundles / "pagefind").mkdir()
+        (bundles / "pagefind" / "pagefind.js").write_text("new index")
+        update.publish()
+    fresh = tmp_path / "fresh"
+    write_site(NEW, fresh)
+    assert {k: v for k, v in snapshot(site).items() if not k.startswith("pagefind/")} == snapshot(fresh)
     assert _leftovers(site) == []
 
 
@@ -105,7 +132,7 @@ def test_ctrl_c_during_the_moves_takes_effect_after_them_and_undoes_them(site, m
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
         with write_aside(NEW, site) as update:
-            update.ready()
+            update.publish()
     monkeypatch.undo()
     assert len(calls) > 2                           # the moves went on after the signal came
     assert snapshot(site) == before
@@ -279,9 +306,10 @@ def test_a_second_ctrl_c_does_not_cut_the_undo_short(site, monkeypatch):
             os.kill(os.getpid(), signal.SIGINT)
         return original(source, target)
 
+    monkeypatch.setattr(os, "symlink", _no_links)
     with pytest.raises(BuildFailed):
         with write_aside(NEW, site) as update:
-            update.ready()
+            update.ready()                          # no links: the changes moved in for the indexer
             monkeypatch.setattr(os, "replace", replace)
             raise BuildFailed([])
     monkeypatch.undo()
@@ -378,8 +406,9 @@ def test_a_journal_written_in_pieces_holds_every_move(site, monkeypatch):
     """A write to a nearly full disk may write part of what it is given: the rest is written too."""
     original = os.write
     monkeypatch.setattr(os, "write", lambda descriptor, data: original(descriptor, bytes(data[:7])))
+    monkeypatch.setattr(os, "symlink", _no_links)
     update = write_aside(NEW, site)
-    update.ready()
+    assert update.ready()[0] == site                # no links: the changes moved in, the site indexed
     monkeypatch.undo()
     steps = (update.journal.folder / "journal").read_text().splitlines()
     assert len(steps) >= 4 and all(line.startswith("[") and line.endswith("]") for line in steps)
