@@ -127,7 +127,13 @@ def build(root: Path, drafts: bool, no_pdf: bool, out: Path | None) -> None:
 @click.pass_obj
 def serve(root: Path, port: int, drafts: bool, with_pdf: bool) -> None:
     """Build, serve on 127.0.0.1, rebuild and reload the browser on every change."""
+    import gc
+
     from builder.serve.live import serve as run_serve
+
+    # A server runs for hours and each rebuild leaves a few cycles (a template environment, a
+    # parser): with run()'s thresholds a full collection would hardly ever come.
+    gc.set_threshold(*_COLLECTOR)
 
     def output(line: str, is_problem: bool) -> None:
         click.echo(line, err=is_problem)
@@ -383,5 +389,9 @@ def run() -> None:
     Young objects are still collected every 50,000 allocations."""
     import gc
 
+    _COLLECTOR[:] = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     main()
+
+
+_COLLECTOR = [700, 10, 10]      # Python's own thresholds, as run() found them

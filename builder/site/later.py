@@ -62,6 +62,9 @@ def replaced(view, **changes):
     """dataclasses.replace() for a kind made_when_read(), which keeps the Laters not yet made
     (replace() would read, and so make, every field)."""
     kind = type(view)
+    unknown = set(changes) - set(kind._raw_slots)
+    if unknown:
+        raise TypeError(f"{kind.__name__} has no field {', '.join(sorted(unknown))}")
     copy = object.__new__(kind)
     for name, slot in kind._raw_slots.items():
         slot.__set__(copy, changes[name] if name in changes else slot.__get__(view, kind))

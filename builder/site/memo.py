@@ -42,15 +42,18 @@ from builder.model import Output
 from builder.run.digests import Remembered, digest_of
 from builder.run.fingerprint import code_digest, theme_digest
 from builder.run.write import replace_file
+from builder.site.notices import CorrectionView
 from builder.site.views import ArticleView, CitingView, EvidenceView, GroupView, SiteView, SourceView
 
 FORMAT = 2
-_VIEWS = {ArticleView, CitingView, EvidenceView, GroupView, SourceView, SiteView}
-_HOLDING_VIEWS = {CitingView, EvidenceView, GroupView, SourceView}   # views with views in them
+_VIEWS = {ArticleView, CitingView, CorrectionView, EvidenceView, GroupView, SourceView, SiteView}
+_HOLDING_VIEWS = {CitingView, CorrectionView, EvidenceView, GroupView, SourceView}   # views with views in them
 # Fields of those that hold no view by their type (text, numbers, search facets): taken as they are,
 # not walked value by value for views to replace. (A view in one would only be digested whole.)
 _PLAIN = {"str", "int", "bool", "Markup", "tuple[str, ...]", "tuple[SearchFacet, ...]"}
-_FIELDS = {kind: (attrgetter(*kind.__slots__), tuple(f.type not in _PLAIN for f in fields(kind)))
+_FIELDS = {kind: ((lambda view, get=attrgetter(*kind.__slots__): get(view)) if len(kind.__slots__) > 1 else
+                   (lambda view, name=kind.__slots__[0]: (getattr(view, name),)),
+                   tuple(f.type not in _PLAIN for f in fields(kind)))
            for kind in _HOLDING_VIEWS}
 OF_BODY = frozenset(f.name for f in fields(ArticleView) if f.metadata.get("of_body"))
 _NOT_OF_BODY = tuple(f.name for f in fields(ArticleView) if f.name not in OF_BODY)
