@@ -15,11 +15,12 @@ environment notes whether it read any such field (watch()); the digest of a page
 leaves them out, so an edit of an article's text renders its own page again, not every list
 it is on. The theme decides: a list template that shows bodies is digested with them.
 
-A document's whole view (its page's values) is digested from what it was made from when the last
-build recorded that: its document, its body's cache key, its own reference and what every view is
-made from (the sources, the settings) are hashed, and the last build's digest of a view made from
-the same is taken (pickling every view's values again costs a fifth of a second at 1,000
-articles). Anything else differing (a .bib entry edited) digests the views' values, as before.
+A document's view (its page's values, or what lists show of it) is digested from what it was made
+from when the last build recorded that: its document, its body's cache key, its own reference, the
+settings and the items, labels and pages of the sources in its bibliography are hashed, and the last
+build's digest of a view made from the same is taken (pickling every view's values again costs a
+fifth of a second at 1,000 articles). A view made from anything else (a .bib entry it cites edited)
+is digested from its values, as before.
 
 Pickle tells apart values that == does not (True and 1, 1 and 1.0), so equal digests mean the
 template saw the same values; values equal but pickled differently (a dict in another order)
@@ -80,7 +81,6 @@ class PageMemo:
         self.kept = 0
         self.fresh: list[str] = []                  # the paths rendered in this build
         self._made_from: dict = {}                  # views.Views.made_from
-        self._common: dict[int, str] = {}           # the digest of what every view is made from, by its id
         self._previous_views: dict[str, str] = {}   # the last build's: what a document's view was made from -> its digest
         self.views: dict[str, str] = {}             # this build's
 
@@ -237,12 +237,11 @@ class PageMemo:
         made = self._made_from.get(id(view))
         if made is None or made[0] is not view:
             return None
-        if len(made) == 6:
-            return made[5]
-        common = self._common.get(id(made[1]))
-        if common is None:
-            common = self._common[id(made[1])] = digest_of(made[1])
-        key = digest_of((common, *made[2:], view.translations, view.editions))
+        if len(made) == 7:
+            return made[6]
+        shared, cited = made[1], made[5]
+        key = digest_of((shared.digest(), [shared.digest(source) for source in cited], *made[2:5],
+                         view.translations, view.editions))
         self._made_from[id(view)] = (*made, key)
         return key
 

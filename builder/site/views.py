@@ -12,7 +12,7 @@ from builder.content.editions import choose_editions
 from builder.csl.citations import Sources
 from builder.evidence.grades import describe_reliability
 from builder.model import Heading, RenderedDocument, Settings
-from builder.run.digests import Remembered
+from builder.run.digests import Remembered, digest_of
 from builder.site.charts import SourcingProfile, sourcing_profile
 from builder.site.evidence_views import EvidenceView, evidence_view, shorten
 from builder.site.later import Later, made_when_read, replaced
@@ -201,9 +201,9 @@ class Views:
     years: tuple[GroupView, ...]
     sources: tuple[SourceView, ...]
     most_cited: tuple[SourceView, ...] = ()
-    # What each document's view was made from, by the view's id: (the view, what every document's
-    # view is made from, its document, its body's cache key, its own reference); site/memo.py takes
-    # a view's digest from the last build's when they are the same, instead of digesting its values.
+    # What each document's view was made from, by the view's id: (the view, what views share (Shared),
+    # its document, its body's cache key, its own reference, the keys of its bibliography); site/memo.py
+    # takes a view's digest from the last build's when they are the same, instead of digesting its values.
     made_from: dict = field(default_factory=dict, repr=False)
 
 
@@ -220,13 +220,32 @@ def build_views(site: Site, sources: Sources, bibliography: Bibliography, settin
     body's cache key, by URL (for Views.made_from)."""
     with in_language(settings.language):
         views = _views(site, sources, bibliography, settings, with_pdf, cite_this, words, memo)
-    common = ({source.key: source.url for source in site.sources}, sources, settings, with_pdf)
+    shared = Shared(settings, with_pdf, sources, {source.key: source.url for source in site.sources})
     for r in site.articles + site.pages if body_keys else ():
         view = views.documents[r.document.url]
         if body_keys.get(r.document.url):
-            views.made_from[id(view)] = (view, common, r.document, body_keys[r.document.url],
-                                         cite_this.get(r.document.slug, ""))
+            views.made_from[id(view)] = (view, shared, r.document, body_keys[r.document.url],
+                                         cite_this.get(r.document.slug, ""), tuple(key for key, _ in r.bibliography))
     return views
+
+
+class Shared:
+    """What documents' views are made from besides their own document, body and reference, digested
+    once per build (site/memo.py): the settings, and each source's item, label and page (a view is
+    made from those of the sources in its bibliography: an edit of one .bib entry changes only the
+    views of the documents citing it)."""
+
+    def __init__(self, settings: Settings, with_pdf: bool, sources: Sources, source_urls: dict[str, str]):
+        self.settings, self.with_pdf, self.sources, self.source_urls = settings, with_pdf, sources, source_urls
+        self._digests: dict[str | None, str] = {}
+
+    def digest(self, key: str | None = None) -> str:
+        """The digest of the settings (key None) or of the source key as views show it."""
+        if key not in self._digests:
+            item = self.sources.items.get(key) if key is not None else None
+            self._digests[key] = digest_of((self.settings, self.with_pdf) if key is None else (
+                item, self.sources.labels.get(key), self.sources.labels.get((item or {}).get("id")), self.source_urls.get(key)))
+        return self._digests[key]
 
 
 def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
