@@ -74,9 +74,9 @@ def _wait_for(root: Path, process: subprocess.Popen, pattern: str, timeout: floa
 
 
 # When: early (reading), while writing the changed files beside the site (a rebuild updates the
-# site in place: run/inplace.py), while indexing (the indexer reading the new pages through links
-# beside the site, its bundles made beside it; the site unchanged until both are moved in).
-MOMENTS = {"early": None, "while writing": "._site.update-*/new", "while indexing": "._site.update-*/view/index.html"}
+# site in place: run/inplace.py), while indexing (the changed files moved in, the search
+# bundles being made beside the site).
+MOMENTS = {"early": None, "while writing": "._site.update-*/new", "while indexing": "._site.update-*/new/pagefind"}
 
 
 def _stop(root: Path, process: subprocess.Popen, moment: str) -> None:
@@ -113,10 +113,10 @@ def test_sigkill_leaves_the_previous_site_and_the_next_build_recovers(edited, mo
     process.communicate(timeout=60)
     assert process.returncode == -signal.SIGKILL
     journals = [path.read_text(encoding="utf-8") for path in root.glob("._site.update-*/journal")]
-    if moment == "while indexing":              # the indexer reads the new pages beside the site, unchanged
-        assert journals == [""] and snapshot(root / "_site") == before
-        assert list(root.glob("._site.update-*/view/articles/*/index.html"))
-    elif snapshot(root / "_site") != before:     # killed in the moment of the moves, after the indexer
+    if moment == "while indexing":
+        assert journals and '"replace", "articles/' in journals[0]      # the edited article was moved in
+        assert snapshot(root / "_site") != before
+    elif snapshot(root / "_site") != before:     # killed in the moment between the moves and the indexer
         assert journals and journals[0], "the site changed without a journal"
     site_folder(root / "_site")                     # what a build does first
     assert snapshot(root / "_site") == before

@@ -18,10 +18,9 @@ from builder.run.journal import KIND, WHOLE, Journal, made_here, recover, work_f
 from builder.run.write import StagedSite, stage_site, write_site
 from helpers import snapshot
 
-# 404.html: a file at the top sorting before every folder (the indexer's view of the site makes its folder first)
-OLD = [Output("404.html", b"not found"), Output("index.html", b"home"), Output("a/index.html", b"a"), Output("b/index.html", b"b"),
+OLD = [Output("index.html", b"home"), Output("a/index.html", b"a"), Output("b/index.html", b"b"),
        Output("gone/deep/index.html", b"gone"), Output("feed.xml", b"<feed/>")]
-NEW = [Output("404.html", b"not found"), Output("index.html", b"home, new"), Output("a/index.html", b"a"), Output("b/index.html", b"b, new"),
+NEW = [Output("index.html", b"home, new"), Output("a/index.html", b"a"), Output("b/index.html", b"b, new"),
        Output("c/new/index.html", b"c"), Output("feed.xml", b"<feed/>")]
 
 
@@ -49,32 +48,12 @@ def _index(update: SiteUpdate, search: bool) -> None:
     """What the build's search stage does with an update (indexing or not)."""
     site = update.out_dir
     if search:
-        before = snapshot(site)
         pages, bundles = update.ready()
-        # the indexer reads the new site's pages through links beside the site, which is unchanged:
-        # the pages and their index are moved in together
-        assert snapshot(site) == before
-        assert _seen_through_links(pages) == {output.path: output.content for output in NEW if output.path.endswith(".html")}
+        assert pages == site
         (bundles / "pagefind").mkdir()
         (bundles / "pagefind" / "pagefind.js").write_text("new index")
     else:
         update.carry_search()
-
-
-def _seen_through_links(view: Path) -> dict[str, bytes]:
-    """The pages an indexer finds in view as Pagefind does: following links to files, not to folders
-    (a folder linked whole would hide its pages); the view holds only its own folders and links."""
-    found = {}
-    for folder, folders, files in os.walk(view):
-        for name in files:
-            path = Path(folder) / name
-            assert path.is_symlink()
-            found[path.relative_to(view).as_posix()] = path.read_bytes()
-    return found
-
-
-def _no_links(*args, **kwargs):
-    raise OSError(1, "Operation not permitted")     # a file system without symbolic links
 
 
 def _leftovers(site: Path) -> list[str]:
@@ -91,22 +70,6 @@ def test_an_update_makes_the_site_a_build_from_nothing_makes(site, tmp_path, sea
     # the search bundle: the new one, or (not indexed) the previous site's
     assert (site / "pagefind" / "pagefind.js").read_text() == ("new index" if search else "old index")
     assert not (site / "gone").exists()             # its folders removed with its file
-    assert _leftovers(site) == []
-
-
-def test_without_links_the_changes_are_moved_in_for_the_indexer(site, tmp_path, monkeypatch):
-    """Where no symbolic link can be made, the indexer reads the site, updated first: the same result."""
-    monkeypatch.setattr(os, "symlink", _no_links)
-    update = write_aside(NEW, site)
-    with update:
-        pages, bundles = update.ready()
-        assert pages == site and (site / "c" / "new" / "index.html").read_bytes() == b"c"
-        (bundles / "pagefind").mkdir()
-        (bundles / "pagefind" / "pagefind.js").write_text("new index")
-        update.publish()
-    fresh = tmp_path / "fresh"
-    write_site(NEW, fresh)
-    assert {k: v for k, v in snapshot(site).items() if not k.startswith("pagefind/")} == snapshot(fresh)
     assert _leftovers(site) == []
 
 
@@ -142,7 +105,7 @@ def test_ctrl_c_during_the_moves_takes_effect_after_them_and_undoes_them(site, m
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
         with write_aside(NEW, site) as update:
-            update.publish()
+            update.ready()
     monkeypatch.undo()
     assert len(calls) > 2                           # the moves went on after the signal came
     assert snapshot(site) == before
@@ -316,10 +279,9 @@ def test_a_second_ctrl_c_does_not_cut_the_undo_short(site, monkeypatch):
             os.kill(os.getpid(), signal.SIGINT)
         return original(source, target)
 
-    monkeypatch.setattr(os, "symlink", _no_links)
     with pytest.raises(BuildFailed):
         with write_aside(NEW, site) as update:
-            update.ready()                          # no links: the changes moved in for the indexer
+            update.ready()
             monkeypatch.setattr(os, "replace", replace)
             raise BuildFailed([])
     monkeypatch.undo()
@@ -416,9 +378,8 @@ def test_a_journal_written_in_pieces_holds_every_move(site, monkeypatch):
     """A write to a nearly full disk may write part of what it is given: the rest is written too."""
     original = os.write
     monkeypatch.setattr(os, "write", lambda descriptor, data: original(descriptor, bytes(data[:7])))
-    monkeypatch.setattr(os, "symlink", _no_links)
     update = write_aside(NEW, site)
-    assert update.ready()[0] == site                # no links: the changes moved in, the site indexed
+    update.ready()
     monkeypatch.undo()
     steps = (update.journal.folder / "journal").read_text().splitlines()
     assert len(steps) >= 4 and all(line.startswith("[") and line.endswith("]") for line in steps)

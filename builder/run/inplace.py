@@ -56,7 +56,7 @@ class SiteUpdate:
     later stages write), for_pdf(), ready(), carry_search(), publish(); as a context manager,
     undone unless published. The PDF stage reads the new site through for_pdf() while the site is
     still the previous one (it takes minutes: readers meet no new page with old PDFs); the
-    indexer reads it through ready()'s view of it, and publish() moves the pages and their index in."""
+    indexer reads it once ready() has moved the changes in."""
 
     def __init__(self, out_dir: Path, journal: Journal, live: set[str]):
         self.out_dir, self.journal, self.folder = out_dir, journal, journal.new
@@ -107,33 +107,12 @@ class SiteUpdate:
         return path if relative in self._outputs else None
 
     def ready(self) -> tuple[Path, Path]:
-        """(the new site as the search indexer reads it, the folder it writes into): a view of the new
-        site's pages beside it, so that readers meet no new page with the previous index (publish()
-        moves the pages and the index in together). Where links cannot be made, the changes are moved
-        into the site first, and the indexer reads the site (undone if the indexing fails)."""
-        view = self.journal.folder / "view"
-        try:
-            self._view(view)
-            return view, self.folder
-        except OSError:             # no links here (some shares): the site itself, updated
-            shutil.rmtree(view, ignore_errors=True)
-            self._move_in()
-            return self.out_dir, self.folder
-
-    def _view(self, view: Path) -> None:
-        """The new site's pages under view, each a link to its file: the changed one's in folder, the
-        others' in the site (Pagefind follows links to files, not to folders: one link per page)."""
-        written, made = _files_under(self.folder, skip=WHOLE), set()
-        view.mkdir()
-        for path in sorted(path for path in self._outputs | written if path.endswith(".html")):
-            # the outputs' paths passed the write gate (run/write.py's site_file), or are the site's own
-            if any(part in ("", ".", "..") for part in path.split("/")):
-                raise OSError(f"not a path of the site: {path}")    # never: then the moves' own checks say so
-            folder = path.rpartition("/")[0]
-            if folder and folder not in made:       # a fresh folder of the update's own: no link on the way
-                os.makedirs(f"{view}/{folder}", exist_ok=True)
-                made.add(folder)
-            os.symlink(f"{self.folder if path in written else self.out_dir}/{path}", f"{view}/{path}")
+        """(the new site as the search indexer reads it, the folder it writes into): the changes are
+        moved into the site first (the outputs, and the editions page the PDF stage wrote unless the
+        site has it already), and the files the new site does not have removed (undone if the
+        indexing fails)."""
+        self._move_in()
+        return self.out_dir, self.folder
 
     def carry_search(self) -> None:
         """Keep the site's search bundles (a build that does not index)."""

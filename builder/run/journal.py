@@ -241,7 +241,7 @@ def _stamp(folder: Path, site: Path | None, kind: str = KIND) -> str:
 
 def remove(folder: Path) -> None:
     """Remove a work_folder(), its stamp last: one half removed by a kill is still known as ours."""
-    for entry in ("journal", "new", "old", "view"):     # view: run/inplace.py's, links for the search indexer
+    for entry in ("journal", "new", "old"):
         path = folder / entry
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
