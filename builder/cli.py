@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -13,6 +14,8 @@ import click
 from builder import __version__
 from builder.errors import BuildFailed, Problem
 from builder.text import RATE_MARK
+
+_COLLECTOR = gc.get_threshold()     # Python's own thresholds, which `dossier serve` keeps (run() raises them)
 
 
 def _interactive() -> bool:
@@ -127,8 +130,6 @@ def build(root: Path, drafts: bool, no_pdf: bool, out: Path | None) -> None:
 @click.pass_obj
 def serve(root: Path, port: int, drafts: bool, with_pdf: bool) -> None:
     """Build, serve on 127.0.0.1, rebuild and reload the browser on every change."""
-    import gc
-
     from builder.serve.live import serve as run_serve
 
     # A server runs for hours and each rebuild leaves a few cycles (a template environment, a
@@ -387,11 +388,5 @@ def run() -> None:
     collector scans them all again and again (0.1 s of a 1.4 s rebuild at 1,000 articles), so they
     are raised here, for the program, not for a process that calls main() among other work.
     Young objects are still collected every 50,000 allocations."""
-    import gc
-
-    _COLLECTOR[:] = gc.get_threshold()
     gc.set_threshold(50_000, 20, 100)
     main()
-
-
-_COLLECTOR = [700, 10, 10]      # Python's own thresholds, as run() found them

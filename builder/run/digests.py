@@ -33,9 +33,15 @@ class _Reducers(dict):
         names = getattr(kind, "__slots__", None)
         if not (dataclasses.is_dataclass(kind) and isinstance(names, tuple) and names):
             raise KeyError(kind)
-        get = attrgetter(*names)
-        self[kind] = reducer = (lambda obj: (kind, get(obj))) if len(names) > 1 else (lambda obj: (kind, (get(obj),)))
+        get = slot_values(kind)
+        self[kind] = reducer = lambda obj: (kind, get(obj))
         return reducer
+
+
+def slot_values(kind: type) -> Callable[[object], tuple]:
+    """A function giving an object of kind (a class with __slots__) its slots' values as a tuple, in one C call."""
+    get = attrgetter(*kind.__slots__)
+    return get if len(kind.__slots__) > 1 else (lambda obj: (get(obj),))
 
 
 _REDUCERS = _Reducers(copyreg.dispatch_table)

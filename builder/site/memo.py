@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-from operator import attrgetter
 from dataclasses import fields
 from pathlib import Path
 from typing import Callable
@@ -40,7 +39,7 @@ from typing import Callable
 import jinja2
 
 from builder.model import Output
-from builder.run.digests import Remembered, digest_of
+from builder.run.digests import Remembered, digest_of, slot_values
 from builder.run.fingerprint import code_digest, theme_digest
 from builder.run.write import replace_file
 from builder.site.notices import CorrectionView
@@ -52,10 +51,7 @@ _HOLDING_VIEWS = {CitingView, CorrectionView, EvidenceView, GroupView, SourceVie
 # Fields of those that hold no view by their type (text, numbers, search facets): taken as they are,
 # not walked value by value for views to replace. (A view in one would only be digested whole.)
 _PLAIN = {"str", "int", "bool", "Markup", "tuple[str, ...]", "tuple[SearchFacet, ...]"}
-_FIELDS = {kind: ((lambda view, get=attrgetter(*kind.__slots__): get(view)) if len(kind.__slots__) > 1 else
-                   (lambda view, name=kind.__slots__[0]: (getattr(view, name),)),
-                   tuple(f.type not in _PLAIN for f in fields(kind)))
-           for kind in _HOLDING_VIEWS}
+_FIELDS = {kind: (slot_values(kind), tuple(f.type not in _PLAIN for f in fields(kind))) for kind in _HOLDING_VIEWS}
 OF_BODY = frozenset(f.name for f in fields(ArticleView) if f.metadata.get("of_body"))
 _NOT_OF_BODY = tuple(f.name for f in fields(ArticleView) if f.name not in OF_BODY)
 
@@ -240,7 +236,7 @@ class PageMemo:
         if len(made) == 7:
             return made[6]
         shared, cited = made[1], made[5]
-        key = digest_of((shared.digest(), [shared.digest(source) for source in cited], *made[2:5],
+        key = digest_of((shared.settings_digest(), [shared.source_digest(source) for source in cited], *made[2:5],
                          view.translations, view.editions))
         self._made_from[id(view)] = (*made, key)
         return key

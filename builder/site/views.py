@@ -237,15 +237,21 @@ class Shared:
 
     def __init__(self, settings: Settings, with_pdf: bool, sources: Sources, source_urls: dict[str, str]):
         self.settings, self.with_pdf, self.sources, self.source_urls = settings, with_pdf, sources, source_urls
-        self._digests: dict[str | None, str] = {}
+        self._settings = ""
+        self._sources: dict[str, str] = {}
 
-    def digest(self, key: str | None = None) -> str:
-        """The digest of the settings (key None) or of the source key as views show it."""
-        if key not in self._digests:
-            item = self.sources.items.get(key) if key is not None else None
-            self._digests[key] = digest_of((self.settings, self.with_pdf) if key is None else (
-                item, self.sources.labels.get(key), self.sources.labels.get((item or {}).get("id")), self.source_urls.get(key)))
-        return self._digests[key]
+    def settings_digest(self) -> str:
+        if not self._settings:
+            self._settings = digest_of((self.settings, self.with_pdf))
+        return self._settings
+
+    def source_digest(self, key: str) -> str:
+        """The digest of the source key as views show it: its item, label and page."""
+        if key not in self._sources:
+            item = self.sources.items.get(key)
+            self._sources[key] = digest_of((item, self.sources.labels.get(key), self.sources.labels.get((item or {}).get("id")),
+                                            self.source_urls.get(key)))
+        return self._sources[key]
 
 
 def _views(site: Site, sources: Sources, bibliography: Bibliography, settings: Settings,
